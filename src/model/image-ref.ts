@@ -18,8 +18,6 @@ export interface TagVersion {
   patch?: number;
   /** `3.15.0rc1` */
   pre?: PreRelease;
-  /** The floating pre-release line: `3.15-rc`, or the version-less `rc`. */
-  rcLine?: boolean;
   /** The version exactly as written. */
   text: string;
 }
@@ -45,6 +43,8 @@ export interface PythonTag {
   precision: Precision;
   /** A pre-release version (`3.15.0rc1`) or a pre-release line (`3.15-rc`, `rc`). */
   prerelease: boolean;
+  /** The floating pre-release line: `3.15-rc`, or the version-less `rc`. */
+  rcLine: boolean;
   variant: Variant;
   /** Absent when the tag leaves the distro to the image's default (`3.12-slim`). */
   distro?: Distro;
@@ -70,6 +70,10 @@ export interface ImageRef {
   /** True when this reference names the official python image. */
   isPython: boolean;
   registryKind: RegistryKind;
-  /** The parsed tag; present for python references (`latest` when no tag is written). */
+  /** The parsed tag; present for python references whose tag is in the grammar (`latest` when none is written). */
   python?: PythonTag;
+  /** Why the tag of a python reference could not be read (then `python` is absent). */
+  tagError?: string;
+  /** Per-architecture repositories of the official image (`arm64v8/python`). */
+  archNamespace?: string;
 }
