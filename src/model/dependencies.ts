@@ -1,0 +1,108 @@
+/**
+ * The dependencies of a Python project, as read from one lock or requirements file.
+ * Readers live in src/files/lockfiles/; the wheel logic in src/wheels/ judges them.
+ */
+
+import type { Diagnostic } from './diagnostic.js';
+
+/** Which kind of file the dependencies were read from, most precise first. */
+export type DependencySourceKind =
+  | 'uv.lock'
+  | 'poetry.lock'
+  | 'pdm.lock'
+  | 'Pipfile.lock'
+  | 'requirements'
+  | 'pyproject';
+
+/** One distribution file (wheel or sdist) that a lock lists for a dependency. */
+export interface DistributionFile {
+  /** The file name, e.g. `numpy-2.3.1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl`. */
+  filename: string;
+  /** Where the lock says the file is downloaded from, when it says. */
+  url?: string;
+  /** `algorithm:hex` strings, e.g. `sha256:...`. */
+  hashes?: string[];
+  /** The file's own Requires-Python, when the lock records it. */
+  requiresPython?: string;
+  /** True when the index marked the file as yanked. */
+  yanked?: boolean;
+}
+
+/**
+ * How a dependency is obtained. Only `registry` can be judged from a package index; the others
+ * (a VCS checkout, a direct URL, a local path, an editable install) are reported as not judgeable.
+ */
+export type DependencyKind = 'registry' | 'vcs' | 'url' | 'path' | 'editable';
+
+/** The group name for runtime dependencies. Every other group name is the file's own. */
+export const mainGroup = 'main';
+
+export interface Dependency {
+  /** PEP 503 normalised name (lower case, runs of `-_.` replaced by one `-`). */
+  name: string;
+  /** The name as written in the file. */
+  displayName: string;
+  /** The exact version the file pins, when it pins one (without `==`). */
+  version?: string;
+  /** A PEP 440 version range, when the file gives a range rather than a pin. */
+  specifier?: string;
+  /** Extras asked for (`requests[socks]` -> `['socks']`). */
+  extras?: string[];
+  /**
+   * The PEP 508 environment marker under which the dependency is installed, as raw text (evaluated
+   * elsewhere). Absent = always installed. For locks that record a dependency graph this is the
+   * marker of the paths that lead to it from the selected groups.
+   */
+  marker?: string;
+  /** The dependency's own Requires-Python (PEP 440), when the file records it. */
+  requiresPython?: string;
+  /** The distribution files the lock lists for it, when it lists them. */
+  files?: DistributionFile[];
+  /** `algorithm:hex` hashes when only hashes are known (Pipfile.lock, requirements with --hash). */
+  hashes?: string[];
+  /** Every group the dependency belongs to: `main` for runtime, else the file's group names. */
+  groups: string[];
+  kind: DependencyKind;
+  /** The URL of a VCS, URL or path dependency, as written. */
+  url?: string;
+  /** The index URL that serves it, when the file says. */
+  index?: string;
+  /** Where it is written. `file` is the file that holds the line (an included file for requirements). */
+  location?: { file: string; line: number };
+}
+
+export interface DependencySource {
+  /** The file read, as given to the reader. */
+  file: string;
+  kind: DependencySourceKind;
+  /** The lock format version (uv `version`, Poetry `lock-version`, PDM `lock_version`, Pipfile spec). */
+  formatVersion?: string;
+  /** The project's Python constraint exactly as the file writes it (Poetry `^3.10`, Pipfile `3.7`...). */
+  requiresPythonAsWritten?: string;
+}
+
+export interface DependencySet {
+  source: DependencySource;
+  /** The project's Python constraint as a PEP 440 specifier (converted from Poetry or Pipfile syntax). */
+  requiresPython?: string;
+  /** Package index URLs the file names (first = primary), in order, without duplicates. */
+  indexUrls: string[];
+  /** `--find-links` locations of a requirements file, when any. */
+  findLinks?: string[];
+  /** Every group the file knows of, `main` first (whether or not selected). */
+  groups: string[];
+  /** The project's own packages the lock lists (workspace members, the root project): not dependencies. */
+  projectPackages?: string[];
+  /** The dependencies of the selected groups. */
+  dependencies: Dependency[];
+  /** Unreadable entries, include cycles, not-judgeable requirements... */
+  diagnostics: Diagnostic[];
+}
+
+/** PEP 503 normalised form of a distribution name. */
+export function normalizePackageName(name: string): string {
+  return name
+    .trim()
+    .replace(/[-_.]+/g, '-')
+    .toLowerCase();
+}
