@@ -1,0 +1,152 @@
+/**
+ * Compose files: `services.*.image`, and `services.*.build` (context, dockerfile, args) so that
+ * the Dockerfile a service builds sees its build arguments. Compose interpolation
+ * (`${VAR:-default}`, `${VAR-default}`, `$$`) is applied with an empty environment: defaults
+ * resolve, bare variables stay unresolved.
+ */
+import path from 'node:path';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
+import type { Stage } from '../../model/stage.js';
+import type { ProvidedBuildArg } from '../dockerfile/extract.js';
+import { substitute } from '../substitute.js';
+import {
+  mapEntries,
+  mapGet,
+  type ParsedYaml,
+  parseYaml,
+  scalarText,
+  seqItems,
+  yamlPragmas,
+} from '../yaml.js';
+
+/** A service that builds a Dockerfile of the repository. */
+export interface ComposeBuild {
+  /** The compose file. */
+  file: string;
+  service: string;
+  /** The Dockerfile, relative to the scanned root. */
+  dockerfile: string;
+  args: ProvidedBuildArg[];
+  /** `build.target`: the stage compose builds. */
+  target?: string;
+}
+
+export interface ComposeOptions {
+  configuredStage?: Stage;
+  devNamed?: boolean;
+}
+
+export interface ComposeExtraction {
+  references: ExtractedReference[];
+  builds: ComposeBuild[];
+  pragmas: IgnorePragma[];
+  diagnostics: Diagnostic[];
+}
+
+const noVariables = new Map();
+
+function interpolate(text: string) {
+  return substitute(text, noVariables, { dialect: 'compose' });
+}
+
+function buildArgs(y: ParsedYaml, node: unknown): ProvidedBuildArg[] {
+  const out: ProvidedBuildArg[] = [];
+  const push = (name: string, written: string, range: ValueOrigin['range']) => {
+    const origin: ValueOrigin = { name, value: written, source: 'compose-build-arg', file: y.file };
+    if (range) origin.range = range;
+    const sub = interpolate(written);
+    if (sub.value !== undefined) out.push({ name, value: sub.value, origin });
+    else out.push({ name, unresolved: sub.unresolved, origin });
+  };
+  const entries = mapEntries(y, node);
+  if (entries.length > 0) {
+    for (const { key, value } of entries) {
+      const s = scalarText(y, value);
+      // `NAME:` with no value passes the variable from the environment; unknown here, and when
+      // unset compose leaves the ARG default in force, so it is not a provided value.
+      if (s) push(key, s.text, s.range);
+    }
+    return out;
+  }
+  for (const item of seqItems(y, node)) {
+    const s = scalarText(y, item);
+    if (!s) continue;
+    const eq = s.text.indexOf('=');
+    if (eq <= 0) continue;
+    const name = s.text.slice(0, eq);
+    const written = s.text.slice(eq + 1);
+    const start = s.range.startOffset;
+    const exact = start !== undefined && y.index.text.slice(start, s.range.endOffset) === s.text;
+    push(name, written, exact ? y.index.range(y.file, start + eq + 1, s.range.endOffset!) : s.range);
+  }
+  return out;
+}
+
+function isRemoteContext(context: string): boolean {
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(context) ||
+    context.startsWith('git@') ||
+    context.startsWith('github.com/')
+  );
+}
+
+export function extractCompose(file: string, text: string, options: ComposeOptions = {}): ComposeExtraction {
+  const out: ComposeExtraction = { references: [], builds: [], pragmas: [], diagnostics: [] };
+  const { yaml: y, diagnostics } = parseYaml(file, text);
+  out.diagnostics.push(...diagnostics);
+  if (y) {
+    const stage: Stage = options.configuredStage ?? (options.devNamed ? 'dev' : 'prod');
+    const services = mapGet(y, y.doc.contents, 'services');
+    for (const { key: service, value } of mapEntries(y, services)) {
+      const build = mapGet(y, value, 'build');
+      if (build !== undefined) {
+        const linked = linkBuild(y, service, build);
+        if (linked) out.builds.push(linked);
+        // With `build`, `image` names the image compose produces, not one it pulls.
+        continue;
+      }
+      const image = scalarText(y, mapGet(y, value, 'image'));
+      if (!image) continue;
+      const sub = interpolate(image.text);
+      const ref: ExtractedReference = {
+        kind: 'compose-image',
+        file,
+        range: image.range,
+        text: image.text,
+        stage,
+        service,
+      };
+      if (sub.unresolved.length > 0) ref.unresolved = sub.unresolved;
+      else if (sub.value !== undefined && sub.value !== image.text) ref.resolved = sub.value;
+      out.references.push(ref);
+    }
+  }
+  out.pragmas = yamlPragmas(file, text);
+  return out;
+}
+
+function linkBuild(y: ParsedYaml, service: string, build: unknown): ComposeBuild | undefined {
+  const asString = scalarText(y, build);
+  const context = asString ? asString.text : (scalarText(y, mapGet(y, build, 'context'))?.text ?? '.');
+  const dockerfileName = asString
+    ? 'Dockerfile'
+    : (scalarText(y, mapGet(y, build, 'dockerfile'))?.text ?? 'Dockerfile');
+  const contextValue = interpolate(context).value;
+  const dockerfileValue = interpolate(dockerfileName).value;
+  if (contextValue === undefined || dockerfileValue === undefined) return undefined;
+  if (isRemoteContext(contextValue) || path.posix.isAbsolute(dockerfileValue)) return undefined;
+  const joined = path.posix.normalize(
+    path.posix.join(path.posix.dirname(y.file), contextValue, dockerfileValue),
+  );
+  if (joined.startsWith('../') || joined === '..' || path.posix.isAbsolute(joined)) return undefined;
+  const linked: ComposeBuild = {
+    file: y.file,
+    service,
+    dockerfile: joined,
+    args: asString ? [] : buildArgs(y, mapGet(y, build, 'args')),
+  };
+  const target = asString ? undefined : scalarText(y, mapGet(y, build, 'target'))?.text;
+  if (target) linked.target = target;
+  return linked;
+}

@@ -1,0 +1,233 @@
+/**
+ * Walk a repository and list the files pybase reads. Honours `.gitignore` files (nested ones
+ * too, through the `ignore` package), `--exclude` globs (picomatch), never enters `.git` or
+ * `node_modules`, never follows a symlink out of the root, stops at symlink loops, and skips
+ * binary and oversized files. Every skipped file that would have been read is reported as a
+ * `PBE007` info diagnostic; ignored and excluded paths are left out silently (the user asked).
+ */
+import type { Dirent } from 'node:fs';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
+import type { ProjectFileKind } from '../model/project.js';
+import { classifyProjectFile } from './classify.js';
+import { looksBinary } from './text.js';
+
+export const defaultMaxFileSize = 1024 * 1024;
+
+export interface DiscoverOptions<K extends string = ProjectFileKind> {
+  /** Globs (picomatch, relative to the root) to leave out; a pattern without '/' matches any base name. */
+  exclude?: readonly string[];
+  /** Files larger than this many bytes are skipped and reported (default 1 MiB). */
+  maxFileSize?: number;
+  /** Honour `.gitignore` files (default true). */
+  gitignore?: boolean;
+  /** Which files to keep and as what; defaults to pybase's Dockerfile / CI / version-file kinds. */
+  classify?: (relativePath: string) => K | undefined;
+}
+
+export interface DiscoveredFile<K extends string = ProjectFileKind> {
+  /** Relative to the root, '/' separators. */
+  path: string;
+  absolutePath: string;
+  kind: K;
+  size: number;
+}
+
+export interface Discovery<K extends string = ProjectFileKind> {
+  /** Sorted by path (code-unit order), so output is the same on every machine. */
+  files: DiscoveredFile<K>[];
+  diagnostics: Diagnostic[];
+}
+
+const alwaysSkipped = new Set(['.git', 'node_modules']);
+
+interface IgnoreLevel {
+  /** Directory of the `.gitignore`, relative to the root ('' for the root). */
+  base: string;
+  rules: Ignore;
+}
+
+function skipped(file: string, why: string, hint?: string): Diagnostic {
+  const d: Diagnostic = {
+    code: inputCodes.skippedFile,
+    severity: 'info',
+    message: `${file}: skipped: ${why}`,
+    location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+  };
+  if (hint) d.hint = hint;
+  return d;
+}
+
+function unreadable(file: string, error: unknown): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    code: inputCodes.unreadableFile,
+    severity: 'warning',
+    message: `${file || '.'}: cannot read: ${reason}`,
+    location: { file: file || '.', startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+  };
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** Later (deeper) `.gitignore` files win, as in git: a deeper `!pattern` re-includes. */
+function isIgnored(levels: readonly IgnoreLevel[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const level of levels) {
+    if (level.base !== '' && !rel.startsWith(`${level.base}/`)) continue;
+    const sub = level.base === '' ? rel : rel.slice(level.base.length + 1);
+    if (sub === '') continue;
+    const result = level.rules.test(isDir ? `${sub}/` : sub);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+async function firstBytesBinary(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = new Uint8Array(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return looksBinary(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function discoverFiles<K extends string = ProjectFileKind>(
+  root: string,
+  options: DiscoverOptions<K> = {},
+): Promise<Discovery<K>> {
+  const classify = (options.classify ?? classifyProjectFile) as (p: string) => K | undefined;
+  const maxSize = options.maxFileSize ?? defaultMaxFileSize;
+  const useGitignore = options.gitignore ?? true;
+  const excluded = options.exclude?.length
+    ? picomatch([...options.exclude], { dot: true, basename: true })
+    : undefined;
+  const files: DiscoveredFile<K>[] = [];
+  const diagnostics: Diagnostic[] = [];
+
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+    const info = await stat(realRoot);
+    if (!info.isDirectory()) {
+      diagnostics.push(unreadable(root, new Error('not a directory')));
+      return { files, diagnostics };
+    }
+  } catch (error) {
+    diagnostics.push(unreadable(root, error));
+    return { files, diagnostics };
+  }
+
+  const isExcluded = (rel: string, isDir: boolean) =>
+    excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
+
+  const walk = async (
+    dirAbs: string,
+    dirRel: string,
+    ancestors: ReadonlySet<string>,
+    levels: IgnoreLevel[],
+  ) => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dirAbs, { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push(unreadable(dirRel, error));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let scoped = levels;
+    if (useGitignore && entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+      try {
+        const text = await readFile(path.join(dirAbs, '.gitignore'), 'utf8');
+        scoped = [...levels, { base: dirRel, rules: ignore().add(text) }];
+      } catch (error) {
+        diagnostics.push(unreadable(dirRel ? `${dirRel}/.gitignore` : '.gitignore', error));
+      }
+    }
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      const abs = path.join(dirAbs, entry.name);
+      let isDir = entry.isDirectory();
+      let target = abs;
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = await realpath(abs);
+        } catch {
+          if (classify(rel) !== undefined) diagnostics.push(skipped(rel, 'broken symbolic link'));
+          continue;
+        }
+        if (!isInside(realRoot, real)) {
+          diagnostics.push(
+            skipped(
+              rel,
+              'symbolic link leads outside the scanned root',
+              'pybase never reads outside the root',
+            ),
+          );
+          continue;
+        }
+        let info: Awaited<ReturnType<typeof stat>>;
+        try {
+          info = await stat(real);
+        } catch (error) {
+          diagnostics.push(unreadable(rel, error));
+          continue;
+        }
+        isDir = info.isDirectory();
+        target = real;
+        if (isDir && (ancestors.has(real) || real === realRoot)) {
+          diagnostics.push(skipped(rel, 'symbolic link loop (it points to a directory that contains it)'));
+          continue;
+        }
+      }
+      if (isDir) {
+        if (alwaysSkipped.has(entry.name)) continue;
+        if (useGitignore && isIgnored(scoped, rel, true)) continue;
+        if (isExcluded(rel, true)) continue;
+        const realDir = target === abs ? await realpath(abs).catch(() => abs) : target;
+        const next = new Set(ancestors);
+        next.add(realDir);
+        await walk(target, rel, next, scoped);
+        continue;
+      }
+      const kind = classify(rel);
+      if (kind === undefined) continue;
+      if (useGitignore && isIgnored(scoped, rel, false)) continue;
+      if (isExcluded(rel, false)) continue;
+      try {
+        const info = await stat(target);
+        if (!info.isFile()) continue;
+        if (info.size > maxSize) {
+          diagnostics.push(
+            skipped(
+              rel,
+              `file is ${info.size} bytes, over the ${maxSize}-byte limit`,
+              'raise the size limit in the configuration if this file should be read',
+            ),
+          );
+          continue;
+        }
+        if (await firstBytesBinary(target)) {
+          diagnostics.push(skipped(rel, 'binary content (a NUL byte in the first 8 KiB)'));
+          continue;
+        }
+        files.push({ path: rel, absolutePath: target, kind, size: info.size });
+      } catch (error) {
+        diagnostics.push(unreadable(rel, error));
+      }
+    }
+  };
+
+  await walk(realRoot, '', new Set([realRoot]), []);
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, diagnostics };
+}

@@ -1,0 +1,369 @@
+/**
+ * Image references in a Dockerfile: every `FROM` (stage names, `--platform`, `AS`), and
+ * `COPY --from=<image>` / `RUN --mount=...,from=<image>` that name an image rather than a stage.
+ * Parsing is `dockerfile-ast`'s (escape directive, continuations, comments, heredocs); this
+ * module adds ARG substitution with build-argument precedence, stage roles and exact ranges.
+ */
+import {
+  type Arg,
+  type Argument,
+  type Copy,
+  DockerfileParser,
+  type Flag,
+  type Instruction,
+  type Run,
+} from 'dockerfile-ast';
+import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
+import type {
+  DockerStageInfo,
+  ExtractedReference,
+  IgnorePragma,
+  StageBaseReference,
+  ValueOrigin,
+} from '../../model/project.js';
+import type { Stage } from '../../model/stage.js';
+import { type Scope, type Substitution, substitute, type VarState } from '../substitute.js';
+import { LineIndex, parseErrorDiagnostic, scanPragmas } from '../text.js';
+
+/** A build argument given from outside the Dockerfile (compose `build.args`, configuration). */
+export interface ProvidedBuildArg {
+  name: string;
+  /** Absent when the value depends on variables pybase cannot know (listed in `unresolved`). */
+  value?: string;
+  unresolved?: string[];
+  origin: ValueOrigin;
+}
+
+export interface DockerfileOptions {
+  /** Build arguments; they override ARG defaults. Later entries override earlier ones. */
+  buildArgs?: readonly ProvidedBuildArg[];
+  /** A stage the configuration assigns to this file. */
+  configuredStage?: Stage;
+  /** True when the file name or a directory says dev / test / local. */
+  devNamed?: boolean;
+  /** Compose service building this Dockerfile (set on references that depend on its arguments). */
+  service?: string;
+}
+
+export interface DockerfileExtraction {
+  references: ExtractedReference[];
+  stageBases: StageBaseReference[];
+  pragmas: IgnorePragma[];
+  diagnostics: Diagnostic[];
+}
+
+/** ARGs BuildKit sets itself; usable in FROM without declaration, their values depend on the build. */
+const automaticArgs = [
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+];
+
+interface Range0 {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+function toRange(index: LineIndex, file: string, r: Range0): SourceRange {
+  return index.range(
+    file,
+    index.offsetAt(r.start.line, r.start.character),
+    index.offsetAt(r.end.line, r.end.character),
+  );
+}
+
+/** The range of an ARG default without its surrounding quotes, when it is quoted on one line. */
+function unquotedRange(index: LineIndex, file: string, r: Range0): SourceRange {
+  const start = index.offsetAt(r.start.line, r.start.character);
+  const end = index.offsetAt(r.end.line, r.end.character);
+  const raw = index.text.slice(start, end);
+  if (
+    raw.length >= 2 &&
+    (raw[0] === '"' || raw[0] === "'") &&
+    raw[raw.length - 1] === raw[0] &&
+    !raw.includes('\n')
+  ) {
+    return index.range(file, start + 1, end - 1);
+  }
+  return index.range(file, start, end);
+}
+
+function flagNamed(instruction: Instruction, name: string): Flag[] {
+  const withFlags = instruction as unknown as { getFlags?: () => Flag[] };
+  return (withFlags.getFlags?.() ?? []).filter((f) => f.getName().toLowerCase() === name);
+}
+
+interface StageRecord {
+  name?: string;
+  /** Index of the stage this one is built FROM, when it names an earlier stage. */
+  base?: number;
+}
+
+export function extractDockerfile(
+  file: string,
+  text: string,
+  options: DockerfileOptions = {},
+): DockerfileExtraction {
+  const out: DockerfileExtraction = { references: [], stageBases: [], pragmas: [], diagnostics: [] };
+  const index = new LineIndex(text);
+  let dockerfile: ReturnType<typeof DockerfileParser.parse>;
+  try {
+    dockerfile = DockerfileParser.parse(text);
+  } catch (error) {
+    out.diagnostics.push(
+      parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error)),
+    );
+    return out;
+  }
+  const escapeChar = dockerfile.getEscapeCharacter();
+  const provided = new Map<string, ProvidedBuildArg>();
+  for (const arg of options.buildArgs ?? []) provided.set(arg.name, arg);
+  const instructions = dockerfile.getInstructions();
+
+  // Heredocs without their closing delimiter swallow the rest of the file: say so.
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') continue;
+    const heredocs = (instruction as unknown as Run | Copy).getHeredocs?.() ?? [];
+    for (const heredoc of heredocs) {
+      if (heredoc.getDelimiterRange() === null) {
+        const start = heredoc.getStartRange().start;
+        out.diagnostics.push({
+          ...parseErrorDiagnostic(
+            file,
+            start.line + 1,
+            start.character + 1,
+            `heredoc <<${heredoc.getName()} is never closed; the rest of the file is read as its body`,
+          ),
+          hint: `end the heredoc with a line holding only ${heredoc.getName()}`,
+        });
+      }
+    }
+  }
+
+  // Global scope: automatic platform ARGs, then ARGs declared before the first FROM.
+  const globalScope = new Map<string, VarState>();
+  for (const name of automaticArgs) globalScope.set(name, { kind: 'unknown' });
+  const declare = (scope: Map<string, VarState>, instruction: Instruction, inherit?: Scope) => {
+    for (const property of (instruction as Arg).getProperties()) {
+      const name = property.getName();
+      const given = provided.get(name);
+      if (given) {
+        scope.set(
+          name,
+          given.value !== undefined
+            ? { kind: 'known', value: given.value, origins: [given.origin] }
+            : { kind: 'unknown', because: given.unresolved ?? [name] },
+        );
+        continue;
+      }
+      const rawValue = property.getValue();
+      const valueRange = property.getValueRange();
+      if (rawValue === null || valueRange === null) {
+        // `ARG NAME` without a default: inside a stage it re-imports the global value.
+        const inherited = inherit?.get(name);
+        if (inherited) scope.set(name, inherited);
+        else if (!automaticArgs.includes(name)) scope.delete(name);
+        continue;
+      }
+      const range = unquotedRange(index, file, valueRange);
+      const written = text.slice(range.startOffset, range.endOffset);
+      const origin: ValueOrigin = { name, value: written, source: 'arg-default', file, range };
+      // getValue() drops the quotes (getUnescapedValue() keeps them in dockerfile-ast 0.7).
+      const unescaped = rawValue;
+      const expanded = substitute(unescaped, scope, { dialect: 'dockerfile', escapeChar });
+      if (expanded.value !== undefined) {
+        scope.set(name, { kind: 'known', value: expanded.value, origins: [origin, ...expanded.origins] });
+      } else {
+        scope.set(name, { kind: 'unknown', because: expanded.unresolved });
+      }
+    }
+  };
+  const froms = dockerfile.getFROMs();
+  const firstFromLine = froms[0]?.getRange().start.line ?? Number.POSITIVE_INFINITY;
+  for (const instruction of instructions) {
+    if (instruction.getRange().start.line >= firstFromLine) break;
+    if (instruction.getKeyword() === 'ARG') declare(globalScope, instruction);
+  }
+
+  const resolve = (raw: string, scope: Scope): Substitution =>
+    substitute(raw, scope, { dialect: 'dockerfile', escapeChar });
+
+  // First pass over FROMs: stage names and stage-to-stage links, to know the final stage's chain.
+  const stageRecords: StageRecord[] = [];
+  const stageIndexByName = (name: string, before: number): number | undefined => {
+    const lower = name.toLowerCase();
+    for (let i = before - 1; i >= 0; i--) if (stageRecords[i]?.name?.toLowerCase() === lower) return i;
+    return undefined;
+  };
+  const fromImages: { arg?: Argument; resolved: Substitution }[] = [];
+  froms.forEach((from, i) => {
+    const args = from.getArguments();
+    const image = args[0];
+    const record: StageRecord = {};
+    const asWord = args[1]?.getValue();
+    const name = asWord?.toLowerCase() === 'as' ? args[2]?.getValue() : undefined;
+    if (name) record.name = name;
+    const resolved = image ? resolve(image.getValue(), globalScope) : { unresolved: [], origins: [] };
+    const effective = resolved.value ?? image?.getValue();
+    if (effective !== undefined) {
+      const base = stageIndexByName(effective, i);
+      if (base !== undefined) record.base = base;
+    }
+    stageRecords.push(record);
+    fromImages.push(image ? { arg: image, resolved } : { resolved });
+  });
+  const finalIndex = froms.length - 1;
+  const prodChain = new Set<number>();
+  for (
+    let i: number | undefined = finalIndex;
+    i !== undefined && i >= 0 && !prodChain.has(i);
+    i = stageRecords[i]?.base
+  ) {
+    prodChain.add(i);
+  }
+  const stageFor = (stageIndex: number, isFromOfStage: boolean): Stage => {
+    const configured = options.configuredStage;
+    if (configured && configured !== 'prod') return configured;
+    if (!configured && options.devNamed) return 'dev';
+    return isFromOfStage && prodChain.has(stageIndex) ? 'prod' : 'build';
+  };
+  const stageInfo = (i: number): DockerStageInfo => {
+    const info: DockerStageInfo = { index: i, isFinal: i === finalIndex };
+    const name = stageRecords[i]?.name;
+    if (name) info.name = name;
+    return info;
+  };
+  const usesProvided = (origins: readonly ValueOrigin[]) =>
+    origins.some((o) => o.source === 'compose-build-arg' || o.source === 'config-build-arg');
+  const makeReference = (
+    kind: ExtractedReference['kind'],
+    raw: string,
+    range: SourceRange,
+    resolved: Substitution,
+    stageIndex: number,
+    stage: Stage,
+  ): ExtractedReference => {
+    const ref: ExtractedReference = {
+      kind,
+      file,
+      range,
+      text: raw,
+      stage,
+      dockerStage: stageInfo(stageIndex),
+    };
+    if (resolved.unresolved.length > 0) ref.unresolved = [...resolved.unresolved];
+    else if (resolved.value !== undefined && resolved.value !== raw) ref.resolved = resolved.value;
+    if (resolved.origins.length > 0) ref.origins = resolved.origins;
+    if (options.service && usesProvided(resolved.origins)) ref.service = options.service;
+    return ref;
+  };
+
+  froms.forEach((from, i) => {
+    const { arg, resolved } = fromImages[i]!;
+    if (!arg) {
+      const start = from.getRange().start;
+      out.diagnostics.push(
+        parseErrorDiagnostic(file, start.line + 1, start.character + 1, 'FROM names no image'),
+      );
+      return;
+    }
+    const raw = arg.getValue();
+    const range = toRange(index, file, arg.getRange());
+    const record = stageRecords[i]!;
+    const effective = (resolved.value ?? raw).toLowerCase();
+    if (record.base !== undefined || effective === 'scratch') {
+      const base: StageBaseReference = {
+        file,
+        range,
+        text: raw,
+        dockerStage: stageInfo(i),
+        stage: stageFor(i, true),
+      };
+      if (record.base !== undefined) base.baseStageIndex = record.base;
+      out.stageBases.push(base);
+      return;
+    }
+    const ref = makeReference('dockerfile-from', raw, range, resolved, i, stageFor(i, true));
+    const platform = from.getPlatformFlag()?.getValue();
+    if (platform) {
+      const p = resolve(platform, globalScope);
+      ref.platform = p.value ?? platform;
+    }
+    out.references.push(ref);
+  });
+
+  // COPY --from and RUN --mount from=: scope is the stage's own ARGs over the global ones.
+  let stageIndex = -1;
+  let stageScope = new Map<string, VarState>();
+  const namesStage = (value: string, before: number) =>
+    /^\d+$/.test(value) || stageIndexByName(value, before + 1) !== undefined;
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === 'FROM') {
+      stageIndex++;
+      stageScope = new Map<string, VarState>();
+      for (const name of automaticArgs) stageScope.set(name, { kind: 'unknown' });
+      continue;
+    }
+    if (stageIndex < 0) continue;
+    if (keyword === 'ARG') {
+      declare(stageScope, instruction, globalScope);
+      continue;
+    }
+    const candidates: { raw: string; range: Range0; kind: ExtractedReference['kind'] }[] = [];
+    if (keyword === 'COPY') {
+      for (const flag of flagNamed(instruction, 'from')) {
+        const value = flag.getValue();
+        const range = flag.getValueRange();
+        if (value && range) candidates.push({ raw: value, range, kind: 'dockerfile-copy-from' });
+      }
+    } else if (keyword === 'RUN') {
+      for (const flag of flagNamed(instruction, 'mount')) {
+        for (const option of flag.getOptions()) {
+          const value = option.getValue();
+          const range = option.getValueRange();
+          if (option.getName().toLowerCase() === 'from' && value && range) {
+            candidates.push({ raw: value, range, kind: 'dockerfile-mount-from' });
+          }
+        }
+      }
+    }
+    for (const c of candidates) {
+      const resolved = resolve(c.raw, stageScope);
+      if (namesStage(resolved.value ?? c.raw, stageIndex)) continue;
+      out.references.push(
+        makeReference(
+          c.kind,
+          c.raw,
+          toRange(index, file, c.range),
+          resolved,
+          stageIndex,
+          stageFor(stageIndex, false),
+        ),
+      );
+    }
+  }
+
+  // A pragma on the first lines is read by the parser as a (unknown) parser directive.
+  const commentLines = new Set(
+    [...dockerfile.getComments(), ...dockerfile.getDirectives()].map((c) => c.getRange().start.line),
+  );
+  out.pragmas = scanPragmas(
+    file,
+    index,
+    (line) => {
+      const next = instructions.find((ins) => ins.getRange().start.line > line);
+      if (!next) return undefined;
+      const r = next.getRange();
+      return { startLine: r.start.line + 1, endLine: r.end.line + 1 };
+    },
+    (line) => commentLines.has(line),
+  );
+  return out;
+}

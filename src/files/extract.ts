@@ -1,0 +1,225 @@
+/**
+ * The front half of `pybase check`: discover a repository's files and extract every image
+ * reference and Python version statement, with exact ranges, stages and ignore pragmas.
+ * Never throws on bad input: unreadable, skipped or unparsable files become diagnostics.
+ */
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
+import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
+import { classifyProjectFile } from './classify.js';
+import { type ComposeBuild, extractCompose } from './compose/extract.js';
+import { type DiscoveredFile, type DiscoverOptions, defaultMaxFileSize, discoverFiles } from './discover.js';
+import { extractDockerfile, type ProvidedBuildArg } from './dockerfile/extract.js';
+import { extractGithubWorkflow } from './github-actions/extract.js';
+import { extractGitlabCi } from './gitlab-ci/extract.js';
+import { isDevPath, type StageGlobs, stageMatcher } from './stage.js';
+import { decodeText, looksBinary } from './text.js';
+import { extractVersionFile, isVersionFileKind } from './version-files/extract.js';
+
+export interface ExtractOptions {
+  /** Globs to leave out (picomatch, relative to the root). */
+  exclude?: readonly string[];
+  /** Skip files larger than this many bytes (default 1 MiB). */
+  maxFileSize?: number;
+  /** Honour `.gitignore` files (default true). */
+  gitignore?: boolean;
+  /** Stage per file, by globs relative to the root; these win over the defaults. */
+  stages?: StageGlobs;
+  /**
+   * Build arguments applied to every Dockerfile; they override ARG defaults and compose
+   * `build.args`, as `docker build --build-arg` would.
+   */
+  buildArgs?: Readonly<Record<string, string>>;
+}
+
+function unreadable(file: string, error: unknown): Diagnostic {
+  return {
+    code: inputCodes.unreadableFile,
+    severity: 'warning',
+    message: `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
+    location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+  };
+}
+
+function referenceKey(r: ExtractedReference): string {
+  return [
+    r.kind,
+    r.range.startOffset,
+    r.range.endOffset,
+    r.resolved ?? '',
+    (r.unresolved ?? []).join(','),
+    r.platform ?? '',
+  ].join('\0');
+}
+
+function byPosition<T extends { file: string; range: { startOffset?: number; startLine: number } }>(
+  a: T,
+  b: T,
+): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.range.startOffset ?? a.range.startLine) - (b.range.startOffset ?? b.range.startLine);
+}
+
+export async function extractProject(root = '.', options: ExtractOptions = {}): Promise<Extraction> {
+  const discoverOptions: DiscoverOptions = {};
+  if (options.exclude) discoverOptions.exclude = options.exclude;
+  if (options.maxFileSize !== undefined) discoverOptions.maxFileSize = options.maxFileSize;
+  if (options.gitignore !== undefined) discoverOptions.gitignore = options.gitignore;
+  const discovery = await discoverFiles(root, discoverOptions);
+  const result: Extraction = {
+    files: [],
+    references: [],
+    stageBases: [],
+    versions: [],
+    pragmas: [],
+    diagnostics: [...discovery.diagnostics],
+  };
+  const configured = stageMatcher(options.stages);
+  const configArgs: ProvidedBuildArg[] = Object.entries(options.buildArgs ?? {}).map(([name, value]) => {
+    const origin: ValueOrigin = { name, value, source: 'config-build-arg' };
+    return { name, value, origin };
+  });
+
+  const texts = new Map<string, string>();
+  for (const file of discovery.files) {
+    try {
+      texts.set(file.path, decodeText(await readFile(file.absolutePath)));
+      result.files.push(file.path);
+    } catch (error) {
+      result.diagnostics.push(unreadable(file.path, error));
+    }
+  }
+  const ofKind = (kind: DiscoveredFile['kind']) =>
+    discovery.files.filter((f) => f.kind === kind && texts.has(f.path));
+  const stageOptions = (file: string) => {
+    const stage = configured(file);
+    return stage ? { configuredStage: stage } : {};
+  };
+
+  // Compose first: its services' build arguments feed the Dockerfiles they build.
+  const builds = new Map<string, ComposeBuild[]>();
+  for (const f of ofKind('compose')) {
+    const extraction = extractCompose(f.path, texts.get(f.path)!, {
+      ...stageOptions(f.path),
+      devNamed: isDevPath(f.path),
+    });
+    result.references.push(...extraction.references);
+    result.pragmas.push(...extraction.pragmas);
+    result.diagnostics.push(...extraction.diagnostics);
+    for (const b of extraction.builds) builds.set(b.dockerfile, [...(builds.get(b.dockerfile) ?? []), b]);
+  }
+
+  // A compose file may build a Dockerfile whose name discovery does not recognise: read it too.
+  const dockerfiles = ofKind('dockerfile').map((f) => f.path);
+  for (const target of builds.keys()) {
+    if (texts.has(target)) continue;
+    const text = await readLinkedDockerfile(root, target, options);
+    if (text === undefined) continue;
+    texts.set(target, text);
+    result.files.push(target);
+    dockerfiles.push(target);
+  }
+
+  for (const file of dockerfiles) {
+    const text = texts.get(file)!;
+    const base = { ...stageOptions(file), devNamed: isDevPath(file) };
+    const variants = (builds.get(file) ?? []).map((b) => ({
+      service: b.service,
+      args: [...b.args, ...configArgs],
+    }));
+    if (variants.length === 0) variants.push({ service: '', args: configArgs });
+    const seen = new Set<string>();
+    variants.forEach((variant, i) => {
+      const extraction = extractDockerfile(file, text, {
+        ...base,
+        buildArgs: variant.args,
+        ...(variant.service ? { service: variant.service } : {}),
+      });
+      for (const ref of extraction.references) {
+        const key = referenceKey(ref);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.references.push(ref);
+      }
+      if (i === 0) {
+        result.stageBases.push(...extraction.stageBases);
+        result.pragmas.push(...extraction.pragmas);
+        result.diagnostics.push(...extraction.diagnostics);
+      }
+    });
+  }
+
+  for (const f of ofKind('github-workflow')) {
+    const extraction = extractGithubWorkflow(f.path, texts.get(f.path)!, stageOptions(f.path));
+    result.references.push(...extraction.references);
+    result.versions.push(...extraction.versions);
+    result.pragmas.push(...extraction.pragmas);
+    result.diagnostics.push(...extraction.diagnostics);
+  }
+  for (const f of ofKind('gitlab-ci')) {
+    const extraction = extractGitlabCi(f.path, texts.get(f.path)!, stageOptions(f.path));
+    result.references.push(...extraction.references);
+    result.pragmas.push(...extraction.pragmas);
+    result.diagnostics.push(...extraction.diagnostics);
+  }
+  for (const f of discovery.files) {
+    if (!isVersionFileKind(f.kind) || !texts.has(f.path)) continue;
+    const extraction = extractVersionFile(f.kind, f.path, texts.get(f.path)!, stageOptions(f.path));
+    result.versions.push(...extraction.versions);
+    result.pragmas.push(...extraction.pragmas);
+    result.diagnostics.push(...extraction.diagnostics);
+  }
+
+  linkVersionFiles(result.versions);
+  result.files.sort();
+  result.references.sort(byPosition);
+  result.stageBases.sort(byPosition);
+  result.versions.sort(byPosition);
+  result.pragmas.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
+  return result;
+}
+
+/**
+ * `python-version-file: .python-version` in a workflow: the versions are those of that file
+ * (paths are relative to the checkout, which is the repository root).
+ */
+function linkVersionFiles(versions: VersionStatement[]): void {
+  for (const statement of versions) {
+    if (statement.kind !== 'setup-python-file') continue;
+    const target = path.posix.normalize(statement.text.replace(/^\.\//, ''));
+    const named = versions.filter(
+      (v) => v.file === target && (v.kind === 'python-version-file' || v.kind === 'tool-versions'),
+    );
+    const found = named.flatMap((v) => v.versions ?? []);
+    if (found.length > 0) statement.versions = [...new Set(found)];
+  }
+}
+
+/**
+ * Read a Dockerfile a compose service builds when discovery did not list it because of its name
+ * (`docker/app.build`). A recognised name that is absent was ignored, excluded or skipped on
+ * purpose, and stays out; so do excluded paths and anything outside the root.
+ */
+async function readLinkedDockerfile(
+  root: string,
+  rel: string,
+  options: ExtractOptions,
+): Promise<string | undefined> {
+  if (classifyProjectFile(rel) !== undefined) return undefined;
+  if (options.exclude?.length && picomatch([...options.exclude], { dot: true, basename: true })(rel))
+    return undefined;
+  try {
+    const realRoot = await realpath(root);
+    const abs = await realpath(path.join(root, ...rel.split('/')));
+    if (!abs.startsWith(realRoot + path.sep)) return undefined;
+    const info = await stat(abs);
+    if (!info.isFile() || info.size > (options.maxFileSize ?? defaultMaxFileSize)) return undefined;
+    const bytes = await readFile(abs);
+    if (looksBinary(bytes)) return undefined;
+    return decodeText(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * GitHub Actions workflows: job containers (`jobs.*.container`, a string or `.image`), service
+ * containers (`jobs.*.services.*.image`), and `actions/setup-python` steps (`with.python-version`
+ * as a literal, a multi-line list, or `${{ matrix.x }}` / `${{ env.X }}` expanded from the job's
+ * `strategy.matrix` (with `include`) and `env`; `with.python-version-file`).
+ */
+import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
+import type { ExtractedReference, IgnorePragma, ValueOrigin, VersionStatement } from '../../model/project.js';
+import type { Stage } from '../../model/stage.js';
+import {
+  mapEntries,
+  mapGet,
+  type ParsedYaml,
+  parseYaml,
+  type ScalarText,
+  scalarText,
+  seqItems,
+  yamlPragmas,
+} from '../yaml.js';
+
+export interface WorkflowOptions {
+  configuredStage?: Stage;
+}
+
+export interface WorkflowExtraction {
+  references: ExtractedReference[];
+  versions: VersionStatement[];
+  pragmas: IgnorePragma[];
+  diagnostics: Diagnostic[];
+}
+
+/** `actions/setup-python@v5`, a fork or a local wrapper such as `./.github/actions/setup-python-uv`. */
+export function isSetupPython(uses: string): boolean {
+  return /(^|\/)setup-python[^/@]*(@|$)/i.test(uses.trim());
+}
+
+/** One possible value of an expression, with where it was written. */
+interface Alternative {
+  value: string;
+  origin?: ValueOrigin;
+}
+
+interface Expansion {
+  /** Every combination of alternatives, as full strings. */
+  values: { value: string; origins: ValueOrigin[] }[];
+  unresolved: string[];
+}
+
+interface JobContext {
+  y: ParsedYaml;
+  matrix: unknown;
+  /** env from the workflow, the job and the step, innermost last. */
+  env: Map<string, ScalarText>;
+  allowEnv: boolean;
+}
+
+const expressionPattern = /\$\{\{([\s\S]*?)\}\}/g;
+
+function matrixAlternatives(ctx: JobContext, key: string): Alternative[] | undefined {
+  const { y } = ctx;
+  const matrixScalar = scalarText(y, ctx.matrix);
+  if (matrixScalar) return undefined; // the whole matrix is an expression (`fromJSON(...)`)
+  const out: Alternative[] = [];
+  const seen = new Set<string>();
+  const add = (s: ScalarText | undefined) => {
+    if (!s || s.text.includes('${{')) return false;
+    if (!seen.has(s.text)) {
+      seen.add(s.text);
+      out.push({
+        value: s.text,
+        origin: { name: `matrix.${key}`, value: s.text, source: 'matrix', file: y.file, range: s.range },
+      });
+    }
+    return true;
+  };
+  const [head, ...rest] = key.split('.');
+  const pick = (node: unknown): unknown => rest.reduce<unknown>((n, k) => mapGet(y, n, k), node);
+  const entry = mapGet(y, ctx.matrix, head!);
+  if (entry !== undefined) {
+    const items = seqItems(y, entry);
+    if (items.length > 0) {
+      for (const item of items) if (!add(scalarText(y, pick(item)))) return undefined;
+    } else if (rest.length === 0 && !add(scalarText(y, entry))) {
+      return undefined;
+    }
+  }
+  for (const item of seqItems(y, mapGet(y, ctx.matrix, 'include'))) {
+    const value = mapGet(y, item, head!);
+    if (value !== undefined && !add(scalarText(y, pick(value)))) return undefined;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function alternativesOf(ctx: JobContext, expression: string): Alternative[] | undefined {
+  const e = expression.trim();
+  const matrix = /^matrix(?:\.([A-Za-z0-9_.-]+)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(e);
+  if (matrix) return matrixAlternatives(ctx, (matrix[1] ?? matrix[2])!);
+  const env = /^env(?:\.([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(e);
+  if (env && ctx.allowEnv) {
+    const name = (env[1] ?? env[2])!;
+    const s = ctx.env.get(name);
+    if (!s || s.text.includes('${{')) return undefined;
+    return [
+      {
+        value: s.text,
+        origin: { name: `env.${name}`, value: s.text, source: 'env', file: ctx.y.file, range: s.range },
+      },
+    ];
+  }
+  return undefined;
+}
+
+/** Expand `${{ ... }}` expressions in a value into every combination of known alternatives. */
+function expand(ctx: JobContext, text: string): Expansion {
+  const parts: (string | Alternative[])[] = [];
+  const unresolved: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(expressionPattern)) {
+    parts.push(text.slice(last, m.index));
+    const alternatives = alternativesOf(ctx, m[1]!);
+    if (!alternatives) unresolved.push(m[1]!.trim());
+    else parts.push(alternatives);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  if (unresolved.length > 0) return { values: [], unresolved };
+  let values: { value: string; origins: ValueOrigin[] }[] = [{ value: '', origins: [] }];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      values = values.map((v) => ({ value: v.value + part, origins: v.origins }));
+    } else {
+      values = values.flatMap((v) =>
+        part.map((a) => ({
+          value: v.value + a.value,
+          origins: a.origin ? [...v.origins, a.origin] : v.origins,
+        })),
+      );
+    }
+  }
+  return { values, unresolved };
+}
+
+function envMap(y: ParsedYaml, ...nodes: unknown[]): Map<string, ScalarText> {
+  const env = new Map<string, ScalarText>();
+  for (const node of nodes) {
+    for (const { key, value } of mapEntries(y, mapGet(y, node, 'env'))) {
+      const s = scalarText(y, value);
+      if (s) env.set(key, s);
+    }
+  }
+  return env;
+}
+
+export function extractGithubWorkflow(
+  file: string,
+  text: string,
+  options: WorkflowOptions = {},
+): WorkflowExtraction {
+  const out: WorkflowExtraction = {
+    references: [],
+    versions: [],
+    pragmas: yamlPragmas(file, text),
+    diagnostics: [],
+  };
+  const { yaml: y, diagnostics } = parseYaml(file, text);
+  out.diagnostics.push(...diagnostics);
+  if (!y) return out;
+  const stage: Stage = options.configuredStage ?? 'ci';
+  const root = y.doc.contents;
+
+  const imageReferences = (
+    kind: 'gha-container' | 'gha-service',
+    image: ScalarText,
+    job: string,
+    ctx: JobContext,
+    service?: string,
+  ) => {
+    const base: ExtractedReference = { kind, file, range: image.range, text: image.text, stage, job };
+    if (service) base.service = service;
+    if (!image.text.includes('${{')) {
+      out.references.push(base);
+      return;
+    }
+    const expanded = expand(ctx, image.text);
+    if (expanded.unresolved.length > 0) {
+      out.references.push({ ...base, unresolved: expanded.unresolved });
+      return;
+    }
+    // One reference per matrix value: each is a separate image the workflow runs in.
+    for (const v of expanded.values) out.references.push({ ...base, resolved: v.value, origins: v.origins });
+  };
+
+  for (const { key: job, value: jobNode } of mapEntries(y, mapGet(y, root, 'jobs'))) {
+    const matrix = mapGet(y, mapGet(y, jobNode, 'strategy'), 'matrix');
+    const jobCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode), allowEnv: false };
+
+    const container = mapGet(y, jobNode, 'container');
+    const containerImage = scalarText(y, container) ?? scalarText(y, mapGet(y, container, 'image'));
+    if (containerImage) imageReferences('gha-container', containerImage, job, jobCtx);
+    for (const { key: service, value } of mapEntries(y, mapGet(y, jobNode, 'services'))) {
+      const image = scalarText(y, mapGet(y, value, 'image'));
+      if (image) imageReferences('gha-service', image, job, jobCtx, service);
+    }
+
+    for (const step of seqItems(y, mapGet(y, jobNode, 'steps'))) {
+      const uses = scalarText(y, mapGet(y, step, 'uses'));
+      if (!uses || !isSetupPython(uses.text)) continue;
+      const withNode = mapGet(y, step, 'with');
+      const stepCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode, step), allowEnv: true };
+      const versionNode = mapGet(y, withNode, 'python-version');
+      const versionScalar = scalarText(y, versionNode);
+      const listItems = versionScalar ? [] : seqItems(y, versionNode).map((n) => scalarText(y, n));
+      if (versionScalar || listItems.length > 0) {
+        const range: SourceRange = versionScalar
+          ? versionScalar.range
+          : y.index.range(file, versionNode!.range![0], versionNode!.range![1]);
+        const written = versionScalar
+          ? versionScalar.text
+          : y.index.text.slice(range.startOffset, range.endOffset);
+        const entries = versionScalar
+          ? versionScalar.text
+              .split(/\r?\n/)
+              .map((l) => l.trim())
+              .filter((l) => l.length > 0)
+          : listItems.filter((s): s is ScalarText => s !== undefined).map((s) => s.text);
+        const statement: VersionStatement = { kind: 'setup-python', file, range, text: written, stage, job };
+        const versions: string[] = [];
+        const origins: ValueOrigin[] = [];
+        const unresolved: string[] = [];
+        for (const entry of entries) {
+          const expanded = expand(stepCtx, entry);
+          unresolved.push(...expanded.unresolved);
+          for (const v of expanded.values) {
+            if (!versions.includes(v.value)) versions.push(v.value);
+            origins.push(...v.origins);
+          }
+        }
+        if (unresolved.length > 0) statement.unresolved = [...new Set(unresolved)];
+        if (versions.length > 0) statement.versions = versions;
+        if (origins.length > 0) statement.origins = origins;
+        out.versions.push(statement);
+      }
+      const fileScalar = scalarText(y, mapGet(y, withNode, 'python-version-file'));
+      if (fileScalar) {
+        out.versions.push({
+          kind: 'setup-python-file',
+          file,
+          range: fileScalar.range,
+          text: fileScalar.text,
+          stage,
+          job,
+        });
+      }
+    }
+  }
+  return out;
+}

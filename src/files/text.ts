@@ -1,0 +1,177 @@
+/**
+ * Positions in file text. Every extractor reports 1-based lines and columns with an exclusive end
+ * column, plus character offsets, so that a fixer can replace exactly what was written.
+ */
+import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
+import type { IgnorePragma } from '../model/project.js';
+
+/**
+ * Offsets of line starts. A line ends at `\r\n`, `\n` or a lone `\r`, the same rule the Dockerfile
+ * parser's text document applies, so positions agree with its ranges.
+ */
+export class LineIndex {
+  readonly text: string;
+  private readonly starts: number[];
+
+  constructor(text: string) {
+    this.text = text;
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10) {
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Offset of a 0-based line and character. */
+  offsetAt(line: number, character: number): number {
+    const start = this.starts[Math.min(Math.max(line, 0), this.starts.length - 1)] ?? 0;
+    return Math.min(start + character, this.text.length);
+  }
+
+  /** 0-based line and character of an offset. */
+  positionAt(offset: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - (this.starts[lo] ?? 0) };
+  }
+
+  /** A SourceRange for [start, end) offsets. */
+  range(file: string, start: number, end: number): SourceRange {
+    const a = this.positionAt(start);
+    const b = this.positionAt(end);
+    return {
+      file,
+      startLine: a.line + 1,
+      startColumn: a.character + 1,
+      endLine: b.line + 1,
+      endColumn: b.character + 1,
+      startOffset: start,
+      endOffset: end,
+    };
+  }
+
+  /** The text of a 0-based line without its line break. */
+  lineText(line: number): string {
+    const start = this.starts[line];
+    if (start === undefined) return '';
+    const next = this.starts[line + 1];
+    const raw = this.text.slice(start, next ?? this.text.length);
+    return raw.replace(/\r?\n$|\r$/, '');
+  }
+}
+
+/** A SourceRange for a whole 1-based line (used by diagnostics that point at a line). */
+export function lineLocation(file: string, line: number, column = 1): SourceRange {
+  return { file, startLine: line, startColumn: column, endLine: line, endColumn: column };
+}
+
+export function parseErrorDiagnostic(
+  file: string,
+  line: number,
+  column: number,
+  message: string,
+): Diagnostic {
+  return {
+    code: inputCodes.parseError,
+    severity: 'error',
+    message: `${file}:${line}: cannot parse: ${message}`,
+    location: lineLocation(file, line, column),
+    hint: 'fix the syntax error; pybase skipped what it could not read in this file',
+  };
+}
+
+const pragmaPattern = /^\s*#\s*pybase:\s*(ignore|ignore-file)\s*=\s*([A-Za-z0-9_,\s-]*?)\s*$/;
+
+/**
+ * Whole-line `# pybase: ignore=PB003,PB005` (applies to the next instruction or key) and
+ * `# pybase: ignore-file=PB001` (applies to the whole file) comments. `targetOf` tells, for a
+ * 0-based line index, which lines the next statement spans; callers know their format.
+ */
+export function scanPragmas(
+  file: string,
+  index: LineIndex,
+  targetOf: (pragmaLine: number) => { startLine: number; endLine: number } | undefined,
+  isComment: (line: number) => boolean = () => true,
+): IgnorePragma[] {
+  const out: IgnorePragma[] = [];
+  for (let line = 0; line < index.lineCount; line++) {
+    const m = pragmaPattern.exec(index.lineText(line));
+    if (!m || !isComment(line)) continue;
+    const codes = (m[2] ?? '')
+      .split(/[\s,]+/)
+      .map((c) => c.trim().toUpperCase())
+      .filter((c) => c.length > 0);
+    if (codes.length === 0) continue;
+    if (m[1] === 'ignore-file') {
+      out.push({ file, line: line + 1, codes, scope: 'file' });
+    } else {
+      const target = targetOf(line);
+      out.push(
+        target
+          ? { file, line: line + 1, codes, scope: 'next', target }
+          : { file, line: line + 1, codes, scope: 'next' },
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * For line-oriented formats (YAML, TOML, INI): the statement after a comment starts at the next
+ * non-blank, non-comment line and runs until a line indented no deeper than it (or a blank run
+ * before such a line). This is text-based on purpose: it must work on files the parser rejected.
+ */
+export function indentedBlockAfter(
+  index: LineIndex,
+  line: number,
+): { startLine: number; endLine: number } | undefined {
+  let start = -1;
+  for (let l = line + 1; l < index.lineCount; l++) {
+    const t = index.lineText(l);
+    if (t.trim() === '' || t.trim().startsWith('#')) continue;
+    start = l;
+    break;
+  }
+  if (start < 0) return undefined;
+  const first = index.lineText(start);
+  const indent = first.length - first.trimStart().length;
+  // A list item's content sits deeper than its dash: `- name: x` continues with `  image: y`.
+  const itemIndent = /^\s*-\s/.test(first) ? indent + 1 : indent;
+  let end = start;
+  for (let l = start + 1; l < index.lineCount; l++) {
+    const t = index.lineText(l);
+    if (t.trim() === '' || t.trim().startsWith('#')) continue;
+    const ind = t.length - t.trimStart().length;
+    if (ind < itemIndent || (ind === indent && itemIndent === indent)) break;
+    end = l;
+  }
+  return { startLine: start + 1, endLine: end + 1 };
+}
+
+/** True when the first 8 KiB hold a NUL byte: the usual test for binary content. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** Decode file bytes as UTF-8, dropping a byte-order mark. */
+export function decodeText(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,149 @@
+/**
+ * YAML access with exact positions, shared by the compose, GitHub Actions and GitLab CI
+ * extractors. Built on the `yaml` package's document model (node ranges are offsets into the
+ * source); aliases and `<<` merge keys are followed so that the range reported is where the value
+ * is actually written (the anchor), which is what a fixer must edit.
+ */
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLMap } from 'yaml';
+import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import type { IgnorePragma } from '../model/project.js';
+import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from './text.js';
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  index: LineIndex;
+  file: string;
+}
+
+/** Parse one YAML file; on a syntax error return `PBE006` diagnostics (file and line) instead. */
+export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const index = new LineIndex(text);
+  let doc: Document.Parsed;
+  try {
+    // `merge: true` so that `<<: *defaults` keys are recognised as merge keys; uniqueKeys off
+    // because real CI files repeat keys and the engines that read them keep the last one.
+    doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+  } catch (error) {
+    return {
+      diagnostics: [parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error))],
+    };
+  }
+  if (doc.errors.length > 0) {
+    const diagnostics = doc.errors.slice(0, 3).map((e) => {
+      const pos = index.positionAt(e.pos[0]);
+      const first = e.message.split('\n')[0] ?? e.message;
+      return parseErrorDiagnostic(file, pos.line + 1, pos.character + 1, first);
+    });
+    return { diagnostics };
+  }
+  return { yaml: { doc, index, file }, diagnostics: [] };
+}
+
+/** Follow an alias to its anchored node. */
+export function deref(y: ParsedYaml, node: unknown): Node | undefined {
+  let current = node;
+  for (let i = 0; i < 16 && isAlias(current); i++) {
+    current = current.resolve(y.doc);
+  }
+  if (current === null || current === undefined || isAlias(current)) return undefined;
+  return current as Node;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? undefined : String(key.value);
+  if (typeof key === 'string') return key;
+  return undefined;
+}
+
+/** The pairs of a mapping in order, with `<<` merges expanded after the mapping's own keys. */
+export function mapEntries(
+  y: ParsedYaml,
+  node: unknown,
+  depth = 0,
+): { key: string; value: Node | undefined }[] {
+  const map = deref(y, node);
+  if (!isMap(map) || depth > 8) return [];
+  const own: { key: string; value: Node | undefined }[] = [];
+  const merged: { key: string; value: Node | undefined }[] = [];
+  for (const pair of (map as YAMLMap).items) {
+    const key = keyText(pair.key);
+    if (key === undefined) continue;
+    if (key === '<<') {
+      const source = deref(y, pair.value);
+      const sources = isSeq(source) ? source.items : [source];
+      for (const s of sources) merged.push(...mapEntries(y, s, depth + 1));
+      continue;
+    }
+    own.push({ key, value: deref(y, pair.value) });
+  }
+  const seen = new Set(own.map((e) => e.key));
+  for (const m of merged) {
+    if (!seen.has(m.key)) {
+      seen.add(m.key);
+      own.push(m);
+    }
+  }
+  return own;
+}
+
+export function mapGet(y: ParsedYaml, node: unknown, key: string): Node | undefined {
+  const entries = mapEntries(y, node);
+  // The last occurrence wins, as with the engines that read these files.
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.key === key) return entries[i]!.value;
+  return undefined;
+}
+
+export function seqItems(y: ParsedYaml, node: unknown): Node[] {
+  const seq = deref(y, node);
+  if (!isSeq(seq)) return [];
+  return seq.items.map((item) => deref(y, item)).filter((n): n is Node => n !== undefined);
+}
+
+export interface ScalarText {
+  /** The value as written: plain scalars keep their source (`3.10` stays `3.10`). */
+  text: string;
+  /** The range a fixer replaces: inside the quotes when the quoted text equals the value. */
+  range: SourceRange;
+}
+
+/** The text and exact range of a scalar node, or undefined for anything else. */
+export function scalarText(y: ParsedYaml, node: unknown): ScalarText | undefined {
+  const n = deref(y, node);
+  if (!isScalar(n) || !n.range) return undefined;
+  if (n.value === null) return undefined;
+  const [start, valueEnd] = n.range;
+  const source = y.index.text.slice(start, valueEnd);
+  const value = String(n.value);
+  switch (n.type) {
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE': {
+      const inner = source.slice(1, -1);
+      if (inner === value) return { text: value, range: y.index.range(y.file, start + 1, valueEnd - 1) };
+      return { text: value, range: y.index.range(y.file, start, valueEnd) };
+    }
+    case 'PLAIN':
+      if (!source.includes('\n') && !source.includes('\r')) {
+        return { text: source, range: y.index.range(y.file, start, valueEnd) };
+      }
+      return { text: value, range: y.index.range(y.file, start, valueEnd) };
+    default:
+      return { text: value, range: y.index.range(y.file, start, valueEnd) };
+  }
+}
+
+/** A string-valued key (`image: python:3.12`), or undefined. */
+export function stringAt(y: ParsedYaml, node: unknown, key: string): ScalarText | undefined {
+  return scalarText(y, mapGet(y, node, key));
+}
+
+export function isMapping(y: ParsedYaml, node: unknown): boolean {
+  return isMap(deref(y, node));
+}
+
+/**
+ * Pragmas of a YAML file (text-based, so they are found even when the file does not parse). A
+ * `next` pragma applies to the key on the following line and everything nested under it.
+ */
+export function yamlPragmas(file: string, text: string, index = new LineIndex(text)): IgnorePragma[] {
+  return scanPragmas(file, index, (line) => indentedBlockAfter(index, line));
+}

@@ -1,0 +1,159 @@
+/**
+ * What pybase reads out of a repository before judging anything: every image reference and every
+ * statement of a Python version, each with its exact place in the file, plus ignore pragmas and
+ * the problems met while reading. Produced by `extractProject` (src/files/extract.ts); tags are
+ * not parsed here (the reference parser decides later whether an image is python).
+ */
+import type { Diagnostic, SourceRange } from './diagnostic.js';
+import type { Stage } from './stage.js';
+
+/** Where an image reference was written. */
+export type ReferenceKind =
+  | 'dockerfile-from'
+  | 'dockerfile-copy-from'
+  | 'dockerfile-mount-from'
+  | 'compose-image'
+  | 'gha-container'
+  | 'gha-service'
+  | 'gitlab-image'
+  | 'gitlab-service';
+
+/** Where a substituted value came from. */
+export type OriginSource =
+  /** `ARG NAME=value` in the Dockerfile: `range` covers the value, the place a fixer edits. */
+  | 'arg-default'
+  /** `build.args` of a compose service that builds the Dockerfile. */
+  | 'compose-build-arg'
+  /** Build arguments given in pybase's configuration (no file range). */
+  | 'config-build-arg'
+  /** A value of a GitHub Actions `strategy.matrix` key (or of a matrix `include` entry). */
+  | 'matrix'
+  /** A GitHub Actions `env:` value (workflow, job or step level). */
+  | 'env'
+  /** A GitLab CI `variables:` value (global or job level). */
+  | 'ci-variable';
+
+/** One substituted value: its name, the text written at its origin, and where that is. */
+export interface ValueOrigin {
+  name: string;
+  /** The value as written at `range` (before any substitution inside it). */
+  value: string;
+  source: OriginSource;
+  /** Absent for configuration-supplied values. */
+  file?: string;
+  range?: SourceRange;
+}
+
+export interface DockerStageInfo {
+  /** 0-based index of the build stage (the FROM instruction) the reference belongs to. */
+  index: number;
+  /** The name after `AS`, when given. */
+  name?: string;
+  /** True for the last stage of the Dockerfile (the image `docker build` produces by default). */
+  isFinal: boolean;
+}
+
+export interface ExtractedReference {
+  kind: ReferenceKind;
+  /** Path relative to the scanned root, '/' separators. */
+  file: string;
+  /** Exact range of the reference text in the file (what a fixer would replace). */
+  range: SourceRange;
+  /** As written, e.g. 'python:${PY}-slim' (continuation lines of a Dockerfile joined). */
+  text: string;
+  /** After ARG / build-arg / env / matrix substitution, when different from `text` and fully known. */
+  resolved?: string;
+  /** Variables without a value (then `resolved` is absent). */
+  unresolved?: string[];
+  /** Where substituted values came from (ARG default ranges: the fixer edits there). */
+  origins?: ValueOrigin[];
+  stage: Stage;
+  dockerStage?: DockerStageInfo;
+  /** `FROM --platform=` value, resolved when all its variables are known, else as written. */
+  platform?: string;
+  /** GitHub Actions / GitLab CI job id. */
+  job?: string;
+  /** Compose service name, or the service container name in CI. */
+  service?: string;
+}
+
+/**
+ * A FROM that does not name a pullable image: an earlier build stage, or `scratch`. Kept so that
+ * rules can follow a multi-stage build; never reported as an image reference.
+ */
+export interface StageBaseReference {
+  file: string;
+  range: SourceRange;
+  text: string;
+  /** The earlier stage's index, absent for `scratch`. */
+  baseStageIndex?: number;
+  dockerStage: DockerStageInfo;
+  stage: Stage;
+}
+
+export type VersionStatementKind =
+  | 'python-version-file'
+  | 'requires-python'
+  | 'poetry-python'
+  | 'runtime-txt'
+  | 'pipfile-python-version'
+  | 'pipfile-python-full-version'
+  | 'tool-versions'
+  | 'tox-envlist'
+  | 'setup-cfg'
+  | 'setup-python'
+  | 'setup-python-file';
+
+export interface VersionStatement {
+  kind: VersionStatementKind;
+  file: string;
+  /** Range of the value as written. */
+  range: SourceRange;
+  /** The value as written (`3.12`, `>=3.10,<3.14`, `${{ matrix.python-version }}`, `py311, py312`). */
+  text: string;
+  /** Concrete versions named (`['3.11', '3.12']`), after matrix / env expansion for setup-python. */
+  versions?: string[];
+  /** A PEP 440 / Poetry specifier (`requires-python`, Poetry `python`, `python_requires`). */
+  specifier?: string;
+  /** Expressions or variables that could not be expanded. */
+  unresolved?: string[];
+  /** Where expanded values were written (matrix entries, env values). */
+  origins?: ValueOrigin[];
+  stage: Stage;
+  job?: string;
+}
+
+export interface IgnorePragma {
+  file: string;
+  /** Line of the pragma comment (1-based). */
+  line: number;
+  codes: string[];
+  scope: 'next' | 'file';
+  /** For `next`: the lines of the instruction or key the pragma applies to. */
+  target?: { startLine: number; endLine: number };
+}
+
+/** The kinds of files discovery recognises. */
+export type ProjectFileKind =
+  | 'dockerfile'
+  | 'compose'
+  | 'github-workflow'
+  | 'gitlab-ci'
+  | 'python-version'
+  | 'pyproject'
+  | 'runtime-txt'
+  | 'pipfile'
+  | 'tool-versions'
+  | 'tox-ini'
+  | 'setup-cfg';
+
+export interface Extraction {
+  /** Files read, relative to the root, in deterministic (sorted) order. */
+  files: string[];
+  references: ExtractedReference[];
+  /** FROMs naming an earlier stage or `scratch`. */
+  stageBases: StageBaseReference[];
+  versions: VersionStatement[];
+  pragmas: IgnorePragma[];
+  diagnostics: Diagnostic[];
+}
