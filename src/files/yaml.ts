@@ -50,7 +50,11 @@ export function deref(y: ParsedYaml, node: unknown): Node | undefined {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return key.value === null ? undefined : String(key.value);
+  if (isScalar(key)) {
+    // With `merge: true` the parser gives a merge key the value Symbol(<<).
+    if (typeof key.value === 'symbol') return key.value.description === '<<' ? '<<' : undefined;
+    return key.value === null ? undefined : String(key.value);
+  }
   if (typeof key === 'string') return key;
   return undefined;
 }

@@ -1,0 +1,130 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { classifyProjectFile } from './classify.js';
+import { discoverFiles } from './discover.js';
+
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function project(files: Record<string, string | Uint8Array>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'pybase-discover-'));
+  made.push(root);
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+  }
+  return root;
+}
+
+describe('classifyProjectFile', () => {
+  it('recognises the file kinds pybase reads', () => {
+    const cases: [string, string | undefined][] = [
+      ['Dockerfile', 'dockerfile'],
+      ['docker/Dockerfile.prod', 'dockerfile'],
+      ['DockerFile', 'dockerfile'],
+      ['Dockerfile-alpine', 'dockerfile'],
+      ['api.Dockerfile', 'dockerfile'],
+      ['bin/all-py.dockerfile', 'dockerfile'],
+      ['Containerfile', 'dockerfile'],
+      ['Containerfile.dev', 'dockerfile'],
+      ['Dockerfile.dockerignore', undefined],
+      ['docs/Dockerfile.md', undefined],
+      ['docker-compose.yml', 'compose'],
+      ['docker-compose.override.yaml', 'compose'],
+      ['compose.dev.yaml', 'compose'],
+      ['compose.json', undefined],
+      ['.github/workflows/ci.yml', 'github-workflow'],
+      ['.github/workflows/sub/ci.yml', undefined],
+      ['pkg/.github/workflows/ci.yml', undefined],
+      ['.gitlab-ci.yml', 'gitlab-ci'],
+      ['ci/templates/python.gitlab-ci.yml', 'gitlab-ci'],
+      ['frontend/.python-version', 'python-version'],
+      ['pyproject.toml', 'pyproject'],
+      ['runtime.txt', 'runtime-txt'],
+      ['Pipfile', 'pipfile'],
+      ['Pipfile.lock', undefined],
+      ['.tool-versions', 'tool-versions'],
+      ['tox.ini', 'tox-ini'],
+      ['setup.cfg', 'setup-cfg'],
+      ['README.md', undefined],
+    ];
+    expect(cases.map(([p]) => [p, classifyProjectFile(p)])).toEqual(cases);
+  });
+});
+
+describe('discoverFiles', () => {
+  it('honours nested .gitignore files and excludes, skips .git and node_modules, sorts the result', async () => {
+    const root = await project({
+      '.gitignore': 'build/\n*.tmp.Dockerfile\n',
+      Dockerfile: 'FROM python:3.12\n',
+      'build/Dockerfile': 'FROM python:3.12\n',
+      'a.tmp.Dockerfile': 'FROM python:3.12\n',
+      'svc/.gitignore': 'Dockerfile.local\n!keep.tmp.Dockerfile\n',
+      'svc/Dockerfile.local': 'FROM python:3.12\n',
+      'svc/keep.tmp.Dockerfile': 'FROM python:3.12\n',
+      'svc/Dockerfile': 'FROM python:3.12\n',
+      'vendor/lib/Dockerfile': 'FROM python:3.12\n',
+      'examples/x/Dockerfile': 'FROM python:3.12\n',
+      '.git/Dockerfile': 'FROM python:3.12\n',
+      'node_modules/pkg/Dockerfile': 'FROM python:3.12\n',
+      'README.md': '# hi\n',
+    });
+    const { files, diagnostics } = await discoverFiles(root, { exclude: ['vendor', 'examples/**'] });
+    expect(diagnostics).toEqual([]);
+    expect(files.map((f) => [f.path, f.kind])).toEqual([
+      ['Dockerfile', 'dockerfile'],
+      ['svc/Dockerfile', 'dockerfile'],
+      ['svc/keep.tmp.Dockerfile', 'dockerfile'],
+    ]);
+    const all = await discoverFiles(root, { gitignore: false });
+    expect(all.files.map((f) => f.path)).toContain('build/Dockerfile');
+  });
+
+  it('skips binary and oversized files and reports each skip as PBE007', async () => {
+    const binary = new Uint8Array([70, 82, 79, 77, 0, 1, 2]);
+    const root = await project({
+      Dockerfile: binary,
+      'big/Dockerfile': `FROM python:3.12\n${'# padding\n'.repeat(200)}`,
+      'ok/Dockerfile': 'FROM python:3.12\n',
+    });
+    const { files, diagnostics } = await discoverFiles(root, { maxFileSize: 1000 });
+    expect(files.map((f) => f.path)).toEqual(['ok/Dockerfile']);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.file])).toEqual([
+      ['PBE007', 'info', 'Dockerfile'],
+      ['PBE007', 'info', 'big/Dockerfile'],
+    ]);
+    expect(diagnostics[0]!.message).toMatch(/binary/);
+    expect(diagnostics[1]!.message).toMatch(/over the 1000-byte limit/);
+  });
+
+  it('follows symlinks inside the root, refuses those leading out, and stops at loops', async () => {
+    const outside = await project({ Dockerfile: 'FROM python:3.12\n' });
+    const root = await project({ 'real/Dockerfile': 'FROM python:3.12\n' });
+    await symlink(path.join(outside, 'Dockerfile'), path.join(root, 'Dockerfile'));
+    await symlink(outside, path.join(root, 'out-dir'));
+    await symlink(root, path.join(root, 'real', 'loop'));
+    await symlink(path.join(root, 'real'), path.join(root, 'alias'));
+    await symlink(path.join(root, 'missing'), path.join(root, 'gone.Dockerfile'));
+    const { files, diagnostics } = await discoverFiles(root);
+    expect(files.map((f) => f.path)).toEqual(['alias/Dockerfile', 'real/Dockerfile']);
+    const reasons = diagnostics.map((d) => [d.location?.file, d.message.replace(/^[^:]*: skipped: /, '')]);
+    expect(reasons).toEqual([
+      ['Dockerfile', 'symbolic link leads outside the scanned root'],
+      ['alias/loop', 'symbolic link loop (it points to a directory that contains it)'],
+      ['gone.Dockerfile', 'broken symbolic link'],
+      ['out-dir', 'symbolic link leads outside the scanned root'],
+      ['real/loop', 'symbolic link loop (it points to a directory that contains it)'],
+    ]);
+  });
+
+  it('reports a missing root instead of throwing', async () => {
+    const { files, diagnostics } = await discoverFiles(path.join(tmpdir(), 'pybase-no-such-dir-xyz'));
+    expect(files).toEqual([]);
+    expect(diagnostics[0]).toMatchObject({ code: 'PBE005' });
+  });
+});

@@ -1,0 +1,112 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CI files write ${{ }} and ${VAR} literally
+import { describe, expect, it } from 'vitest';
+import { extractGithubWorkflow, isSetupPython } from './extract.js';
+
+const slice = (text: string, r: { startOffset?: number; endOffset?: number }) =>
+  text.slice(r.startOffset, r.endOffset);
+
+const workflow = `name: ci
+on: push
+env:
+  DEFAULT_PY: "3.12"
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    container: python:3.11-slim
+    services:
+      db:
+        image: postgres:16
+    strategy:
+      matrix:
+        python-version: ["3.10", 3.11]
+        include:
+          - python-version: "3.13"
+            experimental: true
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: \${{ matrix.python-version }}
+      - uses: actions/setup-python@v5
+        with:
+          python-version: \${{ env.DEFAULT_PY }}
+      - uses: actions/setup-python@v5
+        with:
+          python-version: |
+            3.9
+            3.10
+      - uses: actions/setup-python@v5
+        with:
+          python-version-file: .python-version
+      - uses: actions/setup-python@v5
+        with:
+          python-version: \${{ vars.PY }}
+      - uses: astral-sh/setup-uv@v5
+        with:
+          python-version: "3.8"
+  arch:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        py: ['3.12', '3.13']
+    container:
+      image: i386/python:\${{ matrix.py }}
+    steps: []
+`;
+
+describe('extractGithubWorkflow', () => {
+  const out = extractGithubWorkflow('.github/workflows/ci.yml', workflow);
+
+  it('finds containers and services, one reference per matrix value', () => {
+    expect(out.diagnostics).toEqual([]);
+    expect(out.references.map((r) => [r.kind, r.job, r.service, r.text, r.resolved, r.stage])).toEqual([
+      ['gha-container', 'test', undefined, 'python:3.11-slim', undefined, 'ci'],
+      ['gha-service', 'test', 'db', 'postgres:16', undefined, 'ci'],
+      ['gha-container', 'arch', undefined, 'i386/python:${{ matrix.py }}', 'i386/python:3.12', 'ci'],
+      ['gha-container', 'arch', undefined, 'i386/python:${{ matrix.py }}', 'i386/python:3.13', 'ci'],
+    ]);
+    const arch = out.references[2]!;
+    expect(slice(workflow, arch.range)).toBe('i386/python:${{ matrix.py }}');
+    expect(arch.origins?.map((o) => slice(workflow, o.range!))).toEqual(['3.12']);
+  });
+
+  it('expands setup-python versions from the matrix (with include), env and multi-line values', () => {
+    const v = out.versions;
+    expect(v.map((s) => [s.kind, s.text, s.versions, s.unresolved])).toEqual([
+      ['setup-python', '${{ matrix.python-version }}', ['3.10', '3.11', '3.13'], undefined],
+      ['setup-python', '${{ env.DEFAULT_PY }}', ['3.12'], undefined],
+      ['setup-python', '3.9\n3.10\n', ['3.9', '3.10'], undefined],
+      ['setup-python-file', '.python-version', undefined, undefined],
+      ['setup-python', '${{ vars.PY }}', undefined, ['vars.PY']],
+    ]);
+    expect(v[0]!.origins?.map((o) => o.range?.startLine)).toEqual([14, 14, 16]);
+    expect(v[0]!.origins?.map((o) => slice(workflow, o.range!))).toEqual(['3.10', '3.11', '3.13']);
+    expect(v[1]!.origins?.[0]).toMatchObject({ source: 'env', range: { startLine: 4 } });
+    expect(v.every((s) => s.job === 'test' && s.stage === 'ci')).toBe(true);
+  });
+
+  it('recognises setup-python actions but not other actions taking python-version', () => {
+    expect(isSetupPython('actions/setup-python@v5')).toBe(true);
+    expect(isSetupPython('actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b')).toBe(true);
+    expect(isSetupPython('./.github/actions/setup-python-uv')).toBe(true);
+    expect(isSetupPython('astral-sh/setup-uv@v5')).toBe(false);
+  });
+
+  it('reports a matrix given by an expression as unresolved', () => {
+    const src =
+      'jobs:\n  t:\n    strategy:\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${{ matrix.python }}\n';
+    expect(extractGithubWorkflow('w.yml', src).versions[0]).toMatchObject({ unresolved: ['matrix.python'] });
+  });
+
+  it('reports invalid YAML with file and line, without throwing', () => {
+    const bad = extractGithubWorkflow(
+      '.github/workflows/bad.yml',
+      'jobs:\n  a:\n    container: "python:3.12\n',
+    );
+    expect(bad.references).toEqual([]);
+    expect(bad.diagnostics[0]).toMatchObject({
+      code: 'PBE006',
+      location: { file: '.github/workflows/bad.yml' },
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { expandToxBraces, extractVersionFile, toxEnvVersions } from './extract.js';
+
+const slice = (text: string, r: { startOffset?: number; endOffset?: number }) =>
+  text.slice(r.startOffset, r.endOffset);
+
+describe('extractVersionFile', () => {
+  it('reads each non-comment line of .python-version', () => {
+    const text = '# pinned\n3.12.3\n\n  3.11  # second\n';
+    const { versions } = extractVersionFile('python-version', '.python-version', text);
+    expect(versions.map((v) => [v.kind, v.text, v.versions, v.range.startLine, v.stage])).toEqual([
+      ['python-version-file', '3.12.3', ['3.12.3'], 2, 'dev'],
+      ['python-version-file', '3.11', ['3.11'], 4, 'dev'],
+    ]);
+    expect(slice(text, versions[1]!.range)).toBe('3.11');
+  });
+
+  it('finds requires-python and Poetry python (string and inline table) with exact positions', () => {
+    const text = [
+      '[project]',
+      'name = "x"',
+      "requires-python = '>=3.10,<3.14'",
+      '',
+      '[tool.poetry.dependencies]',
+      'python = "^3.11"',
+    ].join('\n');
+    const { versions, diagnostics } = extractVersionFile('pyproject', 'pyproject.toml', text);
+    expect(diagnostics).toEqual([]);
+    expect(versions.map((v) => [v.kind, v.specifier, v.range.startLine, slice(text, v.range)])).toEqual([
+      ['requires-python', '>=3.10,<3.14', 3, '>=3.10,<3.14'],
+      ['poetry-python', '^3.11', 6, '^3.11'],
+    ]);
+    const table =
+      '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = { version = "~3.12", optional = false }\n';
+    const t = extractVersionFile('pyproject', 'pyproject.toml', table).versions[0]!;
+    expect([t.specifier, slice(table, t.range)]).toEqual(['~3.12', '~3.12']);
+  });
+
+  it('does not confuse a key of the same name in another table', () => {
+    const text = '[tool.other]\nrequires-python = ">=2.7"\n[project]\nrequires-python = ">=3.9"\n';
+    const [v] = extractVersionFile('pyproject', 'pyproject.toml', text).versions;
+    expect([v!.specifier, v!.range.startLine]).toEqual(['>=3.9', 4]);
+  });
+
+  it('reports invalid TOML as PBE006 with the line', () => {
+    const out = extractVersionFile('pyproject', 'pyproject.toml', '[project]\nrequires-python = = ">=3"\n');
+    expect(out.versions).toEqual([]);
+    expect(out.diagnostics[0]).toMatchObject({
+      code: 'PBE006',
+      location: { file: 'pyproject.toml', startLine: 2 },
+    });
+  });
+
+  it('reads runtime.txt, Pipfile and .tool-versions', () => {
+    const runtime = extractVersionFile('runtime-txt', 'runtime.txt', 'python-3.12.3\n').versions[0]!;
+    expect([runtime.text, runtime.versions]).toEqual(['python-3.12.3', ['3.12.3']]);
+    const pipText =
+      '[packages]\nrequests = "*"\n\n[requires]\npython_version = "3.11"\npython_full_version = "3.11.9"\n';
+    expect(
+      extractVersionFile('pipfile', 'Pipfile', pipText).versions.map((v) => [
+        v.kind,
+        v.versions,
+        v.range.startLine,
+      ]),
+    ).toEqual([
+      ['pipfile-python-version', ['3.11'], 5],
+      ['pipfile-python-full-version', ['3.11.9'], 6],
+    ]);
+    const tools = 'nodejs 20.1.0\npython 3.12.3 3.11.9 # two\n';
+    const tv = extractVersionFile('tool-versions', '.tool-versions', tools).versions[0]!;
+    expect([tv.versions, slice(tools, tv.range)]).toEqual([['3.12.3', '3.11.9'], '3.12.3 3.11.9']);
+  });
+
+  it('reads tox envlist over continuation lines and setup.cfg python_requires', () => {
+    const tox =
+      '[tox]\nenvlist =\n    py311, py312\n    {py310,py313}-django{42,50}\n    lint\n[testenv]\ndeps = x\n';
+    const t = extractVersionFile('tox-ini', 'tox.ini', tox).versions[0]!;
+    expect(t.versions).toEqual(['3.11', '3.12', '3.10', '3.13']);
+    expect(t.range).toMatchObject({ startLine: 3, endLine: 5 });
+    const cfg = '[metadata]\nname = x\n[options]\npython_requires = >=3.8\n';
+    const s = extractVersionFile('setup-cfg', 'setup.cfg', cfg).versions[0]!;
+    expect([s.kind, s.specifier, slice(cfg, s.range)]).toEqual(['setup-cfg', '>=3.8', '>=3.8']);
+  });
+
+  it('expands tox braces and version factors', () => {
+    expect(expandToxBraces('{py311,py312}-{a,b}')).toEqual(['py311-a', 'py311-b', 'py312-a', 'py312-b']);
+    expect(toxEnvVersions('py3, py3.9, pypy3, py27-x')).toEqual(['3', '3.9', '2.7']);
+  });
+});
