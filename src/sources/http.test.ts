@@ -303,8 +303,11 @@ describe('HTTP client with a scripted fetcher', () => {
       }
       return respond(200, { 'content-type': 'text/html' }, '<html></html>');
     };
-    const client = createHttpClient({ fetcher });
+    const events: HttpEvent[] = [];
+    const client = createHttpClient({ fetcher, onEvent: (e) => events.push(e) });
     const response = await client.request({ url: 'https://bob:hunter2@index.example/simple/numpy/' });
+    expect(events.map((e) => e.type)).toEqual(['attempt', 'redirect', 'attempt', 'response']);
+    expect(JSON.stringify(events)).not.toMatch(/hunter2|bob|Basic/);
     expect(response.url).toBe('https://files.example/simple/numpy/');
     expect(seen[0]?.url).toBe('https://index.example/simple/numpy/');
     expect(seen[0]?.init.headers.authorization).toBe(

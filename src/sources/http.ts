@@ -647,8 +647,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
         let retryDelay: number | undefined;
         let retryCause = '';
+        let gotHeaders = false;
         try {
           const response = await fetcher(target.href, { method, headers, signal, redirect: 'manual' });
+          gotHeaders = true;
           const status = response.status;
           const retryable =
             status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
@@ -706,7 +708,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           }
           const code = errorCode(error);
           if (timedOut) lastCause = `no complete answer within ${attemptTimeout} ms`;
-          else if (error instanceof BodyTruncated || code === 'UND_ERR_SOCKET' || isTermination(error))
+          else if (
+            error instanceof BodyTruncated ||
+            (gotHeaders && (code === 'UND_ERR_SOCKET' || isTermination(error)))
+          )
             lastCause = 'connection closed before the whole body arrived';
           else lastCause = `${code ?? 'network error'}: ${redactText(errorMessage(error), secrets)}`;
 
