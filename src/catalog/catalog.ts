@@ -174,7 +174,10 @@ export interface Catalog {
   tagIntervals(tag: string): TagInterval[];
   tagStatus(tag: string, date: IsoDate): TagStatus;
   allKnownTags(): string[];
-  /** What a listed tag names at the date; undefined when the tag is not listed then. */
+  /**
+   * What a listed tag names at the date; undefined when the tag is not listed then (or, for a few tags
+   * of 2016 outside today's grammar rules, cannot be resolved).
+   */
   resolve(tag: string, date: IsoDate): Resolution | undefined;
   rebuildStatus(tag: string, date: IsoDate): RebuildStatus;
   /** Undefined for a minor the data knows nothing about. */
@@ -554,6 +557,7 @@ class SnapshotCatalog implements Catalog {
 
   pythonLifecycle(minor: string, date: IsoDate): PythonLifecycle | undefined {
     checkDate(date);
+    if (!/^\d+\.\d+$/.test(minor)) return undefined;
     const prefix = new RegExp(`^${minor.replace('.', '\\.')}(?:\\.0(?:a|b|rc)\\d+|-rc)(?:-|$)`);
     const hasPrerelease = this.history
       .allTags()
@@ -594,7 +598,7 @@ class SnapshotCatalog implements Catalog {
       variant = query.variant;
       distro =
         typeof query.distro === 'string'
-          ? (this.parse(variant === 'slim' ? `slim-${query.distro}` : query.distro)?.distro ?? undefined)
+          ? this.parse(distroTagText(variant, query.distro))?.distro
           : query.distro;
     }
     if (variant === 'windowsservercore' || variant === 'nanoserver')
@@ -676,6 +680,14 @@ class SnapshotCatalog implements Catalog {
   sources(): Record<string, SourceProvenance> {
     return this.snapshot.sources;
   }
+}
+
+/** A version-less tag text for a variant and a distro written alone (`slim-trixie`, `alpine3.23`). */
+function distroTagText(variant: Variant, distro: string): string {
+  if (variant === 'slim') return `slim-${distro}`;
+  if (variant === 'alpine') return distro.startsWith('alpine') ? distro : `alpine${distro}`;
+  if (variant === 'windowsservercore' || variant === 'nanoserver') return `${variant}-${distro}`;
+  return distro;
 }
 
 /** What the tag grammar could read of a text outside it (the parser's `partial` data), for suggestions. */
