@@ -7,7 +7,7 @@ export type ConstraintResult =
   | { ok: true /** PEP 440 specifier; empty = any version. */; specifier: string }
   | { ok: false; message: string };
 
-const clausePattern = /^(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*([0-9A-Za-z][0-9A-Za-z.*+!_-]*|\*)$/;
+const clausePattern = /^(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*(v?\d[0-9A-Za-z.*+!_-]*|\*)$/;
 
 /** Release numbers of a version (`1.2.3rc1` -> [1, 2, 3]); undefined when it does not start with one. */
 function releaseOf(version: string): number[] | undefined {

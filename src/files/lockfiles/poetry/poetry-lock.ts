@@ -94,7 +94,7 @@ function sourceOf(raw: Record<string, unknown>): { kind: DependencyKind; url?: s
   const ref = str(source?.resolved_reference) ?? str(source?.reference);
   const withUrl = <T extends { kind: DependencyKind }>(k: T) => (url !== undefined ? { ...k, url } : k);
   if (type === 'git')
-    return withUrl({ kind: 'vcs' as const, ...(ref && url ? { url: `${url}@${ref}` } : {}) });
+    return ref && url ? { kind: 'vcs', url: `${url}@${ref}` } : withUrl({ kind: 'vcs' as const });
   if (type === 'url') return withUrl({ kind: 'url' as const });
   if (type === 'directory')
     return withUrl({ kind: raw.develop === true ? ('editable' as const) : ('path' as const) });

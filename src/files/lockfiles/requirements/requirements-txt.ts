@@ -176,7 +176,10 @@ function splitMarker(text: string): { reference: string; marker?: string } {
 function directEntry(reference: string, editable: boolean, file: string, line: number): LockEntry {
   const ref = splitMarker(reference).reference;
   const kind = editable ? 'editable' : /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(ref) ? urlKind(ref) : 'path';
-  const entry = newEntry(directName(ref), kind === 'url' && /^file:/i.test(ref) ? 'path' : kind);
+  const name = directName(ref);
+  const entry = newEntry(name, kind === 'url' && /^file:/i.test(ref) ? 'path' : kind);
+  // No distribution name can be told from a bare folder (`-e .`): the reference stands in for it.
+  if (name === ref) entry.name = ref;
   entry.url = ref;
   entry.location = { file, line };
   return entry;
