@@ -216,11 +216,11 @@ function explainMiss(label: string, wheels: readonly WheelFilename[], target: Wh
   if (sameFamily && needed && compareLibc(needed, target.libc) > 0) {
     return `${head}: its ${libcWord(target)} wheels need ${target.libc.family} >= ${formatLibc(needed)}, the target has ${have}`;
   }
-  if (
-    target.libc.family === 'musl' &&
-    !wheels.some((w) => w.platformTags.some((p) => p.startsWith('musllinux_')))
-  ) {
-    return `${head} (it has no musllinux wheels at all)`;
+  if (target.libc.family === 'musl') {
+    const musllinux = wheels.filter((w) => w.platformTags.some((p) => p.startsWith('musllinux_')));
+    if (musllinux.length === 0) return `${head} (it has no musllinux wheels at all)`;
+    const forMachine = musllinux.some((w) => w.platformTags.some((p) => p.endsWith(`_${target.machine}`)));
+    if (!forMachine) return `${head} (its musllinux wheels are for other machines)`;
   }
   const platforms = [...new Set(pythonOk.flatMap((w) => w.platformTags))];
   return `${head} (its ${pyLabel(target)}-compatible wheels are for ${listShort(platforms, 4)})`;

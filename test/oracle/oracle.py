@@ -3,13 +3,16 @@
 
 Input (stdin, JSON):
     {"files": ["name-1.0-py3-none-any.whl", ...],
-     "targets": [{"python": "3.12", "libc": "glibc" | "musl", "libcVersion": "2.36", "machine": "x86_64"}, ...]}
+     "targets": [{"python": "3.12", "libc": "glibc" | "musl", "libcVersion": "2.36", "machine": "x86_64"}, ...],
+     "markers": ["python_version >= '3.9'", ...],            # optional
+     "environments": [{"python_version": "3.12", ...}, ...]}  # optional, PEP 508 environments
 
 Output (stdout, JSON):
     {"packaging": "<version of pip's vendored packaging>",
      "invalid": {"<file index>": "<why parse_wheel_filename rejected it>", ...},
      "targets": [{"tags": ["cp312-cp312-manylinux_2_36_x86_64", ...],   # ordered, most preferred first
-                  "compatible": [<file index>, ...]}, ...]}              # same order as the input targets
+                  "compatible": [<file index>, ...]}, ...],              # same order as the input targets
+     "markers": [[true | false | "error", ...], ...]}          # per marker, per environment
 
 How a target is emulated (nothing here re-implements tag logic; only the probes of the running
 machine are replaced, then packaging's own generators run):
@@ -28,7 +31,8 @@ machine are replaced, then packaging's own generators run):
     `tags.compatible_tags(...)` with the platform list from `tags._linux_platforms()`: the same two
     generators, in the same order, that `tags.sys_tags()` / pip's `get_supported()` chain for CPython.
 A wheel is compatible when one of the tags from `utils.parse_wheel_filename` is in that list, as in
-pip's `Wheel.supported()`.
+pip's `Wheel.supported()`. Markers are evaluated with `markers.Marker(text).evaluate(environment)`;
+"error" stands for any exception (syntax error, undefined comparison).
 """
 
 import json
@@ -36,7 +40,7 @@ import sys
 import sysconfig
 
 from pip._vendor import packaging as vendored_packaging
-from pip._vendor.packaging import _manylinux, _musllinux, tags
+from pip._vendor.packaging import _manylinux, _musllinux, markers, tags
 from pip._vendor.packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from pip._vendor.packaging.version import InvalidVersion
 
@@ -82,7 +86,18 @@ def main():
         supported = set(ordered)
         compatible = [i for i, file_tags in enumerate(parsed) if file_tags and not supported.isdisjoint(file_tags)]
         answers.append({"tags": [str(t) for t in ordered], "compatible": compatible})
-    json.dump({"packaging": vendored_packaging.__version__, "invalid": invalid, "targets": answers}, sys.stdout)
+    marker_answers = []
+    for text in request.get("markers", []):
+        row = []
+        for environment in request.get("environments", []):
+            try:
+                row.append(markers.Marker(text).evaluate(environment))
+            except Exception:
+                row.append("error")
+        marker_answers.append(row)
+    result = {"packaging": vendored_packaging.__version__, "invalid": invalid, "targets": answers}
+    result["markers"] = marker_answers
+    json.dump(result, sys.stdout)
 
 
 if __name__ == "__main__":

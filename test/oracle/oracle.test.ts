@@ -10,9 +10,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  evaluateMarker,
   filenameFromUrl,
   isWheelCompatible,
   makeWheelTarget,
+  markerEnvironment,
   parseWheelFilename,
   supportedTags,
   targetKey,
@@ -35,6 +37,7 @@ interface OracleAnswer {
   packaging: string;
   invalid: Record<string, string>;
   targets: { tags: string[]; compatible: number[] }[];
+  markers: (boolean | 'error')[][];
 }
 
 function listFiles(dir: string): string[] {
@@ -53,6 +56,23 @@ function collectWheelNames(): string[] {
     for (const match of readFileSync(file, 'utf8').matchAll(pattern)) names.add(filenameFromUrl(match[0]));
   }
   return [...names].sort();
+}
+
+/** Every distinct environment marker written in the lockfiles (TOML `marker(s) = "..."`, JSON `"markers"`). */
+function collectMarkers(): string[] {
+  const found = new Set<string>();
+  const toml = /\bmarkers? = "((?:[^"\\]|\\.)*)"/g;
+  const json = /"markers": "((?:[^"\\]|\\.)*)"/g;
+  for (const file of listFiles(lockfileRoot)) {
+    if (file.endsWith('MANIFEST.json')) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const pattern of [toml, json]) {
+      for (const match of text.matchAll(pattern)) {
+        found.add((match[1] ?? '').replace(/\\(["\\])/g, '$1'));
+      }
+    }
+  }
+  return [...found].sort();
 }
 
 const machines = ['x86_64', 'aarch64'] as const;
@@ -105,6 +125,15 @@ if (oracleMissing && process.env.CI !== 'true') {
 describe.skipIf(oracleMissing && process.env.CI !== 'true')('wheel oracle (pip vendored packaging)', () => {
   const files = collectWheelNames();
   const targets = buildTargets();
+  const markerTexts = collectMarkers();
+  const environments = [
+    ...new Map(
+      targets.map((t) => {
+        const env = markerEnvironment(toWheelTarget(t));
+        return [`${env.python_version}-${env.platform_machine}`, env] as const;
+      }),
+    ).values(),
+  ];
   let answer: OracleAnswer;
 
   beforeAll(() => {
@@ -112,7 +141,7 @@ describe.skipIf(oracleMissing && process.env.CI !== 'true')('wheel oracle (pip v
       throw new Error(`python3 with pip is required under CI: ${probe.error?.message ?? probe.stderr}`);
     }
     const run = spawnSync('python3', [oracleScript], {
-      input: JSON.stringify({ files, targets }),
+      input: JSON.stringify({ files, targets, markers: markerTexts, environments }),
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
     });
@@ -156,13 +185,42 @@ describe.skipIf(oracleMissing && process.env.CI !== 'true')('wheel oracle (pip v
         const ours = isWheelCompatible(target, wheel);
         if (ours) compatiblePairs++;
         if (ours !== expected.has(j)) {
-          disagreements.push(`${targetKey(target)} ${files[j]}: pybase ${ours}, packaging ${expected.has(j)}`);
+          disagreements.push(
+            `${targetKey(target)} ${files[j]}: pybase ${ours}, packaging ${expected.has(j)}`,
+          );
         }
       });
     });
     console.log(
       `wheel oracle (packaging ${answer.packaging}): ${files.length} wheel names x ${targets.length} targets = ` +
         `${pairs} pairs compared, ${compatiblePairs} compatible, ${disagreements.length} disagreements`,
+    );
+    if (disagreements.length > 0) console.log(disagreements.slice(0, 50).join('\n'));
+    expect(disagreements).toEqual([]);
+  });
+
+  it('evaluates every lockfile marker as packaging does', () => {
+    expect(markerTexts.length).toBeGreaterThan(100);
+    const disagreements: string[] = [];
+    let pairs = 0;
+    markerTexts.forEach((text, i) => {
+      environments.forEach((env, j) => {
+        pairs++;
+        let ours: boolean | 'error';
+        try {
+          ours = evaluateMarker(text, env);
+        } catch {
+          ours = 'error';
+        }
+        const theirs = answer.markers[i]?.[j];
+        if (ours !== theirs) {
+          disagreements.push(`${text} @ ${env.python_version}/${env.platform_machine}: ${ours} vs ${theirs}`);
+        }
+      });
+    });
+    console.log(
+      `marker oracle: ${markerTexts.length} markers x ${environments.length} environments = ${pairs} evaluations, ` +
+        `${disagreements.length} disagreements`,
     );
     if (disagreements.length > 0) console.log(disagreements.slice(0, 50).join('\n'));
     expect(disagreements).toEqual([]);
