@@ -1,0 +1,259 @@
+/**
+ * Applying edits: splices at exact offsets into the original text (byte-order mark, line endings,
+ * comments and layout untouched; nothing is re-serialised), a re-parse of the edited text with the
+ * same extractor that must find the intended value at each edited place, and an atomic write
+ * (temporary file in the same directory, fsync, rename) that keeps the file mode.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LineIndex } from '../files/text.js';
+import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import { inputCodes } from '../model/diagnostic.js';
+import type { ExtractedReference, VersionStatement } from '../model/project.js';
+import { fixCodes } from './plan.js';
+import { redactSecrets } from './redact.js';
+import type { ApplyResult, Edit, FileChange } from './types.js';
+
+/** What re-reading one edited file gives: the parts verification looks at. */
+export interface FileReading {
+  references: readonly ExtractedReference[];
+  versions: readonly VersionStatement[];
+  diagnostics: readonly Diagnostic[];
+}
+
+/** Re-extracts one file from its (edited) text, the byte-order mark removed. */
+export type Reextract = (file: string, text: string) => FileReading | Promise<FileReading>;
+
+export interface ApplyOptions {
+  /** The directory the edits' paths are relative to. */
+  root: string;
+  /** Compute and verify, write nothing. */
+  dryRun?: boolean;
+  reextract: Reextract;
+}
+
+const bom = '\uFEFF';
+
+function dropped(edit: Edit, why: string): Diagnostic {
+  return {
+    code: fixCodes.dropped,
+    severity: 'warning',
+    message: redactSecrets(
+      `${edit.file}:${edit.range.startLine}: edit ${edit.before} -> ${edit.after} dropped: ${why}`,
+    ),
+    location: edit.range,
+  };
+}
+
+function offsetsOf(range: SourceRange, index: LineIndex): [number, number] {
+  const start = range.startOffset ?? index.offsetAt(range.startLine - 1, range.startColumn - 1);
+  const end = range.endOffset ?? index.offsetAt(range.endLine - 1, range.endColumn - 1);
+  return [start, end];
+}
+
+interface Placed {
+  edit: Edit;
+  start: number;
+  end: number;
+}
+
+function splice(text: string, placed: readonly Placed[]): string {
+  let out = text;
+  for (const p of [...placed].sort((a, b) => b.start - a.start))
+    out = out.slice(0, p.start) + p.edit.after + out.slice(p.end);
+  return out;
+}
+
+/** Where an offset of the original text lands after the splices (it must not be inside one). */
+function shifted(offset: number, placed: readonly Placed[]): number {
+  let delta = 0;
+  for (const p of placed)
+    if (p.end <= offset && p.start < offset) delta += p.edit.after.length - (p.end - p.start);
+  return offset + delta;
+}
+
+/** Why the re-read file does not hold what this edit intends, or undefined when it does. */
+function verifyEdit(
+  p: Placed,
+  placed: readonly Placed[],
+  reading: FileReading,
+  index: LineIndex,
+): string | undefined {
+  for (const x of p.edit.expect) {
+    if (x.range.file !== p.edit.file) return `it expects a change in another file (${x.range.file})`;
+    const start = shifted(offsetsOf(x.range, index)[0], placed);
+    if (x.what === 'reference') {
+      const found = reading.references.filter((r) => r.range.startOffset === start);
+      if (found.length === 0) return `no image reference is read at line ${x.range.startLine} afterwards`;
+      if (!found.some((r) => (r.unresolved?.length ? undefined : (r.resolved ?? r.text)) === x.after)) {
+        const seen = found.map((r) => r.resolved ?? r.text).join(', ');
+        return `line ${x.range.startLine} reads as ${seen} afterwards, not ${x.after}`;
+      }
+    } else {
+      const found = reading.versions.filter((v) => v.range.startOffset === start);
+      if (!found.some((v) => v.text === x.after))
+        return `line ${x.range.startLine} does not read as ${x.after} afterwards`;
+    }
+  }
+  if (p.edit.expect.length === 0) return 'nothing is expected to change';
+  return undefined;
+}
+
+/**
+ * Splice, re-read and verify one file's edits. Failing edits are dropped one round at a time until
+ * every remaining edit verifies (or none is left).
+ */
+async function planFile(
+  file: string,
+  body: string,
+  edits: readonly Edit[],
+  reextract: Reextract,
+  diagnostics: Diagnostic[],
+  droppedEdits: Edit[],
+): Promise<{ after: string; kept: Edit[] } | undefined> {
+  const index = new LineIndex(body);
+  let placed: Placed[] = [];
+  for (const edit of edits) {
+    const [start, end] = offsetsOf(edit.range, index);
+    if (body.slice(start, end) !== edit.before) {
+      diagnostics.push(
+        dropped(edit, `the file holds '${body.slice(start, end)}' there, not '${edit.before}'`),
+      );
+      droppedEdits.push(edit);
+      continue;
+    }
+    placed.push({ edit, start, end });
+  }
+  placed.sort((a, b) => a.start - b.start);
+  const overlapping = new Set<Placed>();
+  for (let i = 1; i < placed.length; i++) {
+    if (placed[i]!.start < placed[i - 1]!.end) {
+      overlapping.add(placed[i]!);
+      overlapping.add(placed[i - 1]!);
+    }
+  }
+  for (const p of overlapping) {
+    diagnostics.push(dropped(p.edit, 'it overlaps another edit'));
+    droppedEdits.push(p.edit);
+  }
+  placed = placed.filter((p) => !overlapping.has(p));
+
+  while (placed.length > 0) {
+    const after = splice(body, placed);
+    const reading = await reextract(file, after);
+    const broken = reading.diagnostics.find(
+      (d) => d.code === inputCodes.parseError && d.severity === 'error',
+    );
+    if (broken) {
+      for (const p of placed) {
+        diagnostics.push(dropped(p.edit, `the edited file no longer parses (${broken.message})`));
+        droppedEdits.push(p.edit);
+      }
+      return undefined;
+    }
+    const failing = placed.flatMap((p) => {
+      const why = verifyEdit(p, placed, reading, index);
+      return why === undefined ? [] : [{ p, why }];
+    });
+    if (failing.length === 0) return { after, kept: placed.map((p) => p.edit) };
+    for (const { p, why } of failing) {
+      diagnostics.push(dropped(p.edit, why));
+      droppedEdits.push(p.edit);
+    }
+    placed = placed.filter((p) => !failing.some((f) => f.p === p));
+  }
+  return undefined;
+}
+
+/**
+ * Apply edits grouped by file. A file that cannot be read as UTF-8, or whose edits all fail, is left
+ * untouched; every left-out edit comes with a diagnostic.
+ */
+export async function applyEdits(edits: readonly Edit[], options: ApplyOptions): Promise<ApplyResult> {
+  const byFile = new Map<string, Edit[]>();
+  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const changes: FileChange[] = [];
+  const droppedEdits: Edit[] = [];
+  const diagnostics: Diagnostic[] = [];
+
+  for (const [file, fileEdits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const absolute = path.join(options.root, ...file.split('/'));
+    let text: string;
+    try {
+      // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await readFile(absolute));
+    } catch (error) {
+      for (const e of fileEdits) {
+        diagnostics.push(
+          dropped(
+            e,
+            `cannot read the file as UTF-8: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+        droppedEdits.push(e);
+      }
+      continue;
+    }
+    const hasBom = text.startsWith(bom);
+    const body = hasBom ? text.slice(1) : text;
+    const result = await planFile(file, body, fileEdits, options.reextract, diagnostics, droppedEdits);
+    if (!result) continue;
+    const after = (hasBom ? bom : '') + result.after;
+    if (!options.dryRun) {
+      try {
+        await writeFileAtomic(absolute, after);
+      } catch (error) {
+        for (const e of result.kept) {
+          diagnostics.push(
+            dropped(e, `cannot write the file: ${error instanceof Error ? error.message : String(error)}`),
+          );
+          droppedEdits.push(e);
+        }
+        continue;
+      }
+    }
+    changes.push({ file, before: text, after, edits: result.kept });
+  }
+  return { changes, dropped: droppedEdits, diagnostics };
+}
+
+/**
+ * Replace a file's content so that a reader (or a crash) only ever sees the old or the new content:
+ * write a temporary file beside it, give it the old file's mode, fsync, rename it over the file (the
+ * real file behind a symbolic link), then fsync the directory so the rename itself is durable.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const target = await realpath(file);
+  const { mode } = await stat(target);
+  const dir = path.dirname(target);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
+  const handle = await open(temp, 'wx', mode & 0o7777);
+  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      // open() applies the umask; set the mode again so it is exactly the old file's.
+      await handle.chmod(mode & 0o7777);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  try {
+    const dirHandle = await open(dir, 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the rename has still happened.
+  }
+}

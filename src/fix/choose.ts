@@ -1,0 +1,201 @@
+/**
+ * Choosing the new tag for one python tag, and the rules no new tag may break. Pure functions over
+ * parsed tags and the published-tag facts.
+ */
+import { compareTagVersions, formatTag, minorOf, tryParseTag } from '../catalog/tag.js';
+import type { IsoDate } from '../model/date.js';
+import type { Precision, PythonTag } from '../model/image-ref.js';
+import type { TagFacts } from './tag-facts.js';
+import type { BumpMode, EditKind } from './types.js';
+
+export type Choice =
+  /** A different tag to use. */
+  | { kind: 'change'; tag: string; why: string }
+  /** The tag is already what the mode asks for. */
+  | { kind: 'keep' }
+  /** The mode does not apply to this tag; `why` says so. */
+  | { kind: 'skip'; why: string };
+
+const precisionRank: Record<Precision, number> = { none: 0, major: 1, minor: 2, patch: 3 };
+
+function sameDistro(a: PythonTag, b: PythonTag): boolean {
+  return a.distro?.text === b.distro?.text;
+}
+
+/** A tag shaped like `tag` (same precision and variant), stable, named with a version. */
+function sameShape(tag: PythonTag, candidate: PythonTag): boolean {
+  return (
+    candidate.version !== undefined &&
+    !candidate.prerelease &&
+    !candidate.latest &&
+    candidate.precision === tag.precision &&
+    candidate.variant === tag.variant &&
+    candidate.version.major === tag.version?.major
+  );
+}
+
+function newest(tags: readonly PythonTag[]): PythonTag | undefined {
+  let best: PythonTag | undefined;
+  for (const t of tags) {
+    if (!t.version) continue;
+    if (!best?.version || compareTagVersions(t.version, best.version) > 0) best = t;
+  }
+  return best;
+}
+
+function shapeLabel(tag: PythonTag): string {
+  return formatTag({ ...tag, version: undefined, precision: 'none' }) || 'the default variant';
+}
+
+/** The newest published patch of the same minor, variant and distro (for a patch-precision tag). */
+function newestPatch(tag: PythonTag, facts: TagFacts, date: IsoDate): PythonTag | undefined {
+  const minor = minorOf(tag);
+  return newest(
+    facts.publishedBy(date).filter((c) => sameShape(tag, c) && sameDistro(tag, c) && minorOf(c) === minor),
+  );
+}
+
+function versionIsNewer(candidate: PythonTag | undefined, tag: PythonTag): candidate is PythonTag {
+  return (
+    candidate?.version !== undefined &&
+    tag.version !== undefined &&
+    compareTagVersions(candidate.version, tag.version) > 0
+  );
+}
+
+function choosePatch(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
+  if (tag.precision !== 'patch') return { kind: 'skip', why: 'the tag floats to the newest patch by itself' };
+  const best = newestPatch(tag, facts, date);
+  if (!versionIsNewer(best, tag)) return { kind: 'keep' };
+  return {
+    kind: 'change',
+    tag: best.raw,
+    why: `newest ${minorOf(tag)} patch published for ${shapeLabel(tag)} by ${date}`,
+  };
+}
+
+function chooseMinor(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
+  if (tag.precision !== 'patch' && tag.precision !== 'minor') {
+    return { kind: 'skip', why: 'the tag floats to the newest minor by itself' };
+  }
+  const listed = facts.listedAt(date);
+  const current = tag.version!;
+  const candidates = facts
+    .publishedBy(date)
+    .filter(
+      (c) =>
+        listed.has(c.raw) &&
+        sameShape(tag, c) &&
+        sameDistro(tag, c) &&
+        (c.version!.minor ?? -1) > (current.minor ?? -1) &&
+        facts.pythonEnded(minorOf(c)!, date) === false,
+    );
+  const best = newest(candidates);
+  if (best) {
+    return {
+      kind: 'change',
+      tag: best.raw,
+      why: `newest supported Python minor published for ${shapeLabel(tag)} at ${date}`,
+    };
+  }
+  const patch = choosePatch(tag, facts, date);
+  return patch.kind === 'change' ? patch : { kind: 'keep' };
+}
+
+function chooseDistro(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
+  if (tag.distro === undefined) {
+    return { kind: 'skip', why: 'the tag names no distro; it follows the image default' };
+  }
+  if (tag.version === undefined || tag.precision === 'major') {
+    return { kind: 'skip', why: 'the tag names no Python minor' };
+  }
+  const family = tag.distro.family;
+  const listed = facts.listedAt(date);
+  const minor = minorOf(tag);
+  const sameLine = facts
+    .publishedBy(date)
+    .filter(
+      (c) => listed.has(c.raw) && sameShape(tag, c) && c.distro?.family === family && minorOf(c) === minor,
+    );
+  const currentRank = facts.distroRank(tag.distro, date) ?? -1;
+  let bestRank = currentRank;
+  for (const c of sameLine) bestRank = Math.max(bestRank, facts.distroRank(c.distro!, date) ?? -1);
+  const onBest = sameLine.filter((c) => (facts.distroRank(c.distro!, date) ?? -1) === bestRank);
+  if (bestRank === currentRank) return choosePatch(tag, facts, date);
+  let target: PythonTag | undefined;
+  if (tag.precision === 'patch') {
+    // The same Python when it was built on the newer distro, else that distro's newest patch.
+    target = onBest.find((c) => c.version!.text === tag.version!.text) ?? newest(onBest);
+    if (target && compareTagVersions(target.version!, tag.version) < 0) target = undefined;
+  } else {
+    target = onBest.find((c) => c.version!.text === tag.version!.text);
+  }
+  if (!target) return choosePatch(tag, facts, date);
+  return {
+    kind: 'change',
+    tag: target.raw,
+    why: `explicit distro bump: ${minor} on ${target.distro!.text}, the newest ${family} release published for it at ${date}`,
+  };
+}
+
+/** The tag a bump mode asks for. Pre-release, version-less and `latest` tags are never bumped. */
+export function chooseBump(tag: PythonTag, mode: BumpMode, facts: TagFacts, date: IsoDate): Choice {
+  if (tag.prerelease) return { kind: 'skip', why: 'pre-release tags are not bumped' };
+  if (tag.latest || tag.version === undefined) {
+    return { kind: 'skip', why: 'the tag names no Python version; it floats by itself' };
+  }
+  if (tag.variant === 'onbuild') return { kind: 'skip', why: 'onbuild images are no longer published' };
+  switch (mode) {
+    case 'patch':
+      return choosePatch(tag, facts, date);
+    case 'minor':
+      return chooseMinor(tag, facts, date);
+    case 'distro':
+      return chooseDistro(tag, facts, date);
+  }
+}
+
+/**
+ * Why moving from `from` to `to` is not allowed, or undefined when it is: never a pre-release, never
+ * a looser pin (less precision, a dropped distro), never a libc swap (glibc <-> musl) and never
+ * Windows <-> Linux.
+ */
+export function neverRuleViolation(from: PythonTag, to: PythonTag): string | undefined {
+  if (to.prerelease) return `${to.raw} is a pre-release`;
+  if (precisionRank[to.precision] < precisionRank[from.precision]) {
+    return `${to.raw} pins the Python version less precisely than ${from.raw}`;
+  }
+  if (from.distro && !to.distro)
+    return `${to.raw} drops the distro ${from.distro.text} that ${from.raw} names`;
+  const libc = (t: PythonTag) =>
+    t.variant === 'alpine' || t.distro?.family === 'alpine'
+      ? 'musl'
+      : t.variant === 'windowsservercore' || t.variant === 'nanoserver' || t.distro?.family === 'windows'
+        ? 'windows'
+        : 'glibc';
+  if (libc(from) !== libc(to)) {
+    return `${from.raw} -> ${to.raw} swaps the C library (${libc(from)} -> ${libc(to)})`;
+  }
+  return undefined;
+}
+
+/** Name an edit after the largest change between two tags (undefined: same tag). */
+export function changeKind(from: PythonTag, to: PythonTag): Exclude<EditKind, 'pin' | 'refresh'> | undefined {
+  if (from.raw === to.raw) return undefined;
+  if (minorOf(from) !== minorOf(to) || from.version?.major !== to.version?.major) return 'minor';
+  if (from.distro?.text !== to.distro?.text || from.variant !== to.variant) return 'distro';
+  return 'patch';
+}
+
+/** A tag of the `--to` / recommended kind: published by the date and allowed by the never-rules. */
+export function chooseExplicit(from: PythonTag, target: string, facts: TagFacts, date: IsoDate): Choice {
+  const to = tryParseTag(target);
+  if (!to) return { kind: 'skip', why: `'${target}' is not a python image tag` };
+  if (to.raw === from.raw) return { kind: 'keep' };
+  if (!facts.publishedBy(date).some((t) => t.raw === to.raw)) {
+    return { kind: 'skip', why: `python:${to.raw} was not published by ${date}` };
+  }
+  const violation = neverRuleViolation(from, to);
+  if (violation) return { kind: 'skip', why: violation };
+  return { kind: 'change', tag: to.raw, why: `requested tag ${to.raw}` };
+}

@@ -1,0 +1,104 @@
+/**
+ * `pybase fix` as a library: extract, plan, apply (or only diff), in one call.
+ */
+import { type Catalog, createCatalog } from '../catalog/catalog.js';
+import { classifyProjectFile } from '../files/classify.js';
+import { extractCompose } from '../files/compose/extract.js';
+import { extractDockerfile } from '../files/dockerfile/extract.js';
+import { type ExtractOptions, extractProject } from '../files/extract.js';
+import { extractGithubWorkflow } from '../files/github-actions/extract.js';
+import { extractGitlabCi } from '../files/gitlab-ci/extract.js';
+import { extractVersionFile, isVersionFileKind } from '../files/version-files/extract.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Extraction, ProjectFileKind } from '../model/project.js';
+import { applyEdits, type FileReading, type Reextract } from './apply.js';
+import { unifiedDiff } from './diff.js';
+import { planFixes } from './plan.js';
+import { catalogTagFacts, type TagFacts } from './tag-facts.js';
+import type { ApplyResult, Plan, PlanOptions } from './types.js';
+
+export { type ApplyOptions, applyEdits, type FileReading, type Reextract, writeFileAtomic } from './apply.js';
+export { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+export { fileDiff, unifiedDiff } from './diff.js';
+export { fixCodes, planFixes } from './plan.js';
+export { redactSecrets } from './redact.js';
+export { catalogTagFacts, type TagFacts } from './tag-facts.js';
+export { expandTemplate, parseTemplate, type Segment, solveTemplate } from './template.js';
+export type * from './types.js';
+
+export interface FixOptions extends PlanOptions {
+  /** Plan, verify and diff; write nothing. */
+  dryRun?: boolean;
+  /** Options for reading the repository (excludes, build arguments, stages). */
+  extract?: ExtractOptions;
+  /** The catalog to judge tags with (default: one over the embedded snapshot, or `snapshotPath`). */
+  catalog?: Catalog;
+  snapshotPath?: string;
+}
+
+export interface FixResult {
+  extraction: Extraction;
+  plan: Plan;
+  /** Files changed (or, on a dry run, that would change), with dropped edits and their reasons. */
+  applied: ApplyResult;
+  /** Unified diff of `applied.changes`. */
+  diff: string;
+  /** Everything worth telling: reading problems, skipped references, dropped edits. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Re-reads one file with the extractor of its kind. Dockerfiles are read without build arguments:
+ * the fixer only edits ARG defaults no build argument overrides, so that is what the build sees.
+ */
+export function fileReextractor(extraction: Extraction): Reextract {
+  return (file, text): FileReading => {
+    let kind: ProjectFileKind | undefined = classifyProjectFile(file);
+    if (
+      kind === undefined &&
+      extraction.references.some((r) => r.file === file && r.kind.startsWith('dockerfile'))
+    ) {
+      kind = 'dockerfile';
+    }
+    switch (kind) {
+      case 'dockerfile':
+        return { ...extractDockerfile(file, text), versions: [] };
+      case 'compose':
+        return { ...extractCompose(file, text), versions: [] };
+      case 'github-workflow':
+        return extractGithubWorkflow(file, text);
+      case 'gitlab-ci':
+        return { ...extractGitlabCi(file, text), versions: [] };
+      case undefined:
+        return { references: [], versions: [], diagnostics: [] };
+      default:
+        return isVersionFileKind(kind)
+          ? { ...extractVersionFile(kind, file, text), references: [] }
+          : { references: [], versions: [], diagnostics: [] };
+    }
+  };
+}
+
+/** Extract the repository at `root`, plan the edits the options ask for, and apply them (unless a dry run). */
+export async function fixProject(root: string, options: FixOptions): Promise<FixResult> {
+  const catalog =
+    options.catalog ?? createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+  const facts: TagFacts = catalogTagFacts(
+    catalog,
+    options.snapshotPath ? { snapshotPath: options.snapshotPath } : {},
+  );
+  const extraction = await extractProject(root, options.extract ?? {});
+  const plan = await planFixes(extraction, facts, options);
+  const applied = await applyEdits(plan.edits, {
+    root,
+    dryRun: options.dryRun === true,
+    reextract: fileReextractor(extraction),
+  });
+  return {
+    extraction,
+    plan,
+    applied,
+    diff: unifiedDiff(applied.changes),
+    diagnostics: [...extraction.diagnostics, ...plan.diagnostics, ...applied.diagnostics],
+  };
+}

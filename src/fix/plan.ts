@@ -1,0 +1,495 @@
+/**
+ * Planning: from an Extraction and the published-tag facts, the exact edits that bring python image
+ * references where the mode asks, and nothing else. A reference written literally is edited where it
+ * is written; one templated by ARGs is edited at the ARG default, once, and only when every FROM that
+ * uses that default still names a published python tag afterwards.
+ */
+import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
+import { minorOf, tryParseTag } from '../catalog/tag.js';
+import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import type { ImageRef, PythonTag } from '../model/image-ref.js';
+import type { ExtractedReference, Extraction, ValueOrigin } from '../model/project.js';
+import { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+import { redactSecrets } from './redact.js';
+import type { TagFacts } from './tag-facts.js';
+import { expandTemplate, parseTemplate, solveTemplate } from './template.js';
+import type { Edit, EditKind, ExpectedValue, FixTarget, Plan, PlanOptions } from './types.js';
+
+/** Diagnostic codes of the fixer. */
+export const fixCodes = {
+  /** A reference was left alone; the message says why. */
+  skipped: 'PBF001',
+  /** An edit was planned but dropped (conflict, verification failure). */
+  dropped: 'PBF002',
+  /** A digest could not be resolved. */
+  digest: 'PBF003',
+} as const;
+
+const kindWeight: Record<EditKind, number> = { pin: 0, refresh: 1, patch: 2, distro: 3, minor: 4 };
+
+function note(
+  code: string,
+  severity: Diagnostic['severity'],
+  message: string,
+  range?: SourceRange,
+  hint?: string,
+) {
+  const d: Diagnostic = { code, severity, message: redactSecrets(message) };
+  if (range) d.location = range;
+  if (hint) d.hint = hint;
+  return d;
+}
+
+function where(range: SourceRange): string {
+  return `${range.file}:${range.startLine}`;
+}
+
+function originKey(o: ValueOrigin): string {
+  return `${o.file ?? ''}\0${o.range?.startOffset ?? o.range?.startLine}:${o.range?.startColumn}`;
+}
+
+/** The reference as the build sees it (ARGs substituted), or undefined when a variable has no value. */
+function effectiveText(ref: ExtractedReference): string | undefined {
+  if (ref.unresolved?.length) return undefined;
+  return ref.resolved ?? ref.text;
+}
+
+function isTemplated(ref: ExtractedReference): boolean {
+  return ref.resolved !== undefined && ref.resolved !== ref.text;
+}
+
+interface Wanted {
+  ref: ExtractedReference;
+  parsed: ImageRef;
+  before: string;
+  after: string;
+  kind: EditKind;
+  why: string;
+}
+
+interface ArgProposal extends Wanted {
+  changes: Map<string, { origin: ValueOrigin; value: string }>;
+}
+
+function choose(
+  tag: PythonTag,
+  ref: ExtractedReference,
+  target: FixTarget,
+  facts: TagFacts,
+  options: PlanOptions,
+): Choice {
+  switch (target.kind) {
+    case 'bump':
+      return chooseBump(tag, target.bump, facts, options.date);
+    case 'to':
+      return chooseExplicit(tag, target.tag, facts, options.date);
+    case 'recommended': {
+      const wanted = target.tags[ref.stage];
+      return wanted === undefined ? { kind: 'keep' } : chooseExplicit(tag, wanted, facts, options.date);
+    }
+  }
+}
+
+/** Values of the template's variables, keyed by name, when each comes from exactly one ARG default. */
+function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
+  const byName = new Map<string, ValueOrigin>();
+  for (const o of ref.origins ?? []) {
+    if (o.source !== 'arg-default' || o.file !== ref.file || o.range?.startOffset === undefined) {
+      return `its value comes from ${o.source} ${o.name}${o.file ? ` (${o.file})` : ''}; edit it there`;
+    }
+    if (byName.has(o.name) || o.value.includes('$')) {
+      return `ARG ${o.name} is defined from other variables; edit it by hand`;
+    }
+    byName.set(o.name, o);
+  }
+  return byName;
+}
+
+export async function planFixes(
+  extraction: Extraction,
+  facts: TagFacts,
+  options: PlanOptions,
+): Promise<Plan> {
+  const target: FixTarget = options.target ?? { kind: 'bump', bump: 'patch' };
+  const diagnostics: Diagnostic[] = [];
+  const refOptions = options.mirrors ? { mirrors: options.mirrors } : {};
+  const pin = options.pinDigest === true;
+  if (pin && !options.resolveDigest) {
+    diagnostics.push(
+      note(fixCodes.digest, 'error', 'pinning digests needs a registry: no digest resolver was given'),
+    );
+  }
+  const digests = new Map<string, Promise<string>>();
+  const resolveDigest = (reference: string): Promise<string> => {
+    let known = digests.get(reference);
+    if (!known) {
+      known = options.resolveDigest!(reference).then((d) => {
+        if (!/^sha256:[a-f0-9]{64}$/.test(d))
+          throw new Error(`the registry answered '${d}', not a sha256 digest`);
+        return d;
+      });
+      digests.set(reference, known);
+    }
+    return known;
+  };
+
+  const literal: Wanted[] = [];
+  const proposals: ArgProposal[] = [];
+
+  for (const ref of extraction.references) {
+    const before = effectiveText(ref);
+    if (before === undefined) continue;
+    const parsed = tryParseReference(before, refOptions);
+    if (!parsed?.isPython || !parsed.python || parsed.tag === undefined) continue;
+    const tag = parsed.python;
+    const templated = isTemplated(ref);
+    const choice = choose(tag, ref, target, facts, options);
+    let newTag = parsed.tag;
+    let why = '';
+    if (choice.kind === 'skip' && target.kind !== 'bump') {
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'warning',
+          `${where(ref.range)}: ${before} left alone: ${choice.why}`,
+          ref.range,
+        ),
+      );
+    }
+    if (choice.kind === 'change') {
+      const to = tryParseTag(choice.tag);
+      const violation = to ? neverRuleViolation(tag, to) : `'${choice.tag}' is not a python tag`;
+      if (violation) {
+        diagnostics.push(
+          note(
+            fixCodes.skipped,
+            'warning',
+            `${where(ref.range)}: ${before} left alone: ${violation}`,
+            ref.range,
+          ),
+        );
+      } else {
+        newTag = choice.tag;
+        why = choice.why;
+      }
+    }
+    const tagChanges = newTag !== parsed.tag;
+
+    let newDigest = parsed.digest;
+    if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
+    if (pin && options.resolveDigest && !templated) {
+      const plain = withTag(parsed, newTag);
+      try {
+        newDigest = await resolveDigest(plain);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        diagnostics.push(
+          note(
+            fixCodes.digest,
+            'warning',
+            `${where(ref.range)}: cannot resolve the digest of ${plain}: ${reason}`,
+            ref.range,
+          ),
+        );
+        newDigest = tagChanges ? undefined : parsed.digest;
+      }
+    } else if (pin && templated && options.resolveDigest) {
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'info',
+          `${where(ref.range)}: no digest pinned for ${before}: its tag comes from build arguments`,
+          ref.range,
+        ),
+      );
+    }
+    if (parsed.digest !== undefined && newDigest === undefined) {
+      // Dropping a digest would loosen the pin: leave the reference as it is.
+      if (tagChanges) {
+        diagnostics.push(
+          note(
+            fixCodes.skipped,
+            'info',
+            `${where(ref.range)}: ${before} is pinned by digest; ${newTag} needs a new digest`,
+            ref.range,
+            'run pybase fix --pin-digest to move the tag and the digest together',
+          ),
+        );
+      }
+      continue;
+    }
+    const after = withTag(parsed, newTag, newDigest);
+    if (after === before) continue;
+    const kind: EditKind =
+      (tagChanges ? changeKind(tag, tryParseTag(newTag)!) : undefined) ??
+      (parsed.digest === undefined ? 'pin' : 'refresh');
+    if (!tagChanges)
+      why = kind === 'pin' ? 'pin the digest the tag names now' : 'the tag now names another image';
+    else if (newDigest !== undefined) why += '; digest pinned';
+    const wanted: Wanted = { ref, parsed, before, after, kind, why };
+
+    if (!templated) {
+      literal.push(wanted);
+      continue;
+    }
+    const vars = argValues(ref);
+    const segments = parseTemplate(ref.text);
+    if (typeof vars === 'string' || !segments) {
+      const reason =
+        typeof vars === 'string' ? vars : 'the template uses more than plain $NAME or {NAME} substitutions';
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'info',
+          `${where(ref.range)}: ${before} -> ${after} not applied: ${reason}`,
+          ref.range,
+        ),
+      );
+      continue;
+    }
+    const values = new Map([...vars].map(([name, o]) => [name, o.value]));
+    const changed =
+      expandTemplate(segments, values) === before ? solveTemplate(segments, values, after) : undefined;
+    if (!changed || changed.size === 0) {
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'info',
+          `${where(ref.range)}: ${before} -> ${after} not applied: no ARG default gives that reference`,
+          ref.range,
+        ),
+      );
+      continue;
+    }
+    const changes = new Map<string, { origin: ValueOrigin; value: string }>();
+    for (const [name, value] of changed) {
+      const origin = vars.get(name)!;
+      changes.set(originKey(origin), { origin, value });
+    }
+    proposals.push({ ...wanted, changes });
+  }
+
+  const edits = [
+    ...literalEdits(literal, diagnostics),
+    ...argEdits(proposals, extraction, facts, options, diagnostics),
+  ];
+  if (target.kind === 'bump' && target.bump === 'minor')
+    edits.push(...versionEdits(edits, extraction, facts, options));
+  edits.sort((a, b) =>
+    a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
+  );
+  return { edits, diagnostics };
+}
+
+function rangeKey(file: string, r: SourceRange): string {
+  return `${file}\0${r.startLine}:${r.startColumn}-${r.endLine}:${r.endColumn}`;
+}
+
+/** One edit per written place (a YAML anchor used twice is one place); disagreeing wishes cancel. */
+function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
+  const byPlace = new Map<string, Edit>();
+  const bad = new Set<string>();
+  for (const w of wanted) {
+    const key = rangeKey(w.ref.file, w.ref.range);
+    const expect: ExpectedValue = { what: 'reference', range: w.ref.range, before: w.before, after: w.after };
+    const known = byPlace.get(key);
+    if (known) {
+      if (known.after !== w.after) bad.add(key);
+      else known.expect.push(expect);
+      continue;
+    }
+    byPlace.set(key, {
+      file: w.ref.file,
+      range: w.ref.range,
+      before: w.ref.text,
+      after: w.after,
+      kind: w.kind,
+      reason: `${w.before} -> ${w.after}: ${w.why}`,
+      expect: [expect],
+    });
+  }
+  for (const key of bad) {
+    const e = byPlace.get(key)!;
+    byPlace.delete(key);
+    diagnostics.push(
+      note(
+        fixCodes.dropped,
+        'warning',
+        `${where(e.range)}: ${e.before} is used in several places that need different tags`,
+        e.range,
+      ),
+    );
+  }
+  return [...byPlace.values()];
+}
+
+/**
+ * One edit per ARG default. Every reference that uses a changed default is re-expanded; the change
+ * stands only when each still names a published python tag allowed by the never-rules (and the one
+ * wanted, for references that asked for a change). Failing defaults are dropped until none fails.
+ */
+function argEdits(
+  proposals: ArgProposal[],
+  extraction: Extraction,
+  facts: TagFacts,
+  options: PlanOptions,
+  diagnostics: Diagnostic[],
+): Edit[] {
+  const refOptions = options.mirrors ? { mirrors: options.mirrors } : {};
+  let live = [...proposals];
+  for (;;) {
+    const values = new Map<string, { origin: ValueOrigin; value: string }>();
+    const bad = new Map<string, string>();
+    for (const p of live) {
+      for (const [key, change] of p.changes) {
+        const known = values.get(key);
+        if (known && known.value !== change.value) {
+          bad.set(key, `ARG ${change.origin.name} would need both ${known.value} and ${change.value}`);
+        }
+        values.set(key, change);
+      }
+    }
+    const expects = new Map<string, ExpectedValue[]>();
+    for (const ref of extraction.references) {
+      const uses = (ref.origins ?? []).filter((o) => values.has(originKey(o)));
+      if (uses.length === 0) continue;
+      const before = effectiveText(ref);
+      const own = live.find((p) => p.ref === ref);
+      const vars = argValues(ref);
+      const segments = parseTemplate(ref.text);
+      let after: string | undefined;
+      if (before !== undefined && typeof vars !== 'string' && segments) {
+        const current = new Map([...vars].map(([name, o]) => [name, o.value]));
+        if (expandTemplate(segments, current) === before) {
+          for (const o of vars.values()) {
+            const change = values.get(originKey(o));
+            if (change) current.set(o.name, change.value);
+          }
+          after = expandTemplate(segments, current);
+        }
+      }
+      const problem = referenceProblem(before, after, own?.after, facts, options, refOptions);
+      for (const o of uses) {
+        const key = originKey(o);
+        if (problem) bad.set(key, `${where(ref.range)}: ${problem}`);
+        else if (before !== after) {
+          const list = expects.get(key) ?? [];
+          list.push({ what: 'reference', range: ref.range, before: before!, after: after! });
+          expects.set(key, list);
+        }
+      }
+    }
+    if (bad.size === 0) {
+      return [...values.entries()].map(([key, { origin, value }]) => {
+        const users = live.filter((p) => p.changes.has(key));
+        const kind = users.reduce<EditKind>(
+          (k, p) => (kindWeight[p.kind] > kindWeight[k] ? p.kind : k),
+          'pin',
+        );
+        const steps = [...new Set(users.map((p) => `${p.before} -> ${p.after}`))].join(', ');
+        return {
+          file: origin.file!,
+          range: origin.range!,
+          before: origin.value,
+          after: value,
+          kind,
+          reason: `ARG ${origin.name} ${origin.value} -> ${value} (${steps}): ${users[0]?.why ?? ''}`,
+          expect: expects.get(key) ?? [],
+        };
+      });
+    }
+    const dropped = live.filter((p) => [...p.changes.keys()].some((k) => bad.has(k)));
+    for (const p of dropped) {
+      const reasons = [...p.changes.keys()].flatMap((k) => (bad.has(k) ? [bad.get(k)!] : []));
+      diagnostics.push(
+        note(
+          fixCodes.dropped,
+          'warning',
+          `${where(p.ref.range)}: ${p.before} -> ${p.after} not applied: ${reasons.join('; ')}`,
+          p.ref.range,
+          'give this FROM its own ARG, or edit the ARG default by hand',
+        ),
+      );
+    }
+    live = live.filter((p) => !dropped.includes(p));
+  }
+}
+
+/** Why a reference fed by a changed ARG default would end up wrong, or undefined when it is fine. */
+function referenceProblem(
+  before: string | undefined,
+  after: string | undefined,
+  wanted: string | undefined,
+  facts: TagFacts,
+  options: PlanOptions,
+  refOptions: { mirrors?: readonly string[] },
+): string | undefined {
+  if (before === undefined || after === undefined) return 'a reference using this ARG cannot be followed';
+  if (wanted !== undefined) return after === wanted ? undefined : `it would become ${after}, not ${wanted}`;
+  if (after === before) return undefined;
+  const old = tryParseReference(before, refOptions);
+  if (!old?.isPython || !old.python) return `${before} is not a python image and would change to ${after}`;
+  let next: ImageRef;
+  try {
+    next = parseReference(after, refOptions);
+  } catch {
+    return `${before} would become ${after}, which is not an image reference`;
+  }
+  if (!next.isPython || !next.python) return `${before} would become ${after}, not a python image tag`;
+  if (!facts.publishedBy(options.date).some((t) => t.raw === next.python!.raw)) {
+    return `${before} would become ${after}, a tag not published by ${options.date}`;
+  }
+  if (old.digest !== undefined) return `${before} is pinned by digest`;
+  return neverRuleViolation(old.python, next.python);
+}
+
+const plainVersion = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
+
+/**
+ * With `--bump minor`: `.python-version` and literal setup-python versions follow the images they
+ * describe, when every python image of that minor moved to the same new minor.
+ */
+function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, options: PlanOptions): Edit[] {
+  const moves = new Map<string, Set<string>>();
+  for (const e of edits) {
+    for (const x of e.expect) {
+      const a = tryParseReference(x.before)?.python;
+      const b = tryParseReference(x.after)?.python;
+      const from = a && minorOf(a);
+      const to = b && minorOf(b);
+      if (!from || !to) continue;
+      const set = moves.get(from) ?? new Set<string>();
+      set.add(to);
+      moves.set(from, set);
+    }
+  }
+  const out: Edit[] = [];
+  for (const v of extraction.versions) {
+    if (v.kind !== 'python-version-file' && v.kind !== 'setup-python') continue;
+    if (v.unresolved?.length || v.origins?.length) continue;
+    const m = plainVersion.exec(v.text);
+    if (!m) continue;
+    const from = `${m[1]}.${m[2]}`;
+    const targets = moves.get(from);
+    if (targets?.size !== 1) continue;
+    const to = [...targets][0]!;
+    if (to === from) continue;
+    let after = to;
+    if (m[3] !== undefined) {
+      const patches = facts.pythonPatches(to, options.date);
+      const newest = patches[patches.length - 1];
+      if (!newest) continue;
+      after = newest;
+    }
+    out.push({
+      file: v.file,
+      range: v.range,
+      before: v.text,
+      after,
+      kind: 'minor',
+      reason: `Python ${v.text} -> ${after}: follows the python images moving from ${from} to ${to}`,
+      expect: [{ what: 'version', range: v.range, before: v.text, after }],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Working backwards through an ARG-templated reference: `python:${PY}-slim-${DISTRO}` resolved with
+ * `PY=3.12.3`, `DISTRO=bookworm`; which ARG values give `python:3.12.14-slim-bookworm`?
+ *
+ * Only the plain forms `$NAME` and `${NAME}` are followed. Operators (`${PY:-3.12}`), escapes and
+ * values that themselves hold variables are left to a person: the fixer then says why it skipped.
+ */
+
+export type Segment = { literal: string } | { variable: string };
+
+const namePattern = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+/** Split a template into literal text and plain variable uses, or undefined for any other `$` form. */
+export function parseTemplate(text: string): Segment[] | undefined {
+  const out: Segment[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\\' || c === '`') return undefined;
+    if (c !== '$') {
+      literal += c;
+      i++;
+      continue;
+    }
+    let name: string | undefined;
+    if (text[i + 1] === '{') {
+      const end = text.indexOf('}', i + 2);
+      const inner = end < 0 ? '' : text.slice(i + 2, end);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return undefined;
+      name = inner;
+      i = end + 1;
+    } else {
+      name = namePattern.exec(text.slice(i + 1))?.[0];
+      if (!name) return undefined;
+      i += 1 + name.length;
+    }
+    if (literal) out.push({ literal });
+    literal = '';
+    out.push({ variable: name });
+  }
+  if (literal) out.push({ literal });
+  return out;
+}
+
+/** The text a template gives with these values, or undefined when a variable has none. */
+export function expandTemplate(
+  segments: readonly Segment[],
+  values: ReadonlyMap<string, string>,
+): string | undefined {
+  let out = '';
+  for (const s of segments) {
+    if ('literal' in s) out += s.literal;
+    else {
+      const v = values.get(s.variable);
+      if (v === undefined) return undefined;
+      out += v;
+    }
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function subsets<T>(items: readonly T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  const out: T[][] = [];
+  items.forEach((item, i) => {
+    for (const rest of subsets(items.slice(i + 1), size - 1)) out.push([item, ...rest]);
+  });
+  return out;
+}
+
+/** Characters an ARG value written without quotes may hold and still form part of an image reference. */
+const safeValue = /^[A-Za-z0-9_.:@/-]+$/;
+
+/**
+ * New values for as few variables as possible so that the template expands to `wanted`; variables
+ * not named in the result keep their values. Undefined when no such values exist.
+ */
+export function solveTemplate(
+  segments: readonly Segment[],
+  values: ReadonlyMap<string, string>,
+  wanted: string,
+): Map<string, string> | undefined {
+  const names = [...new Set(segments.flatMap((s) => ('variable' in s ? [s.variable] : [])))];
+  if (names.some((n) => !values.has(n))) return undefined;
+  for (let size = 1; size <= names.length; size++) {
+    for (const free of subsets(names, size)) {
+      const groups = new Map<string, string>();
+      let pattern = '^';
+      for (const s of segments) {
+        if ('literal' in s) pattern += escapeRegExp(s.literal);
+        else if (!free.includes(s.variable)) pattern += escapeRegExp(values.get(s.variable)!);
+        else if (groups.has(s.variable)) pattern += `\\k<${groups.get(s.variable)}>`;
+        else {
+          const group = `v${groups.size}`;
+          groups.set(s.variable, group);
+          pattern += `(?<${group}>.+?)`;
+        }
+      }
+      const m = new RegExp(`${pattern}$`).exec(wanted);
+      if (!m?.groups) continue;
+      const changed = new Map<string, string>();
+      for (const [name, group] of groups) {
+        const v = m.groups[group]!;
+        if (!safeValue.test(v)) return undefined;
+        if (v !== values.get(name)) changed.set(name, v);
+      }
+      const merged = new Map(values);
+      for (const [k, v] of changed) merged.set(k, v);
+      if (expandTemplate(segments, merged) === wanted) return changed;
+    }
+  }
+  return undefined;
+}

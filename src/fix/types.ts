@@ -1,0 +1,88 @@
+/**
+ * The shapes the fixer works with: what to change (edits with exact ranges), how to choose the new
+ * tag (modes), and what came out (applied and dropped edits, diagnostics, per-file texts).
+ */
+
+import type { IsoDate } from '../model/date.js';
+import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import type { Stage } from '../model/stage.js';
+
+/**
+ * What an edit does: `patch`, `minor` and `distro` move the tag (named after the largest change);
+ * `pin` adds a digest where none was written; `refresh` replaces a stale digest and keeps the tag.
+ */
+export type EditKind = 'refresh' | 'patch' | 'minor' | 'distro' | 'pin';
+
+/** How far a bump may go. */
+export type BumpMode = 'patch' | 'minor' | 'distro';
+
+/** A value the edited file must hold after re-parsing, at the place of an extracted reference or statement. */
+export interface ExpectedValue {
+  what: 'reference' | 'version';
+  /** The range of the reference or statement in the original text (for ARG edits: the FROM, not the ARG). */
+  range: SourceRange;
+  /** The reference or version as it resolved before the edit. */
+  before: string;
+  /** What it must resolve to after the edit. */
+  after: string;
+}
+
+/** One splice: replace `before` (exactly the text at `range`) with `after`. */
+export interface Edit {
+  /** Path relative to the root, '/' separators. */
+  file: string;
+  /** The replaced text's range; offsets are computed from lines and columns when the extractor left them out. */
+  range: SourceRange;
+  before: string;
+  after: string;
+  kind: EditKind;
+  /** One sentence for people: what changes and why. */
+  reason: string;
+  /** What re-parsing the edited file must find (every FROM an ARG default feeds, for example). */
+  expect: ExpectedValue[];
+}
+
+/** Where the new tag comes from. */
+export type FixTarget =
+  | { kind: 'bump'; bump: BumpMode }
+  /** One tag for every python reference (`--to 3.13-slim-trixie`). */
+  | { kind: 'to'; tag: string }
+  /** A tag per stage, as the recommendation engine proposes it (`--to recommended`). */
+  | { kind: 'recommended'; tags: Partial<Record<Stage, string>> };
+
+/** Resolves the digest (`sha256:<64 hex>`) a reference's tag points to today. */
+export type DigestResolver = (reference: string) => Promise<string>;
+
+export interface PlanOptions {
+  /** The date every judgement is made at. */
+  date: IsoDate;
+  /** Default: `{ kind: 'bump', bump: 'patch' }`. */
+  target?: FixTarget;
+  /** Add or refresh `@sha256:` digests (needs `resolveDigest`). */
+  pinDigest?: boolean;
+  resolveDigest?: DigestResolver;
+  /** Extra places the python image is served from (as in the reference parser). */
+  mirrors?: readonly string[];
+}
+
+export interface Plan {
+  edits: Edit[];
+  /** Why references were left alone, and what could not be done. */
+  diagnostics: Diagnostic[];
+}
+
+/** One file before and after its edits (text as stored, byte-order mark included). */
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+  edits: Edit[];
+}
+
+export interface ApplyResult {
+  /** Files whose edits all passed verification (written unless it was a dry run). */
+  changes: FileChange[];
+  /** Edits left out, each explained by a diagnostic. */
+  dropped: Edit[];
+  diagnostics: Diagnostic[];
+}
