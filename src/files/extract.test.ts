@@ -1,0 +1,233 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: project files write ${VAR} literally
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractCompose } from './compose/extract.js';
+import { extractDockerfile } from './dockerfile/extract.js';
+import { extractProject } from './extract.js';
+import { extractGithubWorkflow } from './github-actions/extract.js';
+import { extractGitlabCi } from './gitlab-ci/extract.js';
+
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function project(files: Record<string, string | Uint8Array>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'pybase-extract-'));
+  made.push(root);
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+  }
+  return root;
+}
+
+describe('extractProject', () => {
+  it('extracts a whole project: compose build args reach the Dockerfile, stages follow names and config', async () => {
+    const root = await project({
+      Dockerfile: 'ARG PYTHON_VERSION=3.10\nFROM python:${PYTHON_VERSION}-slim AS build\nFROM build\n',
+      'docker-compose.yml':
+        'services:\n  web:\n    build:\n      context: .\n      args:\n        PYTHON_VERSION: "3.12"\n  db:\n    image: postgres:16\n',
+      'docker-compose.test.yml': 'services:\n  t:\n    image: python:3.11\n',
+      '.devcontainer/Dockerfile': 'FROM mcr.microsoft.com/devcontainers/python:3.12\n',
+      'deploy/app.build': 'FROM python:3.13-alpine\n',
+      'deploy/compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      dockerfile: app.build\n',
+      'ops/Dockerfile': 'FROM python:3.9\n',
+      '.github/workflows/ci.yml':
+        'jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version-file: .python-version\n',
+      '.gitlab-ci.yml': 'image: python:3.12\n',
+      '.python-version': '3.12.4\n',
+      'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.10"\n',
+    });
+    const result = await extractProject(root, { stages: { ci: ['ops/**'] } });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.files).toEqual([
+      '.devcontainer/Dockerfile',
+      '.github/workflows/ci.yml',
+      '.gitlab-ci.yml',
+      '.python-version',
+      'Dockerfile',
+      'deploy/app.build',
+      'deploy/compose.yaml',
+      'docker-compose.test.yml',
+      'docker-compose.yml',
+      'ops/Dockerfile',
+      'pyproject.toml',
+    ]);
+    expect(result.references.map((r) => [r.file, r.text, r.resolved, r.stage, r.service])).toEqual([
+      [
+        '.devcontainer/Dockerfile',
+        'mcr.microsoft.com/devcontainers/python:3.12',
+        undefined,
+        'dev',
+        undefined,
+      ],
+      ['.gitlab-ci.yml', 'python:3.12', undefined, 'ci', undefined],
+      ['Dockerfile', 'python:${PYTHON_VERSION}-slim', 'python:3.12-slim', 'prod', 'web'],
+      ['deploy/app.build', 'python:3.13-alpine', undefined, 'prod', undefined],
+      ['docker-compose.test.yml', 'python:3.11', undefined, 'dev', 't'],
+      ['docker-compose.yml', 'postgres:16', undefined, 'prod', 'db'],
+      ['ops/Dockerfile', 'python:3.9', undefined, 'ci', undefined],
+    ]);
+    const fromCompose = result.references[2]!.origins!;
+    expect(fromCompose.map((o) => [o.source, o.file, o.range?.startLine])).toEqual([
+      ['compose-build-arg', 'docker-compose.yml', 6],
+    ]);
+    expect(result.stageBases.map((b) => [b.file, b.text, b.stage])).toEqual([
+      ['Dockerfile', 'build', 'prod'],
+    ]);
+    const file = result.versions.find((v) => v.kind === 'setup-python-file')!;
+    expect(file.versions).toEqual(['3.12.4']);
+    expect(result.versions.map((v) => v.kind)).toEqual([
+      'setup-python-file',
+      'python-version-file',
+      'requires-python',
+    ]);
+  });
+
+  it('lets configured build args win over compose args and ARG defaults', async () => {
+    const root = await project({
+      Dockerfile: 'ARG PY=3.10\nFROM python:${PY}\n',
+      'compose.yaml': 'services:\n  a:\n    build: .\n',
+    });
+    const result = await extractProject(root, { buildArgs: { PY: '3.14' } });
+    expect(result.references[0]).toMatchObject({ resolved: 'python:3.14' });
+    expect(result.references[0]!.origins?.[0]).toMatchObject({ source: 'config-build-arg', value: '3.14' });
+  });
+
+  it('reports every kind of bad input and never throws', async () => {
+    const big = `FROM python:3.12\n${'RUN echo padding-padding-padding\n'.repeat(330_000)}`;
+    const root = await project({
+      Dockerfile: new Uint8Array([0x46, 0x52, 0x4f, 0x4d, 0x00, 0xff, 0xfe, 0x00]),
+      'big/Dockerfile': big,
+      'heredoc/Dockerfile': 'FROM python:3.12\nRUN <<EOF\necho never closed\n',
+      'docker-compose.yml': 'services:\n  a:\n    image: "python:3.12\n',
+      '.github/workflows/ci.yml': 'jobs: [\n',
+      '.gitlab-ci.yml': 'a: b: c\n',
+      'pyproject.toml': '[project\nrequires-python = ">=3.9"\n',
+      Pipfile: '[requires]\npython_version = 3.11"\n',
+      'loop/Dockerfile': 'FROM python:3.11\n',
+    });
+    expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+    await symlink(path.join(root, 'loop'), path.join(root, 'loop', 'again'));
+    const result = await extractProject(root);
+    const byFile = new Map(result.diagnostics.map((d) => [d.location?.file, d]));
+    expect(byFile.get('Dockerfile')).toMatchObject({ code: 'PBE007', severity: 'info' });
+    expect(byFile.get('big/Dockerfile')).toMatchObject({ code: 'PBE007' });
+    expect(byFile.get('loop/again')).toMatchObject({ code: 'PBE007' });
+    expect(byFile.get('loop/again')!.message).toContain('loop');
+    for (const file of [
+      'heredoc/Dockerfile',
+      'docker-compose.yml',
+      '.github/workflows/ci.yml',
+      '.gitlab-ci.yml',
+    ]) {
+      expect(byFile.get(file), file).toMatchObject({ code: 'PBE006', severity: 'error' });
+      expect(byFile.get(file)!.location!.startLine, file).toBeGreaterThanOrEqual(1);
+    }
+    expect(byFile.get('pyproject.toml')).toMatchObject({ code: 'PBE006', location: { startLine: 1 } });
+    expect(byFile.get('Pipfile')).toMatchObject({ code: 'PBE006', location: { startLine: 2 } });
+    expect(byFile.get('heredoc/Dockerfile')!.location!.startLine).toBe(2);
+    expect(result.references.map((r) => [r.file, r.text])).toEqual([
+      ['heredoc/Dockerfile', 'python:3.12'],
+      ['loop/Dockerfile', 'python:3.11'],
+    ]);
+  });
+
+  it('reports a root that does not exist', async () => {
+    const result = await extractProject(path.join(tmpdir(), 'pybase-missing-root-abc'));
+    expect(result.references).toEqual([]);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'PBE005' });
+  });
+});
+
+describe('extractors on random input', () => {
+  const dockerLines = [
+    'FROM python:3.12',
+    'FROM ${X:-python}:${Y:+3} AS a',
+    'ARG X=${Y}',
+    'ARG',
+    'FROM --platform=$P',
+    'COPY --from=${A} a b',
+    'RUN --mount=from=,type= x',
+    'RUN <<EOF',
+    'EOF',
+    '# escape=`',
+    '\\',
+    '`',
+    '# pybase: ignore=PB1',
+    'FROM a AS a',
+    '${',
+    '"',
+  ];
+  const yamlLines = [
+    'services:',
+    '  a:',
+    '    image: ${X:-y}',
+    '    build:',
+    '      args: [A=1, B]',
+    'jobs:',
+    '  j:',
+    '    container: x',
+    '    strategy: {matrix: {python: [3.1, "${{ matrix.python }}"]}}',
+    '    steps:',
+    '      - uses: actions/setup-python@v5',
+    '        with: {python-version: "${{ matrix.python }}"}',
+    'image: {name: $A}',
+    'services: [a, {name: b}]',
+    '<<: *x',
+    '&x a: b',
+    '- [',
+    '  ? ',
+    "'",
+    '\t',
+  ];
+
+  it('never throw on random or mutated Dockerfiles', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.array(fc.constantFrom(...dockerLines), { maxLength: 12 }).map((l) => l.join('\n')),
+          fc
+            .tuple(
+              fc.array(fc.constantFrom(...dockerLines), { maxLength: 8 }),
+              fc.string({ maxLength: 5 }),
+              fc.nat(),
+            )
+            .map(([lines, noise, at]) => {
+              const text = lines.join('\r\n');
+              const i = text.length === 0 ? 0 : at % text.length;
+              return text.slice(0, i) + noise + text.slice(i);
+            }),
+        ),
+        (text) => {
+          const out = extractDockerfile('Dockerfile', text);
+          expect(Array.isArray(out.references)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throw on random or mutated YAML', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.array(fc.constantFrom(...yamlLines), { maxLength: 14 }).map((l) => l.join('\n')),
+        ),
+        (text) => {
+          extractCompose('compose.yml', text);
+          extractGithubWorkflow('.github/workflows/x.yml', text);
+          extractGitlabCi('.gitlab-ci.yml', text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
