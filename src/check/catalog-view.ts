@@ -1,0 +1,65 @@
+/**
+ * The catalog as rules see it (RuleCatalog): a thin adapter over src/catalog/catalog.ts, so rules
+ * stay independent of the catalog's full API and tests can give rules a small fake.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import { pythonPatchReleases } from '../catalog/patch-releases.js';
+import { formatVersion, tryParseTag } from '../catalog/tag.js';
+import type { IsoDate } from '../model/date.js';
+import type { Distro } from '../model/image-ref.js';
+import type { DebianEolPolicy, ImageFacts, ImageStatus, RuleCatalog } from '../rules/types.js';
+
+function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, date: IsoDate): ImageFacts {
+  const parsed = tryParseTag(fullTag ?? tag);
+  const facts: ImageFacts = {};
+  const v = parsed?.version;
+  if (v) {
+    if (v.minor !== undefined) facts.minor = `${v.major}.${v.minor}`;
+    if (fullTag && v.patch !== undefined) facts.python = formatVersion(v);
+  }
+  if (parsed?.distro) facts.distro = parsed.distro;
+  if (fullTag && parsed) {
+    const libc = catalog.libc(parsed, date);
+    if (libc.family) facts.libc = { family: libc.family, ...(libc.version ? { version: libc.version } : {}) };
+  }
+  return facts;
+}
+
+export function ruleCatalogOf(
+  catalog: Catalog,
+  options: { snapshotPath?: string; dataDate: IsoDate },
+): RuleCatalog {
+  const statusCache = new Map<string, ImageStatus>();
+  return {
+    dataDate: options.dataDate,
+    status(tag, date) {
+      const key = `${tag}@${date}`;
+      const known = statusCache.get(key);
+      if (known) return known;
+      const rb = catalog.rebuildStatus(tag, date);
+      const state = rb.status === 'rebuilt' ? 'current' : rb.status === 'frozen' ? 'frozen' : 'unknown';
+      const out: ImageStatus = { state, facts: factsOf(catalog, rb.fullTag, tag, date) };
+      if (state === 'frozen' && rb.since) out.since = rb.since;
+      if (rb.replacement) out.replacement = rb.replacement.tag;
+      statusCache.set(key, out);
+      return out;
+    },
+    suggest(tag, date) {
+      const list = catalog.suggest(tag, date, 8);
+      // Tags listed at the date first: those are the ones worth moving to.
+      return [...list.filter((s) => s.published), ...list.filter((s) => !s.published)].map((s) => s.tag);
+    },
+    pythonEol(minor) {
+      const eol = catalog.pythonLifecycle(minor, options.dataDate)?.endOfLife;
+      return typeof eol === 'string' ? eol : undefined;
+    },
+    distroEol(distro: Distro, policy: DebianEolPolicy) {
+      if (distro.family === 'windows') return undefined;
+      const eol = catalog.distroLifecycle(distro, options.dataDate, policy)?.endOfLife;
+      return typeof eol === 'string' ? eol : undefined;
+    },
+    patchReleases(minor) {
+      return pythonPatchReleases(minor, options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+    },
+  };
+}

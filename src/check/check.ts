@@ -1,0 +1,268 @@
+/**
+ * `runCheck`: extract every image reference and version statement of a project, judge them with
+ * the rules, apply configuration and ignore pragmas, and return one sorted result.
+ */
+import path from 'node:path';
+import { type Catalog, createCatalog } from '../catalog/catalog.js';
+import { tryParseReference } from '../catalog/reference.js';
+import { defaultConfig, type PybaseConfig } from '../config/load.js';
+import { extractProject } from '../files/extract.js';
+import { type IsoDate, parseIsoDate } from '../model/date.js';
+import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
+import type { ExtractedReference, Extraction } from '../model/project.js';
+import type { Stage } from '../model/stage.js';
+import { findingStage } from '../rules/finding.js';
+import { rules as allRules } from '../rules/index.js';
+import type { PythonReference, Rule, RuleCatalog, RuleContext, RuleLevel } from '../rules/types.js';
+import { ruleCatalogOf } from './catalog-view.js';
+import { applySuppressions } from './suppress.js';
+
+export interface CheckOptions {
+  /** The date every judgement is made at (YYYY-MM-DD). */
+  date: IsoDate;
+  config?: PybaseConfig;
+  /** Extra exclude globs on top of the configuration's. */
+  exclude?: readonly string[];
+  /** A refreshed data snapshot instead of the embedded one. */
+  snapshotPath?: string;
+  catalog?: Catalog;
+  /** Rules to run (default: every rule), before `select` / `ignore` of the configuration. */
+  rules?: readonly Rule[];
+  /** Dependency facts for PB2xx rules, passed through to the rule context. */
+  dependencies?: unknown;
+  /** An extraction made earlier (then the project is not read again). */
+  extraction?: Extraction;
+}
+
+export interface CheckCounts {
+  error: number;
+  warning: number;
+  info: number;
+  total: number;
+  byCode: Record<string, number>;
+}
+
+export interface CheckDataAge {
+  dataDate: IsoDate;
+  ageDays: number;
+  stale: boolean;
+}
+
+export interface CheckResult {
+  root: string;
+  date: IsoDate;
+  /** Rule findings, input problems and unused ignores, sorted by file, line, column, code. */
+  findings: Diagnostic[];
+  /** Findings silenced by ignore pragmas. */
+  suppressed: Diagnostic[];
+  /** Messages about the run itself (stale data), without a file. */
+  notices: Diagnostic[];
+  counts: CheckCounts;
+  /** Codes of the rules that ran. */
+  rulesRun: string[];
+  dataAge: CheckDataAge;
+  extraction: Extraction;
+  config: PybaseConfig;
+}
+
+const staleDays = 90;
+
+function matchesCode(pattern: string, code: string): boolean {
+  return code === pattern || code.startsWith(pattern);
+}
+
+/** Rules left after the configuration's `select` and `ignore`. */
+export function selectRules(all: readonly Rule[], config: Pick<PybaseConfig, 'select' | 'ignore'>): Rule[] {
+  return all.filter(
+    (r) =>
+      (config.select === undefined || config.select.some((p) => matchesCode(p, r.code))) &&
+      !config.ignore.some((p) => matchesCode(p, r.code)),
+  );
+}
+
+/** The level of a rule in a stage after configuration overrides. */
+export function levelFor(rule: Rule, stage: Stage, config: Pick<PybaseConfig, 'severity'>): RuleLevel {
+  const o = config.severity[rule.code];
+  if (typeof o === 'string') return o;
+  return o?.[stage] ?? rule.defaultSeverity[stage];
+}
+
+/** Placeholders of `${VAR}`, `$VAR` and `${{ expr }}` in a reference text. */
+const variablePattern = /\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * True when a reference with unknown variables may name the python image: its repository ends in
+ * `python`, or the repository itself is a variable.
+ */
+export function mayBePython(text: string): boolean {
+  const marked = text.replace(variablePattern, '\u0000');
+  const withoutDigest = marked.split('@')[0] ?? '';
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', slash + 1);
+  const repo = colon >= 0 ? withoutDigest.slice(0, colon) : withoutDigest;
+  const last = repo.slice(repo.lastIndexOf('/') + 1);
+  return (
+    last === '\u0000' ||
+    last
+      .replace(/\u0000/g, '')
+      .toLowerCase()
+      .endsWith('python') ||
+    last.includes('\u0000')
+  );
+}
+
+function compareFindings(a: Diagnostic, b: Diagnostic): number {
+  const la = a.location;
+  const lb = b.location;
+  const fa = la?.file ?? '';
+  const fb = lb?.file ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return (
+    (la?.startLine ?? 0) - (lb?.startLine ?? 0) ||
+    (la?.startColumn ?? 0) - (lb?.startColumn ?? 0) ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export function countFindings(findings: readonly Diagnostic[]): CheckCounts {
+  const counts: CheckCounts = { error: 0, warning: 0, info: 0, total: findings.length, byCode: {} };
+  for (const d of findings) {
+    counts[d.severity]++;
+    counts.byCode[d.code] = (counts.byCode[d.code] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export interface JudgedReferences {
+  python: PythonReference[];
+  unresolved: ExtractedReference[];
+  /** References that look like python but could not be read as image references. */
+  unreadable: Diagnostic[];
+}
+
+/** Split extracted references into python ones (with their status at the date) and unresolved ones. */
+export function judgeReferences(
+  extraction: Extraction,
+  catalog: RuleCatalog,
+  date: IsoDate,
+  mirrors: readonly string[],
+): JudgedReferences {
+  const out: JudgedReferences = { python: [], unresolved: [], unreadable: [] };
+  for (const ref of extraction.references) {
+    if (ref.unresolved && ref.unresolved.length > 0) {
+      if (mayBePython(ref.text)) out.unresolved.push(ref);
+      continue;
+    }
+    const text = ref.resolved ?? ref.text;
+    const image = tryParseReference(text, { mirrors });
+    if (!image) {
+      if (/python/i.test(text)) {
+        out.unreadable.push({
+          code: inputCodes.badReference,
+          severity: 'warning',
+          message: `'${text}' is not a valid image reference`,
+          location: ref.range,
+          hint: 'write references as [registry/]name[:tag][@sha256:<digest>]',
+        });
+      }
+      continue;
+    }
+    if (!image.isPython) continue;
+    const pr: PythonReference = { ref, text, image };
+    if (image.python) pr.status = catalog.status(image.tag ?? 'latest', date);
+    out.python.push(pr);
+  }
+  return out;
+}
+
+/** Check the project at `root` at `options.date`. */
+export async function runCheck(root: string, options: CheckOptions): Promise<CheckResult> {
+  const date = parseIsoDate(options.date, 'date');
+  const config = options.config ?? defaultConfig;
+  const catalog =
+    options.catalog ?? createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+  const age = catalog.dataAge(date);
+  const ruleCatalog = ruleCatalogOf(catalog, {
+    dataDate: age.dataDate,
+    ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
+  });
+  const extraction =
+    options.extraction ??
+    (await extractProject(root, {
+      exclude: [...config.exclude, ...(options.exclude ?? [])],
+      stages: config.stages,
+      buildArgs: config.buildArgs,
+    }));
+  const judged = judgeReferences(extraction, ruleCatalog, date, config.mirrors);
+  const context: RuleContext = {
+    date,
+    extraction,
+    python: judged.python,
+    unresolved: judged.unresolved,
+    stageBases: extraction.stageBases,
+    catalog: ruleCatalog,
+    options: {
+      eolWindowDays: config.eolWindowDays,
+      debianEolPolicy: config.debianEolPolicy,
+      allowedRegistries: config.allowedRegistries,
+    },
+    ...(options.dependencies !== undefined ? { dependencies: options.dependencies } : {}),
+  };
+  const selected = selectRules(options.rules ?? allRules, config);
+  const raw: Diagnostic[] = [];
+  for (const rule of selected) {
+    let found: Diagnostic[];
+    try {
+      found = rule.check(context);
+    } catch (err) {
+      if (!isPybaseError(err)) throw err;
+      raw.push(err.diagnostic);
+      continue;
+    }
+    for (const d of found) {
+      const stage = findingStage(d);
+      const level = stage ? levelFor(rule, stage, config) : d.severity;
+      if (level === 'off') continue;
+      raw.push({ ...d, severity: level as Severity });
+    }
+  }
+  const known = new Set<string>([...allRules.map((r) => r.code), ...Object.values(inputCodes)]);
+  const sup = applySuppressions(
+    [...raw, ...judged.unreadable, ...extraction.diagnostics],
+    extraction.pragmas,
+    {
+      ranCodes: new Set([...selected.map((r) => r.code), ...Object.values(inputCodes)]),
+      knownCodes: known,
+    },
+  );
+  const findings = [...sup.kept, ...sup.unused].sort(compareFindings);
+  const notices: Diagnostic[] = [];
+  if (age.ageDays > staleDays) {
+    notices.push({
+      code: inputCodes.data,
+      severity: 'warning',
+      message: `the image data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}): tags and releases since then are unknown`,
+      hint: 'update pybase, or refresh the data and pass --data-dir',
+      data: { dataDate: age.dataDate, ageDays: age.ageDays },
+    });
+  }
+  return {
+    root: path.resolve(root),
+    date,
+    findings,
+    suppressed: sup.suppressed.sort(compareFindings),
+    notices,
+    counts: countFindings(findings),
+    rulesRun: selected.map((r) => r.code),
+    dataAge: { dataDate: age.dataDate, ageDays: age.ageDays, stale: age.ageDays > staleDays },
+    extraction,
+    config,
+  };
+}
+
+/** Exit status of a check: 1 when a finding is at or above the threshold, else 0. */
+export function exceedsThreshold(result: Pick<CheckResult, 'findings'>, failOn: Severity | 'never'): boolean {
+  if (failOn === 'never') return false;
+  return result.findings.some((d) => atLeast(d.severity, failOn));
+}

@@ -1,0 +1,11 @@
+export {
+  defaultConfig,
+  type FailOn,
+  type LoadConfigOptions,
+  lineOfKey,
+  loadConfig,
+  type PybaseConfig,
+  parseConfigText,
+  validateConfig,
+} from './load.js';
+export { configJsonSchema, configSchema, type ParsedConfig, type RawConfig } from './schema.js';

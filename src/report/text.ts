@@ -1,0 +1,47 @@
+/** Plain-text report of a check: one line per finding, an indented hint, then a summary. */
+import type { CheckResult } from '../check/check.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+
+export interface TextStyle {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+const plain: TextStyle = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function colourOf(style: TextStyle, severity: Severity): (s: string) => string {
+  return severity === 'error' ? style.red : severity === 'warning' ? style.yellow : style.cyan;
+}
+
+export function formatDiagnosticLine(d: Diagnostic, style: TextStyle = plain): string {
+  const loc = d.location;
+  const where = loc ? `${loc.file}:${loc.startLine}:${loc.startColumn} ` : '';
+  const lines = [`${style.bold(where)}${d.code} ${colourOf(style, d.severity)(d.severity)} ${d.message}`];
+  if (d.hint) lines.push(`    ${style.dim('hint:')} ${d.hint}`);
+  return lines.join('\n');
+}
+
+/** The text report. `style` colours it (the CLI passes ANSI styles when writing to a terminal). */
+export function formatText(result: CheckResult, options: { style?: TextStyle } = {}): string {
+  const style = options.style ?? plain;
+  const out: string[] = result.findings.map((d) => formatDiagnosticLine(d, style));
+  if (out.length > 0) out.push('');
+  for (const n of result.notices) out.push(formatDiagnosticLine(n, style));
+  const c = result.counts;
+  const files = new Set(result.findings.map((d) => d.location?.file).filter(Boolean)).size;
+  const summary =
+    c.total === 0
+      ? `No problems found in ${plural(result.extraction.files.length, 'file')} at ${result.date}.`
+      : `Found ${plural(c.total, 'problem')} (${c.error} error, ${c.warning} warning, ${c.info} info) in ${plural(files, 'file')} of ${result.extraction.files.length} checked at ${result.date}.`;
+  out.push(style.bold(summary));
+  if (result.suppressed.length > 0)
+    out.push(`${plural(result.suppressed.length, 'finding')} silenced by ignore pragmas.`);
+  return `${out.join('\n')}\n`;
+}

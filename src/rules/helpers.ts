@@ -1,0 +1,85 @@
+/** Small pieces several rules share: wording of a reference, and what a floating tag stands for. */
+import { formatTag, isFullySpecified } from '../catalog/tag.js';
+import type { IsoDate } from '../model/date.js';
+import type { PythonTag } from '../model/image-ref.js';
+import type { ImageFacts, PythonReference } from './types.js';
+
+/** The reference as the user wrote it, plus the resolved text when substitution changed it. */
+export function shown(pr: PythonReference): string {
+  return pr.ref.resolved && pr.ref.resolved !== pr.ref.text
+    ? `'${pr.ref.text}' (= '${pr.text}')`
+    : `'${pr.text}'`;
+}
+
+/** True when the tag can move to another Python or another distro over time. */
+export function isFloating(tag: PythonTag): boolean {
+  return !isFullySpecified(tag);
+}
+
+/** `3.12.14 on trixie` */
+export function describeFacts(facts: ImageFacts): string {
+  const py = facts.python ?? facts.minor;
+  const distro = facts.distro
+    ? facts.distro.family === 'alpine'
+      ? `Alpine ${facts.distro.name}`
+      : facts.distro.family === 'debian'
+        ? `Debian ${facts.distro.name}`
+        : `Windows ${facts.distro.name}`
+    : undefined;
+  return [py ? `Python ${py}` : undefined, distro ? `on ${distro}` : undefined].filter(Boolean).join(' ');
+}
+
+/** For floating tags: ", which resolves to Python 3.12.14 on Debian trixie at 2026-11-27". */
+export function resolvesTo(pr: PythonReference, date: IsoDate): string {
+  const tag = pr.image.python;
+  if (!tag || !pr.status || !isFloating(tag)) return '';
+  const d = describeFacts(pr.status.facts);
+  return d ? ` (a floating tag: at ${date} it resolves to ${d})` : '';
+}
+
+/** The fully specified tag carrying the same image as `pr` at the date, when known. */
+export function pinnedTag(pr: PythonReference): string | undefined {
+  const tag = pr.image.python;
+  const facts = pr.status?.facts;
+  // A frozen tag's last image is not worth pinning: PB007 names the replacement instead.
+  if (!tag || pr.status?.state !== 'current' || !facts?.python || !facts.distro) return undefined;
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(facts.python);
+  if (!m) return undefined;
+  const variant = tag.variant === 'onbuild' ? 'full' : tag.variant;
+  return formatTag({
+    version: { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: facts.python },
+    precision: 'patch',
+    prerelease: false,
+    rcLine: false,
+    variant,
+    distro: facts.distro,
+    latest: false,
+  });
+}
+
+/** Minor (`3.12`) of a version text (`3.12.14`, `3.12`, `3.15.0rc1`). */
+export function minorOfVersion(version: string): string | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+/** libc family of a reference's image at the date. */
+export function libcFamily(pr: PythonReference): 'glibc' | 'musl' | undefined {
+  const facts = pr.status?.facts;
+  if (facts?.libc) return facts.libc.family;
+  const distro = facts?.distro ?? pr.image.python?.distro;
+  if (distro?.family === 'alpine' || pr.image.python?.variant === 'alpine') return 'musl';
+  if (distro?.family === 'debian') return 'glibc';
+  return undefined;
+}
+
+/** Compare dotted numeric versions (`2.36` vs `2.41`). */
+export function compareDotted(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

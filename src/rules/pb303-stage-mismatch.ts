@@ -1,0 +1,82 @@
+import type { ExtractedReference } from '../model/project.js';
+import { levels, makeFinding } from './finding.js';
+import { compareDotted, libcFamily, shown } from './helpers.js';
+import type { PythonReference, Rule, RuleContext } from './types.js';
+
+/** The python image the final stage of a Dockerfile starts from, following `FROM <earlier stage>`. */
+function finalImage(ctx: RuleContext, file: string): PythonReference | undefined {
+  const froms = ctx.extraction.references.filter(
+    (r) => r.file === file && r.kind === 'dockerfile-from' && r.dockerStage,
+  );
+  const bases = ctx.stageBases.filter((b) => b.file === file);
+  let index = [...froms, ...bases].find((r) => r.dockerStage?.isFinal)?.dockerStage?.index;
+  const seen = new Set<number>();
+  while (index !== undefined && !seen.has(index)) {
+    seen.add(index);
+    const i = index;
+    const ref: ExtractedReference | undefined = froms.find((r) => r.dockerStage?.index === i);
+    if (ref) return ctx.python.find((pr) => pr.ref === ref);
+    index = bases.find((b) => b.dockerStage.index === i)?.baseStageIndex;
+  }
+  return undefined;
+}
+
+export const pb303: Rule = {
+  code: 'PB303',
+  name: 'stage-mismatch',
+  summary: 'builder and final stage differ in Python minor or libc, or the builder has a newer glibc',
+  defaultSeverity: levels('error', { dev: 'warning' }),
+  docs: {
+    whatItDoes:
+      'In a multi-stage Dockerfile, compares each python builder stage with the python image of the final ' +
+      "stage: a different Python minor, a different libc family, or a builder glibc newer than the runtime's.",
+    whyIsThisBad:
+      'Packages built or installed in the builder are copied into the final image: compiled extensions ' +
+      'and wheels for another Python minor do not load, and code linked against a newer glibc fails with ' +
+      '"GLIBC_2.xx not found" at run time.',
+    example:
+      'FROM python:3.12-slim-trixie AS build\nRUN pip install --prefix=/install .\nFROM python:3.12-slim-bookworm\nCOPY --from=build /install /usr/local',
+    useInstead: 'FROM python:3.12.14-slim-trixie AS build\n...\nFROM python:3.12.14-slim-trixie',
+    fix: 'Use the same Python minor and distro in both stages; the usual way is one ARG for both FROM lines.',
+    options: [],
+  },
+  check(ctx) {
+    const out = [];
+    const files = new Set(ctx.python.filter((pr) => pr.ref.stage === 'build').map((pr) => pr.ref.file));
+    for (const file of files) {
+      const runtime = finalImage(ctx, file);
+      if (!runtime?.status || runtime.status.state === 'unknown') continue;
+      const rt = runtime.status.facts;
+      const rtLibc = libcFamily(runtime);
+      for (const pr of ctx.python) {
+        if (pr.ref.file !== file || pr.ref.stage !== 'build' || pr === runtime || !pr.status) continue;
+        if (pr.status.state === 'unknown') continue;
+        const b = pr.status.facts;
+        const libc = libcFamily(pr);
+        const problems: string[] = [];
+        if (b.minor && rt.minor && b.minor !== rt.minor) problems.push(`Python ${b.minor} vs ${rt.minor}`);
+        if (libc && rtLibc && libc !== rtLibc) problems.push(`${libc} vs ${rtLibc}`);
+        else if (
+          libc === 'glibc' &&
+          rtLibc === 'glibc' &&
+          b.libc?.version &&
+          rt.libc?.version &&
+          compareDotted(b.libc.version, rt.libc.version) > 0
+        ) {
+          problems.push(`builder glibc ${b.libc.version} is newer than the runtime's ${rt.libc.version}`);
+        }
+        if (problems.length === 0) continue;
+        out.push(
+          makeFinding(pb303, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `builder ${shown(pr)} does not match the final stage ${shown(runtime)} (line ${runtime.ref.range.startLine}): ${problems.join('; ')}`,
+            hint: 'build on the same Python minor and distro as the final stage',
+            data: { runtime: runtime.text, runtimeLine: runtime.ref.range.startLine, problems },
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
