@@ -405,3 +405,75 @@ async function pushImage(base: string, image: TestImage, auth: Record<string, st
   for (const tag of image.tags) await putManifest(base, image.repository, tag, ociIndex, index, auth);
   return { digest: sha256(index), platforms: pushed };
 }
+
+// ------------------------------------------------------------------------------------ paginating front
+
+export interface PaginatingFront {
+  host: string;
+  url: string;
+  /** Tag-list pages served so far. */
+  pages: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback front for a registry that paginates tag lists the way the distribution spec describes (`n`,
+ * `last`, `Link: <...>; rel="next"`, as Docker Hub does). Debian's docker-registry 2.8 ignores `n` and
+ * always returns every tag, so pagination needs this front; every other request passes through unchanged.
+ */
+export async function startPaginatingFront(upstream: string): Promise<PaginatingFront> {
+  const { createServer: createHttpServer } = await import('node:http');
+  const state = { pages: 0 };
+  const server = createHttpServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://front');
+      const headers: Record<string, string> = {};
+      for (const name of ['authorization', 'accept']) {
+        const value = req.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const answer = await fetch(`${upstream}${url.pathname}`, { method: req.method ?? 'GET', headers });
+      const match = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
+      if (match && answer.status === 200) {
+        const all = ((await answer.json()) as { tags: string[] }).tags.sort();
+        const n = Number(url.searchParams.get('n') ?? all.length);
+        const last = url.searchParams.get('last');
+        const rest = last ? all.filter((t) => t > last) : all;
+        const page = rest.slice(0, n);
+        state.pages++;
+        const out: Record<string, string> = { 'content-type': 'application/json' };
+        if (rest.length > page.length) {
+          out.link = `</v2/${match[1]}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1] as string)}>; rel="next"`;
+        }
+        res.writeHead(200, out).end(JSON.stringify({ name: match[1], tags: page }));
+        return;
+      }
+      const out: Record<string, string> = {};
+      answer.headers.forEach((value, key) => {
+        if (key !== 'content-length' && key !== 'transfer-encoding' && key !== 'connection') out[key] = value;
+      });
+      const body = req.method === 'HEAD' ? undefined : Buffer.from(await answer.arrayBuffer());
+      if (req.method === 'HEAD' && answer.headers.get('content-length')) {
+        out['content-length'] = answer.headers.get('content-length') as string;
+      }
+      res.writeHead(answer.status, out).end(body);
+    } catch (error) {
+      res.writeHead(502).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    get pages() {
+      return state.pages;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
