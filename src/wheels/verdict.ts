@@ -171,16 +171,19 @@ function pyLabel(target: WheelTarget): string {
   return `cp${target.python.major}${target.python.minor}`;
 }
 
-function listShort(items: readonly string[], max = 6): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, ...`;
-}
-
-function sortPythonTags(tags: Iterable<string>): string[] {
+/**
+ * Distinct CPython / generic Python tags in version order (other interpreters such as `pp310` do
+ * not matter to CPython images); long lists keep the oldest and the newest few.
+ */
+function pythonTagList(tags: Iterable<string>): string {
   const key = (t: string) => {
     const m = /^(?:cp|py)(\d)(\d*)/.exec(t);
     return m ? Number(m[1]) * 1000 + Number(m[2] || 0) : 0;
   };
-  return [...new Set(tags)].sort((a, b) => key(a) - key(b) || a.localeCompare(b));
+  const all = [...new Set(tags)];
+  const cpython = all.filter((t) => /^(?:cp|py)\d/.test(t));
+  const sorted = (cpython.length > 0 ? cpython : all).sort((a, b) => key(a) - key(b) || a.localeCompare(b));
+  return sorted.length <= 6 ? sorted.join(', ') : `${sorted[0]}, ..., ${sorted.slice(-4).join(', ')}`;
 }
 
 /** Why none of the wheels fits the target, in one sentence (without the sdist part). */
@@ -196,7 +199,7 @@ function explainMiss(label: string, wheels: readonly WheelFilename[], target: Wh
     if (freeThreaded) {
       return `${head} (only free-threaded ${ownMinor}t wheels, which the standard images cannot load)`;
     }
-    return `${head} (its wheels are for ${listShort(sortPythonTags(wheels.flatMap((w) => w.pythonTags)))})`;
+    return `${head} (its wheels are for ${pythonTagList(wheels.flatMap((w) => w.pythonTags))})`;
   }
   // The Python fits some wheels: the platform does not. Look for the libc those wheels need.
   let needed: LibcVersion | undefined;
@@ -216,14 +219,16 @@ function explainMiss(label: string, wheels: readonly WheelFilename[], target: Wh
   if (sameFamily && needed && compareLibc(needed, target.libc) > 0) {
     return `${head}: its ${libcWord(target)} wheels need ${target.libc.family} >= ${formatLibc(needed)}, the target has ${have}`;
   }
-  if (target.libc.family === 'musl') {
-    const musllinux = wheels.filter((w) => w.platformTags.some((p) => p.startsWith('musllinux_')));
-    if (musllinux.length === 0) return `${head} (it has no musllinux wheels at all)`;
-    const forMachine = musllinux.some((w) => w.platformTags.some((p) => p.endsWith(`_${target.machine}`)));
-    if (!forMachine) return `${head} (its musllinux wheels are for other machines)`;
+  const family = target.libc.family;
+  const onPlatform = wheels.filter((w) =>
+    w.platformTags.some((p) => platformLibcRequirement(p, target.machine)?.kind === family),
+  );
+  if (onPlatform.length === 0) {
+    const anyMusl = wheels.some((w) => w.platformTags.some((p) => p.startsWith('musllinux_')));
+    if (family === 'musl' && !anyMusl) return `${head} (it has no musllinux wheels at all)`;
+    return `${head} (it has no ${where} wheels)`;
   }
-  const platforms = [...new Set(pythonOk.flatMap((w) => w.platformTags))];
-  return `${head} (its ${pyLabel(target)}-compatible wheels are for ${listShort(platforms, 4)})`;
+  return `${head} (its ${where} wheels are for ${pythonTagList(onPlatform.flatMap((w) => w.pythonTags))})`;
 }
 
 /**
