@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../test/support/paths.js';
+import { PybaseError } from '../../model/diagnostic.js';
+import { dependencySourceKind, findDependencySource, parseDependencies, readDependencies } from './index.js';
+import { jsonErrorOffset } from './shared.js';
+
+const fixtures = join(repoRoot, 'test', 'fixtures');
+
+describe('findDependencySource', () => {
+  it('picks the most precise file and lists the others in order', () => {
+    const found = findDependencySource(join(fixtures, 'deps-precedence'));
+    expect(found?.kind).toBe('uv.lock');
+    expect(found?.alsoPresent.map((s) => s.file.split('/').pop())).toEqual([
+      'poetry.lock',
+      'requirements.txt',
+      'requirements-base.txt',
+      'requirements-dev.txt',
+      'pyproject.toml',
+    ]);
+  });
+
+  it('falls back through the order', () => {
+    expect(findDependencySource(join(fixtures, 'deps-pipfile'))?.kind).toBe('Pipfile.lock');
+    expect(findDependencySource(join(fixtures, 'deps-poetry-2.0'))?.kind).toBe('poetry.lock');
+    expect(findDependencySource(join(fixtures, 'deps-pyproject'))?.kind).toBe('pyproject');
+    expect(findDependencySource(join(fixtures, 'deps-include-cycle'))?.file).toBe(
+      join(fixtures, 'deps-include-cycle', 'requirements.txt'),
+    );
+    const empty = mkdtempSync(join(tmpdir(), 'pybase-deps-'));
+    expect(findDependencySource(empty)).toBeUndefined();
+  });
+
+  it('uses the file named by --deps, and refuses a missing or unknown one', () => {
+    const found = findDependencySource(join(fixtures, 'deps-include-cycle'), { deps: 'a.txt' });
+    expect(found).toEqual({
+      file: join(fixtures, 'deps-include-cycle', 'a.txt'),
+      kind: 'requirements',
+      alsoPresent: [],
+    });
+    expect(() => findDependencySource(fixtures, { deps: 'nope.lock' })).toThrow(PybaseError);
+    expect(() => findDependencySource(join(fixtures, 'deps-precedence'), { deps: '../deps-pdm' })).toThrow(
+      /not a file/,
+    );
+    expect(() => findDependencySource(join(fixtures, 'missing-dir'))).toThrow(PybaseError);
+  });
+
+  it('tells kinds from names', () => {
+    expect(dependencySourceKind('a/b/uv.lock')).toBe('uv.lock');
+    expect(dependencySourceKind('requirements/dev.in')).toBe('requirements');
+    expect(dependencySourceKind('Pipfile')).toBeUndefined();
+  });
+});
+
+describe('readDependencies errors', () => {
+  it('throws a PybaseError naming an unreadable file', () => {
+    const file = join(fixtures, 'deps-pdm', 'missing', 'pdm.lock');
+    try {
+      readDependencies(file);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PybaseError);
+      expect((error as PybaseError).diagnostic).toMatchObject({ code: 'PBE005', location: { file } });
+    }
+  });
+
+  it('throws for a file whose kind cannot be told', () => {
+    expect(() => readDependencies(join(fixtures, 'deps-pdm', 'pdm.lock.bak'))).toThrow(/which format/);
+  });
+});
+
+describe('malformed input becomes a located diagnostic', () => {
+  it.each([
+    ['uv.lock', 'version = 1\n[[package]]\nname = "a\n'],
+    ['poetry.lock', '[[package]]\nname = "a"\nversion = \n'],
+    ['pdm.lock', '[metadata]\nlock_version = "4.5"\n[[package]\n'],
+    ['pyproject', '[project]\ndependencies = ["a",\n'],
+  ] as const)('bad TOML in %s', (kind, text) => {
+    const set = parseDependencies(text, 'f', kind);
+    expect(set.dependencies).toEqual([]);
+    const error = set.diagnostics.find((d) => d.severity === 'error');
+    expect(error?.code).toBe('PBE006');
+    expect(error?.location?.file).toBe('f');
+    expect(error?.location?.startLine).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bad JSON in Pipfile.lock, with line and column', () => {
+    const set = parseDependencies(
+      '{\n  "_meta": {},\n  "default": {\n    "a": {"version": "==1",}\n  }\n}',
+      'Pipfile.lock',
+      'Pipfile.lock',
+    );
+    expect(set.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      location: { startLine: 4, startColumn: 28 },
+    });
+  });
+
+  it('a truncated JSON file points at its end', () => {
+    const text = '{\n  "_meta": {\n    "pipfile-spec": 6\n';
+    const set = parseDependencies(text, 'Pipfile.lock', 'Pipfile.lock');
+    expect(set.diagnostics[0]?.location?.startLine).toBe(4);
+  });
+
+  it('a truncated uv.lock is reported, not thrown', () => {
+    const text = readFileSync(join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+    const cut = text.slice(0, text.indexOf('wheels = [', 2000) + 14);
+    const set = parseDependencies(cut, 'uv.lock', 'uv.lock');
+    expect(set.diagnostics.some((d) => d.severity === 'error' && (d.location?.startLine ?? 0) > 1)).toBe(
+      true,
+    );
+  });
+
+  it('entries of the wrong shape are skipped with a warning at their line', () => {
+    const set = parseDependencies(
+      'version = 1\n[[package]]\nversion = "1"\n\n[[package]]\nname = "ok"\nversion = "2"\n',
+      'uv.lock',
+      'uv.lock',
+    );
+    expect(set.dependencies.map((d) => d.name)).toEqual(['ok']);
+    expect(set.diagnostics[0]).toMatchObject({ severity: 'warning', location: { startLine: 2 } });
+  });
+});
+
+describe('jsonErrorOffset', () => {
+  it('finds the first offending character', () => {
+    expect(jsonErrorOffset('[1, 2,]')).toBe(6);
+    expect(jsonErrorOffset('{"a": tru}')).toBe(6);
+    expect(jsonErrorOffset('{"a": 1} x')).toBe(9);
+    expect(jsonErrorOffset('"abc')).toBe(4);
+  });
+});
+
+describe('a project folder written on the fly', () => {
+  it('reads a requirements file with a BOM and Windows line ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-'));
+    writeFileSync(
+      join(dir, 'requirements.txt'),
+      '\uFEFFflask==3.0.3\r\nclick==8.1.7 \\\r\n  --hash=sha256:ab\r\n',
+    );
+    const found = findDependencySource(dir);
+    const set = readDependencies(found!.file);
+    expect(set.dependencies.map((d) => [d.name, d.version, d.hashes])).toEqual([
+      ['flask', '3.0.3', undefined],
+      ['click', '8.1.7', ['sha256:ab']],
+    ]);
+  });
+});
