@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Catalog, createCatalog } from '../catalog/catalog.js';
+import { tryParseTag } from '../catalog/tag.js';
+import type { PythonTag } from '../model/image-ref.js';
+import { chooseBump, neverRuleViolation } from './choose.js';
+import { type FixOptions, fixProject } from './index.js';
+import { catalogTagFacts, type TagFacts } from './tag-facts.js';
+import type { BumpMode } from './types.js';
+
+const date = '2026-08-13';
+const temps: string[] = [];
+let catalog: Catalog;
+let facts: TagFacts;
+
+beforeAll(() => {
+  catalog = createCatalog();
+  facts = catalogTagFacts(catalog);
+});
+
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pybase-plan-'));
+  temps.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+async function fix(files: Record<string, string>, options: Partial<FixOptions> = {}) {
+  const dir = repo(files);
+  const result = await fixProject(dir, { date, catalog, ...options });
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return { dir, result, read };
+}
+
+const digestOf = (ref: string) => `sha256:${createHash('sha256').update(ref).digest('hex')}`;
+
+describe('the never-rules, over every tag listed at the date', () => {
+  const modes: BumpMode[] = ['patch', 'minor', 'distro'];
+  it('never proposes a pre-release, a looser pin, a libc swap or an unpublished tag', () => {
+    const listed = [...facts.listedAt(date)].map((t) => tryParseTag(t)).filter((t): t is PythonTag => !!t);
+    const published = new Set(facts.publishedBy(date).map((t) => t.raw));
+    let changes = 0;
+    for (const tag of listed) {
+      for (const mode of modes) {
+        const choice = chooseBump(tag, mode, facts, date);
+        if (choice.kind !== 'change') continue;
+        changes++;
+        const to = tryParseTag(choice.tag)!;
+        expect(neverRuleViolation(tag, to), `${mode}: ${tag.raw} -> ${to.raw}`).toBeUndefined();
+        expect(to.variant).toBe(tag.variant);
+        expect(published.has(to.raw)).toBe(true);
+      }
+    }
+    // Listed patch tags of older minors do move in minor mode, and bookworm ones in distro mode.
+    expect(changes).toBeGreaterThan(50);
+  });
+
+  it('names each forbidden move', () => {
+    const t = (s: string) => tryParseTag(s)!;
+    expect(neverRuleViolation(t('3.14.7-slim-trixie'), t('3.15.0rc1-slim-trixie'))).toMatch(/pre-release/);
+    expect(neverRuleViolation(t('3.12.14-slim-trixie'), t('3.12-slim-trixie'))).toMatch(/less precisely/);
+    expect(neverRuleViolation(t('3.12.14-slim-trixie'), t('3.12.14-slim'))).toMatch(/drops the distro/);
+    expect(neverRuleViolation(t('3.12.14-slim-trixie'), t('3.12.14-alpine3.24'))).toMatch(/glibc -> musl/);
+    expect(neverRuleViolation(t('3.12.14-alpine3.23'), t('3.12.14-trixie'))).toMatch(/musl -> glibc/);
+    expect(neverRuleViolation(t('3.12.11-slim-trixie'), t('3.12.14-slim-trixie'))).toBeUndefined();
+  });
+});
+
+describe('pybase fix on small repositories', () => {
+  it('does not propose the newer pre-release, in any mode', async () => {
+    const files = {
+      Dockerfile:
+        'FROM python:3.14.6-slim-trixie\nFROM python:3.14-slim-trixie\nFROM python:3.15.0rc1-slim-trixie\n',
+    };
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile')).toBe(
+      'FROM python:3.14.7-slim-trixie\nFROM python:3.14-slim-trixie\nFROM python:3.15.0rc1-slim-trixie\n',
+    );
+    const to = await fix(files, { target: { kind: 'to', tag: '3.15.0rc1-slim-trixie' } });
+    expect(to.read('Dockerfile')).toBe(files.Dockerfile);
+    expect(to.result.plan.edits).toEqual([]);
+    expect(to.result.diagnostics.some((d) => /pre-release/.test(d.message))).toBe(true);
+  });
+
+  it('keeps precision: a minor pin stays a minor pin, a patch pin a patch pin, the distro stays', async () => {
+    const files = {
+      Dockerfile:
+        'FROM python:3.12-slim-trixie\nFROM python:3.12.11-slim-trixie\nFROM python:3.11.14-alpine3.23\n',
+    };
+    const { read } = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(read('Dockerfile')).toBe(
+      'FROM python:3.14-slim-trixie\nFROM python:3.14.7-slim-trixie\nFROM python:3.14.7-alpine3.23\n',
+    );
+    const to = await fix(
+      { Dockerfile: 'FROM python:3.12.11-slim-trixie\n' },
+      { target: { kind: 'to', tag: '3.13-slim-trixie' } },
+    );
+    expect(to.read('Dockerfile')).toBe('FROM python:3.12.11-slim-trixie\n');
+    expect(to.result.diagnostics.map((d) => d.message).join('\n')).toMatch(/less precisely/);
+    const noDistro = await fix(
+      { Dockerfile: 'FROM python:3.12.11-slim-trixie\n' },
+      { target: { kind: 'to', tag: '3.12.14-slim' } },
+    );
+    expect(noDistro.read('Dockerfile')).toBe('FROM python:3.12.11-slim-trixie\n');
+  });
+
+  it('never swaps the C library, and labels an explicit distro bump as such', async () => {
+    const files = { Dockerfile: 'FROM python:3.12.8-slim-bookworm\nFROM python:3.11.14-alpine3.23\n' };
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toBe(
+      'FROM python:3.12.14-slim-trixie\nFROM python:3.11.16-alpine3.24\n',
+    );
+    expect(distro.result.plan.edits.map((e) => e.kind)).toEqual(['distro', 'distro']);
+    expect(distro.result.plan.edits[0]!.reason).toMatch(/explicit distro bump/);
+    const swap = await fix(files, { target: { kind: 'to', tag: '3.12.14-alpine3.24' } });
+    expect(swap.read('Dockerfile')).toBe(
+      'FROM python:3.12.8-slim-bookworm\nFROM python:3.12.14-alpine3.24\n',
+    );
+    expect(swap.result.diagnostics.map((d) => d.message).join('\n')).toMatch(/glibc -> musl/);
+  });
+
+  it('leaves non-python images alone, and an ARG default shared with one', async () => {
+    const files = {
+      Dockerfile: [
+        'ARG V=3.12.8',
+        'FROM python:${V}-slim-bookworm AS app',
+        'FROM registry.example.com/tools:${V} AS tools',
+        'FROM node:20.1-bookworm',
+        'FROM python:3.12.8-slim-bookworm',
+        '',
+      ].join('\n'),
+      'compose.yaml': 'services:\n  db:\n    image: postgres:15.1\n  web:\n    image: nginx:1.25.0\n',
+    };
+    const { read, result } = await fix(files);
+    expect(read('Dockerfile')).toBe(
+      files.Dockerfile.replace('FROM python:3.12.8-slim-bookworm\n', 'FROM python:3.12.14-slim-bookworm\n'),
+    );
+    expect(read('compose.yaml')).toBe(files['compose.yaml']);
+    expect(result.diagnostics.map((d) => d.message).join('\n')).toMatch(/not a python image/);
+  });
+
+  it('edits a shared ARG default only when every FROM using it gets a published tag', async () => {
+    const shared = 'ARG V=3.12.8\nFROM python:${V}-slim-bookworm AS a\nFROM python:${V}-bookworm AS b\n';
+    const ok = await fix({ Dockerfile: shared });
+    expect(ok.read('Dockerfile')).toBe(shared.replace('V=3.12.8', 'V=3.12.14'));
+    expect(ok.result.plan.edits).toHaveLength(1);
+    // alpine3.20 was dropped before 3.12.14: that FROM would name a tag that does not exist.
+    const broken = 'ARG V=3.12.8\nFROM python:${V}-slim-bookworm AS a\nFROM python:${V}-alpine3.20 AS b\n';
+    const no = await fix({ Dockerfile: broken });
+    expect(no.read('Dockerfile')).toBe(broken);
+    expect(no.result.diagnostics.some((d) => d.code === 'PBF002')).toBe(true);
+  });
+
+  it('moves version files with --bump minor only', async () => {
+    const files = {
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm\n',
+      '.python-version': '3.12\n',
+      '.github/workflows/ci.yml':
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: '3.12'\n",
+    };
+    const patch = await fix(files);
+    expect(patch.read('.python-version')).toBe('3.12\n');
+    expect(patch.read('.github/workflows/ci.yml')).toBe(files['.github/workflows/ci.yml']);
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile')).toBe('FROM python:3.14.7-slim-bookworm\n');
+    expect(minor.read('.python-version')).toBe('3.14\n');
+    expect(minor.read('.github/workflows/ci.yml')).toBe(
+      files['.github/workflows/ci.yml'].replace("'3.12'", "'3.14'"),
+    );
+    const pinned = await fix(
+      { ...files, '.python-version': '3.12.8\n' },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(pinned.read('.python-version')).toBe('3.14.7\n');
+  });
+
+  it('follows the recommended tag per stage', async () => {
+    const files = {
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container: python:3.12.8-bookworm\n    steps:\n      - run: pytest\n',
+    };
+    const { read } = await fix(files, {
+      target: { kind: 'recommended', tags: { prod: '3.13.15-slim-trixie' } },
+    });
+    expect(read('Dockerfile')).toBe('FROM python:3.13.15-slim-trixie\n');
+    expect(read('.github/workflows/ci.yml')).toBe(files['.github/workflows/ci.yml']);
+  });
+
+  it('pins and refreshes digests through the injected resolver, and never drops one', async () => {
+    const calls: string[] = [];
+    const resolveDigest = async (ref: string) => {
+      calls.push(ref);
+      return digestOf(ref);
+    };
+    const files = {
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm AS a\nFROM python:3.14-slim-trixie AS b\n',
+    };
+    const first = await fix(files, { pinDigest: true, resolveDigest });
+    const pinned = `FROM python:3.12.14-slim-bookworm@${digestOf('python:3.12.14-slim-bookworm')} AS a\nFROM python:3.14-slim-trixie@${digestOf('python:3.14-slim-trixie')} AS b\n`;
+    expect(first.read('Dockerfile')).toBe(pinned);
+    expect(first.result.plan.edits.map((e) => e.kind)).toEqual(['patch', 'pin']);
+    expect(calls).toEqual(['python:3.12.14-slim-bookworm', 'python:3.14-slim-trixie']);
+
+    const same = await fix({ Dockerfile: pinned }, { pinDigest: true, resolveDigest });
+    expect(same.result.plan.edits).toEqual([]);
+    const moved = await fix(
+      { Dockerfile: pinned },
+      { pinDigest: true, resolveDigest: async (r) => digestOf(`${r}!`) },
+    );
+    expect(moved.result.plan.edits.map((e) => e.kind)).toEqual(['refresh', 'refresh']);
+
+    // Without a resolver a stale tag with a digest is left as it is (dropping the digest would loosen the pin).
+    const stale = `FROM python:3.12.8-slim-bookworm@${digestOf('x')}\n`;
+    const kept = await fix({ Dockerfile: stale });
+    expect(kept.read('Dockerfile')).toBe(stale);
+    expect(kept.result.diagnostics.map((d) => d.hint).join('\n')).toMatch(/--pin-digest/);
+  });
+
+  it('never lets a credential from a registry error into a diagnostic', async () => {
+    const resolveDigest = async (ref: string): Promise<string> => {
+      throw new Error(
+        `GET https://robot:s3cr3t-pass@registry.example.com/v2/library/python/manifests/${ref} failed; Authorization: Bearer eyJhbGciOi.secret.token`,
+      );
+    };
+    const { result, read } = await fix(
+      { Dockerfile: 'FROM python:3.12.8-slim-bookworm\n' },
+      { pinDigest: true, resolveDigest },
+    );
+    const shown = JSON.stringify(result.diagnostics);
+    expect(shown).toContain('cannot resolve the digest');
+    expect(shown).not.toContain('s3cr3t-pass');
+    expect(shown).not.toContain('eyJhbGciOi');
+    // The tag still moves; no digest is invented.
+    expect(read('Dockerfile')).toBe('FROM python:3.12.14-slim-bookworm\n');
+  });
+});
