@@ -66,7 +66,7 @@ export {
   type WheelTarget,
 } from './target.js';
 export {
-  type DistributionFile,
+  type DistributionFile as CandidateFile,
   type JudgeOptions,
   judgeAcrossTargets,
   judgePackage,

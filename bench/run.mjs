@@ -1,0 +1,37 @@
+// `npm run bench`: builds nothing itself (run `npm run build` first, as the script does), runs every
+// benchmark and writes bench/RESULTS.md. Each figure is a median of several interleaved runs and a ratio
+// against a baseline measured in the same run.
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machine } from './lib.mjs';
+import { benchStartup } from './startup.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const m = machine();
+const lines = [
+  '# pybase benchmarks',
+  '',
+  `Written by \`npm run bench\` on ${m.date}: ${m.cpu}, ${m.memory}, Node ${m.node}.`,
+  'Every time is the median of interleaved runs; every ratio compares against a baseline run in the same process.',
+  '',
+];
+
+const fmt = (n, d = 1) => (n === undefined ? 'n/a' : n.toFixed(d));
+
+const startup = benchStartup(root);
+lines.push(
+  '## Start-up',
+  '',
+  '| command | median ms | `node -e 0` ms | ratio | target | peak MiB (node -e 0) | met |',
+  '|---|---|---|---|---|---|---|',
+);
+for (const r of startup) {
+  lines.push(
+    `| \`${r.label}\` | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | < ${r.target}x | ${fmt(r.peakMiB)} (${fmt(r.baselinePeakMiB)}) | ${r.ratio < r.target ? 'yes' : 'NO'} |`,
+  );
+}
+lines.push('');
+
+writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n`);
+console.log(lines.join('\n'));

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createCatalog } from './catalog.js';
+import { describeReference } from './describe.js';
+import { listImages } from './list.js';
+
+const catalog = createCatalog();
+const keys = (text: string, date: string) =>
+  describeReference(text, { catalog, date }).problems.map((p) => p.key);
+
+describe('describeReference', () => {
+  it('resolves a floating tag and says how it floats', () => {
+    const r = describeReference('python:3.12-slim', { catalog, date: '2025-06-01' });
+    expect(r.resolution?.fullTag).toMatch(/^3\.12\.\d+-slim-bookworm$/);
+    expect(keys('python:3.12-slim', '2025-06-01')).toEqual(
+      expect.arrayContaining(['PB003', 'PB004', 'PB005']),
+    );
+    const after = describeReference('python:3.12-slim', { catalog, date: '2025-09-01' });
+    expect(after.resolution?.fullTag).toMatch(/-slim-trixie$/);
+    expect(after.problems.find((p) => p.key === 'PB004')?.message).toMatch(
+      /now trixie; it was 3\.12\.\d+-slim-bookworm until 2025-08/,
+    );
+  });
+
+  it('reports a gone tag with end of life from the data, and what it named last', () => {
+    const r = describeReference('python:3.9-alpine', { catalog, date: '2026-11-27' });
+    expect(r.status?.published).toBe(false);
+    expect(r.resolvedAsOf).toBe(
+      r.status?.removedOn && new Date(Date.parse(r.status.removedOn) - 86_400_000).toISOString().slice(0, 10),
+    );
+    expect(r.python?.status).toBe('eol');
+    expect(r.problems.map((p) => p.key)).toEqual(expect.arrayContaining(['PB007', 'PB101']));
+    expect(r.problems.find((p) => p.key === 'PB101')?.severity).toBe('error');
+  });
+
+  it('suggests real tags for one never published', () => {
+    const r = describeReference('python:3.12-slim-bookwork', { catalog, date: '2026-11-27' });
+    expect(r.suggestions?.[0]?.tag).toBe('3.12-slim-bookworm');
+    expect(r.problems.map((p) => p.key)).toContain('PB006');
+    const comma = describeReference('python:3,12', { catalog, date: '2026-11-27' });
+    expect(comma.suggestions?.[0]?.tag).toBe('3.12');
+  });
+
+  it('has nothing to say about other images and does not flag a fully pinned current tag', () => {
+    expect(keys('node:20', '2026-11-27')).not.toContain('PB001');
+    const digest = `sha256:${'0'.repeat(64)}`;
+    const pinned = keys(`python:3.13.13-slim-trixie@${digest}`, '2026-05-01');
+    expect(pinned.filter((k) => k.startsWith('PB'))).toEqual([]);
+  });
+
+  it('flags latest, major-only and pre-releases', () => {
+    expect(keys('python', '2026-01-01')).toContain('PB001');
+    expect(keys('python:3-slim', '2026-01-01')).toContain('PB002');
+    expect(keys('python:3.15.0rc1-slim-trixie', '2026-08-20')).toContain('PB008');
+  });
+});
+
+describe('listImages', () => {
+  it('lists only fully specified images published at the date, filtered', () => {
+    const images = listImages({ catalog, date: '2026-08-20', filter: '3.12-slim' });
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      expect(image.fullTag).toMatch(/^3\.12\.\d+-slim-[a-z]+$/);
+      expect(catalog.isPublished(image.fullTag, '2026-08-20')).toBe(true);
+      expect(image.tags[0]).toBe(image.fullTag);
+    }
+    expect(images.some((i) => i.tags.includes('3.12-slim'))).toBe(true);
+  });
+
+  it('filters by architecture and marks end of life', () => {
+    const all = listImages({ catalog, date: '2026-08-20' });
+    const s390x = listImages({ catalog, date: '2026-08-20', arch: 's390x' });
+    expect(s390x.length).toBeLessThan(all.length);
+    expect(s390x.every((i) => i.architectures?.includes('s390x'))).toBe(true);
+    const older = listImages({ catalog, date: '2026-08-20', filter: '3.10' });
+    expect(older.every((i) => i.status === 'eol-soon' || i.status === 'eol')).toBe(true);
+  });
+
+  it('lists recently frozen tags with their replacement', () => {
+    const images = listImages({
+      catalog,
+      date: '2026-08-20',
+      filter: '3.12-slim-trixie',
+      frozenWithinDays: 200,
+    });
+    const frozen = images.filter((i) => i.status === 'frozen');
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.every((i) => !catalog.isPublished(i.fullTag, '2026-08-20') && i.replacement)).toBe(true);
+  });
+});

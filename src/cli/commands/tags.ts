@@ -1,0 +1,107 @@
+import { createCatalog, type ListedImage, listImages, normalizeArch } from '../../index.js';
+import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import { type Io, style, table } from '../io.js';
+import type { Command } from '../main.js';
+import { commandDate, debianPolicy, snapshotPathOf } from './tag.js';
+
+const help = `Usage: pybase tags [FILTER] [--date YYYY-MM-DD] [--arch ARCH] [--frozen DAYS] [--json]
+
+The python images published at the date, grouped by Python minor and variant, each with every
+tag that names it and a status: supported, eol-soon, eol, prerelease (and frozen with --frozen).
+
+  FILTER               parts a tag must have: 3.12, slim, alpine, 3.12-slim, trixie, 3.13-alpine
+  --date YYYY-MM-DD    answer as of that date (default: today)
+  --arch ARCH          only images published for this architecture (amd64, arm64, linux/arm/v7, ...)
+  --frozen DAYS        also list fully specified tags that stopped being rebuilt in the DAYS before the date
+  --eol-window DAYS    how close an end of life counts as soon (default 180)
+  --debian-eol POLICY  security (default) or lts: which Debian date counts as end of life
+  --json               the list as JSON
+`;
+
+function positiveInt(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text))
+    throw usageError(`tags: ${name} must be a whole number of days, not '${text}'`, 'tags');
+  return Number(text);
+}
+
+export const command: Command = {
+  summary: 'the python tags published at a date, with their status',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      'tags',
+      argv,
+      {
+        arch: { type: 'string' },
+        frozen: { type: 'string' },
+        'eol-window': { type: 'string' },
+        'debian-eol': { type: 'string' },
+      },
+      1,
+    );
+    const date = commandDate(values, io);
+    const archText = stringOption(values, 'arch');
+    const arch = archText === undefined ? undefined : normalizeArch(archText);
+    if (archText !== undefined && !arch) {
+      throw usageError(`tags: unknown architecture '${archText}'`, 'tags');
+    }
+    const snapshotPath = snapshotPathOf(values);
+    const frozen = positiveInt(stringOption(values, 'frozen'), '--frozen');
+    const window = positiveInt(stringOption(values, 'eol-window'), '--eol-window');
+    const images = listImages({
+      catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),
+      date,
+      ...(positionals[0] ? { filter: positionals[0].replace(/^python:/, '') } : {}),
+      ...(arch ? { arch } : {}),
+      ...(frozen !== undefined ? { frozenWithinDays: frozen } : {}),
+      ...(window !== undefined ? { eolWindowDays: window } : {}),
+      debianEol: debianPolicy(values, 'tags'),
+    });
+    if (values.json) {
+      io.out(`${JSON.stringify({ schemaVersion: 1, date, images }, null, 2)}\n`);
+      return 0;
+    }
+    io.out(renderTags(images, date, io));
+    return 0;
+  },
+};
+
+function renderTags(images: ListedImage[], date: string, io: Io): string {
+  const s = style(io.color);
+  if (images.length === 0) return `No python image matches at ${date}.\n`;
+  const out: string[] = [];
+  let group = '';
+  let rows: string[][] = [];
+  const flush = () => {
+    if (rows.length > 0) out.push(table(rows), '');
+    rows = [];
+  };
+  for (const image of images) {
+    const key = `${image.minor} ${image.variant}`;
+    if (key !== group) {
+      flush();
+      group = key;
+      const py = image.python;
+      const life = py
+        ? `${py.status}${typeof py.endOfLife === 'string' ? `, end of life ${py.endOfLife}` : ''}`
+        : 'no life-cycle data';
+      out.push(s.bold(`Python ${image.minor} · ${image.variant}`) + s.dim(`  (${life})`));
+    }
+    const status =
+      image.status === 'supported'
+        ? s.green(image.status)
+        : image.status === 'eol'
+          ? s.red(image.status)
+          : s.yellow(image.status);
+    const others = image.tags.slice(1).join(', ');
+    const detail =
+      image.status === 'frozen'
+        ? `since ${image.frozenSince}${image.replacement ? ` -> ${image.replacement}` : ''}`
+        : `${image.note ? `${image.note}; ` : ''}${others}`;
+    rows.push([`  ${image.fullTag}`, status, `${image.architectures?.length ?? '?'} archs`, detail]);
+  }
+  flush();
+  out.push(s.dim(`${images.length} images at ${date}.`));
+  return `${out.join('\n')}\n`;
+}

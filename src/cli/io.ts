@@ -1,0 +1,76 @@
+/** What a command may touch of the outside world. Tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stdout / stderr are terminals (colour, progress bars). */
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  color: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The moment the command started; "today" for every date-dependent answer unless --date says otherwise. */
+  now: Date;
+}
+
+export function processIo(): Io {
+  const env = process.env;
+  const color =
+    !env.NO_COLOR && env.TERM !== 'dumb' && (Boolean(env.FORCE_COLOR) || process.stdout.isTTY === true);
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    color,
+    cwd: process.cwd(),
+    env,
+    now: new Date(),
+  };
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  cyan(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+
+export function style(enabled: boolean): Style {
+  if (!enabled) {
+    const id = (s: string) => s;
+    return { bold: id, dim: id, red: id, yellow: id, green: id, cyan: id };
+  }
+  return {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    green: wrap(32, 39),
+    cyan: wrap(36, 39),
+  };
+}
+
+/** Lay out rows as aligned columns (no trailing spaces). */
+export function table(rows: string[][], gap = 2): string {
+  const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visible(cell));
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visible(cell) + gap),
+        )
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,150 @@
+/**
+ * The pybase command line: a thin shell that turns arguments into library calls and results into
+ * text, JSON or other formats. Commands are loaded on demand so `pybase --version` and `pybase tag`
+ * start about as fast as Node itself.
+ */
+import { isPybaseError, type PybaseError } from '../index.js';
+import { type Io, processIo, style } from './io.js';
+
+export interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+type Loader = () => Promise<Command>;
+
+/** Commands in the order `pybase --help` lists them. */
+export const commands: Record<string, { summary: string; load: Loader }> = {
+  tag: {
+    summary: 'everything known about one python image reference',
+    load: async () => (await import('./commands/tag.js')).command,
+  },
+  tags: {
+    summary: 'the python tags published at a date, with their status',
+    load: async () => (await import('./commands/tags.js')).command,
+  },
+  check: {
+    summary: 'judge the python images and Python versions of a project',
+    load: async () => (await import('./commands/check.js')).command,
+  },
+  rules: {
+    summary: 'list every rule with its default severities',
+    load: async () => (await import('./commands/rules.js')).command,
+  },
+  rule: {
+    summary: "print a rule's documentation",
+    load: async () => (await import('./commands/rule.js')).command,
+  },
+  fix: {
+    summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
+    load: async () => (await import('./commands/fix.js')).command,
+  },
+  data: {
+    summary: 'refresh the tag list and life cycles online, or show their age',
+    load: async () => (await import('./commands/data.js')).command,
+  },
+};
+
+export const exitCodes = { ok: 0, problems: 1, usage: 2 } as const;
+
+function topHelp(): string {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'pybase: choose, check and keep current the python Docker image of a Python project',
+    '',
+    'Usage: pybase <command> [options]',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
+    '',
+    'Options for every command:',
+    '  --date YYYY-MM-DD   answer as of that date (default: today)',
+    '  --json              machine-readable output',
+    '  --data-dir DIR      use a refreshed data directory instead of the embedded snapshot',
+    '  --offline           never open a network connection',
+    '  -h, --help          help for a command',
+    '',
+    'Exit codes: 0 ok, 1 problems found (commands that judge), 2 usage or input error.',
+    "Run 'pybase <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export function reportError(err: PybaseError, io: Io): void {
+  const s = style(io.color && io.stderrIsTTY);
+  const d = err.diagnostic;
+  const where = d.location ? `${d.location.file}:${d.location.startLine}:${d.location.startColumn}: ` : '';
+  io.err(`${s.red('pybase: error:')} ${where}${d.message}\n`);
+  if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'pybase' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V' || first === 'version') {
+    io.out(`${await version()}\n`);
+    return exitCodes.ok;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    if (first === 'help' && rest[0] && commands[rest[0]]) {
+      io.out((await commands[rest[0]]!.load()).help);
+      return exitCodes.ok;
+    }
+    io.out(topHelp());
+    return first === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  const entry = commands[first];
+  if (!entry) {
+    const near = Object.keys(commands).find((n) => n.startsWith(first.slice(0, 3)));
+    io.err(
+      `pybase: error: unknown command '${first}'\n  hint: ${near ? `did you mean 'pybase ${near}'? ` : ''}see 'pybase --help'\n`,
+    );
+    return exitCodes.usage;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return exitCodes.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (isPybaseError(err)) {
+      reportError(err, io);
+      return exitCodes.usage;
+    }
+    throw err;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith('/cli.js');
+if (invokedDirectly) {
+  const io = processIo();
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      io.err(`pybase: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      io.err('  hint: this is a bug in pybase; please report it with the command you ran\n');
+      process.exitCode = 3;
+    },
+  );
+}

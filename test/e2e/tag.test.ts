@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+describe('pybase tag (built CLI)', () => {
+  it('describes a floating tag at a date', () => {
+    const r = runCli(['tag', 'python:3.12-slim', '--date', '2025-06-01']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/resolves to\s+3\.12\.\d+-slim-bookworm/);
+    expect(r.stdout).toMatch(/libc\s+glibc 2\.36/);
+    const later = runCli(['tag', '3.12-slim', '--date', '2025-09-01']);
+    expect(later.stdout).toMatch(/resolves to\s+3\.12\.\d+-slim-trixie/);
+  });
+
+  it('exits 1 for an end-of-life Python and a tag no longer published', () => {
+    const r = runCli(['tag', 'python:3.9-alpine', '--date', '2026-11-27']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/no longer published since 20\d\d-\d\d-\d\d/);
+    expect(r.stdout).toMatch(/Python 3\.9 reached its end of life/);
+  });
+
+  it('suggests the nearest real tags for a typo', () => {
+    const r = runCli(['tag', 'python:3.12-slim-bookwork', '--date', '2026-11-27']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('did you mean 3.12-slim-bookworm');
+  });
+
+  it('prints JSON with a schema version', () => {
+    const r = runCli(['tag', 'docker.io/library/python:3.13-alpine3.23', '--date', '2026-08-20', '--json']);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.ref.registry).toBe('docker.io');
+    expect(json.libc.family).toBe('musl');
+    expect(json.resolution.fullTag).toMatch(/^3\.13\.\d+-alpine3\.23$/);
+  });
+
+  it('gives one-line errors with a hint and exit 2 for bad input', () => {
+    for (const args of [
+      ['tag'],
+      ['tag', '--bogus', 'x'],
+      ['tag', 'python:3.12', '--date', '2026-02-30'],
+      ['tag', 'python@sha256:abc'],
+      ['nope'],
+    ]) {
+      const r = runCli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^pybase: error: .+\n {2}hint: .+\n$/);
+    }
+  });
+
+  it('prints the version and help', () => {
+    expect(runCli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('tag');
+    expect(runCli(['tag', '--help']).stdout).toContain('Usage: pybase tag');
+  });
+});
+
+describe('pybase tags (built CLI)', () => {
+  it('lists the images of a filter grouped by minor and variant', () => {
+    const r = runCli(['tags', '3.12', '--date', '2026-08-20']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Python 3\.12 · slim/);
+    expect(r.stdout).toMatch(/3\.12\.\d+-slim-trixie\s+supported/);
+    expect(r.stdout).not.toMatch(/3\.13\./);
+  });
+
+  it('filters by architecture and emits JSON', () => {
+    const r = runCli(['tags', 'alpine', '--arch', 'linux/arm/v6', '--date', '2026-08-20', '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.images.length).toBeGreaterThan(0);
+    for (const image of json.images) {
+      expect(image.variant).toBe('alpine');
+      expect(image.architectures).toContain('arm32v6');
+    }
+    expect(runCli(['tags', '--arch', 'sparc']).status).toBe(2);
+  });
+});
