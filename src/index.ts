@@ -27,7 +27,3 @@ export * from './sources/index.js';
 export * from './sources/registry.js';
 export * from './sources/registry-auth.js';
 export * from './wheels/index.js';
-export * from './sources/docker-config.js';
-export * from './sources/registry-auth.js';
-export * from './sources/registry.js';
-export * from './sources/data-update.js';
