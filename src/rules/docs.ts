@@ -13,7 +13,15 @@ function fence(code: string, language: string): string {
 /** The Markdown page of a rule, with the same sections for every rule. */
 export function renderRuleDoc(rule: Rule): string {
   const lang = rule.docs.exampleLanguage ?? 'dockerfile';
-  const sev = stages.map((s) => `| ${s} | ${rule.defaultSeverity[s]} |`);
+  // Columns padded to equal width, as Markdown formatters lay tables out.
+  const w1 = Math.max('stage'.length, ...stages.map((s) => s.length));
+  const w2 = Math.max('severity'.length, ...stages.map((s) => rule.defaultSeverity[s].length));
+  const row = (a: string, b: string) => `| ${a.padEnd(w1)} | ${b.padEnd(w2)} |`;
+  const sev = [
+    row('stage', 'severity'),
+    `| ${'-'.repeat(w1)} | ${'-'.repeat(w2)} |`,
+    ...stages.map((s) => row(s, rule.defaultSeverity[s])),
+  ];
   const options =
     rule.docs.options.length === 0
       ? ['None.']
@@ -47,8 +55,6 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     '## Default severity',
     '',
-    '| stage | severity |',
-    '| --- | --- |',
     ...sev,
     '',
     '## Options',

@@ -1,0 +1,167 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile variables are written literally
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, loadConfig } from '../config/load.js';
+import { isPybaseError } from '../model/diagnostic.js';
+import { exceedsThreshold, mayBePython, runCheck } from './check.js';
+import { writeProject } from './test-project.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
+const seedDate = '2026-11-27';
+
+function at(result: Awaited<ReturnType<typeof runCheck>>, code: string): string[] {
+  return result.findings
+    .filter((d) => d.code === code)
+    .map((d) => `${d.location?.file}:${d.location?.startLine}`);
+}
+
+describe('seed anti-patterns (fixtures at 2026-11-27)', () => {
+  it('python:latest -> PB001 on the FROM line', async () => {
+    const r = await runCheck(path.join(fixtures, 'check-latest'), { date: seedDate });
+    expect(at(r, 'PB001')).toEqual(['Dockerfile:2']);
+    expect(r.findings.find((d) => d.code === 'PB001')?.severity).toBe('error');
+  });
+
+  it('3.9-alpine -> PB101 (end of life) and PB007 (no longer rebuilt)', async () => {
+    const r = await runCheck(path.join(fixtures, 'check-alpine-eol'), { date: seedDate });
+    expect(at(r, 'PB101')).toEqual(['Dockerfile:2']);
+    expect(at(r, 'PB007')).toEqual(['Dockerfile:2']);
+    expect(at(r, 'PB006')).toEqual([]);
+    expect(r.findings.find((d) => d.code === 'PB101')?.message).toContain('3.9');
+  });
+
+  it('CI on slim, production on alpine -> PB301 on the CI line', async () => {
+    const r = await runCheck(path.join(fixtures, 'check-ci-prod-drift'), { date: seedDate });
+    expect(at(r, 'PB301')).toEqual(['.gitlab-ci.yml:6']);
+    expect(r.findings.find((d) => d.code === 'PB301')?.message).toMatch(/glibc.*musl/);
+  });
+
+  it('a tag without its distro -> PB004', async () => {
+    const r = await runCheck(path.join(fixtures, 'check-implicit-distro'), { date: seedDate });
+    expect(at(r, 'PB004')).toEqual(['Dockerfile:1']);
+  });
+
+  it('findings are sorted and counted, and stale data is noticed', async () => {
+    const r = await runCheck(path.join(fixtures, 'check-alpine-eol'), { date: seedDate });
+    const keys = r.findings.map((d) =>
+      [d.location?.file ?? '', d.location?.startLine ?? 0, d.code].join('\u0000'),
+    );
+    expect(keys).toEqual([...keys].sort());
+    expect(r.counts.total).toBe(r.findings.length);
+    expect(r.counts.error + r.counts.warning + r.counts.info).toBe(r.counts.total);
+    expect(r.dataAge.stale).toBe(true);
+    expect(r.notices[0]?.code).toBe('PBE009');
+    const fresh = await runCheck(path.join(fixtures, 'check-latest'), { date: '2026-09-01' });
+    expect(fresh.notices).toEqual([]);
+  });
+});
+
+describe('configuration effects', () => {
+  it('ignore, select and severity overrides', async () => {
+    const root = writeProject({ Dockerfile: 'FROM python:3.12-slim\n' });
+    const base = await runCheck(root, { date: '2026-08-20' });
+    expect(base.findings.map((d) => d.code)).toEqual(expect.arrayContaining(['PB003', 'PB004', 'PB005']));
+    const config = await loadConfig(
+      writeProject({
+        'pybase.toml': 'ignore = ["PB005"]\n[severity]\nPB004 = "error"\nPB003 = { prod = "off" }\n',
+      }),
+    );
+    const r = await runCheck(root, { date: '2026-08-20', config });
+    expect(r.findings.map((d) => d.code)).not.toContain('PB005');
+    expect(r.findings.map((d) => d.code)).not.toContain('PB003');
+    expect(r.findings.find((d) => d.code === 'PB004')?.severity).toBe('error');
+    expect(r.rulesRun).not.toContain('PB005');
+    const sel = await runCheck(root, {
+      date: '2026-08-20',
+      config: { ...config, select: ['PB0'], ignore: [] },
+    });
+    expect(sel.rulesRun.every((c) => c.startsWith('PB0'))).toBe(true);
+  });
+
+  it('fail-on thresholds', async () => {
+    const r = await runCheck(writeProject({ Dockerfile: 'FROM python:3.12.14-slim-trixie\n' }), {
+      date: '2026-08-20',
+    });
+    expect(r.findings.map((d) => d.severity)).toEqual(['info']);
+    expect(exceedsThreshold(r, 'error')).toBe(false);
+    expect(exceedsThreshold(r, 'info')).toBe(true);
+    expect(exceedsThreshold(r, 'never')).toBe(false);
+  });
+});
+
+describe('ignore pragmas', () => {
+  it('silence the next instruction and report unused codes', async () => {
+    const root = writeProject({
+      Dockerfile: [
+        '# pybase: ignore=PB001,PB003',
+        'FROM python:latest AS a',
+        'FROM python:latest AS b',
+        '# pybase: ignore-file=PB005',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCheck(root, { date: '2026-08-20' });
+    expect(at(r, 'PB001')).toEqual(['Dockerfile:3']);
+    // Line 2 is a non-final stage (build), where PB005 is off; line 3 is the production image.
+    expect(r.suppressed.map((d) => `${d.code}:${d.location?.startLine}`)).toEqual(['PB001:2', 'PB005:3']);
+    const unused = r.findings.filter((d) => d.code === 'PBE010');
+    expect(unused.map((d) => `${d.location?.startLine} ${d.data?.unusedCode}`)).toEqual(['1 PB003']);
+  });
+
+  it('report unknown codes, and do not call an ignore of a disabled rule unused', async () => {
+    const root = writeProject({
+      Dockerfile: '# pybase: ignore=PB999,PB010,PB002\nFROM python:3.12.14-slim-trixie\n',
+    });
+    const r = await runCheck(root, { date: '2026-08-20', config: { ...defaultConfig, ignore: ['PB002'] } });
+    const unused = r.findings.filter((d) => d.code === 'PBE010');
+    expect(unused.map((d) => d.data?.unusedCode)).toEqual(['PB010', 'PB999']);
+    expect(unused[1]?.message).toContain('not a pybase code');
+  });
+});
+
+describe('bad input never crashes', () => {
+  it('binary Dockerfile, 10 MB Dockerfile, invalid YAML, invalid pyproject, unterminated heredoc, symlink loop', async () => {
+    const big = `FROM python:3.12-slim\n${'# filler\n'.repeat((10 * 1024 * 1024) / 9)}`;
+    const root = writeProject({
+      'bin/Dockerfile': new Uint8Array([0, 1, 2, 3, 0, 255, 0, 10]),
+      'big/Dockerfile': big,
+      'docker-compose.yml': 'services:\n  app:\n    image: [python:3.12\n',
+      'pyproject.toml': '[project\nrequires-python = ">=3.12"\n',
+      'heredoc/Dockerfile': 'FROM python:3.12.14-slim-trixie\nRUN <<EOF\necho never closed\n',
+      'loop/.keep': '',
+    });
+    symlinkSync(path.join(root, 'loop'), path.join(root, 'loop', 'again'));
+    const r = await runCheck(root, { date: '2026-08-20' });
+    const problems = r.findings.filter((d) => d.code.startsWith('PBE'));
+    const files = problems.map((d) => d.location?.file);
+    expect(files).toEqual(
+      expect.arrayContaining(['bin/Dockerfile', 'big/Dockerfile', 'docker-compose.yml', 'pyproject.toml']),
+    );
+    for (const d of problems) expect(d.message.length).toBeGreaterThan(10);
+    // The heredoc file's FROM is still judged.
+    expect(r.findings.some((d) => d.location?.file === 'heredoc/Dockerfile' && d.code === 'PB005')).toBe(
+      true,
+    );
+  });
+
+  it('an invalid pybase.toml is a configuration error naming file and line', async () => {
+    const root = writeProject({ 'pybase.toml': 'ignore = ["PB005"]\nfail-on = \n' });
+    const err = await loadConfig(root).catch((e: unknown) => e);
+    expect(isPybaseError(err)).toBe(true);
+    if (isPybaseError(err)) {
+      expect(err.diagnostic.code).toBe('PBE004');
+      expect(err.diagnostic.location).toMatchObject({ file: 'pybase.toml', startLine: 2 });
+    }
+  });
+});
+
+describe('mayBePython', () => {
+  it('tells references that may name python', () => {
+    expect(mayBePython('python:${PY}-slim')).toBe(true);
+    expect(mayBePython('${REGISTRY}/library/python:3.12')).toBe(true);
+    expect(mayBePython('${BASE_IMAGE}')).toBe(true);
+    expect(mayBePython('node:${NODE_VERSION}')).toBe(false);
+    expect(mayBePython('ghcr.io/astral-sh/uv:${UV}')).toBe(false);
+  });
+});

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProject } from '../../check/test-project.js';
+import type { Io } from '../io.js';
+import { main } from '../main.js';
+
+function captureIo(cwd: string): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    cwd,
+    env: {},
+    now: new Date('2026-08-20T12:00:00Z'),
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+async function run(argv: string[], cwd: string) {
+  const io = captureIo(cwd);
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('pybase check', () => {
+  const clean = writeProject({ Dockerfile: 'FROM python:3.12.14-slim-trixie\n' });
+  const dirty = writeProject({ Dockerfile: 'FROM python:latest\n' });
+
+  it('exits 0 when nothing reaches the threshold, 1 when something does', async () => {
+    expect((await run(['check'], clean)).code).toBe(0);
+    const r = await run(['check', dirty], '/');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^Dockerfile:1:\d+ PB001 error /m);
+  });
+
+  it('--fail-on moves the threshold', async () => {
+    expect((await run(['check', '--fail-on', 'info'], clean)).code).toBe(1);
+    expect((await run(['check', '--fail-on', 'never'], dirty)).code).toBe(0);
+  });
+
+  it('uses --date, and io.now otherwise', async () => {
+    const old = writeProject({ Dockerfile: 'FROM python:3.10.18-slim-trixie\n' });
+    expect((await run(['check', '--format', 'json'], old)).out).not.toContain('"code": "PB101"');
+    expect((await run(['check', '--format', 'json', '--date', '2026-11-27'], old)).out).toContain(
+      '"code": "PB101"',
+    );
+  });
+
+  it('writes json, sarif and github formats', async () => {
+    const json = JSON.parse((await run(['check', '--format', 'json'], dirty)).out);
+    expect(json.schemaVersion).toBe(1);
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif'], dirty)).out);
+    expect(sarif.version).toBe('2.1.0');
+    expect((await run(['check', '--format', 'github'], dirty)).out).toMatch(
+      /^::error file=Dockerfile,line=1/m,
+    );
+  });
+
+  it('--exclude and --stage-glob reach the extraction', async () => {
+    const root = writeProject({
+      'a/Dockerfile': 'FROM python:latest\n',
+      'b/Dockerfile': 'FROM python:3.12.14-slim-trixie\n',
+    });
+    expect((await run(['check', '--exclude', 'a/**'], root)).code).toBe(0);
+    const dev = await run(['check', '--stage-glob', 'dev=a/**', '--format', 'json'], root);
+    const f = JSON.parse(dev.out).findings.find((d: { code: string }) => d.code === 'PB001');
+    expect(f.severity).toBe('warning');
+  });
+
+  it('exits 2 on usage errors, a bad configuration and a missing path', async () => {
+    expect((await run(['check', '--format', 'xml'], clean)).code).toBe(2);
+    expect((await run(['check', '--fail-on', 'sometimes'], clean)).code).toBe(2);
+    expect((await run(['check', '--stage-glob', 'staging=x'], clean)).code).toBe(2);
+    expect((await run(['check', '--date', '2026-13-40'], clean)).code).toBe(2);
+    const bad = writeProject({ 'pybase.toml': 'fail-on = "loud"\n', Dockerfile: 'FROM python:latest\n' });
+    const r = await run(['check'], bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('pybase.toml');
+    expect(r.err).toContain('fail-on');
+    const broken = writeProject({ 'pybase.toml': 'fail-on = [\n' });
+    expect((await run(['check'], broken)).code).toBe(2);
+    expect((await run(['check', path.join(clean, 'nope')], clean)).code).toBe(2);
+    expect((await run(['check', '--config', 'missing.toml'], clean)).code).toBe(2);
+  });
+});
+
+describe('pybase rules / rule', () => {
+  it('lists every rule', async () => {
+    const r = await run(['rules'], '/');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^PB001\s+latest-tag\s+warning\s+error\s+error\s+error\s+/m);
+    expect(r.out).toMatch(/^PB303\s+stage-mismatch/m);
+  });
+  it('prints a rule, and exits 2 with the nearest codes for an unknown one', async () => {
+    const r = await run(['rule', 'PB101'], '/');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('# PB101 python-eol');
+    expect(r.out).toContain('## Why is this bad?');
+    const u = await run(['rule', 'PB10'], '/');
+    expect(u.code).toBe(2);
+    expect(u.err).toMatch(/nearest: PB\d{3}/);
+    expect(u.err).toContain('PB010');
+  });
+});

@@ -1,0 +1,144 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type CheckFormat,
+  checkFormats,
+  exceedsThreshold,
+  type FailOn,
+  formatGithub,
+  formatJson,
+  formatSarif,
+  formatText,
+  inputCodes,
+  isoDateOf,
+  loadConfig,
+  type PybaseConfig,
+  PybaseError,
+  parseIsoDate,
+  runCheck,
+  type Stage,
+  stages,
+} from '../../index.js';
+import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { type Io, style } from '../io.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase check [PATH] [options]
+
+Judge every python image reference and Python version statement under PATH (default: the current
+directory) with pybase's rules (see 'pybase rules').
+
+Options:
+  --format FORMAT        text (default), json, sarif or github (workflow annotations)
+  --json                 same as --format json
+  --fail-on LEVEL        exit 1 when a finding is at or above LEVEL: error (default), warning, info, never
+  --exclude GLOB         leave files out (repeatable; adds to 'exclude' of the configuration)
+  --config FILE          read the configuration from FILE instead of pybase.toml / pyproject.toml
+  --stage-glob S=GLOB    files matching GLOB serve stage S (dev, ci, build, prod); repeatable
+  --date YYYY-MM-DD      judge as of that date (default: today)
+  --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
+
+Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage, configuration
+or input error.
+`;
+
+function parseStageGlobs(values: string[]): Partial<Record<Stage, string[]>> {
+  const out: Partial<Record<Stage, string[]>> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const stage = v.slice(0, eq) as Stage;
+    const glob = v.slice(eq + 1);
+    if (eq < 1 || !stages.includes(stage) || glob === '') {
+      throw usageError(
+        `check: --stage-glob wants STAGE=GLOB with STAGE one of ${stages.join(', ')}, got '${v}'`,
+        'check',
+      );
+    }
+    out[stage] = [...(out[stage] ?? []), glob];
+  }
+  return out;
+}
+
+function render(format: CheckFormat, result: Awaited<ReturnType<typeof runCheck>>, io: Io): string {
+  switch (format) {
+    case 'json':
+      return formatJson(result);
+    case 'sarif':
+      return formatSarif(result);
+    case 'github':
+      return formatGithub(result);
+    default:
+      return formatText(result, { style: style(io.color && io.stdoutIsTTY) });
+  }
+}
+
+export const command: Command = {
+  summary: 'judge the python images and Python versions of a project',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      'check',
+      argv,
+      {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        exclude: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        'stage-glob': { type: 'string', multiple: true },
+      },
+      1,
+    );
+    const format = (
+      values.json === true ? 'json' : (stringOption(values, 'format') ?? 'text')
+    ) as CheckFormat;
+    if (!checkFormats.includes(format)) {
+      throw usageError(`check: unknown --format '${format}' (one of ${checkFormats.join(', ')})`, 'check');
+    }
+    const failOnText = stringOption(values, 'fail-on');
+    if (failOnText !== undefined && !['error', 'warning', 'info', 'never'].includes(failOnText)) {
+      throw usageError(`check: --fail-on wants error, warning, info or never, got '${failOnText}'`, 'check');
+    }
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    const rootStat = await stat(root).catch(() => undefined);
+    if (!rootStat?.isDirectory()) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `check: ${positionals[0] ?? '.'} is not a directory`,
+        hint: 'give the root directory of the project',
+      });
+    }
+    const configFile = stringOption(values, 'config');
+    const loaded = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+    const stageGlobs = parseStageGlobs(listOption(values, 'stage-glob'));
+    const config: PybaseConfig = {
+      ...loaded,
+      stages: { ...loaded.stages, ...stageGlobs },
+      ...(failOnText ? { failOn: failOnText as FailOn } : {}),
+    };
+    const dataDir = stringOption(values, 'data-dir');
+    let result: Awaited<ReturnType<typeof runCheck>>;
+    try {
+      result = await runCheck(root, {
+        date,
+        config,
+        exclude: listOption(values, 'exclude'),
+        ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+      });
+    } catch (err) {
+      if (err instanceof PybaseError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR' || e?.code === 'EACCES') {
+        throw new PybaseError({
+          code: inputCodes.unreadableFile,
+          severity: 'error',
+          message: `check: cannot read ${positionals[0] ?? '.'}: ${e.message}`,
+        });
+      }
+      throw err;
+    }
+    io.out(render(format, result, io));
+    return exceedsThreshold(result, config.failOn) ? 1 : 0;
+  },
+};

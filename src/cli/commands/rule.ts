@@ -1,0 +1,30 @@
+import { findRule, nearestCodes, renderRuleDoc, rules } from '../../index.js';
+import { parseCommandArgs, usageError } from '../args.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase rule CODE
+
+Print the documentation of a rule (by code, PB001, or by name, latest-tag).
+`;
+
+export const command: Command = {
+  summary: "print a rule's documentation",
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('rule', argv, {}, 1);
+    const key = positionals[0];
+    if (!key) throw usageError('rule: which rule? give a code such as PB001', 'rule');
+    const rule = findRule(key);
+    if (!rule) {
+      const near = nearestCodes(key, rules);
+      throw usageError(`rule: no rule '${key}'; nearest: ${near.join(', ')}`, 'rule');
+    }
+    if (values.json === true) {
+      const { check: _check, ...meta } = rule;
+      io.out(`${JSON.stringify(meta, null, 2)}\n`);
+    } else {
+      io.out(renderRuleDoc(rule));
+    }
+    return 0;
+  },
+};

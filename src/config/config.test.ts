@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { writeGeneratedJson, writeProject } from '../check/test-project.js';
+import { isPybaseError } from '../model/diagnostic.js';
+import { defaultConfig, lineOfKey, loadConfig, parseConfigText } from './load.js';
+import { configJsonSchema } from './schema.js';
+
+const schemaFile = new URL('../../schemas/config.schema.json', import.meta.url);
+
+function errorOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (e) {
+    if (isPybaseError(e)) return e.diagnostic;
+    throw e;
+  }
+  throw new Error('expected a PybaseError');
+}
+
+describe('configuration', () => {
+  it('reads [tool.pybase] of pyproject.toml with kebab-case keys', () => {
+    const c = parseConfigText(
+      [
+        '[project]',
+        'name = "x"',
+        '[tool.pybase]',
+        'ignore = ["PB005"]',
+        'eol-window-days = 90',
+        'debian-eol-policy = "lts"',
+        'allowed-registries = ["registry.example.com"]',
+        'fail-on = "warning"',
+        '[tool.pybase.stages]',
+        'prod = ["deploy/**"]',
+        '[tool.pybase.build-args]',
+        'PYTHON_VERSION = "3.12"',
+      ].join('\n'),
+      'pyproject.toml',
+    );
+    expect(c).toMatchObject({
+      ignore: ['PB005'],
+      eolWindowDays: 90,
+      debianEolPolicy: 'lts',
+      allowedRegistries: ['registry.example.com'],
+      failOn: 'warning',
+      stages: { prod: ['deploy/**'] },
+      buildArgs: { PYTHON_VERSION: '3.12' },
+      source: 'pyproject.toml',
+    });
+  });
+
+  it('a pyproject.toml without [tool.pybase] gives no configuration, even when broken', () => {
+    expect(parseConfigText('[project]\nname = "x"\n', 'pyproject.toml')).toBeUndefined();
+    expect(parseConfigText('[project\n', 'pyproject.toml')).toBeUndefined();
+  });
+
+  it('names the file, the key and its line on a bad value', () => {
+    const text = '[project]\nname = "x"\n\n[tool.pybase]\nignore = ["PB005"]\neol-window-days = -3\n';
+    const d = errorOf(() => parseConfigText(text, 'pyproject.toml'));
+    expect(d.code).toBe('PBE004');
+    expect(d.message).toContain('pyproject.toml');
+    expect(d.message).toContain('eol-window-days');
+    expect(d.location?.startLine).toBe(6);
+  });
+
+  it('names unknown keys, also in sub-tables', () => {
+    const d = errorOf(() => parseConfigText('fail-on = "error"\n\n[stages]\nprd = ["x"]\n', 'pybase.toml'));
+    expect(d.message).toContain("'stages.prd'");
+    expect(d.location?.startLine).toBe(4);
+    const e = errorOf(() => parseConfigText('[severity]\nPB004 = "loud"\n', 'pybase.toml'));
+    expect(e.message).toContain('severity.PB004');
+    expect(e.location?.startLine).toBe(2);
+  });
+
+  it('reports invalid TOML with its line', () => {
+    const d = errorOf(() => parseConfigText('ignore = ["PB005"\nselect = 1\n', 'pybase.toml'));
+    expect(d.message).toMatch(/pybase\.toml: cannot read TOML/);
+    expect(d.location?.startLine).toBeGreaterThanOrEqual(1);
+    const p = errorOf(() => parseConfigText('[tool.pybase]\nignore = [\n', 'pyproject.toml'));
+    expect(p.location?.file).toBe('pyproject.toml');
+  });
+
+  it('loads pybase.toml before pyproject.toml, explicit files first, defaults otherwise', async () => {
+    const root = writeProject({
+      'pybase.toml': 'fail-on = "info"\n',
+      'pyproject.toml': '[tool.pybase]\nfail-on = "warning"\n',
+      'conf/other.toml': 'fail-on = "never"\n',
+    });
+    expect((await loadConfig(root)).failOn).toBe('info');
+    expect((await loadConfig(root, { configFile: 'conf/other.toml' })).failOn).toBe('never');
+    expect(await loadConfig(writeProject({ 'a.txt': '' }))).toEqual(defaultConfig);
+    const missing = await loadConfig(root, { configFile: 'nope.toml' }).catch((e: unknown) => e);
+    expect(isPybaseError(missing) && missing.diagnostic.code).toBe('PBE004');
+  });
+
+  it('lineOfKey finds dotted keys, table headers and falls back to the section', () => {
+    const text = '[tool.pybase]\nfail-on = "x"\nseverity.PB001 = "info"\n[tool.pybase.stages]\nci = []\n';
+    expect(lineOfKey(text, ['tool', 'pybase'], ['severity', 'PB001'])).toBe(3);
+    expect(lineOfKey(text, ['tool', 'pybase'], ['stages', 'ci', 0])).toBe(5);
+    expect(lineOfKey(text, ['tool', 'pybase'], ['mirrors'])).toBe(1);
+  });
+});
+
+describe('schemas/config.schema.json', () => {
+  it('is generated from the zod schema (UPDATE_SCHEMAS=1 rewrites it)', () => {
+    const schema = configJsonSchema();
+    if (process.env.UPDATE_SCHEMAS === '1') writeGeneratedJson(schemaFile, schema);
+    // Compared as data: the file is laid out by the project's formatter.
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(schema);
+  });
+
+  it('accepts a full configuration and rejects a wrong one', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    expect(validate({ ignore: ['PB005'], severity: { PB001: { dev: 'info' } }, 'fail-on': 'warning' })).toBe(
+      true,
+    );
+    expect(validate({ 'fail-on': 'sometimes' })).toBe(false);
+    expect(validate({ unknown: 1 })).toBe(false);
+  });
+});
