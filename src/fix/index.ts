@@ -22,6 +22,7 @@ export { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation
 export { fileDiff, unifiedDiff } from './diff.js';
 export { fixCodes, planFixes } from './plan.js';
 export { redactSecrets } from './redact.js';
+export { registryDigestResolver } from './registry-digest.js';
 export { catalogTagFacts, type TagFacts } from './tag-facts.js';
 export { expandTemplate, parseTemplate, type Segment, solveTemplate } from './template.js';
 export type * from './types.js';

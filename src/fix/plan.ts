@@ -186,7 +186,7 @@ export async function planFixes(
         diagnostics.push(
           note(
             fixCodes.digest,
-            'warning',
+            'error',
             `${where(ref.range)}: cannot resolve the digest of ${plain}: ${reason}`,
             ref.range,
           ),

@@ -1,0 +1,178 @@
+import path from 'node:path';
+import {
+  type BumpMode,
+  createRegistryClient,
+  type Diagnostic,
+  type FixResult,
+  type FixTarget,
+  fixProject,
+  isoDateOf,
+  loadDockerConfig,
+  PybaseError,
+  parseIsoDate,
+  redactSecrets,
+  registryDigestResolver,
+} from '../../index.js';
+import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { type Io, style } from '../io.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase fix [PATH] [options]
+
+Rewrite python image references under PATH (default: the current directory) in place: Dockerfiles
+(ARG defaults included), compose files, GitHub workflows, GitLab CI. Only the reference text changes;
+every other byte of a file stays as it is, and each edited file is re-read to check the result.
+
+Options:
+  --bump MODE        patch (default): newest published patch, same variant and distro
+                     minor: newest supported Python minor, same variant and distro (also moves
+                            .python-version and literal setup-python versions)
+                     distro: newest distro release of the same libc family, same Python
+  --to TAG           move every python reference to TAG (refused when it is a pre-release, a looser
+                     pin, or another C library)
+  --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
+  --dry-run          print the unified diff, write nothing
+  --check            like --dry-run; exit 1 when changes are pending
+  --exclude GLOB     leave files out (repeatable)
+  --date YYYY-MM-DD  decide as of that date (default: today)
+  --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
+  --json             machine-readable output
+
+Never proposed: pre-releases, a less precise tag, a switch between glibc and musl, a change to any
+image other than python.
+
+Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or input error.
+`;
+
+const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
+
+function location(d: Diagnostic): string {
+  return d.location ? `${d.location.file}:${d.location.startLine}: ` : '';
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
+  const s = style(io.color && io.stderrIsTTY);
+  for (const d of diagnostics) {
+    if (d.severity === 'info') continue;
+    const label = d.severity === 'error' ? s.red('error:') : s.yellow('warning:');
+    // Messages usually name their file and line already.
+    const text =
+      d.location && d.message.startsWith(d.location.file) ? d.message : `${location(d)}${d.message}`;
+    io.err(`pybase: ${label} ${redactSecrets(text)}\n`);
+    if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
+  }
+}
+
+function summary(result: FixResult, written: boolean): string {
+  const lines: string[] = [];
+  for (const change of result.applied.changes) {
+    for (const e of change.edits) lines.push(`${e.file}:${e.range.startLine}: ${e.kind}: ${e.reason}`);
+  }
+  const files = result.applied.changes.length;
+  if (files === 0) lines.push('nothing to fix');
+  else lines.push(`${written ? 'updated' : 'would update'} ${files} file${files === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const command: Command = {
+  summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      'fix',
+      argv,
+      {
+        bump: { type: 'string' },
+        to: { type: 'string' },
+        'pin-digest': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        check: { type: 'boolean' },
+        exclude: { type: 'string', multiple: true },
+      },
+      1,
+    );
+    const bump = stringOption(values, 'bump');
+    const to = stringOption(values, 'to');
+    if (bump !== undefined && !bumpModes.includes(bump as BumpMode)) {
+      throw usageError(`fix: --bump wants patch, minor or distro, got '${bump}'`, 'fix');
+    }
+    if (bump !== undefined && to !== undefined) throw usageError('fix: give --bump or --to, not both', 'fix');
+    if (to === 'recommended') {
+      throw usageError(
+        'fix: --to recommended is not available yet; give a tag such as 3.13-slim-trixie',
+        'fix',
+      );
+    }
+    const target: FixTarget =
+      to !== undefined ? { kind: 'to', tag: to } : { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    const pinDigest = values['pin-digest'] === true;
+    if (pinDigest && values.offline === true) {
+      throw usageError('fix: --pin-digest asks the registry; it cannot work with --offline', 'fix');
+    }
+    const check = values.check === true;
+    const dryRun = check || values['dry-run'] === true;
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    const dataDir = stringOption(values, 'data-dir');
+    const exclude = listOption(values, 'exclude');
+
+    const client = pinDigest
+      ? createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) })
+      : undefined;
+    let result: FixResult;
+    try {
+      result = await fixProject(root, {
+        date,
+        target,
+        dryRun,
+        pinDigest,
+        ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
+        ...(exclude.length ? { extract: { exclude } } : {}),
+        ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+      });
+    } catch (err) {
+      if (err instanceof PybaseError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR' || e?.code === 'EACCES') {
+        throw new PybaseError({
+          code: 'PBE005',
+          severity: 'error',
+          message: `fix: cannot read ${positionals[0] ?? '.'}: ${e.message}`,
+        });
+      }
+      throw err;
+    } finally {
+      await client?.close();
+    }
+
+    const own = [...result.plan.diagnostics, ...result.applied.diagnostics];
+    if (values.json === true) {
+      io.out(
+        `${redactSecrets(
+          JSON.stringify(
+            {
+              root,
+              date,
+              dryRun,
+              edits: result.applied.changes.flatMap((c) => c.edits),
+              dropped: result.applied.dropped,
+              files: result.applied.changes.map((c) => c.file),
+              diff: result.diff,
+              diagnostics: [...result.extraction.diagnostics, ...own],
+            },
+            null,
+            2,
+          ),
+        )}\n`,
+      );
+    } else {
+      printDiagnostics(own, io);
+      if (dryRun) io.out(result.diff);
+      else io.out(summary(result, true));
+      if (dryRun && result.applied.changes.length === 0) io.out('nothing to fix\n');
+    }
+    if (own.some((d) => d.severity === 'error')) return 2;
+    if (check && result.applied.changes.length > 0) return 1;
+    return 0;
+  },
+};

@@ -1,0 +1,97 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../test/support/paths.js';
+import { main } from '../cli/main.js';
+
+const fixture = join(repoRoot, 'test/fixtures/fix-every-kind');
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function copyFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
+  temps.push(dir);
+  cpSync(join(fixture, 'repo'), dir, { recursive: true });
+  return dir;
+}
+
+async function pybase(cwd: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    cwd,
+    env: {},
+    now: new Date('2026-08-13T12:00:00Z'),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('pybase fix (command line)', () => {
+  it('--check prints the pending diff and exits 1; fixing exits 0; then --check exits 0', async () => {
+    const dir = copyFixture();
+    const golden = readFileSync(join(fixture, 'expected.diff'), 'utf8');
+    const before = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+
+    const check = await pybase(dir, 'fix', '--check', '--date', '2026-08-13');
+    expect(check).toMatchObject({ code: 1, out: golden });
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(before);
+
+    const dry = await pybase(dir, 'fix', '.', '--dry-run', '--date', '2026-08-13');
+    expect(dry).toMatchObject({ code: 0, out: golden });
+
+    const run = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Dockerfile:3: patch: ARG PYTHON_VERSION 3.12.8 -> 3.12.14');
+    expect(run.out).toMatch(/updated 5 files\n$/);
+
+    const after = await pybase(dir, 'fix', '--check', '--date', '2026-08-13');
+    expect(after).toMatchObject({ code: 0, out: 'nothing to fix\n' });
+  });
+
+  it('--json lists the edits and the diff', async () => {
+    const dir = copyFixture();
+    const { code, out } = await pybase(dir, 'fix', '--dry-run', '--json', '--date', '2026-08-13');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as {
+      edits: { kind: string; file: string }[];
+      diff: string;
+      files: string[];
+    };
+    expect(parsed.diff).toBe(readFileSync(join(fixture, 'expected.diff'), 'utf8'));
+    expect(parsed.files).toEqual([
+      '.github/workflows/ci.yml',
+      '.gitlab-ci.yml',
+      'Dockerfile',
+      'compose.yaml',
+      'docker/worker.Dockerfile',
+    ]);
+    expect(new Set(parsed.edits.map((e) => e.kind))).toEqual(new Set(['patch']));
+  });
+
+  it('rejects bad options with exit 2', async () => {
+    const dir = copyFixture();
+    expect((await pybase(dir, 'fix', '--bump', 'major')).code).toBe(2);
+    expect((await pybase(dir, 'fix', '--bump', 'minor', '--to', '3.13-slim')).code).toBe(2);
+    expect((await pybase(dir, 'fix', '--pin-digest', '--offline')).code).toBe(2);
+    const badDate = await pybase(dir, 'fix', '--date', '2026-13-01');
+    expect(badDate.code).toBe(2);
+    expect(badDate.err).toMatch(/date/);
+  });
+
+  it('--bump minor moves images and .python-version together', async () => {
+    const dir = copyFixture();
+    const { code } = await pybase(dir, 'fix', '--bump', 'minor', '--date', '2026-08-13');
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, '.python-version'), 'utf8')).toBe('3.14\n');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('ARG PYTHON_VERSION=3.14.7\n');
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain("python-version: '3.14'");
+  });
+});
