@@ -34,7 +34,7 @@ export const pb001: Rule = {
           message: `${shown(pr)} ${what}: the image moves to every new Python release${resolvesTo(pr, ctx.date)}`,
           hint: pin
             ? `pin the version, e.g. python:${pin}`
-            : 'pin the Python version, e.g. python:3.13-slim-trixie',
+            : "pin a Python version ('pybase tags' lists the published tags)",
           data: { tag: tag.raw, ...(pin ? { suggestion: pin } : {}) },
         }),
       ];

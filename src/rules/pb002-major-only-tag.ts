@@ -28,7 +28,9 @@ export const pb002: Rule = {
           stage: pr.ref.stage,
           location: pr.ref.range,
           message: `${shown(pr)} names only Python ${tag.version?.major}: it moves to every new minor release${resolvesTo(pr, ctx.date)}`,
-          hint: pin ? `name the minor or the patch, e.g. python:${pin}` : 'name the minor version, e.g. 3.13',
+          hint: pin
+            ? `name the minor or the patch, e.g. python:${pin}`
+            : "name the minor version ('pybase tags' lists the published tags)",
           data: { tag: tag.raw, ...(pin ? { suggestion: pin } : {}) },
         }),
       ];

@@ -35,7 +35,9 @@ export const pb003: Rule = {
           stage: pr.ref.stage,
           location: pr.ref.range,
           message: `${shown(pr)} does not pin the Python patch: each patch release changes the image${resolvesTo(pr, ctx.date)}`,
-          hint: pin ? `pin it: python:${pin}` : 'pin the patch and the distro, e.g. 3.12.14-slim-trixie',
+          hint: pin
+            ? `pin it: python:${pin}`
+            : "pin the patch and the distro ('pybase tags' lists the published tags)",
           data: { tag: tag.raw, ...(pin ? { suggestion: pin } : {}) },
         }),
       ];

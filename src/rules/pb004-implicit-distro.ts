@@ -34,7 +34,7 @@ export const pb004: Rule = {
           message: `${shown(pr)} leaves the distro to the image default, which changes over time${now}`,
           hint: distro
             ? `name it: ${formatTag({ ...tag, distro })}`
-            : 'add the distro suffix, e.g. -trixie or -alpine3.23',
+            : "add the distro suffix ('pybase tags' lists the published tags)",
           data: { tag: tag.raw, ...(distro ? { distro: distro.name } : {}) },
         }),
       ];

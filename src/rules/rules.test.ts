@@ -57,6 +57,16 @@ describe('PB002 / PB003 / PB004 precision', () => {
     );
     expect(only(out, 'PB003')).toEqual(['Dockerfile:1 PB003 warning']);
   });
+  it('PB003 suggests the exact tag of a current image, never the last image of a frozen one', async () => {
+    const current = await runCheck(writeProject({ Dockerfile: 'FROM python:3.12-slim-trixie\n' }), {
+      date: d,
+    });
+    expect(current.findings.find((x) => x.code === 'PB003')?.hint).toMatch(/python:3\.12\.\d+-slim-trixie$/);
+    const frozen = await runCheck(writeProject({ Dockerfile: 'FROM python:3.9-alpine\n' }), {
+      date: '2026-11-27',
+    });
+    expect(frozen.findings.find((x) => x.code === 'PB003')?.hint).not.toMatch(/3\.9\.\d+/);
+  });
   it('PB004 fires without a distro and names the resolved distro', async () => {
     const root = writeProject({ Dockerfile: 'FROM python:3.12-slim AS a\nFROM python:3.12-slim-trixie\n' });
     const r = await runCheck(root, { date: d });
