@@ -1,9 +1,13 @@
 import {
   createCatalog,
+  createDefaultFetcher,
   type DebianEolPolicy,
   describeReference,
   type IsoDate,
   isoDateOf,
+  loadDockerConfig,
+  lookupOnline,
+  type OnlineLookup,
   parseIsoDate,
   type ReferenceReport,
 } from '../../index.js';
@@ -21,6 +25,8 @@ rebuilt, its newest equivalents, and its problems in plain words.
                        docker.io/library/python:3.12.14-slim-trixie@sha256:..., mirror.gcr.io/library/python:3
   --date YYYY-MM-DD    answer as of that date (default: today)
   --debian-eol POLICY  security (default: end of Debian security support) or lts (end of Debian LTS)
+  --online             also ask the registry: the live digest, per-platform digests and created dates
+                       (credentials from ~/.docker/config.json; loopback registries are spoken to over HTTP)
   --json               the whole report as JSON
   --data-dir DIR       read a refreshed data snapshot (see 'pybase data update')
 
@@ -49,18 +55,36 @@ export const command: Command = {
   summary: 'everything known about one python image reference',
   help,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('tag', argv, { 'debian-eol': { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      'tag',
+      argv,
+      { 'debian-eol': { type: 'string' }, online: { type: 'boolean' } },
+      1,
+    );
+    if (values.online && values.offline)
+      throw usageError('tag: --online and --offline exclude each other', 'tag');
     const text = positionals[0];
     if (!text) throw usageError('tag: give a reference, for example: pybase tag python:3.12-slim', 'tag');
     const date = commandDate(values, io);
     const snapshotPath = snapshotPathOf(values);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     // Users often write just the tag; read `3.12-slim` as `python:3.12-slim`.
-    const reference =
-      /^[0-9]/.test(text) || /^(latest|slim|alpine|rc)\b/.test(text) ? `python:${text}` : text;
+    const bare = !/[/:@]/.test(text) && (/^[0-9]/.test(text) || /^(latest|slim|alpine|rc)\b/.test(text));
+    const reference = bare ? `python:${text}` : text;
     const report = describeReference(reference, { catalog, date, debianEol: debianPolicy(values, 'tag') });
-    if (values.json) io.out(`${JSON.stringify({ schemaVersion: 1, ...report }, null, 2)}\n`);
-    else io.out(renderTagReport(report, io));
+    let online: OnlineLookup | undefined;
+    if (values.online && report.ref.isPython) {
+      const fetcher = createDefaultFetcher();
+      try {
+        const dockerConfig = await loadDockerConfig({ env: io.env });
+        online = await lookupOnline(report.ref, { fetcher, ...(dockerConfig ? { dockerConfig } : {}) });
+      } finally {
+        await fetcher.close();
+      }
+    }
+    if (values.json)
+      io.out(`${JSON.stringify({ schemaVersion: 1, ...report, ...(online ? { online } : {}) }, null, 2)}\n`);
+    else io.out(renderTagReport(report, io) + (online ? renderOnline(online) : ''));
     return report.problems.some((p) => p.severity === 'error') ? 1 : 0;
   },
 };
@@ -148,6 +172,25 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
     }
   } else {
     lines.push('', s.green('No problems.'));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderOnline(o: OnlineLookup): string {
+  const lines = ['', `Registry (${o.host}):`, `  digest   ${o.digest}`, `  pinned   ${o.pinned}`];
+  if (o.pinnedDigestCurrent !== undefined) {
+    lines.push(
+      `  your digest is ${o.pinnedDigestCurrent ? 'the current one' : 'NOT the current one: the tag has moved'}`,
+    );
+  }
+  if (o.createdDate)
+    lines.push(
+      `  created  ${o.createdDate}${o.pythonVersion ? `  (PYTHON_VERSION ${o.pythonVersion})` : ''}`,
+    );
+  for (const p of o.platforms) {
+    lines.push(
+      `  ${(p.arch ?? p.platform).padEnd(14)} ${p.digest}${p.created ? `  created ${p.created.slice(0, 10)}` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
