@@ -218,6 +218,36 @@ describe('PB301 / PB302 / PB303 consistency', () => {
     };
     expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
   });
+  it('PB302: a setup-python matrix that leaves out the production minor', async () => {
+    const workflow = [
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        python-version: ["3.11", "3.13"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: ${{ matrix.python-version }}',
+      '',
+    ].join('\n');
+    const files = { Dockerfile: 'FROM python:3.12.14-slim-trixie\n', '.github/workflows/ci.yml': workflow };
+    expect(only(await codesAt(files, d), 'PB302')).toEqual(['.github/workflows/ci.yml:10 PB302 warning']);
+    const ok = { ...files, '.github/workflows/ci.yml': workflow.replace('"3.13"', '"3.12"') };
+    expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
+  });
+  it('PB303: builder on another minor or libc family than the final stage', async () => {
+    const minor = {
+      Dockerfile: 'FROM python:3.11.16-slim-trixie AS build\nFROM python:3.12.14-slim-trixie\n',
+    };
+    expect(only(await codesAt(minor, d), 'PB303')).toEqual(['Dockerfile:1 PB303 error']);
+    const libc = {
+      Dockerfile:
+        'FROM python:3.12.14-slim-trixie AS build\nFROM python:3.12.14-alpine3.23 AS base\nFROM base\n',
+    };
+    expect(only(await codesAt(libc, d), 'PB303')).toEqual(['Dockerfile:1 PB303 error']);
+  });
   it('PB303: builder on a newer glibc than the final stage', async () => {
     const files = {
       Dockerfile:
