@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BumpMode,
@@ -115,6 +116,14 @@ export const command: Command = {
     const root = path.resolve(io.cwd, positionals[0] ?? '.');
     const dataDir = stringOption(values, 'data-dir');
     const exclude = listOption(values, 'exclude');
+    const info = await stat(root).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new PybaseError({
+        code: 'PBE005',
+        severity: 'error',
+        message: `fix: ${positionals[0] ?? '.'} is not a readable directory`,
+      });
+    }
 
     const client = pinDigest
       ? createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) })
