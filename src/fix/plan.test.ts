@@ -129,6 +129,15 @@ describe('pybase fix on small repositories', () => {
     expect(swap.result.diagnostics.map((d) => d.message).join('\n')).toMatch(/glibc -> musl/);
   });
 
+  it('moves a tag frozen on a dropped distro with --bump distro, and says so in patch mode', async () => {
+    const files = { Dockerfile: 'FROM python:3.11-slim-bullseye\n' };
+    const patch = await fix(files);
+    expect(patch.read('Dockerfile')).toBe(files.Dockerfile);
+    expect(patch.result.diagnostics.find((d) => d.code === 'PBF001')?.hint).toMatch(/--bump distro/);
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toBe('FROM python:3.11-slim-trixie\n');
+  });
+
   it('leaves non-python images alone, and an ARG default shared with one', async () => {
     const files = {
       Dockerfile: [
@@ -182,6 +191,32 @@ describe('pybase fix on small repositories', () => {
       { target: { kind: 'bump', bump: 'minor' } },
     );
     expect(pinned.read('.python-version')).toBe('3.14.7\n');
+  });
+
+  it('edits a YAML anchor once for every alias that uses it, and keeps registry and namespace as written', async () => {
+    const files = {
+      'compose.yaml':
+        'x-python: &py "python:3.12.8-slim-bookworm"\nservices:\n  a:\n    image: *py\n  b:\n    image: *py\n  c:\n    image: arm64v8/python:3.11.14-alpine3.23\n',
+    };
+    const { read, result } = await fix(files);
+    expect(read('compose.yaml')).toBe(
+      files['compose.yaml']
+        .replace('3.12.8-slim-bookworm', '3.12.14-slim-bookworm')
+        .replace('3.11.14-alpine3.23', '3.11.16-alpine3.23'),
+    );
+    expect(result.plan.edits).toHaveLength(2);
+  });
+
+  it('is idempotent in every mode', async () => {
+    const files = {
+      Dockerfile: 'ARG PY=3.12.8\nFROM python:${PY}-slim-bookworm AS a\nFROM python:3.11.14-alpine3.23\n',
+      '.python-version': '3.12\n',
+    };
+    for (const bump of ['patch', 'minor', 'distro'] as const) {
+      const { dir } = await fix(files, { target: { kind: 'bump', bump } });
+      const again = await fixProject(dir, { date, catalog, target: { kind: 'bump', bump } });
+      expect(again.plan.edits, bump).toEqual([]);
+    }
   });
 
   it('follows the recommended tag per stage', async () => {

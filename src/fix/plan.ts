@@ -174,6 +174,17 @@ export async function planFixes(
       }
     }
     const tagChanges = newTag !== parsed.tag;
+    if (!tagChanges && !facts.listedAt(options.date).has(tag.raw)) {
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'info',
+          `${where(ref.range)}: python:${tag.raw} is no longer published at ${options.date} and this mode has nothing newer for it`,
+          ref.range,
+          'pybase fix --bump distro (or --bump minor) moves it to a tag that is still rebuilt',
+        ),
+      );
+    }
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
