@@ -130,7 +130,11 @@ describe('3.9-alpine on 2026-11-27', () => {
     expect(rebuild.minorDropped).toBe(true);
     expect(rebuild.replacement?.reason).toBe('minor-dropped');
     expect(catalog.isPublished(rebuild.replacement?.tag ?? '', date)).toBe(true);
-    expect(rebuild.replacement?.tag).toMatch(/^3\.10\.\d+-alpine/);
+    // The nearest newer minor that is not itself past its end of life at the date.
+    const replacementMinor = /^(3\.\d+)\./.exec(rebuild.replacement?.tag ?? '')?.[1] ?? '';
+    expect(catalog.pythonLifecycle(replacementMinor, date)?.status).not.toBe('eol');
+    expect(catalog.pythonLifecycle('3.10', date)?.status).toBe('eol');
+    expect(rebuild.replacement?.tag).toMatch(/^3\.11\.\d+-alpine/);
   });
 });
 

@@ -486,12 +486,19 @@ class SnapshotCatalog implements Catalog {
     if (onDefault)
       return { ...out, distroDropped: true, replacement: { tag: onDefault.tag, reason: 'distro-dropped' } };
     // The minor is gone in this variant: the nearest newer stable minor, same distro when listed.
-    const newer = view.images.filter(
+    const newerListed = view.images.filter(
       (i) =>
         i.parsed.variant === f.variant &&
         !i.parsed.version.pre &&
         compareMinorOf(i.parsed.version, f.version) > 0,
     );
+    // Past the recorded tag list, a listed minor may already be at its end of life: skip those when a
+    // supported one is listed.
+    const supported = newerListed.filter(
+      (i) =>
+        this.pythonLifecycle(`${i.parsed.version.major}.${i.parsed.version.minor}`, date)?.status !== 'eol',
+    );
+    const newer = supported.length > 0 ? supported : newerListed;
     const nearestMinor = newer.reduce<TagVersion | undefined>(
       (best, i) => (!best || compareMinorOf(i.parsed.version, best) < 0 ? i.parsed.version : best),
       undefined,
