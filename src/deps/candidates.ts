@@ -1,0 +1,102 @@
+/**
+ * The images a project's dependencies are judged against: every fully specified Linux tag of the
+ * official python image published at a date, with the facts wheel selection needs (Python version,
+ * libc family and version, architectures, whether a compiler is on board).
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import type { ImageCandidate } from '../model/compat.js';
+import type { IsoDate } from '../model/date.js';
+import type { PythonTag } from '../model/image-ref.js';
+import { type Arch, normalizeArch } from '../model/platform.js';
+
+export interface CandidateOptions {
+  /** Also list pre-release Pythons (`3.15.0rc1`). Default false. */
+  includePrerelease?: boolean;
+}
+
+const linuxVariants = new Set(['full', 'slim', 'alpine']);
+
+/** The Python version of a tag as Python itself writes it (`3.12.14`, `3.15.0rc1`). */
+function pythonVersionOf(tag: PythonTag): string {
+  const v = tag.version;
+  if (!v) return '';
+  const base = `${v.major}.${v.minor ?? 0}.${v.patch ?? 0}`;
+  return v.pre ? `${base}${v.pre.kind}${v.pre.number}` : base;
+}
+
+/**
+ * One candidate for a fully specified tag at a date, or undefined when the tag is not such a Linux
+ * tag, is not published then, or its libc is unknown to the data.
+ */
+export function candidateOf(catalog: Catalog, tagText: string, date: IsoDate): ImageCandidate | undefined {
+  const tag = tryParseTag(tagText);
+  if (!tag || !isFullySpecified(tag) || !linuxVariants.has(tag.variant) || !tag.distro) return undefined;
+  const libc = catalog.libc(tag);
+  if (!libc.family || !libc.version) return undefined;
+  const resolved = catalog.resolve(tagText, date);
+  if (!resolved) return undefined;
+  const architectures: Arch[] = [];
+  for (const a of resolved.architectures ?? []) {
+    const arch = normalizeArch(a);
+    if (arch && arch !== 'windows-amd64' && !architectures.includes(arch)) architectures.push(arch);
+  }
+  return {
+    tag: tagText,
+    python: minorOf(tag) ?? '',
+    pythonVersion: pythonVersionOf(tag),
+    prerelease: tag.prerelease,
+    variant: tag.variant,
+    distro: tag.distro.text,
+    libc: { family: libc.family, version: libc.version },
+    architectures,
+    hasCompiler: tag.variant === 'full',
+  };
+}
+
+/**
+ * Every fully specified Linux tag (full, slim and alpine images; no Windows, no onbuild) published at
+ * the date, newest Python first, then full, slim, alpine, then newest distro first.
+ */
+export function candidateImages(
+  catalog: Catalog,
+  date: IsoDate,
+  opts: CandidateOptions = {},
+): ImageCandidate[] {
+  const out: { candidate: ImageCandidate; parsed: PythonTag }[] = [];
+  for (const text of catalog.publishedTags(date)) {
+    const parsed = tryParseTag(text);
+    if (!parsed || !isFullySpecified(parsed) || !linuxVariants.has(parsed.variant)) continue;
+    if (parsed.prerelease && !opts.includePrerelease) continue;
+    const candidate = candidateOf(catalog, text, date);
+    if (candidate) out.push({ candidate, parsed });
+  }
+  out.sort((a, b) => compareCandidates(a.candidate, a.parsed, b.candidate, b.parsed));
+  return out.map((o) => o.candidate);
+}
+
+const variantOrder: Record<string, number> = { full: 0, slim: 1, alpine: 2 };
+
+function compareCandidates(a: ImageCandidate, ap: PythonTag, b: ImageCandidate, bp: PythonTag): number {
+  if (ap.version && bp.version) {
+    const byVersion = compareTagVersions(bp.version, ap.version);
+    if (byVersion !== 0) return byVersion;
+  }
+  const byVariant = (variantOrder[a.variant] ?? 9) - (variantOrder[b.variant] ?? 9);
+  if (byVariant !== 0) return byVariant;
+  // Newer libc first: it stands for the newer distro release within a variant.
+  const byLibc = compareDotted(b.libc.version, a.libc.version);
+  if (byLibc !== 0) return byLibc;
+  return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+}
+
+/** Compares dotted numbers (`2.41` > `2.36`, `1.2.10` > `1.2.9`). */
+export function compareDotted(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
