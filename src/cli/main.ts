@@ -40,6 +40,14 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
     summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
     load: async () => (await import('./commands/fix.js')).command,
   },
+  recommend: {
+    summary: 'the python image tag to use, per stage, and why',
+    load: async () => (await import('./commands/recommend.js')).command,
+  },
+  deps: {
+    summary: 'which python images install the dependencies from wheels',
+    load: async () => (await import('./commands/deps.js')).command,
+  },
   data: {
     summary: 'refresh the tag list and life cycles online, or show their age',
     load: async () => (await import('./commands/data.js')).command,

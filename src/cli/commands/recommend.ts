@@ -1,0 +1,201 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type Appetite,
+  createCatalog,
+  createIndexClient,
+  createRegistryClient,
+  inputCodes,
+  isoDateOf,
+  type LibcChoice,
+  loadDockerConfig,
+  normalizeArch,
+  type PolicyInput,
+  PybaseError,
+  parseIsoDate,
+  parseVulnerabilityReport,
+  type RecommendStage,
+  recommendProject,
+  recommendStages,
+  registryDigestResolver,
+  renderRecommendJson,
+  renderRecommendMarkdown,
+  renderRecommendText,
+  type VulnerabilityReport,
+} from '../../index.js';
+import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import type { Io } from '../io.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase recommend [PATH] [options]
+
+The python image tag to use, per stage, and why: every fully specified tag published at the date
+is a candidate; hard constraints reject some (each with a reason code); the survivors are ranked
+for the stage; the winner is written at the stage's precision (dev X.Y-slim-DISTRO, ci
+X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references get a move each.
+
+  PATH                     project root (default: .)
+  --stage S                dev, ci, prod or prod-ai; repeatable (default: the stages the repository
+                           uses, plus prod, plus prod-ai when ML packages are locked)
+  --arch A                 architecture the image must serve; repeatable (default: amd64, arm64)
+  --date YYYY-MM-DD        answer as of that date (default: today)
+  --format F               text (default), json or markdown (--json is json)
+  --libc L                 glibc, musl or any (default any)
+  --prefer-small           with --libc any, let alpine win when every dependency has musl wheels
+  --glibc-only NAME        an SDK or package that only runs on glibc; repeatable (no alpine then)
+  --appetite A             patch (stay on the current minor), minor (default: no downgrade), any
+  --min-support-months N   remaining support of Python and distro for every stage
+                           (default: prod 12, ci 6, dev 0)
+  --debian-eol POLICY      security (default) or lts: which Debian date counts as end of life
+  --allow-build            accept building sdists on images without a compiler
+  --prereleases            accept pre-release Pythons
+  --vulns FILE             a Trivy or Grype JSON report of an image; repeatable
+  --max-critical N, --max-high N, --max-medium N, --max-low N
+                           most vulnerabilities of a severity a reported image may have
+  --deps FILE              the dependency file to read (default: the most precise lock found)
+  --offline                no network: no index look-ups, no digests
+
+Exit codes: 0 a recommendation for every stage, 1 some stage has none, 2 usage or input error.
+`;
+
+function count(values: Record<string, unknown>, name: string): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) {
+    throw usageError(`recommend: --${name} must be a whole number, not '${String(v)}'`, 'recommend');
+  }
+  return Number(v);
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  name: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usageError(
+      `recommend: --${name} must be one of ${allowed.join(', ')}, not '${value}'`,
+      'recommend',
+    );
+  }
+  return value as T;
+}
+
+export const command: Command = {
+  summary: 'the python image tag to use, per stage, and why',
+  help,
+  async run(argv, io: Io) {
+    const { values, positionals } = parseCommandArgs(
+      'recommend',
+      argv,
+      {
+        stage: { type: 'string', multiple: true },
+        arch: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        libc: { type: 'string' },
+        'prefer-small': { type: 'boolean' },
+        'glibc-only': { type: 'string', multiple: true },
+        appetite: { type: 'string' },
+        'min-support-months': { type: 'string' },
+        'debian-eol': { type: 'string' },
+        'allow-build': { type: 'boolean' },
+        prereleases: { type: 'boolean' },
+        vulns: { type: 'string', multiple: true },
+        'max-critical': { type: 'string' },
+        'max-high': { type: 'string' },
+        'max-medium': { type: 'string' },
+        'max-low': { type: 'string' },
+        deps: { type: 'string' },
+      },
+      1,
+    );
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const format =
+      oneOf(stringOption(values, 'format'), ['text', 'json', 'markdown'] as const, 'format') ??
+      (values.json === true ? 'json' : 'text');
+    const stages = listOption(values, 'stage').map(
+      (s) => oneOf(s, recommendStages, 'stage') as RecommendStage,
+    );
+    const archs = listOption(values, 'arch').map((a) => {
+      const arch = normalizeArch(a);
+      if (!arch || arch === 'windows-amd64')
+        throw usageError(`recommend: unknown architecture '${a}'`, 'recommend');
+      return arch;
+    });
+    const libc = oneOf<LibcChoice>(stringOption(values, 'libc'), ['glibc', 'musl', 'any'], 'libc');
+    const appetite = oneOf<Appetite>(stringOption(values, 'appetite'), ['patch', 'minor', 'any'], 'appetite');
+    const debianEol = oneOf(stringOption(values, 'debian-eol'), ['security', 'lts'] as const, 'debian-eol');
+    const months = count(values, 'min-support-months');
+    const vulnLimits: PolicyInput['vulnLimits'] = {};
+    for (const s of ['critical', 'high', 'medium', 'low'] as const) {
+      const n = count(values, `max-${s}`);
+      if (n !== undefined) vulnLimits[s] = n;
+    }
+    const policy: PolicyInput = {
+      ...(libc ? { libc } : {}),
+      ...(appetite ? { appetite } : {}),
+      ...(debianEol ? { debianEol } : {}),
+      ...(months !== undefined ? { minSupportMonths: months } : {}),
+      preferSmall: values['prefer-small'] === true,
+      glibcOnly: listOption(values, 'glibc-only'),
+      allowBuild: values['allow-build'] === true,
+      prereleases: values.prereleases === true,
+      vulnLimits,
+    };
+    const vulnerabilities: VulnerabilityReport[] = [];
+    for (const file of listOption(values, 'vulns')) {
+      const full = path.resolve(io.cwd, file);
+      const text = await readFile(full, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new PybaseError({
+          code: inputCodes.unreadableFile,
+          severity: 'error',
+          message: `recommend: cannot read ${file}: ${err.message}`,
+        });
+      });
+      vulnerabilities.push(parseVulnerabilityReport(text, file));
+    }
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `recommend: ${positionals[0] ?? '.'} is not a directory`,
+        hint: 'give the root directory of the project',
+      });
+    }
+    const offline = values.offline === true;
+    const dataDir = stringOption(values, 'data-dir');
+    const catalog = createCatalog(
+      dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
+    );
+    const client = offline
+      ? undefined
+      : createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) });
+    const deps = stringOption(values, 'deps');
+    try {
+      const result = await recommendProject(root, {
+        catalog,
+        date,
+        ...(stages.length ? { stages } : {}),
+        ...(archs.length ? { archs } : {}),
+        policy,
+        vulnerabilities,
+        ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
+        offline,
+        ...(offline ? {} : { index: createIndexClient() }),
+        ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
+      });
+      io.out(
+        format === 'json'
+          ? renderRecommendJson(result)
+          : format === 'markdown'
+            ? renderRecommendMarkdown(result)
+            : renderRecommendText(result),
+      );
+      return result.recommendations.every((r) => r.reference !== undefined) ? 0 : 1;
+    } finally {
+      await client?.close();
+    }
+  },
+};

@@ -1,0 +1,687 @@
+/**
+ * The decision: candidates -> hard constraints (each rejection with a reason code) -> stage-aware
+ * ranking of the survivors -> the reference at the stage's precision, with the decision path.
+ *
+ * Ranking, in order (the first difference decides):
+ *  1. appetite: with `patch`, candidates on the project's current minor first; with `minor`, no
+ *     downgrade below the current minor unless nothing else survives;
+ *  2. wheels: every dependency installs from a wheel (binary or pure) on every architecture;
+ *  3. Python: the newest minor;
+ *  4. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
+ *     (then the full image, which has a compiler); alpine first only when the policy wants small
+ *     images (`libc = musl`, or `preferSmall` with `libc = any`) - it has already survived only if
+ *     every dependency installs from a wheel on musl; otherwise alpine comes last;
+ *  5. distro: the newest (highest glibc / Alpine release);
+ *  6. vulnerabilities: fewer (weighted by severity) when both images have a scanner report;
+ *  7. size: alpine < slim < full;
+ *  8. the newest patch, then the tag text (for a stable order).
+ */
+import { satisfies } from '@renovatebot/pep440';
+import type { Catalog } from '../catalog/catalog.js';
+import { tryParseTag } from '../catalog/tag.js';
+import type {
+  CompatibilityReport,
+  ImageCandidate,
+  ImageCompatibility,
+  PackageSummary,
+} from '../model/compat.js';
+import { addMonths, type IsoDate } from '../model/date.js';
+import type { Arch } from '../model/platform.js';
+import type { Extraction } from '../model/project.js';
+import type { RecommendStage } from '../model/stage.js';
+import { type PolicyInput, resolvePolicy } from './policy.js';
+import type {
+  Recommendation,
+  RecommendPolicy,
+  RejectedCandidate,
+  Rejection,
+  RejectionGroup,
+  ScoredCandidate,
+  ScoreParts,
+  TraceStep,
+  VulnerabilityReport,
+  VulnSeverity,
+} from './types.js';
+import { exceededLimits } from './vulns.js';
+
+export interface DecideInput {
+  catalog: Catalog;
+  date: IsoDate;
+  /** Fully specified tags published at the date (the dependency engine's `candidateImages`). */
+  candidates: readonly ImageCandidate[];
+  /** The dependency engine's report over those candidates; absent when the project has no dependency file. */
+  compatibility?: CompatibilityReport;
+  /** The project's Python constraint (PEP 440), e.g. from the lock. */
+  requiresPython?: string;
+  /** Current references and version statements of the repository. */
+  extraction?: Extraction;
+  archs: readonly Arch[];
+  policy?: PolicyInput;
+  vulnerabilities?: readonly VulnerabilityReport[];
+  /** The project's current Python minor per stage (for the appetite), see `currentMinors`. */
+  currentMinor?: string;
+}
+
+/**
+ * Names of packages whose wheels tie an image to a glibc floor in ML inference (PyTorch, its CUDA
+ * libraries, compilers and runtimes). Only names: the floors themselves come from the wheels.
+ */
+const mlPackagePattern =
+  /^(?:torch|torchvision|torchaudio|triton|nvidia-.+|tensorflow(?:-.+)?|jax|jaxlib|onnxruntime(?:-.+)?|xformers|vllm|bitsandbytes|flash-attn|cupy(?:-.+)?|paddlepaddle(?:-.+)?|tensorrt(?:-.+)?)$/;
+
+export function isMlPackage(name: string): boolean {
+  return mlPackagePattern.test(name);
+}
+
+const variants = ['full', 'slim', 'alpine'];
+
+function versionNumber(text: string): number {
+  const [a, b] = text.split('.').map((p) => Number.parseInt(p, 10));
+  return (a ?? 0) * 100 + (b ?? 0);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  const pb = b.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function pkgLabel(p: { name: string; version?: string }): string {
+  return p.version ? `${p.name} ${p.version}` : p.name;
+}
+
+function listShort(items: string[], max = 3): string {
+  const uniq = [...new Set(items)];
+  return uniq.length <= max
+    ? uniq.join(', ')
+    : `${uniq.slice(0, max).join(', ')} and ${uniq.length - max} more`;
+}
+
+/** What the dependency verdicts say about one candidate over the architectures asked. */
+interface DepFacts {
+  unavailable: { label: string; reason: string }[];
+  /** sdist builds of packages with native code (a compiler is needed). */
+  build: { label: string; reason: string }[];
+  /** sdist builds of packages that publish no binary wheel anywhere. */
+  buildPure: { label: string; reason: string }[];
+  unknown: boolean;
+  /** No sdist-build and nothing unavailable on any architecture. */
+  allWheels: boolean;
+}
+
+/**
+ * A package with binary wheels somewhere has native code, so building its sdist needs a compiler.
+ * A package that publishes no binary wheel at all (an sdist-only release, usually pure Python)
+ * builds with pip alone: it does not reject an image without a compiler, it only ranks it lower.
+ */
+function depFacts(
+  c: ImageCandidate,
+  archs: readonly Arch[],
+  byKey: Map<string, ImageCompatibility>,
+  native: ReadonlySet<string>,
+): DepFacts {
+  const facts: DepFacts = { unavailable: [], build: [], buildPure: [], unknown: false, allWheels: true };
+  for (const arch of archs) {
+    const ic = byKey.get(`${c.tag} ${arch}`);
+    if (!ic) {
+      facts.unknown = true;
+      continue;
+    }
+    for (const p of ic.packages) {
+      if (p.verdict === 'unavailable') facts.unavailable.push({ label: pkgLabel(p), reason: p.reason });
+      else if (p.verdict === 'sdist-build') {
+        (native.has(p.name) ? facts.build : facts.buildPure).push({ label: pkgLabel(p), reason: p.reason });
+      } else if (p.verdict === 'unknown') facts.unknown = true;
+    }
+  }
+  facts.allWheels =
+    facts.unavailable.length === 0 && facts.build.length === 0 && facts.buildPure.length === 0;
+  return facts;
+}
+
+function supportEnd(end: IsoDate | true | undefined): IsoDate | true | undefined {
+  return end;
+}
+
+/** Project-level specifiers (requires-python and the like) that exclude Python versions. */
+function projectSpecifiers(input: DecideInput): { text: string; where: string }[] {
+  const out: { text: string; where: string }[] = [];
+  if (input.requiresPython) {
+    out.push({ text: input.requiresPython, where: input.compatibility?.source?.file ?? 'the lock' });
+  }
+  for (const v of input.extraction?.versions ?? []) {
+    if (v.specifier) out.push({ text: v.specifier, where: `${v.file}:${v.range.startLine}` });
+  }
+  return out;
+}
+
+function specifierAllows(spec: string, version: string): boolean | undefined {
+  try {
+    return satisfies(version, spec);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Context {
+  input: DecideInput;
+  policy: RecommendPolicy;
+  byKey: Map<string, ImageCompatibility>;
+  specs: { text: string; where: string }[];
+  mlPackages: PackageSummary[];
+  facts: Map<string, DepFacts>;
+}
+
+function matchVulns(
+  c: ImageCandidate,
+  reports: readonly VulnerabilityReport[],
+  catalog: Catalog,
+  date: IsoDate,
+): { counts: Record<VulnSeverity, number>; files: string[] } | undefined {
+  let found: { counts: Record<VulnSeverity, number>; files: string[] } | undefined;
+  for (const r of reports) {
+    const tag = tagOfReference(r.image);
+    if (!tag) continue;
+    const full = tag === c.tag ? tag : catalog.resolve(tag, date)?.fullTag;
+    if (full !== c.tag) continue;
+    if (!found) found = { counts: { ...r.counts }, files: [r.file] };
+    else {
+      // Two scanners on one image: keep the larger count of each severity.
+      for (const s of Object.keys(r.counts) as VulnSeverity[]) {
+        found.counts[s] = Math.max(found.counts[s], r.counts[s]);
+      }
+      found.files.push(r.file);
+    }
+  }
+  return found;
+}
+
+/** The tag of `python:3.12-slim`, `docker.io/library/python:3.12@sha256:...`; `latest` when none. */
+export function tagOfReference(reference: string): string | undefined {
+  const noDigest = reference.split('@')[0] ?? '';
+  const lastSlash = noDigest.lastIndexOf('/');
+  const colon = noDigest.indexOf(':', lastSlash + 1);
+  const repo = colon >= 0 ? noDigest.slice(0, colon) : noDigest;
+  if (!/(?:^|\/)python$/.test(repo)) return undefined;
+  return colon >= 0 ? noDigest.slice(colon + 1) : 'latest';
+}
+
+function hardConstraints(c: ImageCandidate, stage: RecommendStage, ctx: Context): Rejection[] {
+  const { input, policy } = ctx;
+  const { catalog, date } = input;
+  const out: Rejection[] = [];
+  if (c.prerelease && !policy.prereleases) {
+    out.push({ code: 'prerelease', message: `Python ${c.pythonVersion} is a pre-release` });
+  }
+  const months = policy.minSupportMonths[stage];
+  const needUntil = addMonths(date, months);
+  const life = catalog.pythonLifecycle(c.python, date);
+  const pyEnd = supportEnd(life?.endOfLife);
+  if (!c.prerelease) {
+    if (!life) out.push({ code: 'support-too-short', message: `no life-cycle data for Python ${c.python}` });
+    else if (pyEnd === true || (pyEnd !== undefined && (months === 0 ? pyEnd <= date : pyEnd < needUntil))) {
+      out.push({
+        code: 'support-too-short',
+        message:
+          pyEnd === true || pyEnd <= date
+            ? `Python ${c.python} is past its end of life`
+            : `Python ${c.python} reaches end of life on ${pyEnd}, within the ${months} months of support asked`,
+      });
+    }
+  }
+  const distro = catalog.distroLifecycle(c.distro, date, policy.debianEol);
+  const dEnd = distro?.endOfLife;
+  if (dEnd === true || (dEnd !== undefined && (months === 0 ? dEnd <= date : dEnd < needUntil))) {
+    out.push({
+      code: 'support-too-short',
+      message:
+        dEnd === true || dEnd <= date
+          ? `${c.distro} is past its end of life (${policy.debianEol} policy)`
+          : `${c.distro} reaches end of life on ${dEnd}, within the ${months} months of support asked`,
+    });
+  }
+  const missing = input.archs.filter((a) => !c.architectures.includes(a));
+  if (missing.length > 0) {
+    out.push({ code: 'arch-missing', message: `not published for ${missing.join(', ')}` });
+  }
+  for (const spec of ctx.specs) {
+    if (specifierAllows(spec.text, c.pythonVersion) === false) {
+      out.push({
+        code: 'python-excluded',
+        message: `Python ${c.python} is excluded by '${spec.text}' (${spec.where})`,
+      });
+    }
+  }
+  const facts = ctx.facts.get(c.tag);
+  if (facts) {
+    if (facts.unavailable.length > 0) {
+      out.push({
+        code: 'deps-unavailable',
+        message: `no installable file on Python ${c.python} ${c.libc.family}: ${listShort(facts.unavailable.map((u) => u.label))}`,
+        packages: [...new Set(facts.unavailable.map((u) => u.label))],
+      });
+    }
+    if (facts.build.length > 0 && !c.hasCompiler && !policy.allowBuild) {
+      const labels = facts.build.map((u) => u.label);
+      out.push({
+        code: 'deps-need-compiler',
+        message:
+          c.libc.family === 'musl'
+            ? `${listShort(labels)} ${new Set(labels).size > 1 ? 'have' : 'has'} no musllinux wheel for Python ${c.python}: pip would build from source, and ${c.variant} has no compiler`
+            : `${listShort(labels)} ${new Set(labels).size > 1 ? 'have' : 'has'} no wheel for Python ${c.python} ${c.libc.family}: pip would build from source, and ${c.variant} has no compiler`,
+        packages: [...new Set(labels)],
+      });
+    }
+  }
+  if (c.libc.family === 'musl') {
+    if (stage === 'prod-ai') {
+      out.push({
+        code: 'libc-not-allowed',
+        message: 'production inference needs glibc: ML wheels are published for manylinux',
+      });
+    } else if (policy.libc === 'glibc') {
+      out.push({ code: 'libc-not-allowed', message: 'the policy allows only glibc images' });
+    }
+    if (policy.glibcOnly.length > 0) {
+      out.push({
+        code: 'glibc-only-sdk',
+        message: `glibc-only SDKs in use: ${policy.glibcOnly.join(', ')}`,
+      });
+    }
+  } else if (policy.libc === 'musl') {
+    out.push({ code: 'libc-not-allowed', message: 'the policy allows only musl (alpine) images' });
+  }
+  if (stage === 'prod-ai' && c.libc.family === 'glibc') {
+    const short: string[] = [];
+    for (const p of ctx.mlPackages) {
+      for (const arch of input.archs) {
+        const floor = p.glibcFloor?.[arch];
+        if (floor && compareVersions(c.libc.version, floor) < 0)
+          short.push(`${pkgLabel(p)} needs glibc ${floor}`);
+      }
+    }
+    if (short.length > 0) {
+      out.push({
+        code: 'ml-glibc-floor',
+        message: `glibc ${c.libc.version} is below the floor of the ML wheels: ${listShort(short)}`,
+      });
+    }
+  }
+  const vulns = matchVulns(c, input.vulnerabilities ?? [], catalog, date);
+  if (vulns) {
+    const over = exceededLimits(vulns.counts, policy.vulnLimits);
+    if (over.length > 0) {
+      out.push({
+        code: 'vulnerabilities',
+        message: `scanner report over the limits: ${over.join(', ')} (${vulns.files.join(', ')})`,
+      });
+    }
+  }
+  return out;
+}
+
+function alpineWanted(policy: RecommendPolicy, stage: RecommendStage): boolean {
+  if (stage === 'prod-ai') return false;
+  return policy.libc === 'musl' || (policy.libc === 'any' && policy.preferSmall);
+}
+
+function variantScore(
+  c: ImageCandidate,
+  stage: RecommendStage,
+  policy: RecommendPolicy,
+  mustCompile: boolean,
+): number {
+  if (c.variant === 'alpine') return alpineWanted(policy, stage) ? 4 : 0;
+  if (stage === 'dev' && mustCompile) return c.variant === 'full' ? 3 : 2;
+  return c.variant === 'slim' ? 3 : 1;
+}
+
+function distroScore(c: ImageCandidate): number {
+  if (c.libc.family === 'musl') return versionNumber(c.distro.replace(/^alpine/, ''));
+  return versionNumber(c.libc.version);
+}
+
+const sizeScore: Record<string, number> = { alpine: 2, slim: 1, full: 0 };
+
+function vulnWeight(counts: Record<VulnSeverity, number>): number {
+  return counts.critical * 1000 + counts.high * 100 + counts.medium * 10 + counts.low;
+}
+
+function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
+  const pa = a.parts;
+  const pb = b.parts;
+  const keys: (keyof ScoreParts)[] = ['appetite', 'wheels', 'python', 'variant', 'distro'];
+  for (const k of keys) if (pa[k] !== pb[k]) return pb[k] - pa[k];
+  if (a.vulnerabilities && b.vulnerabilities && pa.vulnerabilities !== pb.vulnerabilities) {
+    return pb.vulnerabilities - pa.vulnerabilities;
+  }
+  if (pa.size !== pb.size) return pb.size - pa.size;
+  const byPatch = compareVersions(b.candidate.pythonVersion, a.candidate.pythonVersion);
+  return byPatch !== 0 ? byPatch : a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+}
+
+function total(p: ScoreParts): number {
+  return (
+    p.appetite * 1e13 +
+    p.wheels * 1e12 +
+    p.python * 1e9 +
+    p.variant * 1e8 +
+    p.distro * 1e5 +
+    (999 + Math.max(-999, p.vulnerabilities)) * 10 +
+    p.size
+  );
+}
+
+function minorNumber(minor: string): number {
+  return versionNumber(minor);
+}
+
+function trades(c: ScoredCandidate, best: ScoredCandidate): string[] {
+  const out: string[] = [];
+  const a = c.candidate;
+  const b = best.candidate;
+  if (a.python !== b.python) {
+    out.push(
+      minorNumber(a.python) < minorNumber(b.python)
+        ? `older Python ${a.python} (shorter support)`
+        : `newer Python ${a.python}`,
+    );
+  }
+  if (c.parts.wheels < best.parts.wheels) out.push('some dependencies must be built from source');
+  if (a.variant !== b.variant) {
+    if (a.variant === 'alpine') out.push('alpine: smallest, but musl libc (wheels must be musllinux)');
+    else if (a.variant === 'full') out.push('full image: has a compiler and headers, several times larger');
+    else out.push('slim: smaller, no compiler');
+  }
+  if (a.distro !== b.distro && a.variant === b.variant) {
+    out.push(
+      distroScore(a) < distroScore(b)
+        ? `older distro ${a.distro} (${a.libc.family} ${a.libc.version})`
+        : `newer distro ${a.distro} (${a.libc.family} ${a.libc.version})`,
+    );
+  }
+  if (c.vulnerabilities && best.vulnerabilities) {
+    const d =
+      c.vulnerabilities.critical +
+      c.vulnerabilities.high -
+      best.vulnerabilities.critical -
+      best.vulnerabilities.high;
+    if (d !== 0) out.push(`${Math.abs(d)} ${d > 0 ? 'more' : 'fewer'} critical/high vulnerabilities`);
+  }
+  if (out.length === 0 && a.pythonVersion !== b.pythonVersion) out.push(`Python ${a.pythonVersion}`);
+  return out;
+}
+
+function groupRejections(rejected: RejectedCandidate[], all: readonly ImageCandidate[]): RejectionGroup[] {
+  const groups = new Map<string, RejectionGroup>();
+  for (const r of rejected) {
+    for (const reason of r.reasons) {
+      const key = `${reason.code}\u0000${reason.message}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { code: reason.code, message: reason.message, scope: '', tags: [] };
+        groups.set(key, g);
+      }
+      g.tags.push(r.tag);
+    }
+  }
+  const byTag = new Map(all.map((c) => [c.tag, c]));
+  for (const g of groups.values()) g.scope = scopeOf(g.tags, byTag, all);
+  return [...groups.values()].sort((a, b) => b.tags.length - a.tags.length || a.code.localeCompare(b.code));
+}
+
+function scopeOf(tags: string[], byTag: Map<string, ImageCandidate>, all: readonly ImageCandidate[]): string {
+  const cs = tags.map((t) => byTag.get(t)).filter((c): c is ImageCandidate => c !== undefined);
+  const set = new Set(tags);
+  const covers = (pred: (c: ImageCandidate) => boolean) => {
+    const of = all.filter(pred);
+    return of.length > 0 && of.every((c) => set.has(c.tag)) && cs.every(pred);
+  };
+  if (set.size === all.length) return 'every image';
+  if (covers((c) => c.variant === 'alpine')) return 'all alpine';
+  const minors = [...new Set(cs.map((c) => c.python))];
+  if (minors.length === 1 && covers((c) => c.python === minors[0])) return `all Python ${minors[0]}`;
+  const distros = [...new Set(cs.map((c) => c.distro))];
+  if (distros.length === 1 && covers((c) => c.distro === distros[0])) return `all ${distros[0]}`;
+  if (minors.length > 1 && minors.every((m) => covers((c) => c.python === m || minors.includes(c.python)))) {
+    return `all Python ${minors.sort((a, b) => minorNumber(a) - minorNumber(b)).join(', ')}`;
+  }
+  return `${set.size} image${set.size === 1 ? '' : 's'}`;
+}
+
+/** The tag at the stage's precision: dev the minor line (`3.12-slim-trixie`), else the full tag. */
+export function tagAtPrecision(
+  catalog: Catalog,
+  date: IsoDate,
+  fullTag: string,
+  precision: 'minor' | 'patch',
+): string {
+  if (precision === 'patch') return fullTag;
+  const res = catalog.resolve(fullTag, date);
+  const line = res?.sameImage.find((t) => {
+    const p = tryParseTag(t);
+    return p !== undefined && p.precision === 'minor' && p.distro !== undefined && !p.rcLine;
+  });
+  return line ?? fullTag;
+}
+
+export function stagePrecision(stage: RecommendStage): 'minor' | 'patch' {
+  return stage === 'dev' ? 'minor' : 'patch';
+}
+
+function dependencyTrace(report: CompatibilityReport | undefined): {
+  answer: string;
+  binary: PackageSummary[];
+} {
+  if (!report) return { answer: 'unknown: no dependency file was read', binary: [] };
+  const binary = report.packages.filter((p) => p.hasBinaryWheels);
+  if (binary.length === 0) {
+    return {
+      answer: report.incomplete
+        ? 'not known: the lock names no files (offline); judged as pure Python where known'
+        : 'no: every dependency is pure Python, so any libc works',
+      binary,
+    };
+  }
+  return {
+    answer: `yes: ${binary.length} package${binary.length === 1 ? '' : 's'} ship binary wheels (${listShort(binary.map(pkgLabel), 4)}), so libc matters`,
+    binary,
+  };
+}
+
+/** One stage's recommendation from prepared inputs. */
+export function decideStage(input: DecideInput, stage: RecommendStage): Recommendation {
+  const policy = resolvePolicy(input.policy);
+  const byKey = new Map<string, ImageCompatibility>();
+  for (const ic of input.compatibility?.images ?? []) byKey.set(`${ic.image.tag} ${ic.arch}`, ic);
+  const candidates = input.candidates.filter((c) => variants.includes(c.variant));
+  const facts = new Map<string, DepFacts>();
+  const native = new Set(
+    (input.compatibility?.packages ?? []).filter((p) => p.hasBinaryWheels).map((p) => p.name),
+  );
+  if (input.compatibility)
+    for (const c of candidates) facts.set(c.tag, depFacts(c, input.archs, byKey, native));
+  const ctx: Context = {
+    input,
+    policy,
+    byKey,
+    specs: projectSpecifiers(input),
+    mlPackages: (input.compatibility?.packages ?? []).filter((p) => isMlPackage(p.name)),
+    facts,
+  };
+
+  const rejected: RejectedCandidate[] = [];
+  const survivors: ImageCandidate[] = [];
+  for (const c of candidates) {
+    const reasons = hardConstraints(c, stage, ctx);
+    if (reasons.length > 0) rejected.push({ tag: c.tag, reasons });
+    else survivors.push(c);
+  }
+  const mustCompile = survivors.some(
+    (c) => c.variant === 'full' && (facts.get(c.tag)?.build.length ?? 0) > 0,
+  );
+  const current = input.currentMinor;
+  const scored: ScoredCandidate[] = survivors.map((c) => {
+    const f = facts.get(c.tag);
+    const vulns = matchVulns(c, input.vulnerabilities ?? [], input.catalog, input.date);
+    const appetite =
+      current === undefined || policy.appetite === 'any'
+        ? 0
+        : policy.appetite === 'patch'
+          ? Number(c.python === current)
+          : Number(minorNumber(c.python) >= minorNumber(current));
+    const parts: ScoreParts = {
+      appetite,
+      wheels: f ? Number(f.allWheels) : 1,
+      python: minorNumber(c.python),
+      distro: distroScore(c),
+      variant: variantScore(c, stage, policy, mustCompile),
+      vulnerabilities: vulns ? -vulnWeight(vulns.counts) : 0,
+      size: sizeScore[c.variant] ?? 0,
+    };
+    return {
+      tag: c.tag,
+      candidate: c,
+      rank: 0,
+      score: total(parts),
+      parts,
+      trades: [],
+      ...(vulns ? { vulnerabilities: vulns.counts } : {}),
+      verdictsUnknown: f ? f.unknown : input.compatibility !== undefined,
+    };
+  });
+  scored.sort(compareScored);
+  scored.forEach((s, i) => {
+    s.rank = i + 1;
+  });
+  const best = scored[0];
+  if (best) for (const s of scored.slice(1)) s.trades = trades(s, best);
+
+  const rejectionGroups = groupRejections(rejected, candidates);
+  const trace = buildTrace(input, stage, policy, best, rejectionGroups, scored);
+  const rec: Recommendation = {
+    stage,
+    why: best ? whyLine(best, stage, input, policy, mustCompile) : whyNone(rejectionGroups),
+    alternatives: scored.slice(1, 4),
+    candidates: scored,
+    rejected,
+    rejectionGroups,
+    trace,
+    policy: {
+      minSupportMonths: policy.minSupportMonths[stage],
+      libc: policy.libc,
+      appetite: policy.appetite,
+    },
+  };
+  if (best) {
+    const tag = tagAtPrecision(input.catalog, input.date, best.tag, stagePrecision(stage));
+    rec.tag = best.tag;
+    rec.reference = `python:${tag}`;
+    if (stage === 'prod' || stage === 'prod-ai') {
+      rec.pinCommand = `docker buildx imagetools inspect python:${best.tag} --format '{{json .Manifest.Digest}}'`;
+    }
+  }
+  return rec;
+}
+
+function whyNone(groups: RejectionGroup[]): string {
+  const top = groups[0];
+  return top
+    ? `no published image passes every constraint; the most common reason: ${top.code} (${top.message})`
+    : 'no published image to choose from at this date';
+}
+
+function whyLine(
+  best: ScoredCandidate,
+  stage: RecommendStage,
+  input: DecideInput,
+  policy: RecommendPolicy,
+  mustCompile: boolean,
+): string {
+  const c = best.candidate;
+  const parts: string[] = [];
+  if (best.parts.appetite === 1 && policy.appetite === 'patch')
+    parts.push(`keeps the current Python ${c.python}`);
+  else if (best.verdictsUnknown)
+    parts.push(
+      `Python ${c.python} is the newest minor that passes every constraint known (some dependency verdicts are unknown)`,
+    );
+  else if (input.compatibility && best.parts.wheels === 1)
+    parts.push(`Python ${c.python} is the newest minor every dependency installs from wheels on`);
+  else parts.push(`Python ${c.python} is the newest minor that passes every constraint`);
+  if (c.variant === 'alpine') parts.push('alpine: smallest, and every dependency has a wheel for musl');
+  else if (c.variant === 'full')
+    parts.push(mustCompile ? 'full image: something must compile' : 'full image: no slim image passes');
+  else parts.push(`slim for ${stage}: no compiler, smaller, glibc`);
+  const life = input.catalog.pythonLifecycle(c.python, input.date);
+  const dl = input.catalog.distroLifecycle(c.distro, input.date, policy.debianEol);
+  const ends = [
+    typeof life?.endOfLife === 'string' ? `Python until ${life.endOfLife}` : undefined,
+    typeof dl?.endOfLife === 'string' ? `${c.distro} until ${dl.endOfLife}` : undefined,
+  ].filter(Boolean);
+  if (ends.length > 0) parts.push(`supported: ${ends.join(', ')}`);
+  return parts.join('; ');
+}
+
+function buildTrace(
+  input: DecideInput,
+  stage: RecommendStage,
+  policy: RecommendPolicy,
+  best: ScoredCandidate | undefined,
+  groups: RejectionGroup[],
+  scored: ScoredCandidate[],
+): TraceStep[] {
+  const deps = dependencyTrace(input.compatibility);
+  const steps: TraceStep[] = [
+    { step: 'c-extensions', question: 'Does the project need C extensions?', answer: deps.answer },
+  ];
+  let alpine: string;
+  const musl = deps.binary.filter((p) => !p.hasMusllinuxWheel);
+  const alpineGroups = groups.filter((g) => g.scope === 'all alpine');
+  if (stage === 'prod-ai') alpine = 'no: production inference needs glibc';
+  else if (policy.libc === 'glibc') alpine = 'no: the policy allows only glibc';
+  else if (policy.glibcOnly.length > 0)
+    alpine = `no: glibc-only SDKs in use (${policy.glibcOnly.join(', ')})`;
+  else if (best?.candidate.variant === 'alpine')
+    alpine =
+      'yes, chosen: every dependency installs from a wheel on musl and the policy prefers small images';
+  else if (alpineGroups.length > 0) alpine = `rejected: ${alpineGroups.map((g) => g.message).join('; ')}`;
+  else if (musl.length > 0) alpine = `risky: no musllinux wheel for ${listShort(musl.map(pkgLabel))}`;
+  else if (scored.some((s) => s.candidate.variant === 'alpine'))
+    alpine =
+      'possible but not preferred: slim keeps glibc compatibility (set --libc musl or --prefer-small to choose alpine)';
+  else alpine = 'no alpine image passes the constraints';
+  steps.push({ step: 'alpine', question: 'Alpine (musl) considered?', answer: alpine });
+  if (best) {
+    const newer = groups.filter((g) =>
+      g.tags.some((t) => {
+        const c = input.candidates.find((x) => x.tag === t);
+        return c !== undefined && !c.prerelease && minorNumber(c.python) > minorNumber(best.candidate.python);
+      }),
+    );
+    steps.push({
+      step: 'python',
+      question: 'Which Python minor?',
+      answer: `${best.candidate.python}${newer.length > 0 ? ` (newer minors rejected: ${[...new Set(newer.map((g) => g.code))].join(', ')})` : ''}`,
+    });
+    steps.push({
+      step: 'patch',
+      question: 'Newest safe patch?',
+      answer: `${best.candidate.pythonVersion}, the newest published on ${input.date}${best.vulnerabilities ? ', within the vulnerability limits' : ''}`,
+    });
+    const pin =
+      stage === 'dev'
+        ? 'minor line with distro: picks up patches and rebuilds, never a new distro'
+        : stage === 'ci'
+          ? 'exact patch and distro: reproducible runs'
+          : 'exact tag plus digest: the image never changes under you';
+    steps.push({ step: 'pin', question: 'How exact?', answer: pin });
+  } else {
+    steps.push({ step: 'python', question: 'Which Python minor?', answer: 'none passes the constraints' });
+  }
+  return steps;
+}

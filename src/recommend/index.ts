@@ -1,0 +1,15 @@
+export {
+  type DecideInput,
+  decideStage,
+  isMlPackage,
+  stagePrecision,
+  tagAtPrecision,
+  tagOfReference,
+} from './decide.js';
+export { currentMinorOf, type MoveOptions, planMoves, recommendStageOf } from './moves.js';
+export { defaultPolicy, type PolicyInput, resolvePolicy } from './policy.js';
+export { type RecommendProjectOptions, recommendProject } from './project.js';
+export { defaultStages, type RecommendInput, recommend } from './recommend.js';
+export { renderRecommendJson, renderRecommendMarkdown, renderRecommendText } from './render.js';
+export * from './types.js';
+export { exceededLimits, parseVulnerabilityReport } from './vulns.js';

@@ -1,0 +1,74 @@
+/**
+ * Recommendation for a project directory: its references (extractProject), its dependencies (the
+ * most precise lock, or the file named), their verdicts on every candidate (the dependency engine),
+ * then `recommend`.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import { analyzeDependencies, candidateImages, defaultArchs } from '../deps/index.js';
+import { type ExtractOptions, extractProject } from '../files/extract.js';
+import { findDependencySource, readDependencies } from '../files/lockfiles/index.js';
+import type { DigestResolver } from '../fix/types.js';
+import type { IsoDate } from '../model/date.js';
+import type { Arch } from '../model/platform.js';
+import type { RecommendStage } from '../model/stage.js';
+import type { IndexClient } from '../sources/package-index.js';
+import type { PolicyInput } from './policy.js';
+import { recommend } from './recommend.js';
+import type { RecommendResult, VulnerabilityReport } from './types.js';
+
+export interface RecommendProjectOptions {
+  catalog: Catalog;
+  date: IsoDate;
+  stages?: readonly RecommendStage[];
+  /** Default: the dependency engine's (amd64 and arm64). */
+  archs?: readonly Arch[];
+  policy?: PolicyInput;
+  vulnerabilities?: readonly VulnerabilityReport[];
+  /** A dependency file to read instead of the most precise one found (relative to the root). */
+  deps?: string;
+  offline?: boolean;
+  index?: IndexClient;
+  resolveDigest?: DigestResolver;
+  extract?: ExtractOptions;
+}
+
+export async function recommendProject(
+  root: string,
+  options: RecommendProjectOptions,
+): Promise<RecommendResult> {
+  const { catalog, date } = options;
+  const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
+  const extraction = await extractProject(root, options.extract ?? {});
+  const candidates = candidateImages(catalog, date, {
+    includePrerelease: options.policy?.prereleases === true,
+  });
+  const found = findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {});
+  let compatibility: Awaited<ReturnType<typeof analyzeDependencies>> | undefined;
+  let requiresPython: string | undefined;
+  if (found) {
+    const deps = readDependencies(found.file, { kind: found.kind });
+    requiresPython = deps.requiresPython;
+    compatibility = await analyzeDependencies({
+      deps,
+      images: candidates,
+      archs,
+      date,
+      ...(options.index ? { index: options.index } : {}),
+      offline: options.offline === true || options.index === undefined,
+    });
+  }
+  return recommend({
+    catalog,
+    date,
+    candidates,
+    ...(compatibility ? { compatibility } : {}),
+    ...(requiresPython ? { requiresPython } : {}),
+    extraction,
+    archs,
+    ...(options.stages ? { stages: options.stages } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.vulnerabilities ? { vulnerabilities: options.vulnerabilities } : {}),
+    ...(options.resolveDigest ? { resolveDigest: options.resolveDigest } : {}),
+    diagnostics: extraction.diagnostics,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * `recommend`: one recommendation per stage, the moves for the repository's current references,
+ * and digests for the production stages when a resolver is given.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { DigestResolver } from '../fix/types.js';
+import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
+import type { IsoDate } from '../model/date.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Arch } from '../model/platform.js';
+import type { Extraction } from '../model/project.js';
+import { type RecommendStage, recommendStages } from '../model/stage.js';
+import { decideStage, isMlPackage } from './decide.js';
+import { currentMinorOf, planMoves, recommendStageOf, referenceText } from './moves.js';
+import { type PolicyInput, resolvePolicy } from './policy.js';
+import type { RecommendResult, VulnerabilityReport } from './types.js';
+
+export interface RecommendInput {
+  catalog: Catalog;
+  date: IsoDate;
+  candidates: readonly ImageCandidate[];
+  compatibility?: CompatibilityReport;
+  requiresPython?: string;
+  extraction?: Extraction;
+  archs: readonly Arch[];
+  /** Default: every stage the repository's python references serve, plus prod (and prod-ai with ML packages). */
+  stages?: readonly RecommendStage[];
+  policy?: PolicyInput;
+  vulnerabilities?: readonly VulnerabilityReport[];
+  /** Resolves `python:TAG` to its digest; production stages are pinned with it. */
+  resolveDigest?: DigestResolver;
+  diagnostics?: readonly Diagnostic[];
+}
+
+/** The stages to recommend for when none are asked. */
+export function defaultStages(
+  extraction: Extraction | undefined,
+  compatibility?: CompatibilityReport,
+): RecommendStage[] {
+  const found = new Set<RecommendStage>(['prod']);
+  for (const ref of extraction?.references ?? []) {
+    if (referenceText(ref)?.match(/(?:^|\/)python(?::|@|$)/)) found.add(recommendStageOf(ref.stage));
+  }
+  if (compatibility?.packages.some((p) => isMlPackage(p.name))) found.add('prod-ai');
+  return recommendStages.filter((s) => found.has(s));
+}
+
+export async function recommend(input: RecommendInput): Promise<RecommendResult> {
+  const policy = resolvePolicy(input.policy);
+  const stages =
+    input.stages && input.stages.length > 0
+      ? [...new Set(input.stages)]
+      : defaultStages(input.extraction, input.compatibility);
+  const diagnostics: Diagnostic[] = [
+    ...(input.diagnostics ?? []),
+    ...(input.compatibility?.diagnostics ?? []),
+  ];
+  const recommendations = stages.map((stage) => {
+    const currentMinor = currentMinorOf(input.extraction, stage);
+    return decideStage(
+      {
+        catalog: input.catalog,
+        date: input.date,
+        candidates: input.candidates,
+        ...(input.compatibility ? { compatibility: input.compatibility } : {}),
+        ...(input.requiresPython ? { requiresPython: input.requiresPython } : {}),
+        ...(input.extraction ? { extraction: input.extraction } : {}),
+        archs: input.archs,
+        policy,
+        ...(input.vulnerabilities ? { vulnerabilities: input.vulnerabilities } : {}),
+        ...(currentMinor ? { currentMinor } : {}),
+      },
+      stage,
+    );
+  });
+
+  const digests = new Map<string, string>();
+  if (input.resolveDigest) {
+    const wanted = new Set<string>();
+    for (const r of recommendations)
+      if ((r.stage === 'prod' || r.stage === 'prod-ai') && r.tag) wanted.add(r.tag);
+    for (const tag of wanted) {
+      try {
+        digests.set(tag, await input.resolveDigest(`python:${tag}`));
+      } catch (err) {
+        diagnostics.push({
+          code: 'PBE008',
+          severity: 'warning',
+          message: `cannot resolve the digest of python:${tag}: ${err instanceof Error ? err.message : String(err)}`,
+          hint: 'pin it later with pybase fix --pin-digest',
+        });
+      }
+    }
+    for (const r of recommendations) {
+      const digest = r.tag ? digests.get(r.tag) : undefined;
+      if (digest && (r.stage === 'prod' || r.stage === 'prod-ai')) {
+        r.digest = digest;
+        r.reference = `python:${r.tag}@${digest}`;
+        delete r.pinCommand;
+      }
+    }
+  }
+
+  const moves = planMoves(input.extraction, recommendations, {
+    catalog: input.catalog,
+    date: input.date,
+    policy,
+    libcAsked: input.policy?.libc !== undefined && input.policy.libc !== 'any',
+    digests,
+  });
+  const result: RecommendResult = {
+    schemaVersion: 1,
+    date: input.date,
+    dataDate: input.catalog.dataAge(input.date).dataDate,
+    archs: [...input.archs],
+    incomplete: input.compatibility?.incomplete ?? false,
+    recommendations,
+    moves,
+    diagnostics,
+  };
+  if (input.compatibility?.source) result.source = input.compatibility.source;
+  return result;
+}
