@@ -518,8 +518,19 @@ export async function analyzeDependencies(options: AnalyzeOptions): Promise<Comp
   const results: ImageCompatibility[] = pairs.map(({ image, arch, target }) => {
     const { packages, counts } = perTarget.get(target.key)!;
     const allFromWheels = packages.length === counts.wheel + counts.pure;
-    const installable = counts.unavailable === 0 && (counts['sdist-build'] === 0 || image.hasCompiler);
-    return { image, arch, counts: { ...counts }, packages, allFromWheels, installable };
+    const excluded = projectExcludes(deps, target);
+    const installable =
+      !excluded && counts.unavailable === 0 && (counts['sdist-build'] === 0 || image.hasCompiler);
+    const result: ImageCompatibility = {
+      image,
+      arch,
+      counts: { ...counts },
+      packages,
+      allFromWheels,
+      installable,
+    };
+    if (excluded) result.excludedByProject = excluded;
+    return result;
   });
 
   // 4. Per-package facts across the candidates.
@@ -568,6 +579,15 @@ export async function analyzeDependencies(options: AnalyzeOptions): Promise<Comp
     diagnostics,
     incomplete,
   };
+}
+
+/** Why the project's own requires-python rules out the target's Python, or undefined when it does not. */
+function projectExcludes(deps: DependencySet, target: Target): string | undefined {
+  const spec = deps.requiresPython;
+  if (!spec) return undefined;
+  const allowed = requiresPythonAllows(spec, target.wheel, { pythonFullVersion: target.pythonVersion });
+  if (allowed !== false) return undefined;
+  return `the project requires Python '${deps.source.requiresPythonAsWritten ?? spec}' (${deps.source.file}), which excludes CPython ${target.pythonVersion}`;
 }
 
 function newestRelease(source: Extract<FileSource, { kind: 'range' }>): PackageFiles | undefined {

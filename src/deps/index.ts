@@ -2,5 +2,19 @@
  * The dependency engine: candidate images from the catalog, and per image and architecture the
  * verdict of every locked dependency (wheel, pure, sdist-build, unavailable, unknown).
  */
-export { type CandidateOptions, candidateImages, candidateOf, compareDotted } from './candidates.js';
+export type {
+  CompatibilityReport,
+  ImageCandidate,
+  ImageCompatibility,
+  PackageSummary,
+  PackageVerdict,
+} from '../model/compat.js';
+export { verdicts } from '../model/compat.js';
+export { type CandidateOptions, candidateImages, candidateOf } from './candidates.js';
 export { type AnalyzeOptions, analyzeDependencies, defaultArchs } from './engine.js';
+export {
+  dependencyFilesLookedFor,
+  type ProjectDependencyOptions,
+  readProjectDependencies,
+  tryReadProjectDependencies,
+} from './project.js';

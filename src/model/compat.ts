@@ -56,6 +56,11 @@ export interface ImageCompatibility {
   allFromWheels: boolean;
   /** True when nothing is `unavailable` and every `sdist-build` can be built here (the image has a compiler). */
   installable: boolean;
+  /**
+   * Set when the project's own requires-python (as the dependency file states it) excludes the
+   * image's Python, in words; such an image is not `installable`.
+   */
+  excludedByProject?: string;
 }
 
 /** Per package, across every image: facts the rules and the recommendation quote. */

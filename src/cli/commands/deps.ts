@@ -1,0 +1,366 @@
+import path from 'node:path';
+import {
+  type Arch,
+  analyzeDependencies,
+  type Catalog,
+  type CompatibilityReport,
+  candidateImages,
+  candidateOf,
+  createCatalog,
+  createDefaultFetcher,
+  createHttpCache,
+  createIndexClient,
+  createProgressPrinter,
+  defaultArchs,
+  type ImageCandidate,
+  type ImageCompatibility,
+  type IndexClient,
+  type IsoDate,
+  loadNetrc,
+  normalizeArch,
+  type PackageVerdict,
+  PYPI_SIMPLE_URL,
+  readProjectDependencies,
+  tryParseReference,
+  type Verdict,
+} from '../../index.js';
+import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { type Io, style, table } from '../io.js';
+import type { Command } from '../main.js';
+import { commandDate, snapshotPathOf } from './tag.js';
+
+const help = `Usage: pybase deps [PATH] [options]
+
+Which python images can install the project's dependencies: for every candidate image (each fully
+specified Linux tag published at the date) and architecture, whether every package installs from a
+wheel, which ones must be built from source (a compiler is needed), and which cannot install at all.
+
+Dependencies are read from the most precise file in PATH (default: the current directory):
+uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt, pyproject.toml. Files the lock does
+not name (hashes only, plain pins, ranges) are looked up in the package index.
+
+Options:
+  --image REF        judge only this image (repeatable); floating tags (3.12-slim) are resolved at
+                     the date; prints the verdict of every package
+  --arch ARCH        architectures to judge (repeatable or comma-separated; default amd64,arm64v8)
+  --deps FILE        read this dependency file instead of searching PATH
+  --with GROUP       also read this dependency group (repeatable; '*' for every group)
+  --index-url URL    package index (default: PIP_INDEX_URL, the file's --index-url, or PyPI)
+  --offline          never open a network connection: packages without files in the lock are unknown
+  --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
+  --date YYYY-MM-DD  judge the images published at that date (default: today)
+  --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
+  --json             the whole compatibility report as JSON
+
+Exit codes: 0 done, 2 usage or input error (no dependency file, unknown image).
+`;
+
+/** Resolve `--image` values to fully specified candidates at the date. */
+function imagesFromRefs(refs: readonly string[], catalog: Catalog, date: IsoDate): ImageCandidate[] {
+  const out: ImageCandidate[] = [];
+  for (const text of refs) {
+    const reference =
+      /^[0-9]/.test(text) || /^(latest|slim|alpine|bookworm|trixie|bullseye|rc)\b/.test(text)
+        ? `python:${text}`
+        : text;
+    const ref = tryParseReference(reference);
+    if (!ref?.isPython || !ref.python) {
+      throw usageError(`deps: '${text}' is not a python image reference`, 'deps');
+    }
+    const tag = ref.tag ?? 'latest';
+    const resolved = catalog.resolve(tag, date);
+    if (!resolved) {
+      throw usageError(`deps: python:${tag} is not published at ${date}`, 'deps');
+    }
+    const candidate = candidateOf(catalog, resolved.fullTag, date);
+    if (!candidate) {
+      throw usageError(
+        `deps: python:${tag} (${resolved.fullTag}) is not a Linux image pybase can judge`,
+        'deps',
+      );
+    }
+    if (!out.some((c) => c.tag === candidate.tag)) out.push(candidate);
+  }
+  return out;
+}
+
+function archsOf(values: string[]): Arch[] {
+  if (values.length === 0) return [...defaultArchs];
+  const out: Arch[] = [];
+  for (const v of values) {
+    const arch = normalizeArch(v);
+    if (!arch || arch === 'windows-amd64') {
+      throw usageError(
+        `deps: unknown Linux architecture '${v}' (try amd64, arm64, arm/v7, ppc64le, s390x)`,
+        'deps',
+      );
+    }
+    if (!out.includes(arch)) out.push(arch);
+  }
+  return out;
+}
+
+export const command: Command = {
+  summary: 'which python images install the dependencies from wheels',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      'deps',
+      argv,
+      {
+        image: { type: 'string', multiple: true },
+        arch: { type: 'string', multiple: true },
+        deps: { type: 'string' },
+        with: { type: 'string', multiple: true },
+        'index-url': { type: 'string' },
+        'cache-dir': { type: 'string' },
+      },
+      1,
+    );
+    const date = commandDate(values, io);
+    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const archs = archsOf(listOption(values, 'arch'));
+    const snapshotPath = snapshotPathOf(values);
+    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const refs = listOption(values, 'image');
+    const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
+    const depsFile = stringOption(values, 'deps');
+    const deps = readProjectDependencies(dir, {
+      ...(depsFile !== undefined ? { deps: depsFile } : {}),
+      with: listOption(values, 'with'),
+    });
+    const offline = values.offline === true;
+    const needsIndex = deps.dependencies.some(
+      (d) => d.kind === 'registry' && !(d.files && d.files.length > 0),
+    );
+    let index: IndexClient | undefined;
+    let close: (() => Promise<void>) | undefined;
+    if (!offline && needsIndex) {
+      const indexUrl =
+        stringOption(values, 'index-url') ?? io.env.PIP_INDEX_URL ?? deps.indexUrls[0] ?? PYPI_SIMPLE_URL;
+      const extra = [
+        ...(io.env.PIP_EXTRA_INDEX_URL ?? '').split(/\s+/).filter(Boolean),
+        ...deps.indexUrls.slice(1),
+      ].filter((u) => u !== indexUrl);
+      const fetcher = createDefaultFetcher();
+      close = () => fetcher.close();
+      const cacheDir = stringOption(values, 'cache-dir');
+      const netrc = await loadNetrc({ env: io.env });
+      index = createIndexClient({
+        indexUrl,
+        extraIndexUrls: [...new Set(extra)],
+        fetcher,
+        cache: createHttpCache({ env: io.env, ...(cacheDir ? { cacheDir } : {}) }),
+        ...(netrc ? { netrc } : {}),
+      });
+    }
+    const progress = createProgressPrinter({
+      stream: {
+        isTTY: io.stderrIsTTY,
+        columns: process.stderr.columns ?? 80,
+        write: (text: string) => {
+          io.err(text);
+          return true;
+        },
+      },
+      minTotal: 10,
+    });
+    let report: CompatibilityReport;
+    try {
+      report = await analyzeDependencies({
+        deps,
+        images,
+        archs,
+        date,
+        ...(index ? { index } : {}),
+        offline,
+        onProgress: (p) => progress.update(p),
+      });
+    } finally {
+      progress.finish();
+      await close?.();
+    }
+    if (values.json) {
+      io.out(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
+    return 0;
+  },
+};
+
+function header(report: CompatibilityReport, io: Io): string {
+  const s = style(io.color && io.stdoutIsTTY);
+  const src = report.source ? `${report.source.file} (${report.source.kind})` : 'dependencies';
+  const count = report.packages.length;
+  return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
+}
+
+/** One matrix cell: what installing everything on that image and architecture comes down to. */
+export function cellText(c: ImageCompatibility): string {
+  const n = c.counts;
+  if (c.excludedByProject) return 'project excludes this Python';
+  if (c.packages.length === 0) return 'nothing to install';
+  const parts: string[] = [];
+  if (n.unavailable > 0) parts.push(`${n.unavailable} cannot install`);
+  if (n['sdist-build'] > 0) {
+    parts.push(
+      c.image.hasCompiler ? `${n['sdist-build']} built here` : `${n['sdist-build']} need a compiler`,
+    );
+  }
+  if (n.unknown > 0) parts.push(`${n.unknown} unknown`);
+  return parts.length === 0 ? 'all wheels' : parts.join(', ');
+}
+
+function colour(c: ImageCompatibility, text: string, io: Io): string {
+  const s = style(io.color && io.stdoutIsTTY);
+  if (c.allFromWheels) return s.green(text);
+  if (!c.installable || (c.counts['sdist-build'] > 0 && !c.image.hasCompiler)) return s.red(text);
+  return s.yellow(text);
+}
+
+const problemOrder: Verdict[] = ['unavailable', 'sdist-build', 'unknown'];
+
+export function renderMatrix(report: CompatibilityReport, io: Io): string {
+  const s = style(io.color && io.stdoutIsTTY);
+  const lines = [header(report, io), ''];
+  const byTag = new Map<string, Map<Arch, ImageCompatibility>>();
+  const order: ImageCandidate[] = [];
+  for (const c of report.images) {
+    let row = byTag.get(c.image.tag);
+    if (!row) {
+      row = new Map();
+      byTag.set(c.image.tag, row);
+      order.push(c.image);
+    }
+    row.set(c.arch, c);
+  }
+  if (order.length === 0) {
+    lines.push('No candidate image is published for these architectures at this date.');
+    return `${lines.join('\n')}\n`;
+  }
+  const rows: string[][] = [['image', ...report.archs]];
+  let minor: string | undefined;
+  for (const image of order) {
+    if (minor !== undefined && image.python !== minor) rows.push(['']);
+    minor = image.python;
+    const row = byTag.get(image.tag)!;
+    rows.push([
+      image.tag,
+      ...report.archs.map((a) => {
+        const c = row.get(a);
+        return c ? colour(c, cellText(c), io) : s.dim('not published');
+      }),
+    ]);
+  }
+  lines.push(table(rows));
+  // Packages that keep some image from installing everything from wheels.
+  const problems = new Map<
+    string,
+    { version?: string; byVerdict: Map<Verdict, Set<string>>; reason: string }
+  >();
+  for (const c of report.images) {
+    for (const p of c.packages) {
+      if (p.verdict === 'wheel' || p.verdict === 'pure') continue;
+      const key = p.name;
+      let entry = problems.get(key);
+      if (!entry) {
+        entry = { byVerdict: new Map(), reason: p.reason, ...(p.version ? { version: p.version } : {}) };
+        problems.set(key, entry);
+      }
+      let set = entry.byVerdict.get(p.verdict);
+      if (!set) {
+        set = new Set();
+        entry.byVerdict.set(p.verdict, set);
+      }
+      set.add(`${c.image.tag}/${c.arch}`);
+    }
+  }
+  if (problems.size > 0) {
+    lines.push('', 'Packages without a wheel on some images:');
+    const total = report.images.length;
+    const sorted = [...problems.entries()].sort(
+      (a, b) => problemRank(a[1].byVerdict) - problemRank(b[1].byVerdict) || a[0].localeCompare(b[0]),
+    );
+    for (const [name, e] of sorted) {
+      const counts = problemOrder
+        .filter((v) => e.byVerdict.has(v))
+        .map((v) => `${verdictWord(v)} on ${e.byVerdict.get(v)!.size} of ${total}`)
+        .join(', ');
+      lines.push(`  ${s.bold(name)}${e.version ? ` ${e.version}` : ''}: ${counts}`);
+      lines.push(`    ${s.dim(e.reason)}`);
+    }
+  } else if (report.images.length > 0) {
+    lines.push('', s.green('Every package installs from a wheel on every image listed.'));
+  }
+  lines.push(...footer(report, io));
+  return `${lines.join('\n')}\n`;
+}
+
+function problemRank(byVerdict: Map<Verdict, Set<string>>): number {
+  return byVerdict.has('unavailable') ? 0 : byVerdict.has('sdist-build') ? 1 : 2;
+}
+
+function verdictWord(v: Verdict): string {
+  switch (v) {
+    case 'unavailable':
+      return 'cannot install';
+    case 'sdist-build':
+      return 'built from source';
+    case 'unknown':
+      return 'unknown';
+    case 'pure':
+      return 'pure wheel';
+    default:
+      return 'wheel';
+  }
+}
+
+function footer(report: CompatibilityReport, io: Io): string[] {
+  const s = style(io.color && io.stdoutIsTTY);
+  const out: string[] = [];
+  if (report.incomplete) {
+    out.push(
+      '',
+      s.yellow(
+        'Some packages are unknown: the dependency file names no files for them and they were not looked up (run without --offline).',
+      ),
+    );
+  }
+  if (report.diagnostics.length > 0) {
+    out.push('', 'Notes:');
+    for (const d of report.diagnostics.slice(0, 20)) {
+      const where = d.location ? `${d.location.file}:${d.location.startLine}: ` : '';
+      out.push(`  ${d.severity}: ${where}${d.message}`);
+    }
+    if (report.diagnostics.length > 20) out.push(`  ... and ${report.diagnostics.length - 20} more`);
+  }
+  return out;
+}
+
+const verdictRank: Record<Verdict, number> = {
+  unavailable: 0,
+  'sdist-build': 1,
+  unknown: 2,
+  wheel: 3,
+  pure: 4,
+};
+
+export function renderImageTables(report: CompatibilityReport, io: Io): string {
+  const s = style(io.color && io.stdoutIsTTY);
+  const lines = [header(report, io)];
+  for (const c of report.images) {
+    lines.push('', `${s.bold(c.image.tag)} ${c.arch}: ${colour(c, cellText(c), io)}`);
+    if (c.excludedByProject) lines.push(s.red(`  ${c.excludedByProject}`));
+    const sorted = [...c.packages].sort(
+      (a: PackageVerdict, b: PackageVerdict) =>
+        verdictRank[a.verdict] - verdictRank[b.verdict] || a.name.localeCompare(b.name),
+    );
+    const rows = [['package', 'version', 'verdict', 'reason']];
+    for (const p of sorted) rows.push([p.name, p.version ?? '', p.verdict, p.reason]);
+    lines.push(table(rows));
+  }
+  if (report.images.length === 0) lines.push('', 'The image is not published for these architectures.');
+  lines.push(...footer(report, io));
+  return `${lines.join('\n')}\n`;
+}
