@@ -1,0 +1,225 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DockerfileParser, type Label } from 'dockerfile-ast';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { createCatalog } from '../catalog/catalog.js';
+import { minorOf, tryParseTag } from '../catalog/tag.js';
+import { runCheck } from '../check/index.js';
+import type { IsoDate } from '../model/date.js';
+import { isPybaseError } from '../model/diagnostic.js';
+import { chooseInitTag, detectDependencyInstall, initProject, renderContainerWorkflow } from './init.js';
+
+const catalog = createCatalog();
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
+const temps: string[] = [];
+
+function copyFixture(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-'));
+  temps.push(dir);
+  cpSync(path.join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Stands in for the registry: a sha256 digest derived from the reference asked about. */
+async function fakeDigest(reference: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return `sha256:${createHash('sha256').update(reference).digest('hex')}`;
+}
+
+const dates: IsoDate[] = ['2026-08-13', '2025-10-15', '2024-06-01'];
+
+describe('chooseInitTag', () => {
+  for (const date of dates) {
+    it(`picks the newest supported slim image on a supported Debian at ${date}`, () => {
+      const tag = chooseInitTag({ catalog, date });
+      const parsed = tryParseTag(tag)!;
+      expect(catalog.isPublished(tag, date)).toBe(true);
+      expect(parsed.variant).toBe('slim');
+      expect(parsed.precision).toBe('patch');
+      expect(parsed.prerelease).toBe(false);
+      const minor = minorOf(parsed)!;
+      expect(['bugfix', 'security']).toContain(catalog.pythonLifecycle(minor, date)?.status);
+      expect(catalog.distroLifecycle(parsed.distro!, date)?.endOfLifeReached).toBe(false);
+      expect(catalog.newestPatch(minor, date).published).toBe(parsed.version!.text);
+      // no newer stable minor is listed as a slim image
+      for (const other of catalog.publishedTags(date)) {
+        const p = tryParseTag(other);
+        if (!p?.version || p.prerelease || p.variant !== 'slim') continue;
+        const m = minorOf(p);
+        if (!m || catalog.pythonLifecycle(m, date)?.status === 'eol') continue;
+        expect(m.localeCompare(minor, 'en', { numeric: true }), other).toBeLessThanOrEqual(0);
+      }
+    });
+  }
+
+  it('honours --python and refuses an end-of-life or unknown minor', () => {
+    expect(chooseInitTag({ catalog, date: '2026-08-13', python: '3.12' })).toMatch(/^3\.12\.\d+-slim-/);
+    expect(() => chooseInitTag({ catalog, date: '2026-08-13', python: '3.9' })).toThrow(/no supported/);
+    expect(() => chooseInitTag({ catalog, date: '2026-08-13', python: 'three' })).toThrow(/Python minor/);
+  });
+});
+
+describe('detectDependencyInstall', () => {
+  it('reads the lock of a uv project and the requirements of another', () => {
+    expect(detectDependencyInstall(path.join(fixtures, 'init-uv'))).toEqual({
+      kind: 'uv.lock',
+      file: 'uv.lock',
+    });
+    expect(detectDependencyInstall(path.join(fixtures, 'init-requirements'))).toEqual({
+      kind: 'requirements',
+      file: 'requirements.txt',
+    });
+  });
+});
+
+describe('initProject', () => {
+  it('writes a multi-stage Dockerfile run as a non-root user with OCI labels from build arguments', async () => {
+    const dir = copyFixture('init-requirements');
+    const tag = chooseInitTag({ catalog, date: '2026-08-13' });
+    const result = await initProject(dir, { date: '2026-08-13', tag, resolveDigest: fakeDigest });
+    expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    const dockerfile = DockerfileParser.parse(text);
+    const froms = dockerfile.getFROMs();
+    expect(froms).toHaveLength(2);
+    expect(froms.map((f) => f.getImage())).toEqual([
+      `python:${tag}@${result.digest}`,
+      `python:${tag}@${result.digest}`,
+    ]);
+    expect(froms[0]!.getBuildStage()).toBe('builder');
+    const instructions = dockerfile.getInstructions();
+    const keywords = instructions.map((i) => i.getKeyword());
+    // the final stage installs nothing itself: it copies the environment made by the builder
+    expect(text).toMatch(/COPY --from=builder \/opt\/venv \/opt\/venv/);
+    expect(text).toContain('pip install --no-cache-dir -r requirements.txt');
+    const users = instructions.filter((i) => i.getKeyword() === 'USER');
+    expect(users).toHaveLength(1);
+    const user = users[0]!.getArgumentsContent()!.split(':')[0]!;
+    expect(['root', '0']).not.toContain(user);
+    expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('FROM'));
+    const args = new Set(
+      instructions.filter((i) => i.getKeyword() === 'ARG').map((i) => i.getArgumentsContent()!.split('=')[0]),
+    );
+    const labels = instructions.filter((i) => i.getKeyword() === 'LABEL') as Label[];
+    const props = labels.flatMap((l) => l.getProperties());
+    const byName = new Map(props.map((p) => [p.getName(), p.getValue()]));
+    expect(byName.get('org.opencontainers.image.revision')).toBe('$VCS_REF');
+    expect(byName.get('org.opencontainers.image.created')).toBe('$BUILD_DATE');
+    for (const value of [
+      byName.get('org.opencontainers.image.revision'),
+      byName.get('org.opencontainers.image.created'),
+    ])
+      expect(args.has(value!.slice(1))).toBe(true);
+    // build information never goes through a RUN (that would break the layer cache on every build)
+    for (const run of instructions.filter((i) => i.getKeyword() === 'RUN'))
+      expect(run.getArgumentsContent()).not.toMatch(/VCS_REF|BUILD_DATE/);
+    expect(text).toContain('CMD ["python","main.py"]');
+  });
+
+  it('installs a uv project from its lock', async () => {
+    const dir = copyFixture('init-uv');
+    await initProject(dir, { date: '2026-08-13', tag: chooseInitTag({ catalog, date: '2026-08-13' }) });
+    const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(text).toContain('COPY pyproject.toml uv.lock ./');
+    expect(text).toMatch(/uv sync --frozen --no-dev/);
+  });
+
+  it('writes a workflow whose every action is pinned to a full commit with its release as a comment', async () => {
+    const dir = copyFixture('init-requirements');
+    await initProject(dir, { date: '2026-08-13', tag: chooseInitTag({ catalog, date: '2026-08-13' }) });
+    const text = readFileSync(path.join(dir, '.github/workflows/container.yml'), 'utf8');
+    const workflow = parseYaml(text) as {
+      on: unknown;
+      jobs: Record<string, { 'runs-on': string; steps: { uses?: string; run?: string }[] }>;
+    };
+    expect(workflow.on).toBeDefined();
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const uses = steps.map((s) => s.uses).filter((u): u is string => u !== undefined);
+    for (const needed of [
+      'docker/build-push-action',
+      'aquasecurity/trivy-action',
+      'anchore/sbom-action',
+      'sigstore/cosign-installer',
+    ])
+      expect(uses.some((u) => u.startsWith(`${needed}@`))).toBe(true);
+    for (const u of uses) expect(u, u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    // the version comment stays on the line (yaml drops comments, so read the text)
+    for (const line of text.split('\n').filter((l) => /uses: /.test(l)))
+      expect(line, line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    expect(text).toMatch(/cosign sign --yes/);
+  });
+
+  it('refuses to overwrite an existing Dockerfile, naming it, and --force replaces it', async () => {
+    const dir = copyFixture('init-existing');
+    const before = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    const tag = chooseInitTag({ catalog, date: '2026-08-13' });
+    const err = await initProject(dir, { date: '2026-08-13', tag }).catch((e: unknown) => e);
+    expect(isPybaseError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/Dockerfile already exists/);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(before);
+    // nothing else was written either
+    expect(() => readFileSync(path.join(dir, '.dockerignore'))).toThrow();
+    await initProject(dir, { date: '2026-08-13', tag, force: true });
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(`python:${tag}`);
+  });
+
+  it('refuses to overwrite the workflow alone too', async () => {
+    const dir = copyFixture('init-requirements');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(path.join(dir, '.github/workflows/container.yml'), 'name: mine\n');
+    await expect(
+      initProject(dir, { date: '2026-08-13', tag: chooseInitTag({ catalog, date: '2026-08-13' }) }),
+    ).rejects.toThrow(/container\.yml already exists/);
+  });
+
+  it('leaves the digest out and says why when the registry cannot answer', async () => {
+    const dir = copyFixture('init-requirements');
+    const result = await initProject(dir, {
+      date: '2026-08-13',
+      tag: chooseInitTag({ catalog, date: '2026-08-13' }),
+      resolveDigest: async () => {
+        throw new Error('network unreachable');
+      },
+    });
+    expect(result.digest).toBeUndefined();
+    expect(result.digestError).toBe('network unreachable');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).not.toContain('@sha256:');
+  });
+
+  const forbidden = /^PB00[1-7]$|^PB10[13]$/;
+  for (const date of dates) {
+    for (const fixture of ['init-requirements', 'init-uv']) {
+      it(`pybase check finds nothing of PB001-PB007, PB101, PB103 in what it writes for ${fixture} at ${date}`, async () => {
+        const dir = copyFixture(fixture);
+        await initProject(dir, { date, tag: chooseInitTag({ catalog, date }), resolveDigest: fakeDigest });
+        const result = await runCheck(dir, { date, catalog });
+        const codes = result.findings.map((f) => f.code);
+        // the check did read the two FROMs of the Dockerfile (and the workflow)
+        expect(result.extraction.references.length).toBeGreaterThanOrEqual(2);
+        expect(result.extraction.files).toEqual(
+          expect.arrayContaining(['Dockerfile', '.github/workflows/container.yml']),
+        );
+        expect(codes.filter((c) => forbidden.test(c))).toEqual([]);
+      });
+    }
+  }
+
+  it('without a digest the only finding of those rules is the PB005 note on the final stage', async () => {
+    const dir = copyFixture('init-requirements');
+    const date: IsoDate = '2026-08-13';
+    await initProject(dir, { date, tag: chooseInitTag({ catalog, date }) });
+    const result = await runCheck(dir, { date, catalog });
+    expect(result.findings.map((f) => f.code).filter((c) => forbidden.test(c))).toEqual(['PB005']);
+  });
+
+  it('the workflow text is stable', () => {
+    expect(renderContainerWorkflow()).toBe(renderContainerWorkflow());
+  });
+});

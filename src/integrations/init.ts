@@ -1,0 +1,388 @@
+/**
+ * `pybase init`: a starting Dockerfile and container workflow for a project that has none. The
+ * Dockerfile has a builder stage that installs the dependencies into a virtual environment from the
+ * project's lock or requirements file, and a final stage on a pinned python image, run as a non-root
+ * user, with build information as OCI labels taken from build arguments. The workflow builds, scans
+ * (Trivy), writes an SBOM (Syft) and signs (cosign), with every action pinned to a release commit.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
+import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import { findDependencySource } from '../files/lockfiles/index.js';
+import type { DigestResolver } from '../fix/types.js';
+import type { IsoDate } from '../model/date.js';
+import type { DependencySourceKind } from '../model/dependencies.js';
+import { inputCodes, PybaseError } from '../model/diagnostic.js';
+import type { PythonTag } from '../model/image-ref.js';
+import { pinnedActions, usesLine } from './actions.js';
+
+export interface ChooseTagOptions {
+  catalog: Catalog;
+  date: IsoDate;
+  /** Restrict to one Python minor (`3.12`). */
+  python?: string;
+  debianEol?: DebianEolPolicy;
+}
+
+/**
+ * The newest supported `X.Y.Z-slim-<distro>` listed at the date: the newest Python minor that is
+ * neither end of life nor a pre-release (or the minor asked for), on the newest Debian release still
+ * supported, at its newest patch. Throws PybaseError when no such tag is listed.
+ */
+export function chooseInitTag(options: ChooseTagOptions): string {
+  const { catalog, date } = options;
+  if (options.python !== undefined && !/^\d+\.\d+$/.test(options.python)) {
+    throw new PybaseError({
+      code: inputCodes.usage,
+      severity: 'error',
+      message: `init: --python wants a Python minor such as 3.12, got '${options.python}'`,
+    });
+  }
+  let best: { tag: string; parsed: PythonTag; distroRank: number } | undefined;
+  for (const tag of catalog.publishedTags(date)) {
+    const parsed = tryParseTag(tag);
+    if (!parsed?.version || parsed.prerelease || !isFullySpecified(parsed)) continue;
+    if (parsed.variant !== 'slim' || parsed.distro?.family !== 'debian') continue;
+    const minor = minorOf(parsed);
+    if (!minor || (options.python !== undefined && minor !== options.python)) continue;
+    const status = catalog.pythonLifecycle(minor, date)?.status;
+    if (status !== 'bugfix' && status !== 'security') continue;
+    const distro = catalog.distroLifecycle(parsed.distro, date, options.debianEol ?? 'security');
+    if (!distro || distro.endOfLifeReached || distro.status === 'unreleased') continue;
+    const distroRank = Number(distro.version);
+    if (!best) {
+      best = { tag, parsed, distroRank };
+      continue;
+    }
+    const bv = best.parsed.version!;
+    const v = parsed.version;
+    const byMinor = v.major - bv.major || (v.minor ?? 0) - (bv.minor ?? 0);
+    const better =
+      byMinor > 0 ||
+      (byMinor === 0 &&
+        (distroRank > best.distroRank || (distroRank === best.distroRank && compareTagVersions(v, bv) > 0)));
+    if (better) best = { tag, parsed, distroRank };
+  }
+  if (!best) {
+    throw new PybaseError({
+      code: inputCodes.usage,
+      severity: 'error',
+      message:
+        options.python !== undefined
+          ? `init: no supported python:${options.python}.*-slim image is listed at ${date}`
+          : `init: no supported python slim image is listed at ${date}`,
+      hint: "see 'pybase tags' for the images listed at the date",
+    });
+  }
+  return best.tag;
+}
+
+/** How the builder stage installs dependencies. */
+export interface DependencyInstall {
+  kind: DependencySourceKind | 'none';
+  /** The file, relative to the project root. */
+  file?: string;
+}
+
+/** The most precise dependency file of the project (see findDependencySource). */
+export function detectDependencyInstall(root: string): DependencyInstall {
+  const found = findDependencySource(root);
+  if (!found) return { kind: 'none' };
+  return { kind: found.kind, file: path.relative(root, found.file).split(path.sep).join('/') };
+}
+
+export interface DockerfileOptions {
+  /** Fully specified python tag (`3.13.15-slim-trixie`). */
+  tag: string;
+  /** `sha256:...`, when known. */
+  digest?: string;
+  install: DependencyInstall;
+  /** The command the image runs, in exec form; default `python` with a note to replace it. */
+  command?: string[];
+  /** The date written in the header comment. */
+  date: IsoDate;
+}
+
+const venv = '/opt/venv';
+
+/** Builder-stage lines that fill the virtual environment for one kind of dependency file. */
+function installLines(install: DependencyInstall): string[] {
+  const file = install.file;
+  switch (install.kind) {
+    case 'uv.lock':
+      return [
+        'COPY pyproject.toml uv.lock ./',
+        'RUN pip install --no-cache-dir uv \\',
+        `    && UV_PROJECT_ENVIRONMENT=${venv} uv sync --frozen --no-dev --no-install-project`,
+      ];
+    case 'poetry.lock':
+      return [
+        'COPY pyproject.toml poetry.lock ./',
+        `RUN pip install --no-cache-dir poetry \\`,
+        `    && VIRTUAL_ENV=${venv} POETRY_VIRTUALENVS_CREATE=false poetry install --only main --no-root --no-interaction`,
+      ];
+    case 'pdm.lock':
+      return [
+        'COPY pyproject.toml pdm.lock ./',
+        'RUN pip install --no-cache-dir pdm \\',
+        `    && pdm export --prod --no-hashes -o /tmp/requirements.txt \\`,
+        `    && ${venv}/bin/pip install --no-cache-dir -r /tmp/requirements.txt`,
+      ];
+    case 'Pipfile.lock':
+      return [
+        'COPY Pipfile Pipfile.lock ./',
+        'RUN pip install --no-cache-dir pipenv \\',
+        '    && pipenv requirements > /tmp/requirements.txt \\',
+        `    && ${venv}/bin/pip install --no-cache-dir -r /tmp/requirements.txt`,
+      ];
+    case 'requirements':
+      return [
+        `COPY ${file} ./`,
+        `RUN ${venv}/bin/pip install --no-cache-dir -r ${path.posix.basename(file ?? '')}`,
+      ];
+    case 'pyproject':
+      return ['COPY . .', `RUN ${venv}/bin/pip install --no-cache-dir .`];
+    default:
+      return ['# no dependency file was found: add one and install it into the virtual environment here'];
+  }
+}
+
+/** The Dockerfile text. */
+export function renderDockerfile(options: DockerfileOptions): string {
+  const parsed = tryParseTag(options.tag);
+  const alpine = parsed?.variant === 'alpine';
+  const image = `python:${options.tag}${options.digest ? `@${options.digest}` : ''}`;
+  const addUser = alpine
+    ? 'RUN addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app -h /app app'
+    : 'RUN groupadd --system --gid 10001 app \\\n    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app';
+  const command = options.command ?? ['python'];
+  return [
+    '# syntax=docker/dockerfile:1',
+    `# Written by pybase init on ${options.date}. The python image is pinned to a full tag${options.digest ? ' and digest' : ''};`,
+    '# keep it current with `pybase check` and `pybase fix` (or the Renovate rules of `pybase renovate`).',
+    '',
+    `FROM ${image} AS builder`,
+    'ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \\',
+    '    PYTHONDONTWRITEBYTECODE=1',
+    'WORKDIR /src',
+    `RUN python -m venv ${venv}`,
+    ...installLines(options.install),
+    '',
+    `FROM ${image} AS final`,
+    'ENV PYTHONDONTWRITEBYTECODE=1 \\',
+    '    PYTHONUNBUFFERED=1 \\',
+    `    PATH=${venv}/bin:$PATH`,
+    addUser,
+    'WORKDIR /app',
+    `COPY --from=builder ${venv} ${venv}`,
+    'COPY --chown=10001:10001 . /app',
+    'USER 10001:10001',
+    '',
+    '# Build information as labels from build arguments: labels are metadata, so changing them',
+    '# never invalidates the cached layers above.',
+    'ARG VCS_REF',
+    'ARG BUILD_DATE',
+    'ARG VERSION',
+    'ARG SOURCE',
+    'LABEL org.opencontainers.image.revision=$VCS_REF \\',
+    '      org.opencontainers.image.created=$BUILD_DATE \\',
+    '      org.opencontainers.image.version=$VERSION \\',
+    '      org.opencontainers.image.source=$SOURCE \\',
+    `      org.opencontainers.image.base.name="docker.io/library/python:${options.tag}"${options.digest ? ' \\' : ''}`,
+    ...(options.digest ? [`      org.opencontainers.image.base.digest="${options.digest}"`] : []),
+    '',
+    ...(options.command ? [] : ['# Replace with the command that starts the application.']),
+    `CMD ${JSON.stringify(command)}`,
+    '',
+  ].join('\n');
+}
+
+/** Files the build context leaves out. */
+export function renderDockerignore(): string {
+  return ['.git', '.venv', 'venv', '__pycache__', '*.pyc', '.pytest_cache', '.mypy_cache', 'dist', ''].join(
+    '\n',
+  );
+}
+
+/** The GitHub workflow that builds, scans, writes an SBOM for and signs the image. */
+export function renderContainerWorkflow(): string {
+  const a = pinnedActions;
+  return `# Written by pybase init. Every action is pinned to the commit of a release (the comment names it).
+name: container
+
+on:
+  push:
+    branches: [main]
+    tags: ['v*']
+  pull_request:
+
+permissions:
+  contents: read
+
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      packages: write
+      id-token: write
+    steps:
+      - uses: ${usesLine(a.checkout)}
+      - name: Image name and build information
+        id: info
+        run: |
+          echo "image=ghcr.io/\${GITHUB_REPOSITORY,,}" >> "$GITHUB_OUTPUT"
+          echo "created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"
+      - uses: ${usesLine(a.setupBuildx)}
+      - name: Build
+        uses: ${usesLine(a.buildPush)}
+        with:
+          context: .
+          load: true
+          tags: \${{ steps.info.outputs.image }}:\${{ github.sha }}
+          build-args: |
+            VCS_REF=\${{ github.sha }}
+            BUILD_DATE=\${{ steps.info.outputs.created }}
+            VERSION=\${{ github.ref_name }}
+            SOURCE=\${{ github.server_url }}/\${{ github.repository }}
+      - name: Scan
+        uses: ${usesLine(a.trivy)}
+        with:
+          image-ref: \${{ steps.info.outputs.image }}:\${{ github.sha }}
+          severity: CRITICAL,HIGH
+          ignore-unfixed: true
+          exit-code: '1'
+      - name: SBOM
+        uses: ${usesLine(a.sbom)}
+        with:
+          image: \${{ steps.info.outputs.image }}:\${{ github.sha }}
+          format: spdx-json
+          output-file: sbom.spdx.json
+      - name: Log in to the registry
+        if: github.event_name != 'pull_request'
+        uses: ${usesLine(a.login)}
+        with:
+          registry: ghcr.io
+          username: \${{ github.actor }}
+          password: \${{ secrets.GITHUB_TOKEN }}
+      - name: Push
+        id: push
+        if: github.event_name != 'pull_request'
+        uses: ${usesLine(a.buildPush)}
+        with:
+          context: .
+          push: true
+          tags: \${{ steps.info.outputs.image }}:\${{ github.sha }}
+          build-args: |
+            VCS_REF=\${{ github.sha }}
+            BUILD_DATE=\${{ steps.info.outputs.created }}
+            VERSION=\${{ github.ref_name }}
+            SOURCE=\${{ github.server_url }}/\${{ github.repository }}
+      - uses: ${usesLine(a.cosignInstaller)}
+        if: github.event_name != 'pull_request'
+      - name: Sign the image and attach the SBOM
+        if: github.event_name != 'pull_request'
+        env:
+          IMAGE: \${{ steps.info.outputs.image }}@\${{ steps.push.outputs.digest }}
+        run: |
+          cosign sign --yes "$IMAGE"
+          cosign attest --yes --type spdxjson --predicate sbom.spdx.json "$IMAGE"
+`;
+}
+
+export interface InitOptions {
+  date: IsoDate;
+  /** Fully specified python tag for both stages; see chooseInitTag. */
+  tag: string;
+  /** Asked for the digest of `python:<tag>`; a failure leaves the digest out (see `digestError`). */
+  resolveDigest?: DigestResolver;
+  /** Overwrite files that exist. */
+  force?: boolean;
+}
+
+export interface InitResult {
+  tag: string;
+  digest?: string;
+  /** Why the digest could not be resolved, when a resolver was given. */
+  digestError?: string;
+  install: DependencyInstall;
+  /** Paths written, relative to the root. */
+  written: string[];
+}
+
+/** The files init writes, relative to the root. */
+export const initFiles = ['Dockerfile', '.dockerignore', '.github/workflows/container.yml'] as const;
+
+/** The command of the image: a `main.py`, `app.py` or Django `manage.py` at the root, else none. */
+function guessCommand(root: string): string[] | undefined {
+  if (existsSync(path.join(root, 'manage.py'))) return ['python', 'manage.py', 'runserver', '0.0.0.0:8000'];
+  for (const f of ['main.py', 'app.py']) if (existsSync(path.join(root, f))) return ['python', f];
+  return undefined;
+}
+
+/**
+ * Write the Dockerfile, .dockerignore and the container workflow into `root`. Throws PybaseError
+ * (naming the file) when one of them exists and `force` is not set; then nothing is written.
+ */
+export async function initProject(root: string, options: InitOptions): Promise<InitResult> {
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new PybaseError({
+      code: inputCodes.unreadableFile,
+      severity: 'error',
+      message: `init: ${root} is not a directory`,
+      hint: 'give the root directory of the project',
+    });
+  }
+  if (!options.force) {
+    for (const rel of initFiles) {
+      const file = path.join(root, rel);
+      if (existsSync(file)) {
+        throw new PybaseError({
+          code: inputCodes.usage,
+          severity: 'error',
+          message: `init: ${rel} already exists; pybase init does not overwrite it`,
+          location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          hint: 'pass --force to replace it, or check the existing file with pybase check',
+        });
+      }
+    }
+  }
+  let digest: string | undefined;
+  let digestError: string | undefined;
+  if (options.resolveDigest) {
+    try {
+      const d = await options.resolveDigest(`python:${options.tag}`);
+      if (/^sha256:[0-9a-f]{64}$/.test(d)) digest = d;
+      else digestError = `the registry answered '${d}', which is not a sha256 digest`;
+    } catch (err) {
+      digestError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const install = detectDependencyInstall(root);
+  const command = guessCommand(root);
+  const contents: Record<(typeof initFiles)[number], string> = {
+    Dockerfile: renderDockerfile({
+      tag: options.tag,
+      ...(digest ? { digest } : {}),
+      install,
+      ...(command ? { command } : {}),
+      date: options.date,
+    }),
+    '.dockerignore': renderDockerignore(),
+    '.github/workflows/container.yml': renderContainerWorkflow(),
+  };
+  for (const rel of initFiles) {
+    const file = path.join(root, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, contents[rel]);
+  }
+  return {
+    tag: options.tag,
+    ...(digest ? { digest } : {}),
+    ...(digestError ? { digestError } : {}),
+    install,
+    written: [...initFiles],
+  };
+}

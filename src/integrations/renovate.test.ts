@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../catalog/catalog.js';
+import { minorOf, tryParseTag } from '../catalog/tag.js';
+import type { IsoDate } from '../model/date.js';
+import { pythonTagVersioning, renovateConfig, supportedAtDate } from './renovate.js';
+
+const catalog = createCatalog();
+
+function allowedRegex(date: IsoDate): RegExp {
+  const snippet = JSON.parse(JSON.stringify(renovateConfig({ catalog, date }))) as {
+    packageRules: { allowedVersions: string }[];
+  };
+  const text = snippet.packageRules[0]!.allowedVersions;
+  expect(text.startsWith('/') && text.endsWith('/')).toBe(true);
+  return new RegExp(text.slice(1, -1));
+}
+
+describe('renovateConfig', () => {
+  it('is JSON with the documented keys', () => {
+    const text = JSON.stringify(
+      renovateConfig({ catalog, date: '2026-08-13', mirrors: ['registry.example.com/python'] }),
+    );
+    const parsed = JSON.parse(text) as { packageRules: Record<string, unknown>[] };
+    const rule = parsed.packageRules[0]!;
+    expect(rule.matchDatasources).toEqual(['docker']);
+    expect(rule.matchPackageNames).toContain('python');
+    expect(rule.matchPackageNames).toContain('registry.example.com/python');
+    expect(rule.versioning).toBe(pythonTagVersioning);
+    expect(rule.ignoreUnstable).toBe(true);
+    expect(rule.separateMinorPatch).toBe(true);
+    expect(rule.pinDigests).toBe(true);
+    expect(typeof rule.allowedVersions).toBe('string');
+  });
+
+  it('versioning keeps variant and distro as the compatibility part', () => {
+    const re = new RegExp(pythonTagVersioning.slice('regex:'.length));
+    expect(re.exec('3.12.14-slim-trixie')?.groups?.compatibility).toBe('-slim-trixie');
+    expect(re.exec('3.12.14')?.groups?.compatibility).toBeUndefined();
+    expect(re.test('3.12-slim')).toBe(false);
+  });
+
+  for (const date of ['2026-08-13', '2025-10-15', '2024-06-01'] as IsoDate[]) {
+    it(`accepts exactly the supported stable Linux patch tags published at ${date}`, () => {
+      const re = allowedRegex(date);
+      const supported = supportedAtDate({ catalog, date });
+      let accepted = 0;
+      for (const tag of catalog.publishedTags(date)) {
+        const parsed = tryParseTag(tag);
+        if (!parsed) continue;
+        const minor = minorOf(parsed);
+        const status = minor ? catalog.pythonLifecycle(minor, date)?.status : undefined;
+        const distroEol =
+          parsed.distro && parsed.distro.family !== 'windows'
+            ? catalog.distroLifecycle(parsed.distro, date)?.endOfLifeReached
+            : false;
+        const shouldAccept =
+          parsed.precision === 'patch' &&
+          !parsed.prerelease &&
+          (status === 'bugfix' || status === 'security') &&
+          ['full', 'slim', 'alpine'].includes(parsed.variant) &&
+          parsed.distro?.family !== 'windows' &&
+          distroEol !== true;
+        expect(re.test(tag), `${tag} at ${date}`).toBe(shouldAccept);
+        if (shouldAccept) accepted++;
+      }
+      // every supported minor has at least its default, slim and alpine patch tags
+      expect(accepted).toBeGreaterThanOrEqual(supported.minors.length * 3);
+    });
+  }
+
+  it('rejects end-of-life minors, pre-releases, floating tags and other distro shapes', () => {
+    const re = allowedRegex('2026-08-13');
+    const eolTags = catalog
+      .allKnownTags()
+      .filter((t) => /^3\.(?:[5-9])\.\d+-slim-bookworm$/.test(t) || /^3\.8\.\d+$/.test(t));
+    expect(eolTags.length).toBeGreaterThan(0);
+    for (const t of eolTags) expect(re.test(t), t).toBe(false);
+    for (const t of [
+      '3.15.0rc1-slim-trixie',
+      '3.15.0rc1',
+      '3.14-slim',
+      '3',
+      'latest',
+      '3.14.7-windowsservercore-ltsc2025',
+      '3.12.14-slim-bookworm', // bookworm is past Debian security support at that date
+      '3.12.14-bullseye',
+      '3.12.14-alpine3.20',
+    ])
+      expect(re.test(t), t).toBe(false);
+    for (const t of ['3.12.14-slim-trixie', '3.14.7-alpine3.24', '3.10.21', '3.13.15-slim'])
+      expect(re.test(t), t).toBe(true);
+  });
+
+  it('with the lts policy keeps a Debian release in LTS', () => {
+    const lts = supportedAtDate({ catalog, date: '2026-08-13', debianEol: 'lts' });
+    const security = supportedAtDate({ catalog, date: '2026-08-13' });
+    expect(lts.debian).toContain('bookworm');
+    expect(security.debian).not.toContain('bookworm');
+  });
+
+  it('leaves digests of dev files unpinned when dev globs are configured', () => {
+    const snippet = renovateConfig({ catalog, date: '2026-08-13', devGlobs: ['docker/dev/**'] });
+    expect(snippet.packageRules).toHaveLength(2);
+    expect(snippet.packageRules[1]).toMatchObject({ matchFileNames: ['docker/dev/**'], pinDigests: false });
+  });
+});

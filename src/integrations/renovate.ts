@@ -1,0 +1,151 @@
+/**
+ * A Renovate `packageRules` snippet that keeps python image updates inside pybase's policy: only
+ * Python minors supported at the date, only distros still supported, never a pre-release, never a
+ * switch of variant or distro, patch updates apart from minor ones, digests pinned.
+ *
+ * The allowed minors and distros are read from the catalog at the date, so the snippet ages: run
+ * `pybase renovate` again when a minor or a distro reaches end of life.
+ */
+import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
+import { isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import type { IsoDate } from '../model/date.js';
+
+export interface RenovateOptions {
+  catalog: Catalog;
+  date: IsoDate;
+  /** Private mirrors of the python image (`host[/path]/python`), from the configuration. */
+  mirrors?: readonly string[];
+  /** Which Debian date counts as end of life (default `security`). */
+  debianEol?: DebianEolPolicy;
+  /** Globs of files serving the dev stage: digests are not pinned there. */
+  devGlobs?: readonly string[];
+}
+
+/** One entry of Renovate's `packageRules`, limited to the keys pybase writes. */
+export interface RenovatePackageRule {
+  description: string;
+  matchDatasources?: string[];
+  matchPackageNames?: string[];
+  matchFileNames?: string[];
+  versioning?: string;
+  allowedVersions?: string;
+  ignoreUnstable?: boolean;
+  separateMinorPatch?: boolean;
+  pinDigests?: boolean;
+}
+
+export interface RenovateSnippet {
+  packageRules: RenovatePackageRule[];
+}
+
+/**
+ * Renovate versioning for python tags: the version is `major.minor.patch` and everything after it
+ * (`-slim-trixie`, `-alpine3.23`) is the compatibility part, which Renovate requires to stay equal.
+ */
+export const pythonTagVersioning =
+  'regex:^(?<major>\\d+)\\.(?<minor>\\d+)\\.(?<patch>\\d+)(?<compatibility>-.*)?$';
+
+/** Names under which the official image is pulled from Docker Hub and its public mirrors. */
+export const pythonPackageNames: readonly string[] = [
+  'python',
+  'library/python',
+  'docker.io/python',
+  'docker.io/library/python',
+  'index.docker.io/library/python',
+  'mirror.gcr.io/library/python',
+  'public.ecr.aws/docker/library/python',
+];
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Supported Python minors and Linux distros among the tags published at the date. */
+export function supportedAtDate(options: Pick<RenovateOptions, 'catalog' | 'date' | 'debianEol'>): {
+  minors: string[];
+  debian: string[];
+  alpine: string[];
+} {
+  const { catalog, date } = options;
+  const minors = new Set<string>();
+  const debian = new Set<string>();
+  const alpine = new Set<string>();
+  const distroOk = new Map<string, boolean>();
+  for (const tag of catalog.publishedTags(date)) {
+    const parsed = tryParseTag(tag);
+    if (!parsed || parsed.prerelease || !isFullySpecified(parsed)) continue;
+    const minor = minorOf(parsed);
+    if (!minor) continue;
+    const status = catalog.pythonLifecycle(minor, date)?.status;
+    if (status === 'bugfix' || status === 'security') minors.add(minor);
+    const d = parsed.distro;
+    if (!d || d.family === 'windows') continue;
+    let ok = distroOk.get(d.text);
+    if (ok === undefined) {
+      const life = catalog.distroLifecycle(d, date, options.debianEol ?? 'security');
+      ok = life !== undefined && !life.endOfLifeReached && life.status !== 'unreleased';
+      distroOk.set(d.text, ok);
+    }
+    if (ok) (d.family === 'debian' ? debian : alpine).add(d.text);
+  }
+  const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  return {
+    minors: [...minors].sort(byVersion),
+    debian: [...debian].sort(byVersion),
+    alpine: [...alpine].sort(byVersion),
+  };
+}
+
+/**
+ * The regular expression (without slashes) of the tags Renovate may move to: a patch version of a
+ * supported minor, then nothing, a supported Debian codename, `slim` with or without one, or
+ * `alpine` with or without a supported Alpine release. Pre-releases (`3.15.0rc1`) and Windows tags
+ * never match.
+ */
+export function allowedTagPattern(supported: {
+  minors: string[];
+  debian: string[];
+  alpine: string[];
+}): string {
+  const minors = supported.minors.map(escapeRegex).join('|');
+  const parts: string[] = [];
+  if (supported.debian.length > 0) parts.push(`-(?:slim-)?(?:${supported.debian.map(escapeRegex).join('|')})`);
+  parts.push('-slim');
+  const alpine = supported.alpine.map(escapeRegex).join('|');
+  parts.push(alpine ? `-(?:${alpine})` : '', '-alpine');
+  const suffix = parts.filter(Boolean).join('|');
+  return `^(?:${minors})\\.\\d+(?:${suffix})?$`;
+}
+
+/** The snippet; `JSON.stringify` it into renovate.json (or merge its `packageRules`). */
+export function renovateConfig(options: RenovateOptions): RenovateSnippet {
+  const supported = supportedAtDate(options);
+  const names = [...pythonPackageNames];
+  for (const mirror of options.mirrors ?? []) {
+    const name = mirror.replace(/\/+$/, '');
+    if (!names.includes(name)) names.push(name);
+  }
+  const pattern = allowedTagPattern(supported);
+  const rules: RenovatePackageRule[] = [
+    {
+      description:
+        `pybase policy at ${options.date}: Python ${supported.minors.join(', ')} only, ` +
+        'same variant and distro, no pre-releases, patch and minor updates apart, digests pinned',
+      matchDatasources: ['docker'],
+      matchPackageNames: names,
+      versioning: pythonTagVersioning,
+      allowedVersions: `/${pattern}/`,
+      ignoreUnstable: true,
+      separateMinorPatch: true,
+      pinDigests: true,
+    },
+  ];
+  if (options.devGlobs && options.devGlobs.length > 0) {
+    rules.push({
+      description: 'pybase: development images follow their tag without a pinned digest',
+      matchDatasources: ['docker'],
+      matchPackageNames: names,
+      matchFileNames: [...options.devGlobs],
+      pinDigests: false,
+    });
+  }
+  return { packageRules: rules };
+}
