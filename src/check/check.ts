@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { defaultConfig, type PybaseConfig } from '../config/load.js';
+import { loadDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
 import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
@@ -176,6 +177,24 @@ export function judgeReferences(
   return out;
 }
 
+/**
+ * Dependency facts for the PB2xx rules, read offline from the project's lock file, when one of
+ * those rules runs (src/deps/ does the work; lock files suffice, nothing is looked up).
+ */
+function dependencyFactsFor(
+  root: string,
+  selected: readonly Rule[],
+  catalog: Catalog,
+  config: PybaseConfig,
+): unknown {
+  if (!selected.some((r) => r.code.startsWith('PB2'))) return undefined;
+  return loadDependencyFacts(root, {
+    catalog,
+    ...(config.archs ? { archs: config.archs } : {}),
+    ...(config.glibcOnly ? { glibcOnly: config.glibcOnly } : {}),
+  });
+}
+
 /** Check the project at `root` at `options.date`. */
 export async function runCheck(root: string, options: CheckOptions): Promise<CheckResult> {
   const date = parseIsoDate(options.date, 'date');
@@ -195,6 +214,8 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       buildArgs: config.buildArgs,
     }));
   const judged = judgeReferences(extraction, ruleCatalog, date, config.mirrors);
+  const selected = selectRules(options.rules ?? allRules, config);
+  const dependencies = options.dependencies ?? dependencyFactsFor(root, selected, catalog, config);
   const context: RuleContext = {
     date,
     extraction,
@@ -207,9 +228,8 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       debianEolPolicy: config.debianEolPolicy,
       allowedRegistries: config.allowedRegistries,
     },
-    ...(options.dependencies !== undefined ? { dependencies: options.dependencies } : {}),
+    ...(dependencies !== undefined ? { dependencies } : {}),
   };
-  const selected = selectRules(options.rules ?? allRules, config);
   const raw: Diagnostic[] = [];
   for (const rule of selected) {
     let found: Diagnostic[];

@@ -29,6 +29,10 @@ export interface PybaseConfig {
   exclude: string[];
   /** The file the configuration was read from (relative to the root when inside it). */
   source?: string;
+  /** Architectures the images are built for (dependency rules); absent = the default pair. */
+  archs?: string[];
+  /** Packages or vendor SDKs declared glibc-only (PB206). */
+  glibcOnly?: string[];
 }
 
 export const defaultConfig: PybaseConfig = fromParsed(configSchema.parse({}));
@@ -47,6 +51,8 @@ function fromParsed(p: ParsedConfig, source?: string): PybaseConfig {
     exclude: p.exclude,
   };
   if (p.select) c.select = p.select;
+  if (p.archs) c.archs = p.archs;
+  if (p['glibc-only']) c.glibcOnly = p['glibc-only'];
   if (source) c.source = source;
   return c;
 }

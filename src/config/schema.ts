@@ -65,6 +65,19 @@ export const configSchema = z
       .default('error')
       .describe('Lowest severity that makes pybase check exit 1.'),
     exclude: globs.default([]).describe('Globs of files pybase never reads.'),
+    // Dependency rules (PB2xx): which architectures the images are built for, and what needs glibc.
+    archs: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Architectures the images are built for (amd64, arm64v8, linux/arm64 ...). Default: amd64 and arm64v8.',
+      ),
+    'glibc-only': z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Packages or vendor SDKs that only run on glibc (PB206 flags Alpine images while this is not empty).',
+      ),
   })
   .strict()
   .describe('pybase configuration ([tool.pybase] in pyproject.toml, or pybase.toml).');

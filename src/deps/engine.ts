@@ -404,13 +404,8 @@ function summarize(
  * the input: look-up failures and unreadable markers become diagnostics.
  */
 export async function analyzeDependencies(options: AnalyzeOptions): Promise<CompatibilityReport> {
-  const { deps, images } = options;
-  const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
-  const diagnostics: Diagnostic[] = [...deps.diagnostics];
-  const own = new Set(deps.projectPackages ?? []);
-  const registry = deps.dependencies.filter((d) => d.kind === 'registry' && !own.has(d.name));
-
-  // 1. Where the files of each dependency come from.
+  const own = new Set(options.deps.projectPackages ?? []);
+  const registry = options.deps.dependencies.filter((d) => d.kind === 'registry' && !own.has(d.name));
   const needLookup = registry.filter((d) => !(d.files && d.files.length > 0));
   const lookups = new Map<string, ProjectLookup>();
   const online = !options.offline && options.index !== undefined;
@@ -422,6 +417,30 @@ export async function analyzeDependencies(options: AnalyzeOptions): Promise<Comp
       if (r) lookups.set(n, r);
     });
   }
+  return judgeAll(options, registry, online ? lookups : undefined);
+}
+
+/**
+ * The same report without any look-up, synchronously: dependencies whose files the lock does not
+ * name are `unknown`. For callers that cannot wait (the rules of `pybase check`).
+ */
+export function analyzeDependenciesOffline(
+  options: Omit<AnalyzeOptions, 'index' | 'offline' | 'onProgress'>,
+): CompatibilityReport {
+  const own = new Set(options.deps.projectPackages ?? []);
+  const registry = options.deps.dependencies.filter((d) => d.kind === 'registry' && !own.has(d.name));
+  return judgeAll({ ...options, offline: true }, registry, undefined);
+}
+
+function judgeAll(
+  options: AnalyzeOptions,
+  registry: Dependency[],
+  lookups: Map<string, ProjectLookup> | undefined,
+): CompatibilityReport {
+  const { deps, images } = options;
+  const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
+  const diagnostics: Diagnostic[] = [...deps.diagnostics];
+  const online = lookups !== undefined;
   let incomplete = false;
   const entries: Entry[] = registry.map((dep) => {
     let source: FileSource;

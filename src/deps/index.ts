@@ -11,7 +11,12 @@ export type {
 } from '../model/compat.js';
 export { verdicts } from '../model/compat.js';
 export { type CandidateOptions, candidateImages, candidateOf } from './candidates.js';
-export { type AnalyzeOptions, analyzeDependencies, defaultArchs } from './engine.js';
+export {
+  type AnalyzeOptions,
+  analyzeDependencies,
+  analyzeDependenciesOffline,
+  defaultArchs,
+} from './engine.js';
 export {
   dependencyFilesLookedFor,
   type ProjectDependencyOptions,

@@ -18,6 +18,12 @@ import { pb102 } from './pb102-python-eol-soon.js';
 import { pb103 } from './pb103-distro-eol.js';
 import { pb104 } from './pb104-distro-eol-soon.js';
 import { pb105 } from './pb105-stale-patch.js';
+import { pb201 } from './pb201-musl-without-wheels.js';
+import { pb202 } from './pb202-glibc-too-old.js';
+import { pb203 } from './pb203-python-unsupported-by-deps.js';
+import { pb204 } from './pb204-arch-not-covered.js';
+import { pb205 } from './pb205-build-without-compiler.js';
+import { pb206 } from './pb206-glibc-only-on-alpine.js';
 import { pb301 } from './pb301-ci-prod-drift.js';
 import { pb302 } from './pb302-version-file-drift.js';
 import { pb303 } from './pb303-stage-mismatch.js';
@@ -39,6 +45,12 @@ export const rules: readonly Rule[] = [
   pb103,
   pb104,
   pb105,
+  pb201,
+  pb202,
+  pb203,
+  pb204,
+  pb205,
+  pb206,
   pb301,
   pb302,
   pb303,

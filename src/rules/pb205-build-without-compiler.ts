@@ -1,0 +1,51 @@
+import { dependencyFactsOf, installsCompiler, nameList, referencesWithFacts } from '../deps/facts.js';
+import { makeFinding } from './finding.js';
+import { shown } from './helpers.js';
+import type { Rule } from './types.js';
+
+export const pb205: Rule = {
+  code: 'PB205',
+  name: 'build-without-compiler',
+  summary: 'a slim or Alpine stage that must build sdists but installs no compiler',
+  defaultSeverity: { dev: 'off', ci: 'warning', build: 'error', prod: 'error' },
+  docs: {
+    whatItDoes:
+      'For a Dockerfile stage based on a slim or Alpine python image (which ship no C compiler), finds ' +
+      'locked packages that have no fitting wheel there, so pip must build the sdist, while no RUN line of ' +
+      'the stage installs a compiler (`apt-get install gcc|build-essential`, `apk add build-base|gcc`).',
+    whyIsThisBad:
+      'The build fails with "error: command \'gcc\' failed" or "Python.h: No such file", often only on one ' +
+      'architecture or after a Python upgrade.',
+    example: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt',
+    useInstead:
+      'FROM python:3.12.14-slim-trixie AS build\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential\nRUN pip wheel -w /wheels -r requirements.txt',
+    fix: 'Install a compiler in a builder stage and copy the built wheels, or use versions with wheels. Not automatic.',
+    options: [],
+  },
+  check(ctx) {
+    const facts = dependencyFactsOf(ctx.dependencies);
+    if (!facts) return [];
+    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
+      if (image.candidate.hasCompiler || !pr.ref.dockerStage) return [];
+      const builds = new Set<string>();
+      for (const r of image.report.images) {
+        for (const p of r.packages) if (p.verdict === 'sdist-build') builds.add(p.name);
+      }
+      if (builds.size === 0) return [];
+      const runText = facts.stageRunText(pr.ref.file, pr.ref.dockerStage.index);
+      if (runText === undefined || installsCompiler(runText)) return [];
+      return [
+        makeFinding(pb205, {
+          stage: pr.ref.stage,
+          location: pr.ref.range,
+          message: `${shown(pr)} has no C compiler and this stage installs none, but pip must build ${nameList([...builds])} from source`,
+          hint:
+            image.candidate.libc.family === 'musl'
+              ? 'add `RUN apk add --no-cache build-base` to the stage, or use a Debian image with wheels'
+              : 'add `RUN apt-get update && apt-get install -y --no-install-recommends build-essential` to a builder stage',
+          data: { image: image.candidate.tag, packages: [...builds] },
+        }),
+      ];
+    });
+  },
+};
