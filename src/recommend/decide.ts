@@ -488,7 +488,7 @@ function dependencyTrace(report: CompatibilityReport | undefined): {
     };
   }
   return {
-    answer: `yes: ${binary.length} package${binary.length === 1 ? '' : 's'} ship binary wheels (${listShort(binary.map(pkgLabel), 4)}), so libc matters`,
+    answer: `yes: ${binary.length} package${binary.length === 1 ? ' ships' : 's ship'} binary wheels (${listShort(binary.map(pkgLabel), 4)}), so libc matters`,
     binary,
   };
 }
@@ -521,8 +521,11 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
     if (reasons.length > 0) rejected.push({ tag: c.tag, reasons });
     else survivors.push(c);
   }
-  const mustCompile = survivors.some(
-    (c) => c.variant === 'full' && (facts.get(c.tag)?.build.length ?? 0) > 0,
+  // Per Python minor: does some glibc image of it need to compile a dependency with native code?
+  const compileMinors = new Set(
+    candidates
+      .filter((c) => c.libc.family === 'glibc' && (facts.get(c.tag)?.build.length ?? 0) > 0)
+      .map((c) => c.python),
   );
   const current = input.currentMinor;
   const scored: ScoredCandidate[] = survivors.map((c) => {
@@ -539,7 +542,7 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
       wheels: f ? Number(f.allWheels) : 1,
       python: minorNumber(c.python),
       distro: distroScore(c),
-      variant: variantScore(c, stage, policy, mustCompile),
+      variant: variantScore(c, stage, policy, compileMinors.has(c.python)),
       vulnerabilities: vulns ? -vulnWeight(vulns.counts) : 0,
       size: sizeScore[c.variant] ?? 0,
     };
@@ -565,7 +568,9 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
   const trace = buildTrace(input, stage, policy, best, rejectionGroups, scored);
   const rec: Recommendation = {
     stage,
-    why: best ? whyLine(best, stage, input, policy, mustCompile) : whyNone(rejectionGroups),
+    why: best
+      ? whyLine(best, stage, input, policy, compileMinors.has(best.candidate.python))
+      : whyNone(rejectionGroups),
     alternatives: scored.slice(1, 4),
     candidates: scored,
     rejected,

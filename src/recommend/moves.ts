@@ -96,7 +96,13 @@ export function planMoves(
       moves.push({ ...base, kind: 'none', reason: 'a Windows image: not judged' });
       continue;
     }
-    const wantLibc = options.libcAsked && options.policy.libc !== 'any' ? options.policy.libc : libc;
+    // A glibc-only SDK asks for glibc as plainly as --libc glibc does.
+    const wantLibc =
+      options.policy.glibcOnly.length > 0
+        ? 'glibc'
+        : options.libcAsked && options.policy.libc !== 'any'
+          ? options.policy.libc
+          : libc;
     const currentMinor = minorOf(tag);
     const pick = (c: ScoredCandidate) =>
       c.candidate.libc.family === wantLibc &&

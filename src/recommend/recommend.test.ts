@@ -1,0 +1,325 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../catalog/catalog.js';
+import { candidateImages } from '../deps/index.js';
+import type {
+  CompatibilityReport,
+  ImageCandidate,
+  ImageCompatibility,
+  PackageVerdict,
+  Verdict,
+} from '../model/compat.js';
+import { isPybaseError } from '../model/diagnostic.js';
+import type { Arch } from '../model/platform.js';
+import {
+  decideStage,
+  parseVulnerabilityReport,
+  type RecommendResult,
+  recommend,
+  recommendProject,
+  renderRecommendJson,
+  renderRecommendMarkdown,
+  renderRecommendText,
+} from './index.js';
+
+const catalog = createCatalog();
+const fixture = (name: string) => `test/fixtures/recommend-${name}`;
+const minorNum = (m: string) => Number(m.split('.')[1]);
+
+function report(
+  images: readonly ImageCandidate[],
+  archs: Arch[],
+  judge: (c: ImageCandidate) => Omit<PackageVerdict, 'reason'>[],
+  packages: CompatibilityReport['packages'] = [],
+): CompatibilityReport {
+  const list: ImageCompatibility[] = [];
+  for (const image of images) {
+    for (const arch of archs) {
+      const pkgs = judge(image).map((p) => ({ ...p, reason: `${p.name} is ${p.verdict}` }));
+      const counts = { wheel: 0, pure: 0, 'sdist-build': 0, unavailable: 0, unknown: 0 } as Record<
+        Verdict,
+        number
+      >;
+      for (const p of pkgs) counts[p.verdict]++;
+      list.push({
+        image,
+        arch,
+        counts,
+        packages: pkgs,
+        allFromWheels: pkgs.every((p) => p.verdict === 'wheel' || p.verdict === 'pure'),
+        installable: pkgs.every(
+          (p) => p.verdict !== 'unavailable' && (p.verdict !== 'sdist-build' || image.hasCompiler),
+        ),
+      });
+    }
+  }
+  return { date: '2025-09-01', archs, images: list, packages, diagnostics: [], incomplete: false };
+}
+
+describe('known answers from fixture projects (lock data only)', () => {
+  it('a project pinning numpy 1.26.4 (wheels up to cp312) gets Python 3.12 or older, and slim', async () => {
+    const r = await recommendProject(fixture('numpy-pin'), {
+      catalog,
+      date: '2025-09-01',
+      stages: ['prod', 'ci'],
+      offline: true,
+    });
+    for (const rec of r.recommendations) {
+      expect(rec.tag).toBeDefined();
+      expect(minorNum(rec.candidates[0]!.candidate.python)).toBeLessThanOrEqual(12);
+      expect(rec.candidates[0]!.candidate.variant).toBe('slim');
+      // Python 3.13 slim images are rejected because numpy would have to be compiled there.
+      const g = rec.rejectionGroups.find(
+        (x) => x.code === 'deps-need-compiler' && x.message.includes('3.13'),
+      );
+      expect(g?.message).toContain('numpy 1.26.4');
+    }
+    expect(r.recommendations.find((x) => x.stage === 'prod')?.pinCommand).toContain(
+      'docker buildx imagetools inspect',
+    );
+  });
+
+  it('a pure Flask app gets slim by default, alpine only when the policy allows musl and prefers small images', async () => {
+    const opts = { catalog, date: '2025-09-01' as const, stages: ['prod' as const], offline: true };
+    const plain = await recommendProject(fixture('flask-app'), opts);
+    expect(plain.recommendations[0]?.candidates[0]?.candidate.variant).toBe('slim');
+    expect(plain.recommendations[0]?.trace.find((t) => t.step === 'alpine')?.answer).toMatch(/not preferred/);
+    const small = await recommendProject(fixture('flask-app'), { ...opts, policy: { preferSmall: true } });
+    expect(small.recommendations[0]?.candidates[0]?.candidate.variant).toBe('alpine');
+    const musl = await recommendProject(fixture('flask-app'), { ...opts, policy: { libc: 'musl' } });
+    expect(musl.recommendations[0]?.reference).toMatch(/^python:3\.\d+\.\d+-alpine3\.\d+$/);
+    const glibc = await recommendProject(fixture('flask-app'), {
+      ...opts,
+      policy: { libc: 'glibc', preferSmall: true },
+    });
+    expect(glibc.recommendations[0]?.candidates.every((c) => c.candidate.libc.family === 'glibc')).toBe(true);
+  });
+
+  it('a project with a glibc-only SDK never gets alpine, and its alpine reference is moved to glibc', async () => {
+    const r = await recommendProject(fixture('glibc-only-sdk'), {
+      catalog,
+      date: '2025-09-01',
+      policy: { glibcOnly: ['oracledb'], preferSmall: true },
+      offline: true,
+    });
+    for (const rec of r.recommendations) {
+      expect(rec.candidates.some((c) => c.candidate.variant === 'alpine')).toBe(false);
+      expect(rec.rejectionGroups.find((g) => g.code === 'glibc-only-sdk')?.scope).toBe('all alpine');
+    }
+    const move = r.moves[0];
+    expect(move?.current).toBe('python:3.11-alpine');
+    expect(move?.to).toMatch(/^python:3\.\d+\.\d+-slim-trixie$/);
+  });
+
+  it('on 2025-09-01 a repo on 3.12-slim is told its distro became trixie', async () => {
+    const r = await recommendProject(fixture('trixie-switch'), {
+      catalog,
+      date: '2025-09-01',
+      policy: { appetite: 'patch' },
+      offline: true,
+    });
+    const move = r.moves.find((m) => m.file === 'Dockerfile');
+    expect(move?.kind).toBe('distro');
+    expect(move?.reason).toContain('distro became trixie');
+    expect(move?.to).toMatch(/^python:3\.12\.\d+-slim-trixie$/);
+    // Appetite `patch` keeps the current minor.
+    expect(r.recommendations.find((x) => x.stage === 'prod')?.tag).toMatch(/^3\.12\./);
+  });
+
+  it('a move never loosens a pin', async () => {
+    const r = await recommendProject(fixture('trixie-switch'), {
+      catalog,
+      date: '2025-09-01',
+      offline: true,
+    });
+    for (const m of r.moves)
+      if (m.to) expect(m.to.split(':')[1]!.split('.').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('vulnerability reports', () => {
+  const trivy = parseVulnerabilityReport(
+    readFileSync(`${fixture('vulns')}/trivy-3.12-slim-trixie.json`, 'utf8'),
+    'trivy.json',
+  );
+  const grype = parseVulnerabilityReport(
+    readFileSync(`${fixture('vulns')}/grype-3.12-slim-bookworm.json`, 'utf8'),
+    'grype.json',
+  );
+
+  it('reads Trivy and Grype reports, counting a CVE once per image', () => {
+    expect(trivy).toMatchObject({ scanner: 'trivy', image: 'python:3.12.11-slim-trixie' });
+    expect(trivy.counts).toMatchObject({ critical: 1, high: 1, low: 1 });
+    expect(grype).toMatchObject({ scanner: 'grype', image: 'python:3.12-slim-bookworm' });
+    expect(grype.counts).toMatchObject({ critical: 0, high: 2, medium: 1 });
+  });
+
+  it('rejects the reported images over the limits and keeps the others', () => {
+    const date = '2025-09-01';
+    const candidates = candidateImages(catalog, date).filter((c) => c.python === '3.12');
+    const rec = decideStage(
+      {
+        catalog,
+        date,
+        candidates,
+        archs: ['amd64'],
+        policy: { vulnLimits: { critical: 0, high: 1 }, appetite: 'patch' },
+        vulnerabilities: [trivy, grype],
+      },
+      'prod',
+    );
+    const rejected = rec.rejected
+      .filter((x) => x.reasons.some((r) => r.code === 'vulnerabilities'))
+      .map((x) => x.tag);
+    expect(rejected).toHaveLength(2);
+    expect(rejected).toContain('3.12.11-slim-trixie');
+    expect(rejected.some((t) => t.endsWith('-slim-bookworm'))).toBe(true);
+    expect(rec.tag).not.toBe('3.12.11-slim-trixie');
+    expect(rec.tag).toMatch(/^3\.12\./);
+  });
+
+  it('names the file of a report it cannot read', () => {
+    try {
+      parseVulnerabilityReport('{"foo": 1}', 'scan.json');
+      expect.unreachable();
+    } catch (err) {
+      expect(isPybaseError(err)).toBe(true);
+      if (isPybaseError(err)) expect(err.diagnostic.location?.file).toBe('scan.json');
+    }
+  });
+});
+
+describe('constraints and ranking on constructed verdicts', () => {
+  const date = '2025-09-01';
+  const candidates = candidateImages(catalog, date);
+
+  it('prefers the full image in dev when something must compile, rejects slim without --allow-build', () => {
+    const compat = report(candidates, ['amd64'], (c) => [
+      { name: 'cext', version: '1.0', verdict: c.python === '3.13' ? 'wheel' : 'sdist-build' },
+    ]);
+    compat.packages = [{ name: 'cext', version: '1.0', hasBinaryWheels: true, hasMusllinuxWheel: false }];
+    const dev = decideStage({ catalog, date, candidates, compatibility: compat, archs: ['amd64'] }, 'dev');
+    expect(dev.tag).toMatch(/^3\.13\.\d+-slim-/);
+    const only312 = candidates.filter((c) => c.python === '3.12');
+    const dev312 = decideStage(
+      { catalog, date, candidates: only312, compatibility: compat, archs: ['amd64'] },
+      'dev',
+    );
+    expect(dev312.candidates[0]?.candidate.variant).toBe('full');
+    expect(dev312.rejected.some((r) => r.reasons.some((x) => x.code === 'deps-need-compiler'))).toBe(true);
+    const built = decideStage(
+      {
+        catalog,
+        date,
+        candidates: only312,
+        compatibility: compat,
+        archs: ['amd64'],
+        policy: { allowBuild: true },
+      },
+      'prod',
+    );
+    expect(built.candidates[0]?.candidate.variant).toBe('slim');
+  });
+
+  it('prod-ai honours the glibc floor of ML wheels and never picks musl', () => {
+    const compat = report(
+      candidates,
+      ['amd64'],
+      () => [{ name: 'torch', version: '2.8.0', verdict: 'wheel' }],
+      [
+        {
+          name: 'torch',
+          version: '2.8.0',
+          hasBinaryWheels: true,
+          hasMusllinuxWheel: false,
+          glibcFloor: { amd64: '2.38' },
+        },
+      ],
+    );
+    const rec = decideStage(
+      { catalog, date, candidates, compatibility: compat, archs: ['amd64'] },
+      'prod-ai',
+    );
+    expect(rec.candidates.every((c) => c.candidate.libc.family === 'glibc')).toBe(true);
+    expect(rec.candidates.every((c) => Number(c.candidate.libc.version.split('.')[1]) >= 38)).toBe(true);
+    expect(rec.rejectionGroups.some((g) => g.code === 'ml-glibc-floor' && g.scope === 'all bookworm')).toBe(
+      true,
+    );
+  });
+
+  it('rejects pre-releases, short support, missing architectures and excluded Pythons with their codes', () => {
+    const all = candidateImages(catalog, '2026-08-13', { includePrerelease: true });
+    const rec = decideStage(
+      {
+        catalog,
+        date: '2026-08-13',
+        candidates: all,
+        archs: ['amd64', 's390x'],
+        requiresPython: '<3.14',
+      },
+      'prod',
+    );
+    const codes = new Set(rec.rejected.flatMap((r) => r.reasons.map((x) => x.code)));
+    for (const code of ['prerelease', 'support-too-short', 'arch-missing', 'python-excluded'] as const) {
+      expect(codes).toContain(code);
+    }
+    expect(rec.tag).toMatch(/^3\.13\.\d+-slim-trixie$/);
+    expect(rec.candidates.every((c) => c.candidate.architectures.includes('s390x'))).toBe(true);
+  });
+
+  it('ranks survivors strictly by score', () => {
+    const rec = decideStage({ catalog, date, candidates, archs: ['amd64'] }, 'ci');
+    const scores = rec.candidates.map((c) => c.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(rec.alternatives).toHaveLength(3);
+    expect(rec.alternatives[0]?.trades.length).toBeGreaterThan(0);
+  });
+});
+
+describe('output', () => {
+  const schema = JSON.parse(readFileSync('schemas/recommend-result.schema.json', 'utf8'));
+  const validate = new Ajv2020({ strict: false }).compile(schema);
+  let result: RecommendResult;
+
+  it('JSON validates against the shipped schema', async () => {
+    result = await recommendProject(fixture('trixie-switch'), {
+      catalog,
+      date: '2025-09-01',
+      stages: ['dev', 'ci', 'prod'],
+      offline: true,
+      resolveDigest: async () => `sha256:${'ab'.repeat(32)}`,
+    });
+    const ok = validate(JSON.parse(renderRecommendJson(result)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(result.recommendations.find((r) => r.stage === 'prod')?.reference).toMatch(/@sha256:(ab){32}$/);
+    expect(result.recommendations.find((r) => r.stage === 'dev')?.reference).toMatch(
+      /^python:3\.\d+-slim-trixie$/,
+    );
+    expect(result.recommendations.find((r) => r.stage === 'ci')?.reference).toMatch(
+      /^python:3\.\d+\.\d+-slim-trixie$/,
+    );
+  });
+
+  it('a digest failure is a warning, and the pin command stays', async () => {
+    const r = await recommend({
+      catalog,
+      date: '2025-09-01',
+      candidates: candidateImages(catalog, '2025-09-01'),
+      archs: ['amd64'],
+      stages: ['prod'],
+      resolveDigest: async () => {
+        throw new Error('registry unreachable');
+      },
+    });
+    expect(r.diagnostics[0]?.message).toContain('registry unreachable');
+    expect(r.recommendations[0]?.pinCommand).toBeDefined();
+    expect(validate(JSON.parse(renderRecommendJson(r)))).toBe(true);
+  });
+
+  it('text and Markdown snapshots', () => {
+    expect(renderRecommendText(result)).toMatchSnapshot();
+    expect(renderRecommendMarkdown(result)).toMatchSnapshot();
+  });
+});
