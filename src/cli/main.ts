@@ -48,6 +48,10 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
     summary: 'which python images install the dependencies from wheels',
     load: async () => (await import('./commands/deps.js')).command,
   },
+  report: {
+    summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
+    load: async () => (await import('./commands/report.js')).command,
+  },
   data: {
     summary: 'refresh the tag list and life cycles online, or show their age',
     load: async () => (await import('./commands/data.js')).command,

@@ -1,0 +1,68 @@
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inputCodes, isoDateOf, PybaseError, parseIsoDate } from '../../index.js';
+import { renderHtmlReport } from '../../report/html.js';
+import { buildReportData } from '../../report/report-data.js';
+import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import type { Io } from '../io.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase report [PATH] --html FILE [options]
+
+Write one self-contained HTML page about the project under PATH (default: the current directory):
+the recommended python image per stage (with copy buttons), the findings of 'pybase check' linked to
+their rule pages, a dependency x image table of install verdicts, the life cycles of Python minors
+and distros, and the decision path. The page needs no network and reads without JavaScript.
+
+Options:
+  --html FILE            where to write the page (required; '-' writes to standard output)
+  --date YYYY-MM-DD      report as of that date (default: today)
+  --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
+  --offline              never ask the package index (locks without file names give unknown verdicts)
+
+Exit codes: 0 written, 2 usage or input error.
+`;
+
+export const command: Command = {
+  summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
+  help,
+  async run(argv: string[], io: Io) {
+    const { values, positionals } = parseCommandArgs('report', argv, { html: { type: 'string' } }, 1);
+    const out = stringOption(values, 'html');
+    if (!out) throw usageError('report: --html FILE is required', 'report');
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `report: ${positionals[0] ?? '.'} is not a directory`,
+        hint: 'give the root directory of the project',
+      });
+    }
+    const dataDir = stringOption(values, 'data-dir');
+    // The report never opens a connection by itself: wheel file names come from the lock.
+    const data = await buildReportData(root, {
+      date,
+      offline: true,
+      ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+    });
+    const html = renderHtmlReport(data);
+    if (out === '-') {
+      io.out(html);
+    } else {
+      const file = path.resolve(io.cwd, out);
+      await writeFile(file, html).catch((err: NodeJS.ErrnoException) => {
+        throw new PybaseError({
+          code: inputCodes.unreadableFile,
+          severity: 'error',
+          message: `report: cannot write ${out}: ${err.message}`,
+        });
+      });
+      io.err(
+        `pybase: wrote ${out} (${data.recommendations.length} recommendations, ${data.findings.length} findings)\n`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { esc, renderHtmlReport, timelineSvg } from './html.js';
+import { buildReportData, type ReportData } from './report-data.js';
+
+const date = '2026-08-20';
+
+describe('buildReportData', () => {
+  it('marks the images in use, the branch and the worst verdict per cell (torch fixture)', async () => {
+    const d = await buildReportData('test/fixtures/report-torch', { date, offline: true });
+    expect(d.branch).toBe('glibc');
+    expect(d.current.map((c) => c.tag)).toEqual(['3.11-slim-bullseye']);
+    // bullseye is no longer published at the date: no fully specified tag, but still marked in the timeline
+    expect(d.current[0]?.fullTag).toBeUndefined();
+    const inUse = d.timeline.bars.filter((b) => b.inUse).map((b) => b.name);
+    expect(inUse).toEqual(['3.11', 'bullseye']);
+    const torch = d.heatmap.rows.find((r) => r.name === 'torch');
+    expect(torch).toBeDefined();
+    // The lock only has cp311 wheels: every non-3.11 image is a dead end, 3.11 glibc images take the wheel.
+    d.heatmap.images.forEach((img, i) => {
+      const v = torch!.cells[i]!.verdict;
+      if (img.python !== '3.11') expect(v).toBe('unavailable');
+      else if (img.libc.startsWith('glibc')) expect(v).toBe('wheel');
+    });
+    expect(d.recommendations.every((r) => r.tag?.startsWith('3.11.'))).toBe(true);
+    expect(d.heatmap.images.filter((i) => i.recommended).map((i) => i.tag)).toContain(
+      d.recommendations[0]!.tag,
+    );
+  });
+
+  it('takes the alpine branch for a pure-Python project and links findings to rule docs', async () => {
+    const d = await buildReportData('test/fixtures/report-web', { date, offline: true });
+    expect(d.branch).toBe('alpine');
+    expect(d.heatmap.rows.every((r) => r.cells.every((c) => c.verdict === 'pure'))).toBe(true);
+    expect(d.findings.map((f) => f.code)).toContain('PB001');
+    for (const f of d.findings) expect(f.docUrl).toMatch(new RegExp(`${f.code}\\.md$`));
+  });
+});
+
+describe('renderHtmlReport', () => {
+  it('escapes everything user-derived', async () => {
+    const d = await buildReportData('test/fixtures/report-web', { date, offline: true });
+    const evil = '<img src=x onerror=alert(1)>"\'&';
+    const data: ReportData = {
+      ...d,
+      project: evil,
+      findings: [
+        {
+          code: 'PB001',
+          severity: 'error',
+          message: evil,
+          file: evil,
+          line: 1,
+          docUrl: `https://x/"${evil}`,
+        },
+      ],
+      current: [{ file: evil, line: 2, text: evil, stage: 'prod', tag: 'x' }],
+      heatmap: {
+        ...d.heatmap,
+        rows: [{ name: evil, cells: d.heatmap.images.map(() => ({ verdict: 'wheel', detail: evil })) }],
+      },
+    };
+    const html = renderHtmlReport(data);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('"\'&<');
+    expect(html).toContain(esc(evil));
+  });
+
+  it('needs no network: no external URL is loaded', async () => {
+    const d = await buildReportData('test/fixtures/report-data', { date, offline: true });
+    const html = renderHtmlReport(d);
+    expect(html).not.toMatch(/<(?:link|img|iframe)\b/);
+    expect(html).not.toMatch(/\bsrc=/);
+    expect(html).not.toMatch(/url\(/);
+  });
+
+  it('draws the date line between the bars of the timeline', () => {
+    const svg = timelineSvg({
+      date: '2026-01-01',
+      from: '2024-01-01',
+      to: '2028-01-01',
+      bars: [
+        {
+          kind: 'python',
+          name: '3.12',
+          label: 'Python 3.12',
+          start: '2023-10-02',
+          end: '2028-10-31',
+          inUse: true,
+          endOfLifeReached: false,
+        },
+      ],
+    });
+    const x = Number(/id="timeline-today" x1="([\d.]+)"/.exec(svg)?.[1]);
+    // 170 px of labels, 720 px of chart for 1461 days: the date is 731 days in, half way.
+    expect(x).toBeCloseTo(170 + (720 * 731) / 1461, 0);
+    expect(svg).toContain('◆ in use');
+  });
+});
