@@ -52,6 +52,14 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
     summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
     load: async () => (await import('./commands/report.js')).command,
   },
+  renovate: {
+    summary: 'print Renovate rules that keep python images inside the policy',
+    load: async () => (await import('./commands/renovate.js')).command,
+  },
+  init: {
+    summary: 'write a pinned multi-stage Dockerfile and a build, scan, SBOM and sign workflow',
+    load: async () => (await import('./commands/init.js')).command,
+  },
   data: {
     summary: 'refresh the tag list and life cycles online, or show their age',
     load: async () => (await import('./commands/data.js')).command,

@@ -107,7 +107,8 @@ export function allowedTagPattern(supported: {
 }): string {
   const minors = supported.minors.map(escapeRegex).join('|');
   const parts: string[] = [];
-  if (supported.debian.length > 0) parts.push(`-(?:slim-)?(?:${supported.debian.map(escapeRegex).join('|')})`);
+  if (supported.debian.length > 0)
+    parts.push(`-(?:slim-)?(?:${supported.debian.map(escapeRegex).join('|')})`);
   parts.push('-slim');
   const alpine = supported.alpine.map(escapeRegex).join('|');
   parts.push(alpine ? `-(?:${alpine})` : '', '-alpine');

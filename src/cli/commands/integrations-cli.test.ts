@@ -1,0 +1,112 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCatalog } from '../../catalog/catalog.js';
+import type { Io } from '../io.js';
+import { main } from '../main.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
+const temps: string[] = [];
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function copyFixture(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cli-init-'));
+  temps.push(dir);
+  cpSync(path.join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+async function run(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    cwd,
+    env: {},
+    now: new Date('2026-08-13T12:00:00Z'),
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('pybase renovate', () => {
+  it('prints JSON packageRules whose allowed versions follow the date', async () => {
+    const dir = copyFixture('init-requirements');
+    writeFileSync(
+      path.join(dir, 'pybase.toml'),
+      'mirrors = ["registry.example.com/python"]\n[stages]\ndev = ["docker/dev/**"]\n',
+    );
+    const r = await run(['renovate', dir, '--date', '2026-08-13'], '/');
+    expect(r.code).toBe(0);
+    const snippet = JSON.parse(r.out) as { packageRules: Record<string, unknown>[] };
+    const rule = snippet.packageRules[0]!;
+    expect(rule.matchPackageNames).toContain('registry.example.com/python');
+    expect(snippet.packageRules[1]).toMatchObject({ matchFileNames: ['docker/dev/**'], pinDigests: false });
+    const re = new RegExp(String(rule.allowedVersions).slice(1, -1));
+    const catalog = createCatalog();
+    expect(catalog.isPublished('3.10.21-slim-trixie', '2026-08-13')).toBe(true);
+    expect(re.test('3.10.21-slim-trixie')).toBe(true);
+    // a year later 3.10 is past its end of life (October 2026) and leaves the allowed versions
+    const later = JSON.parse((await run(['renovate', dir, '--date', '2027-08-13'], '/')).out) as {
+      packageRules: { allowedVersions: string }[];
+    };
+    expect(new RegExp(later.packageRules[0]!.allowedVersions.slice(1, -1)).test('3.10.21-slim-trixie')).toBe(
+      false,
+    );
+  });
+
+  it('exits 2 on a bad debian policy or a missing directory', async () => {
+    expect((await run(['renovate', '--debian-eol', 'never'], fixtures)).code).toBe(2);
+    const r = await run(['renovate', path.join(fixtures, 'no-such-dir')], '/');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not a directory/);
+  });
+});
+
+describe('pybase init', () => {
+  it('writes the files, then refuses a second run with exit 2 naming the file', async () => {
+    const dir = copyFixture('init-requirements');
+    const first = await run(['init', '--offline', '--date', '2026-08-13'], dir);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/wrote Dockerfile/);
+    expect(first.out).toMatch(/installed from requirements\.txt/);
+    expect(first.out).toMatch(/digest: not pinned/);
+    expect(existsSync(path.join(dir, '.github/workflows/container.yml'))).toBe(true);
+    const second = await run(['init', '--offline', '--date', '2026-08-13'], dir);
+    expect(second.code).toBe(2);
+    expect(second.err).toMatch(/Dockerfile already exists/);
+    expect(
+      (await run(['init', '--offline', '--force', '--python', '3.12', '--date', '2026-08-13'], dir)).code,
+    ).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(
+      /FROM python:3\.12\.\d+-slim-\w+ AS final/,
+    );
+  });
+
+  it('then pybase check finds no tag or end-of-life problem in the result', async () => {
+    const dir = copyFixture('init-uv');
+    expect((await run(['init', '--offline', '--date', '2026-08-13'], dir)).code).toBe(0);
+    const r = await run(['check', '--format', 'json', '--date', '2026-08-13'], dir);
+    const codes = (JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    // only the information that the production image has no digest (init ran offline)
+    expect(codes.filter((c) => /^PB00[1-7]$|^PB10[13]$/.test(c))).toEqual(['PB005']);
+  });
+
+  it('rejects an unknown stage', async () => {
+    const dir = copyFixture('init-requirements');
+    const r = await run(['init', '--offline', '--stage', 'staging'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--stage/);
+  });
+});

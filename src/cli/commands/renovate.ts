@@ -1,0 +1,69 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  createCatalog,
+  inputCodes,
+  isoDateOf,
+  loadConfig,
+  PybaseError,
+  parseIsoDate,
+  renovateConfig,
+} from '../../index.js';
+import { parseCommandArgs, stringOption } from '../args.js';
+import type { Command } from '../main.js';
+import { debianPolicy, snapshotPathOf } from './tag.js';
+
+const help = `Usage: pybase renovate [PATH] [options]
+
+Print Renovate packageRules (JSON) that keep python image updates inside pybase's policy: only the
+Python minors supported at the date, only distros still supported, the same variant and distro as
+written, no pre-releases, patch and minor updates in separate pull requests, digests pinned.
+Mirrors from the configuration of PATH (default: the current directory) are matched too.
+
+Options:
+  --date YYYY-MM-DD    the date the supported minors and distros are taken at (default: today)
+  --config FILE        read the configuration from FILE instead of pybase.toml / pyproject.toml
+  --debian-eol POLICY  security or lts (default: the configuration's debian-eol-policy)
+  --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
+
+Merge the printed packageRules into renovate.json. Run it again when a Python minor or a distro
+reaches end of life: the allowed versions are a snapshot of the date.
+
+Exit codes: 0 printed, 2 usage, configuration or input error.
+`;
+
+export const command: Command = {
+  summary: 'print Renovate rules that keep python images inside the policy',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      'renovate',
+      argv,
+      { config: { type: 'string' }, 'debian-eol': { type: 'string' } },
+      1,
+    );
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `renovate: ${positionals[0] ?? '.'} is not a directory`,
+        hint: 'give the root directory of the project',
+      });
+    }
+    const configFile = stringOption(values, 'config');
+    const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+    const snapshotPath = snapshotPathOf(values);
+    const snippet = renovateConfig({
+      catalog: createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {}),
+      date,
+      mirrors: config.mirrors,
+      debianEol:
+        values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate'),
+      ...(config.stages.dev && config.stages.dev.length > 0 ? { devGlobs: config.stages.dev } : {}),
+    });
+    io.out(`${JSON.stringify(snippet, null, 2)}\n`);
+    return 0;
+  },
+};
