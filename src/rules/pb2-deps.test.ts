@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../check/check.js';
+import { loadConfig } from '../config/load.js';
+import { installsCompiler, runTextByStage } from '../deps/facts.js';
+
+const date = '2026-08-13';
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
+
+async function pb2Findings(name: string) {
+  const root = path.join(fixtures, name);
+  const config = await loadConfig(root);
+  const result = await runCheck(root, { date, config });
+  return result.findings.filter((f) => f.code.startsWith('PB2'));
+}
+
+const codes = (findings: { code: string }[]) => [...new Set(findings.map((f) => f.code))].sort();
+
+describe('dependency rules on fixture projects', () => {
+  it('alpine with numpy 1.24.4 (no musllinux wheel): PB201, PB205, PB206', async () => {
+    const found = await pb2Findings('deps-rule-alpine');
+    expect(codes(found)).toEqual(['PB201', 'PB205', 'PB206']);
+    const pb201 = found.find((f) => f.code === 'PB201')!;
+    expect(pb201.message).toMatch(/numpy/);
+    expect(pb201.location?.file).toBe('Dockerfile');
+    expect(pb201.location?.startLine).toBe(1);
+    expect(found.find((f) => f.code === 'PB206')!.message).toMatch(/locked: numpy/);
+  });
+
+  it('alpine whose stage installs build-base: no PB205, no PB206 without configuration', async () => {
+    expect(codes(await pb2Findings('deps-rule-alpine-compiler'))).toEqual(['PB201']);
+  });
+
+  it('Python 3.12 under a lock made for <= 3.11: PB203 and PB205', async () => {
+    const found = await pb2Findings('deps-rule-python312');
+    expect(codes(found)).toEqual(['PB203', 'PB205']);
+    expect(found.find((f) => f.code === 'PB203')!.message).toMatch(/no cp312 wheel for numpy 1\.24\.4/);
+  });
+
+  it('Python 3.11 slim: every package from a wheel, nothing fires', async () => {
+    expect(await pb2Findings('deps-rule-python311')).toEqual([]);
+  });
+
+  it('bookworm (glibc 2.36) for riscv64 wheels needing glibc 2.39: PB202, PB204 (no riscv64 image) and PB205 (a build on slim)', async () => {
+    const found = await pb2Findings('deps-rule-glibc');
+    expect(codes(found)).toEqual(['PB202', 'PB204', 'PB205']);
+    const pb202 = found.find((f) => f.code === 'PB202')!;
+    expect(pb202.message).toMatch(/glibc 2\.36/);
+    expect(pb202.message).toMatch(/kiwisolver \(glibc >= 2\.39 on riscv64\)/);
+    expect(found.find((f) => f.code === 'PB204')!.message).toMatch(/not published for riscv64/);
+  });
+
+  it('trixie (glibc 2.41) for the same lock: nothing fires', async () => {
+    expect(await pb2Findings('deps-rule-glibc-trixie')).toEqual([]);
+  });
+});
+
+describe('compiler detection in RUN lines', () => {
+  it('finds apt and apk compiler installs per stage, across continuation lines', () => {
+    const stages = runTextByStage(
+      'FROM python:3.12 AS build\nRUN apt-get update && \\\n  apt-get install -y --no-install-recommends build-essential\nFROM python:3.12-slim\nRUN pip install x\n',
+    );
+    expect(stages).toHaveLength(2);
+    expect(installsCompiler(stages[0]!)).toBe(true);
+    expect(installsCompiler(stages[1]!)).toBe(false);
+    expect(installsCompiler('apk add --no-cache gcc musl-dev')).toBe(true);
+    expect(installsCompiler('apt-get install -y libgcc-s1')).toBe(false);
+    expect(installsCompiler('apt-get remove gcc')).toBe(false);
+  });
+});
