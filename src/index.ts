@@ -25,6 +25,7 @@ export * from './model/stage.js';
 export * from './recommend/index.js';
 export * from './report/html.js';
 export * from './report/index.js';
+export * from './report/matrix.js';
 export * from './report/report-data.js';
 export * from './rules/index.js';
 export * from './sources/data-update.js';

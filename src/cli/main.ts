@@ -52,6 +52,10 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
     summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
     load: async () => (await import('./commands/report.js')).command,
   },
+  matrix: {
+    summary: 'the top candidate images as a CI test matrix (GitHub Actions, docker bake, JSON)',
+    load: async () => (await import('./commands/matrix.js')).command,
+  },
   renovate: {
     summary: 'print Renovate rules that keep python images inside the policy',
     load: async () => (await import('./commands/renovate.js')).command,

@@ -1,0 +1,78 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { inputCodes, isoDateOf, PybaseError, parseIsoDate } from '../../index.js';
+import { buildMatrix, formatMatrix, type MatrixFormat, matrixFormats } from '../../report/matrix.js';
+import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import type { Io } from '../io.js';
+import type { Command } from '../main.js';
+
+const help = `Usage: pybase matrix [PATH] [options]
+
+The best python images for the project under PATH (default: the current directory), ranked as
+'pybase recommend' ranks them, as a CI test matrix.
+
+Options:
+  --format FORMAT        github (a strategy.matrix JSON; default), bake (docker-bake.hcl) or json
+  --top N                how many images (default 3)
+  --verify               add per image a job that installs the locked dependencies from wheels only
+                         (github: a complete workflow YAML)
+  --smoke CMD            with --verify: the command each job runs after installing
+  --date YYYY-MM-DD      as of that date (default: today)
+  --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
+
+Exit codes: 0 ok, 2 usage or input error.
+`;
+
+export const command: Command = {
+  summary: 'the top candidate images as a CI test matrix (GitHub Actions, docker bake, JSON)',
+  help,
+  async run(argv: string[], io: Io) {
+    const { values, positionals } = parseCommandArgs(
+      'matrix',
+      argv,
+      {
+        format: { type: 'string' },
+        top: { type: 'string' },
+        verify: { type: 'boolean' },
+        smoke: { type: 'string' },
+      },
+      1,
+    );
+    const format = (
+      values.json === true ? 'json' : (stringOption(values, 'format') ?? 'github')
+    ) as MatrixFormat;
+    if (!matrixFormats.includes(format)) {
+      throw usageError(`matrix: unknown --format '${format}' (one of ${matrixFormats.join(', ')})`, 'matrix');
+    }
+    const topText = stringOption(values, 'top') ?? '3';
+    const top = Number(topText);
+    if (!Number.isInteger(top) || top < 1 || top > 50) {
+      throw usageError(`matrix: --top wants a whole number from 1 to 50, got '${topText}'`, 'matrix');
+    }
+    const smoke = stringOption(values, 'smoke');
+    if (smoke !== undefined && values.verify !== true) {
+      throw usageError('matrix: --smoke needs --verify', 'matrix');
+    }
+    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `matrix: ${positionals[0] ?? '.'} is not a directory`,
+        hint: 'give the root directory of the project',
+      });
+    }
+    const dataDir = stringOption(values, 'data-dir');
+    const matrix = await buildMatrix(root, {
+      date,
+      top,
+      ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+    });
+    if (matrix.entries.length === 0) {
+      io.err('pybase: no candidate image passes the constraints: the matrix is empty\n');
+    }
+    io.out(formatMatrix(matrix, format, { verify: values.verify === true, ...(smoke ? { smoke } : {}) }));
+    return 0;
+  },
+};

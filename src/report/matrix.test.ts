@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../cli/main.js';
+import { buildMatrix, formatBake, formatMatrix, installCommand, type Matrix } from './matrix.js';
+
+const date = '2026-08-20';
+
+/**
+ * A small sanity check of the HCL subset formatBake writes (no maintained HCL parser on npm covers
+ * bake files): braces balance outside strings, and every target block has an args block naming
+ * PYTHON_IMAGE. Returns the targets with their image.
+ */
+function checkBake(text: string): { group: string[]; targets: Map<string, string> } {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth < 0) throw new Error(`unbalanced } at ${i}`);
+    }
+  }
+  if (depth !== 0 || inString) throw new Error('unbalanced braces or open string');
+  const group = JSON.parse(
+    /group "default" \{\s*targets = (\[[^\]]*\])/.exec(text)?.[1] ?? 'null',
+  ) as string[];
+  const targets = new Map<string, string>();
+  for (const chunk of text.split(/^(?=target ")/m).slice(1)) {
+    const name = /^target "([^"]+)" \{/.exec(chunk)?.[1];
+    if (!name) throw new Error(`bad target header: ${chunk.slice(0, 40)}`);
+    const image = /\bargs = \{\s*PYTHON_IMAGE = ("[^"]*")\s*\}/.exec(chunk)?.[1];
+    if (!image) throw new Error(`target ${name} has no args.PYTHON_IMAGE`);
+    targets.set(name, JSON.parse(image) as string);
+  }
+  return { group, targets };
+}
+
+describe('pybase matrix', () => {
+  it('ranks the data project and writes a GitHub matrix', async () => {
+    const m = await buildMatrix('test/fixtures/report-data', { date, top: 4 });
+    expect(m.entries).toHaveLength(4);
+    expect(m.entries.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
+    expect(m.lock).toEqual({ file: 'uv.lock', kind: 'uv.lock' });
+    const parsed = JSON.parse(formatMatrix(m, 'github')) as { include: { image: string; python: string }[] };
+    expect(parsed.include.map((x) => x.image)).toEqual(m.entries.map((e) => e.image));
+    for (const x of parsed.include)
+      expect(x.image).toBe(`python:${m.entries.find((e) => e.image === x.image)!.tag}`);
+    for (const x of parsed.include) expect(x.image.startsWith(`python:${x.python}.`)).toBe(true);
+  });
+
+  it('keeps torch on the only Python its lock has wheels for', async () => {
+    const m = await buildMatrix('test/fixtures/report-torch', { date, top: 3 });
+    expect(m.entries.length).toBeGreaterThan(0);
+    expect(m.entries.every((e) => e.python === '3.11')).toBe(true);
+  });
+
+  it('writes a bake file whose targets are the images', async () => {
+    const m = await buildMatrix('test/fixtures/report-web', { date, top: 3 });
+    const { group, targets } = checkBake(formatBake(m));
+    expect(group).toEqual([...targets.keys()]);
+    expect([...targets.values()]).toEqual(m.entries.map((e) => e.image));
+    expect(() => checkBake('target "x" { args = { PYTHON_IMAGE = "a" }')).toThrow(/unbalanced/);
+    expect(() => checkBake('group "default" { targets = ["x"] }\ntarget "x" { dockerfile = "D" }')).toThrow(
+      /no args/,
+    );
+  });
+
+  it('verify: a workflow with one job per image, binaries only, and the smoke command', async () => {
+    const m = await buildMatrix('test/fixtures/report-data', { date, top: 3 });
+    const wf = parse(formatMatrix(m, 'github', { verify: true, smoke: 'python job.py' })) as {
+      jobs: Record<string, { container: { image: string }; steps: { run?: string }[] }>;
+    };
+    const jobs = Object.values(wf.jobs);
+    expect(jobs.map((j) => j.container.image)).toEqual(m.entries.map((e) => e.image));
+    for (const j of jobs) {
+      expect(j.steps.some((s) => s.run?.includes('uv sync --frozen --no-build'))).toBe(true);
+      expect(j.steps.some((s) => s.run?.endsWith('python job.py'))).toBe(true);
+    }
+  });
+
+  it('installs from binaries only for every lock kind', () => {
+    const lock = (kind: string, file = kind): Matrix['lock'] => ({ file, kind });
+    expect(installCommand(lock('requirements.txt', 'requirements/prod.txt'))).toBe(
+      'pip install --only-binary=:all: -r requirements/prod.txt',
+    );
+    for (const k of ['poetry.lock', 'pdm.lock', 'Pipfile.lock']) {
+      expect(installCommand(lock(k))).toContain('--only-binary=:all:');
+    }
+    expect(installCommand(lock('uv.lock'))).toContain('--no-build');
+  });
+
+  it('the command line refuses a bad --top and prints JSON', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => err.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      color: false,
+      cwd: process.cwd(),
+      env: {},
+      now: new Date('2026-08-20T12:00:00Z'),
+    };
+    expect(await main(['matrix', 'test/fixtures/report-web', '--top', 'x'], io)).toBe(2);
+    expect(err.join('')).toContain('--top');
+    expect(await main(['matrix', 'test/fixtures/report-web', '--format', 'json', '--top', '2'], io)).toBe(0);
+    const json = JSON.parse(out.join('')) as { entries: unknown[]; date: string };
+    expect(json.entries).toHaveLength(2);
+    expect(json.date).toBe(date);
+  });
+});
