@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CompatibilityReport } from '../../model/compat.js';
+import type { Io } from '../io.js';
+import { main } from '../main.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
+const numpy = path.join(fixtures, 'deps-numpy-1.24.4');
+
+async function run(argv: string[], cwd = numpy) {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    cwd,
+    env: {},
+    now: new Date('2026-08-13T12:00:00Z'),
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('pybase deps', () => {
+  it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {
+    const r = await run(['deps', '--offline']);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    const row = (tag: string) => lines.find((l) => l.startsWith(`${tag} `)) ?? '';
+    expect(row('3.11.16-slim-trixie')).toMatch(/all wheels\s+all wheels/);
+    expect(row('3.12.14-slim-trixie')).toMatch(/1 need a compiler/);
+    expect(row('3.12.14-trixie')).toMatch(/1 built here/);
+    const first314 = lines.findIndex((l) => l.startsWith('3.14'));
+    const first311 = lines.findIndex((l) => l.startsWith('3.11'));
+    expect(first314).toBeGreaterThan(0);
+    expect(first314).toBeLessThan(first311);
+    expect(r.out).toMatch(/numpy 1\.24\.4: built from source on \d+ of \d+/);
+  });
+
+  it('--image resolves a floating tag and prints the per-package table', async () => {
+    const r = await run(['deps', '--image', 'python:3.12-slim', '--arch', 'arm64', '--offline']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/3\.12\.14-slim-trixie arm64v8: 1 need a compiler/);
+    expect(r.out).toMatch(/numpy\s+1\.24\.4\s+sdist-build\s+numpy 1\.24\.4 publishes no cp312 wheel/);
+    expect(r.out).not.toMatch(/amd64/);
+  });
+
+  it('--json prints the compatibility report', async () => {
+    const r = await run(['deps', '--json', '--image', '3.11-slim', '--offline']);
+    const report = JSON.parse(r.out) as CompatibilityReport;
+    expect(report.date).toBe('2026-08-13');
+    expect(report.archs).toEqual(['amd64', 'arm64v8']);
+    expect(report.images.map((c) => c.arch)).toEqual(['amd64', 'arm64v8']);
+    expect(report.images.every((c) => c.allFromWheels)).toBe(true);
+    expect(report.packages[0]).toMatchObject({ name: 'numpy', hasMusllinuxWheel: false });
+  });
+
+  it('exits 2 with the directory and the files looked for when there is no dependency file', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'pybase-deps-empty-'));
+    const r = await run(['deps', empty, '--offline']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(empty);
+    expect(r.err).toMatch(
+      /uv\.lock, poetry\.lock, pdm\.lock, Pipfile\.lock, requirements\*\.txt, pyproject\.toml/,
+    );
+  });
+
+  it('exits 2 for an unknown architecture or image', async () => {
+    expect((await run(['deps', '--arch', 'sparc', '--offline'])).code).toBe(2);
+    const r = await run(['deps', '--image', 'python:2.9-slim', '--offline']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not published/);
+  });
+});
