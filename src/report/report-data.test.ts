@@ -96,3 +96,31 @@ describe('renderHtmlReport', () => {
     expect(svg).toContain('◆ in use');
   });
 });
+
+describe('pybase report (command line)', () => {
+  it('writes the page, and wants --html', async () => {
+    const { main } = await import('../cli/main.js');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/pybase-report-`);
+    const err: string[] = [];
+    const io = {
+      out: () => {},
+      err: (t: string) => err.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      color: false,
+      cwd: process.cwd(),
+      env: {},
+      now: new Date('2026-08-20T12:00:00Z'),
+    };
+    expect(await main(['report', 'test/fixtures/report-data'], io)).toBe(2);
+    expect(err.join('')).toContain('--html');
+    const file = `${dir}/r.html`;
+    expect(await main(['report', 'test/fixtures/report-data', '--html', file, '--offline'], io)).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('As of 2026-08-20');
+    expect(await main(['report', 'test/fixtures/no-such-dir', '--html', file], io)).toBe(2);
+  });
+});
