@@ -35,3 +35,33 @@ lines.push('');
 
 writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
+
+// Dependency engine: `pybase deps` offline on the largest corpus lock, and cold index look-ups.
+const { benchDepsOffline, benchColdLookups } = await import('./deps.mjs');
+const depsRun = await benchDepsOffline(root);
+const depLines = ['## Dependencies', ''];
+if (depsRun) {
+  depLines.push(
+    `\`pybase deps --offline\` on ${depsRun.file.split('/').slice(-2).join('/')} (${depsRun.packages} packages, ${depsRun.pairs} image x arch pairs):`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| CLI median ms (\`node -e 0\` ms) | ${fmt(depsRun.subjectMs)} (${fmt(depsRun.baselineMs)}) |`,
+    `| ratio (target < ${depsRun.target}x) | ${fmt(depsRun.ratio, 2)}x ${depsRun.ratio < depsRun.target ? 'met' : 'NOT met'} |`,
+    `| reading the lock, median ms | ${fmt(depsRun.readMs)} |`,
+    `| engine CPU ms, first run / median of 5 | ${fmt(depsRun.engineCpuFirstMs)} / ${fmt(depsRun.engineCpuMs)} |`,
+    '',
+  );
+} else {
+  depLines.push('The lockfile corpus is not beside the checkout: skipped.', '');
+}
+const lookups = await benchColdLookups(root);
+depLines.push(
+  `Cold look-up of ${lookups.count} projects, ${lookups.latencyMs} ms added per answer, concurrency ${lookups.concurrency}: ` +
+    `${fmt(lookups.ms)} ms against the ideal ${fmt(lookups.idealMs)} ms, ratio ${fmt(lookups.ratio, 2)}x ` +
+    `(target < ${lookups.target}x: ${lookups.ratio < lookups.target ? 'met' : 'NOT met'}).`,
+  '',
+);
+const depsText = depLines.join('\n');
+writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n${depsText}\n`);
+console.log(depsText);
