@@ -7,15 +7,18 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { directImportsPlugin } from './direct-imports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = resolve(root, 'dist');
+// `--outdir DIR` builds elsewhere (to measure a build while others use dist/); default dist/.
+const outdirFlag = process.argv.indexOf('--outdir');
+const dist = outdirFlag > 0 ? resolve(process.argv[outdirFlag + 1]) : resolve(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const common = {
   absWorkingDir: root,
-  outdir: 'dist',
+  outdir: dist,
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -29,12 +32,19 @@ const common = {
 };
 
 // The CLI: dependencies bundled in, every command in its own lazily loaded chunk, so start-up only
-// loads what the command in hand needs.
+// loads what the command in hand needs. The CLI's imports of the public API barrel are pointed at the
+// declaring modules (see direct-imports.mjs): without that, every chunk would load the whole library.
 await build({
   ...common,
   entryPoints: { cli: 'src/cli/main.ts' },
   splitting: true,
   chunkNames: 'cli-[hash]',
+  plugins: [
+    directImportsPlugin({
+      barrel: resolve(root, 'src/index.ts'),
+      importersDir: resolve(root, 'src/cli'),
+    }),
+  ],
 });
 
 // The library: one module; its dependencies stay ordinary npm dependencies.
@@ -54,7 +64,13 @@ if (existsSync(resolve(root, 'schemas')))
 
 execFileSync(
   process.execPath,
-  [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  [
+    resolve(root, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    resolve(dist, 'types'),
+  ],
   {
     cwd: root,
     stdio: 'inherit',
