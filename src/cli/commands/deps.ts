@@ -16,6 +16,7 @@ import {
   type ImageCompatibility,
   type IndexClient,
   type IsoDate,
+  inputCodes,
   loadNetrc,
   normalizeArch,
   type PackageVerdict,
@@ -52,7 +53,8 @@ Options:
   --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
   --json             the whole compatibility report as JSON
 
-Exit codes: 0 done, 2 usage or input error (no dependency file, unknown image).
+Exit codes: 0 done, 2 usage or input error (no dependency file, unknown image) or a package index
+that could not be read (the report is still printed; unreachable packages are unknown).
 `;
 
 /** Resolve `--image` values to fully specified candidates at the date. */
@@ -180,14 +182,26 @@ export const command: Command = {
       progress.finish();
       await close?.();
     }
-    if (values.json) {
-      io.out(`${JSON.stringify(report, null, 2)}\n`);
-      return 0;
-    }
-    io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
-    return 0;
+    if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+    else io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
+    return indexFailure(report, io) ? 2 : 0;
   },
 };
+
+/**
+ * A package index that could not be read leaves verdicts unknown; the report above says which, and this
+ * one line on stderr says why, naming the index host (messages carry no credentials). Exit code 2.
+ */
+function indexFailure(report: CompatibilityReport, io: Io): boolean {
+  const failures = report.diagnostics.filter((d) => d.code === inputCodes.network && d.severity === 'error');
+  const first = failures[0];
+  if (!first) return false;
+  const s = style(io.color && io.stderrIsTTY);
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed look-up(s))` : '';
+  io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
+  if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
+  return true;
+}
 
 function header(report: CompatibilityReport, io: Io): string {
   const s = style(io.color && io.stdoutIsTTY);
@@ -323,7 +337,9 @@ function footer(report: CompatibilityReport, io: Io): string[] {
     out.push(
       '',
       s.yellow(
-        'Some packages are unknown: the dependency file names no files for them and they were not looked up (run without --offline).',
+        report.diagnostics.some((d) => d.code === inputCodes.network)
+          ? 'Some packages are unknown: the dependency file names no files for them and the index look-up failed (see the notes).'
+          : 'Some packages are unknown: the dependency file names no files for them and they were not looked up (run without --offline).',
       ),
     );
   }
