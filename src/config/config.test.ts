@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { writeGeneratedJson, writeProject } from '../check/test-project.js';
 import { isPybaseError } from '../model/diagnostic.js';
-import { defaultConfig, lineOfKey, loadConfig, parseConfigText } from './load.js';
+import { defaultConfig, lineOfKey, loadConfig, parseConfigText, recommendPolicyOf } from './load.js';
 import { configJsonSchema } from './schema.js';
 
 const schemaFile = new URL('../../schemas/config.schema.json', import.meta.url);
@@ -98,6 +98,67 @@ describe('configuration', () => {
     expect(lineOfKey(text, ['tool', 'pybase'], ['severity', 'PB001'])).toBe(3);
     expect(lineOfKey(text, ['tool', 'pybase'], ['stages', 'ci', 0])).toBe(5);
     expect(lineOfKey(text, ['tool', 'pybase'], ['mirrors'])).toBe(1);
+  });
+});
+
+describe('[tool.pybase.policy]', () => {
+  it('reads the recommendation policy, with glibc-only and debian-eol-policy from the top level', () => {
+    const c = parseConfigText(
+      [
+        '[tool.pybase]',
+        'glibc-only = ["oracledb"]',
+        'debian-eol-policy = "lts"',
+        '[tool.pybase.policy]',
+        'libc = "glibc"',
+        'appetite = "patch"',
+        'prefer-small = true',
+        'allow-build = false',
+        'prereleases = true',
+        'max-critical = 0',
+        'max-high = 3',
+        '[tool.pybase.policy.min-support-months]',
+        'prod = 18',
+        'prod-ai = 24',
+      ].join('\n'),
+      'pyproject.toml',
+    );
+    expect(c?.policy).toEqual({
+      minSupportMonths: { prod: 18, 'prod-ai': 24 },
+      libc: 'glibc',
+      appetite: 'patch',
+      prereleases: true,
+      preferSmall: true,
+      allowBuild: false,
+      vulnLimits: { critical: 0, high: 3 },
+    });
+    expect(recommendPolicyOf(c!)).toMatchObject({
+      libc: 'glibc',
+      glibcOnly: ['oracledb'],
+      debianEol: 'lts',
+      minSupportMonths: { prod: 18, 'prod-ai': 24 },
+    });
+  });
+
+  it('one number of months serves every stage; no table means no policy keys', () => {
+    const c = parseConfigText('[policy]\nmin-support-months = 3\n', 'pybase.toml');
+    expect(c?.policy).toEqual({ minSupportMonths: 3 });
+    expect(parseConfigText('fail-on = "error"\n', 'pybase.toml')?.policy).toBeUndefined();
+    expect(recommendPolicyOf(defaultConfig)).toEqual({ debianEol: 'security' });
+  });
+
+  it('names the file, the key and its line on a bad policy value or an unknown policy key', () => {
+    const text = '[project]\nname = "x"\n[tool.pybase.policy]\nappetite = "patch"\nlibc = "bionic"\n';
+    const d = errorOf(() => parseConfigText(text, 'pyproject.toml'));
+    expect(d.code).toBe('PBE004');
+    expect(d.message).toContain('pyproject.toml');
+    expect(d.message).toContain('policy.libc');
+    expect(d.location?.startLine).toBe(5);
+    const u = errorOf(() => parseConfigText('[policy]\nlibc = "any"\nmax-severe = 1\n', 'pybase.toml'));
+    expect(u.message).toContain("'policy.max-severe'");
+    expect(u.location?.startLine).toBe(3);
+    const m = errorOf(() => parseConfigText('[policy.min-support-months]\nstaging = 3\n', 'pybase.toml'));
+    expect(m.message).toMatch(/policy\.min-support-months/);
+    expect(m.location?.startLine).toBeGreaterThanOrEqual(1);
   });
 });
 

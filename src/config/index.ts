@@ -6,6 +6,7 @@ export {
   loadConfig,
   type PybaseConfig,
   parseConfigText,
+  recommendPolicyOf,
   validateConfig,
 } from './load.js';
 export { configJsonSchema, configSchema, type ParsedConfig, type RawConfig } from './schema.js';

@@ -9,6 +9,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { inputCodes, PybaseError, type Severity } from '../model/diagnostic.js';
 import type { Stage } from '../model/stage.js';
+import type { PolicyInput } from '../recommend/policy.js';
 import type { DebianEolPolicy, RuleLevel } from '../rules/types.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
@@ -31,8 +32,13 @@ export interface PybaseConfig {
   source?: string;
   /** Architectures the images are built for (dependency rules); absent = the default pair. */
   archs?: string[];
-  /** Packages or vendor SDKs declared glibc-only (PB206). */
+  /** Packages or vendor SDKs declared glibc-only (PB206, and no Alpine recommendation). */
   glibcOnly?: string[];
+  /**
+   * `[tool.pybase.policy]`, as recommendation policy input; only the keys written. The glibc-only
+   * SDKs and the Debian end-of-life policy are top-level keys: see {@link recommendPolicyOf}.
+   */
+  policy?: PolicyInput;
 }
 
 export const defaultConfig: PybaseConfig = fromParsed(configSchema.parse({}));
@@ -53,8 +59,38 @@ function fromParsed(p: ParsedConfig, source?: string): PybaseConfig {
   if (p.select) c.select = p.select;
   if (p.archs) c.archs = p.archs;
   if (p['glibc-only']) c.glibcOnly = p['glibc-only'];
+  if (p.policy) c.policy = policyFromParsed(p.policy);
   if (source) c.source = source;
   return c;
+}
+
+function policyFromParsed(p: NonNullable<ParsedConfig['policy']>): PolicyInput {
+  const out: PolicyInput = {};
+  if (p['min-support-months'] !== undefined) out.minSupportMonths = p['min-support-months'];
+  if (p.libc !== undefined) out.libc = p.libc;
+  if (p.appetite !== undefined) out.appetite = p.appetite;
+  if (p.prereleases !== undefined) out.prereleases = p.prereleases;
+  if (p['prefer-small'] !== undefined) out.preferSmall = p['prefer-small'];
+  if (p['allow-build'] !== undefined) out.allowBuild = p['allow-build'];
+  const limits: NonNullable<PolicyInput['vulnLimits']> = {};
+  for (const s of ['critical', 'high', 'medium', 'low'] as const) {
+    const n = p[`max-${s}`];
+    if (n !== undefined) limits[s] = n;
+  }
+  if (Object.keys(limits).length > 0) out.vulnLimits = limits;
+  return out;
+}
+
+/**
+ * The recommendation policy a configuration asks for: `[tool.pybase.policy]`, plus the top-level
+ * keys the checker shares with it (`glibc-only`, `debian-eol-policy`). Flags are laid over this.
+ */
+export function recommendPolicyOf(config: PybaseConfig): PolicyInput {
+  return {
+    ...(config.policy ?? {}),
+    debianEol: config.debianEolPolicy,
+    ...(config.glibcOnly && config.glibcOnly.length > 0 ? { glibcOnly: [...config.glibcOnly] } : {}),
+  };
 }
 
 function configError(file: string, line: number, message: string, hint: string): PybaseError {

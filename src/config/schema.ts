@@ -18,6 +18,48 @@ const stageLevels = z
 
 const globs = z.array(z.string().min(1));
 
+const months = z.number().int().min(0).max(240);
+const vulnLimit = z.number().int().min(0);
+
+/** `[tool.pybase.policy]`: the recommendation policy. Every key is optional; see defaultPolicy. */
+const policySchema = z
+  .object({
+    'min-support-months': z
+      .union([
+        months,
+        z.object({ dev: months, ci: months, prod: months, 'prod-ai': months }).partial().strict(),
+      ])
+      .optional()
+      .describe(
+        'Remaining support (Python and distro) an image must have, in months: one number for every stage, or a table per stage (dev, ci, prod, prod-ai). Default: prod and prod-ai 12, ci 6, dev 0.',
+      ),
+    libc: z
+      .enum(['glibc', 'musl', 'any'])
+      .optional()
+      .describe('The C library images may use: glibc (Debian), musl (Alpine) or any (default).'),
+    appetite: z
+      .enum(['patch', 'minor', 'any'])
+      .optional()
+      .describe(
+        'How far from the current Python minor a recommendation may go: patch (stay), minor (default: no downgrade), any.',
+      ),
+    prereleases: z.boolean().optional().describe('Accept pre-release Pythons (default false).'),
+    'prefer-small': z
+      .boolean()
+      .optional()
+      .describe('With libc any, let Alpine win when every dependency has a musl wheel (default false).'),
+    'allow-build': z
+      .boolean()
+      .optional()
+      .describe('Accept building sdists on images without a compiler (default false).'),
+    'max-critical': vulnLimit.optional().describe('Most critical vulnerabilities a scanned image may have.'),
+    'max-high': vulnLimit.optional().describe('Most high vulnerabilities a scanned image may have.'),
+    'max-medium': vulnLimit.optional().describe('Most medium vulnerabilities a scanned image may have.'),
+    'max-low': vulnLimit.optional().describe('Most low vulnerabilities a scanned image may have.'),
+  })
+  .strict()
+  .describe('The recommendation policy ([tool.pybase.policy]).');
+
 export const configSchema = z
   .object({
     select: z
@@ -76,7 +118,12 @@ export const configSchema = z
       .array(z.string().min(1))
       .optional()
       .describe(
-        'Packages or vendor SDKs that only run on glibc (PB206 flags Alpine images while this is not empty).',
+        'Packages or vendor SDKs that only run on glibc (PB206 flags Alpine images while this is not empty; pybase recommend never proposes Alpine then).',
+      ),
+    policy: policySchema
+      .optional()
+      .describe(
+        'The policy pybase recommend (and pybase fix --to recommended) decides by; flags override it.',
       ),
   })
   .strict()
