@@ -4,7 +4,8 @@
  *
  * Ranking, in order (the first difference decides):
  *  1. appetite: with `patch`, candidates on the project's current minor first; with `minor`, no
- *     downgrade below the current minor unless nothing else survives;
+ *     downgrade below the current minor unless nothing else survives, or only a downgrade installs
+ *     every dependency from wheels;
  *  2. wheels: every dependency installs from a wheel (binary or pure) on every architecture;
  *  3. Python: the newest minor;
  *  4. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
@@ -35,6 +36,7 @@ import type {
   RecommendPolicy,
   RejectedCandidate,
   Rejection,
+  RejectionCode,
   RejectionGroup,
   ScoredCandidate,
   ScoreParts,
@@ -248,13 +250,22 @@ function hardConstraints(c: ImageCandidate, stage: RecommendStage, ctx: Context)
   if (missing.length > 0) {
     out.push({ code: 'arch-missing', message: `not published for ${missing.join(', ')}` });
   }
+  // One rejection for every specifier that excludes this Python; the same specifier written in
+  // several files (the lock and pyproject.toml) is named once, with all its places.
+  const excludedBy = new Map<string, string[]>();
   for (const spec of ctx.specs) {
     if (specifierAllows(spec.text, c.pythonVersion) === false) {
-      out.push({
-        code: 'python-excluded',
-        message: `Python ${c.python} is excluded by '${spec.text}' (${spec.where})`,
-      });
+      const places = excludedBy.get(spec.text) ?? [];
+      if (!places.includes(spec.where)) places.push(spec.where);
+      excludedBy.set(spec.text, places);
     }
+  }
+  if (excludedBy.size > 0) {
+    const by = [...excludedBy].map(([text, places]) => `'${text}' (${places.join(', ')})`);
+    out.push({
+      code: 'python-excluded',
+      message: `Python ${c.python} is excluded by ${by.join(' and ')}`,
+    });
   }
   const facts = ctx.facts.get(c.tag);
   if (facts) {
@@ -416,6 +427,17 @@ function trades(c: ScoredCandidate, best: ScoredCandidate): string[] {
   return out;
 }
 
+/** Codes whose messages name one Python minor; their groups merge across minors. */
+const perPythonCodes: ReadonlySet<RejectionCode> = new Set(['deps-need-compiler', 'deps-unavailable']);
+const pythonInMessage = / (for|on) Python \d+\.\d+( glibc| musl)?/;
+
+/** The message without its Python minor (`no wheel for Python 3.13 glibc` -> `no wheel for glibc`). */
+function withoutPython(message: string): string {
+  return message.replace(pythonInMessage, (_all, prep: string, libc: string | undefined) =>
+    libc ? ` ${prep}${libc}` : '',
+  );
+}
+
 function groupRejections(rejected: RejectedCandidate[], all: readonly ImageCandidate[]): RejectionGroup[] {
   const groups = new Map<string, RejectionGroup>();
   for (const r of rejected) {
@@ -429,9 +451,39 @@ function groupRejections(rejected: RejectedCandidate[], all: readonly ImageCandi
       g.tags.push(r.tag);
     }
   }
+  // The same packages missing the same kind of wheel on several Pythons is one reason: merge the
+  // per-Python groups and let the scope name the Pythons.
+  const merged = new Map<string, RejectionGroup[]>();
+  for (const g of groups.values()) {
+    const key = perPythonCodes.has(g.code)
+      ? `${g.code}\u0000${withoutPython(g.message)}`
+      : `${g.code}\u0000${g.message}`;
+    merged.set(key, [...(merged.get(key) ?? []), g]);
+  }
+  const out: RejectionGroup[] = [];
+  for (const list of merged.values()) {
+    const first = list[0]!;
+    if (list.length === 1) out.push(first);
+    else
+      out.push({
+        code: first.code,
+        message: withoutPython(first.message),
+        scope: '',
+        tags: [...new Set(list.flatMap((g) => g.tags))],
+      });
+  }
   const byTag = new Map(all.map((c) => [c.tag, c]));
-  for (const g of groups.values()) g.scope = scopeOf(g.tags, byTag, all);
-  return [...groups.values()].sort((a, b) => b.tags.length - a.tags.length || a.code.localeCompare(b.code));
+  for (const g of out) g.scope = scopeOf(g.tags, byTag, all);
+  return out.sort((a, b) => b.tags.length - a.tags.length || a.code.localeCompare(b.code));
+}
+
+/** `3.11 to 3.14` for consecutive minors, else `3.9, 3.11`. */
+function minorsText(minors: string[]): string {
+  const sorted = [...minors].sort((a, b) => minorNumber(a) - minorNumber(b));
+  const consecutive = sorted.every((m, i) => i === 0 || minorNumber(m) === minorNumber(sorted[i - 1]!) + 1);
+  return consecutive && sorted.length > 2
+    ? `${sorted[0]} to ${sorted[sorted.length - 1]}`
+    : sorted.join(', ');
 }
 
 function scopeOf(tags: string[], byTag: Map<string, ImageCandidate>, all: readonly ImageCandidate[]): string {
@@ -447,8 +499,12 @@ function scopeOf(tags: string[], byTag: Map<string, ImageCandidate>, all: readon
   if (minors.length === 1 && covers((c) => c.python === minors[0])) return `all Python ${minors[0]}`;
   const distros = [...new Set(cs.map((c) => c.distro))];
   if (distros.length === 1 && covers((c) => c.distro === distros[0])) return `all ${distros[0]}`;
-  if (minors.length > 1 && minors.every((m) => covers((c) => c.python === m || minors.includes(c.python)))) {
-    return `all Python ${minors.sort((a, b) => minorNumber(a) - minorNumber(b)).join(', ')}`;
+  if (minors.length > 1 && covers((c) => minors.includes(c.python))) {
+    return `all Python ${minorsText(minors)}`;
+  }
+  const variants = [...new Set(cs.map((c) => c.variant))];
+  if (variants.length === 1 && covers((c) => c.variant === variants[0] && minors.includes(c.python))) {
+    return `all ${variants[0]} on Python ${minorsText(minors)}`;
   }
   return `${set.size} image${set.size === 1 ? '' : 's'}`;
 }
@@ -528,6 +584,13 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
       .map((c) => c.python),
   );
   const current = input.currentMinor;
+  // With the `minor` appetite a downgrade is avoided, unless only a downgrade installs every
+  // dependency from wheels: building from source on a newer Python is worse than an older Python
+  // (numpy 1.24.4 has wheels up to cp311 and does not build on 3.12).
+  const keepsMinor = (c: ImageCandidate) =>
+    current === undefined || minorNumber(c.python) >= minorNumber(current);
+  const allWheels = (c: ImageCandidate) => facts.get(c.tag)?.allWheels ?? true;
+  const wheelsWithoutDowngrade = survivors.some((c) => keepsMinor(c) && allWheels(c));
   const scored: ScoredCandidate[] = survivors.map((c) => {
     const f = facts.get(c.tag);
     const vulns = matchVulns(c, input.vulnerabilities ?? [], input.catalog, input.date);
@@ -536,7 +599,7 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
         ? 0
         : policy.appetite === 'patch'
           ? Number(c.python === current)
-          : Number(minorNumber(c.python) >= minorNumber(current));
+          : Number(keepsMinor(c) || (!wheelsWithoutDowngrade && allWheels(c)));
     const parts: ScoreParts = {
       appetite,
       wheels: f ? Number(f.allWheels) : 1,
@@ -646,7 +709,14 @@ function buildTrace(
   ];
   let alpine: string;
   const musl = deps.binary.filter((p) => !p.hasMusllinuxWheel);
-  const alpineGroups = groups.filter((g) => g.scope === 'all alpine');
+  // Reasons that keep alpine out: those covering every alpine image, or, when no alpine image
+  // survives, those that only concern alpine images (per Python, for instance).
+  const alpineSurvives = scored.some((s) => s.candidate.variant === 'alpine');
+  const alpineGroups = groups
+    .filter(
+      (g) => g.scope === 'all alpine' || (!alpineSurvives && g.scope.startsWith('all alpine on Python')),
+    )
+    .slice(0, 2);
   if (stage === 'prod-ai') alpine = 'no: production inference needs glibc';
   else if (policy.libc === 'glibc') alpine = 'no: the policy allows only glibc';
   else if (policy.glibcOnly.length > 0)

@@ -112,11 +112,22 @@ export function planMoves(
       (ref.stage !== 'build' || c.candidate.variant === tag.variant);
     const target = rec.candidates.find(pick);
     if (!target) {
-      moves.push({
-        ...base,
-        kind: 'none',
-        reason: `no ${wantLibc} image${options.policy.appetite === 'patch' && currentMinor ? ` of Python ${currentMinor}` : ''} passes the constraints of ${stage}; see the rejections`,
-      });
+      let reason = `no ${wantLibc} image${options.policy.appetite === 'patch' && currentMinor ? ` of Python ${currentMinor}` : ''} passes the constraints of ${stage}; see the rejections`;
+      // An alpine reference stays on musl unless the user asks for the swap: say how to ask.
+      if (wantLibc === 'musl' && !options.libcAsked) {
+        const glibc = rec.candidates.find(
+          (c) =>
+            c.candidate.libc.family === 'glibc' &&
+            (options.policy.appetite !== 'patch' ||
+              currentMinor === undefined ||
+              c.candidate.python === currentMinor),
+        );
+        if (glibc) {
+          const swap = tagAtPrecision(catalog, date, glibc.tag, stage === 'dev' ? 'minor' : 'patch');
+          reason = `${reason.replace('; see the rejections', ' (see the rejections)')}; to move to glibc (python:${swap}), pass --libc glibc or set libc = "glibc" in [tool.pybase.policy]`;
+        }
+      }
+      moves.push({ ...base, kind: 'none', reason });
       continue;
     }
     const written = parsed.tag ?? 'latest';

@@ -3,6 +3,7 @@
  * most precise lock, or the file named), their verdicts on every candidate (the dependency engine),
  * then `recommend`.
  */
+import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { analyzeDependencies, candidateImages, defaultArchs } from '../deps/index.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
@@ -56,6 +57,14 @@ export async function recommendProject(
       ...(options.index ? { index: options.index } : {}),
       offline: options.offline === true || options.index === undefined,
     });
+    // Paths in the result are relative to the project root, like the references' files: output
+    // must not depend on where the project was checked out.
+    if (compatibility.source) {
+      compatibility = {
+        ...compatibility,
+        source: { ...compatibility.source, file: projectPath(root, compatibility.source.file) },
+      };
+    }
   }
   return recommend({
     catalog,
@@ -71,4 +80,14 @@ export async function recommendProject(
     ...(options.resolveDigest ? { resolveDigest: options.resolveDigest } : {}),
     diagnostics: extraction.diagnostics,
   });
+}
+
+/**
+ * `file` (absolute, or relative to the working directory like `root`) relative to `root` with '/'
+ * separators when it lies inside the root; else as given.
+ */
+export function projectPath(root: string, file: string): string {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file;
+  return rel.split(path.sep).join('/');
 }

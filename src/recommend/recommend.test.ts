@@ -138,6 +138,94 @@ describe('known answers from fixture projects (lock data only)', () => {
   });
 });
 
+describe('numpy 1.24.4 (a real lock: wheels up to cp311)', () => {
+  const numpy = 'test/fixtures/deps-numpy-1.24.4';
+  // At both dates Python 3.12 and newer are published, supported long enough for the stage, and
+  // ranked above 3.11 by the appetite (the Dockerfile runs 3.12): only numpy keeps them out.
+  const cases = [
+    { stage: 'dev', date: '2026-11-27' },
+    { stage: 'prod', date: '2025-06-01' },
+    { stage: 'ci', date: '2025-06-01' },
+  ] as const;
+  for (const { stage, date } of cases) {
+    it(`gets Python 3.11 or older for ${stage} at ${date}`, async () => {
+      const r = await recommendProject(numpy, { catalog, date, stages: [stage], offline: true });
+      const rec = r.recommendations[0]!;
+      expect(rec.tag).toBeDefined();
+      expect(minorNum(rec.candidates[0]!.candidate.python)).toBeLessThanOrEqual(11);
+      // The assertion means something: newer Pythons were candidates, and 3.11 is not too short-lived.
+      const newer = [...rec.candidates.map((c) => c.tag), ...rec.rejected.map((x) => x.tag)].filter(
+        (t) => minorNum(t) >= 12,
+      );
+      expect(newer.length).toBeGreaterThan(0);
+      expect(rec.rejectionGroups.some((g) => g.message.includes('Python 3.11 reaches end of life'))).toBe(
+        false,
+      );
+      // Slim images of 3.12+ are rejected because numpy would have to be compiled there.
+      const slim = rec.rejectionGroups.find(
+        (g) => g.code === 'deps-need-compiler' && g.tags.some((t) => /^3\.12\.\d+-slim-/.test(t)),
+      );
+      expect(slim?.message).toContain('numpy 1.24.4');
+      // Full images of 3.12+ survive (they have a compiler) but rank below the wheels on 3.11.
+      const full = rec.candidates.find((c) => minorNum(c.candidate.python) >= 12);
+      if (full) expect(full.parts.wheels).toBe(0);
+      expect(rec.candidates[0]!.parts.wheels).toBe(1);
+    });
+  }
+});
+
+describe('rejection groups read once per reason (examples/reports-api)', () => {
+  it('merges one specifier found in two files, and one package missing on several Pythons', async () => {
+    const r = await recommendProject('examples/reports-api', {
+      catalog,
+      date: '2026-11-27',
+      stages: ['prod'],
+      offline: true,
+    });
+    expect(r.source?.file).toBe('uv.lock');
+    const groups = r.recommendations[0]!.rejectionGroups;
+    const excluded = groups.filter((g) => g.code === 'python-excluded');
+    expect(excluded).toHaveLength(1);
+    expect(excluded[0]!.message).toBe("Python 3.10 is excluded by '>=3.11' (uv.lock, pyproject.toml:5)");
+    const sklearn = groups.filter(
+      (g) => g.code === 'deps-need-compiler' && g.message.startsWith('scikit-learn 1.9.0 has no musllinux'),
+    );
+    expect(sklearn).toHaveLength(1);
+    expect(sklearn[0]!.message).not.toMatch(/Python 3\.\d+/);
+    expect(sklearn[0]!.scope).toBe('all alpine on Python 3.11 to 3.14');
+    expect(sklearn[0]!.tags.every((t) => t.includes('-alpine'))).toBe(true);
+    expect(new Set(sklearn[0]!.tags.map((t) => t.split('.').slice(0, 2).join('.')))).toEqual(
+      new Set(['3.11', '3.12', '3.13', '3.14']),
+    );
+    // Every rejected tag is still listed per candidate with its own Python.
+    const perTag = r.recommendations[0]!.rejected.find((x) => x.tag === sklearn[0]!.tags[0]);
+    expect(perTag?.reasons.some((x) => /for Python 3\.\d+/.test(x.message))).toBe(true);
+  });
+
+  it('tells how to move an alpine reference that no musl image can serve', async () => {
+    const r = await recommendProject('examples/reports-api', {
+      catalog,
+      date: '2026-11-27',
+      offline: true,
+    });
+    const alpine = r.moves.find((m) => m.current === 'python:3.11-alpine');
+    expect(alpine?.kind).toBe('none');
+    expect(alpine?.reason).toMatch(/--libc glibc/);
+    expect(alpine?.reason).toContain(`python:${r.recommendations.find((x) => x.stage === 'prod')?.tag}`);
+    const swapped = await recommendProject('examples/reports-api', {
+      catalog,
+      date: '2026-11-27',
+      offline: true,
+      policy: { libc: 'glibc' },
+    });
+    const moved = swapped.moves.find((m) => m.current === 'python:3.11-alpine');
+    expect(moved?.to).toMatch(/^python:3\.\d+\.\d+-slim-trixie$/);
+    const text = renderRecommendText(r);
+    expect(text).not.toContain(process.cwd());
+    expect(text).toContain('dependencies uv.lock (uv.lock)');
+  });
+});
+
 describe('vulnerability reports', () => {
   const trivy = parseVulnerabilityReport(
     readFileSync(`${fixture('vulns')}/trivy-3.12-slim-trixie.json`, 'utf8'),

@@ -90,7 +90,10 @@ export interface Rejection {
 }
 
 export interface ScoreParts {
-  /** 1 when the candidate keeps the current minor and the appetite asks for that, else 0. */
+  /**
+   * 1 when the candidate suits the appetite: `patch` the current minor; `minor` no downgrade (or a
+   * downgrade when only downgrades install every dependency from wheels); `any` always 0.
+   */
   appetite: number;
   /** 1 when every dependency installs from a wheel on every architecture. */
   wheels: number;
