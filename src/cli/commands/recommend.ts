@@ -2,12 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Appetite,
+  type Arch,
   createCatalog,
   createIndexClient,
   createRegistryClient,
   inputCodes,
   isoDateOf,
   type LibcChoice,
+  loadConfig,
   loadDockerConfig,
   normalizeArch,
   type PolicyInput,
@@ -15,6 +17,7 @@ import {
   parseIsoDate,
   parseVulnerabilityReport,
   type RecommendStage,
+  recommendPolicyOf,
   recommendProject,
   recommendStages,
   registryDigestResolver,
@@ -53,7 +56,11 @@ X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references ge
   --max-critical N, --max-high N, --max-medium N, --max-low N
                            most vulnerabilities of a severity a reported image may have
   --deps FILE              the dependency file to read (default: the most precise lock found)
+  --config FILE            read the configuration from FILE instead of pybase.toml / pyproject.toml
   --offline                no network: no index look-ups, no digests
+
+The policy is read from [tool.pybase.policy] (pybase.toml: [policy]), with the top-level keys
+archs, glibc-only and debian-eol-policy; a flag overrides the configuration.
 
 Exit codes: 0 a recommendation for every stage, 1 some stage has none, 2 usage or input error.
 `;
@@ -82,6 +89,16 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** Architectures named by flags or by the configuration's `archs`. */
+export function archsOf(values: readonly string[], where: string): Arch[] {
+  return values.map((a) => {
+    const arch = normalizeArch(a);
+    if (!arch || arch === 'windows-amd64')
+      throw usageError(`recommend: unknown architecture '${a}' (${where})`, 'recommend');
+    return arch;
+  });
+}
+
 export const command: Command = {
   summary: 'the python image tag to use, per stage, and why',
   help,
@@ -107,6 +124,7 @@ export const command: Command = {
         'max-medium': { type: 'string' },
         'max-low': { type: 'string' },
         deps: { type: 'string' },
+        config: { type: 'string' },
       },
       1,
     );
@@ -117,31 +135,27 @@ export const command: Command = {
     const stages = listOption(values, 'stage').map(
       (s) => oneOf(s, recommendStages, 'stage') as RecommendStage,
     );
-    const archs = listOption(values, 'arch').map((a) => {
-      const arch = normalizeArch(a);
-      if (!arch || arch === 'windows-amd64')
-        throw usageError(`recommend: unknown architecture '${a}'`, 'recommend');
-      return arch;
-    });
+    const archs = archsOf(listOption(values, 'arch'), '--arch');
     const libc = oneOf<LibcChoice>(stringOption(values, 'libc'), ['glibc', 'musl', 'any'], 'libc');
     const appetite = oneOf<Appetite>(stringOption(values, 'appetite'), ['patch', 'minor', 'any'], 'appetite');
     const debianEol = oneOf(stringOption(values, 'debian-eol'), ['security', 'lts'] as const, 'debian-eol');
     const months = count(values, 'min-support-months');
-    const vulnLimits: PolicyInput['vulnLimits'] = {};
+    const flagLimits: PolicyInput['vulnLimits'] = {};
     for (const s of ['critical', 'high', 'medium', 'low'] as const) {
       const n = count(values, `max-${s}`);
-      if (n !== undefined) vulnLimits[s] = n;
+      if (n !== undefined) flagLimits[s] = n;
     }
-    const policy: PolicyInput = {
+    const glibcOnly = listOption(values, 'glibc-only');
+    // Flags are laid over the configuration: only the ones given count.
+    const flags: PolicyInput = {
       ...(libc ? { libc } : {}),
       ...(appetite ? { appetite } : {}),
       ...(debianEol ? { debianEol } : {}),
       ...(months !== undefined ? { minSupportMonths: months } : {}),
-      preferSmall: values['prefer-small'] === true,
-      glibcOnly: listOption(values, 'glibc-only'),
-      allowBuild: values['allow-build'] === true,
-      prereleases: values.prereleases === true,
-      vulnLimits,
+      ...(values['prefer-small'] === true ? { preferSmall: true } : {}),
+      ...(glibcOnly.length > 0 ? { glibcOnly } : {}),
+      ...(values['allow-build'] === true ? { allowBuild: true } : {}),
+      ...(values.prereleases === true ? { prereleases: true } : {}),
     };
     const vulnerabilities: VulnerabilityReport[] = [];
     for (const file of listOption(values, 'vulns')) {
@@ -164,6 +178,15 @@ export const command: Command = {
         hint: 'give the root directory of the project',
       });
     }
+    const configFile = stringOption(values, 'config');
+    const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+    const fromConfig = recommendPolicyOf(config);
+    const policy: PolicyInput = {
+      ...fromConfig,
+      ...flags,
+      vulnLimits: { ...(fromConfig.vulnLimits ?? {}), ...flagLimits },
+    };
+    const configArchs = archs.length > 0 ? [] : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
     const offline = values.offline === true;
     const dataDir = stringOption(values, 'data-dir');
     const catalog = createCatalog(
@@ -178,7 +201,7 @@ export const command: Command = {
         catalog,
         date,
         ...(stages.length ? { stages } : {}),
-        ...(archs.length ? { archs } : {}),
+        ...(archs.length ? { archs } : configArchs.length ? { archs: configArchs } : {}),
         policy,
         vulnerabilities,
         ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
