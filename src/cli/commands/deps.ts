@@ -203,9 +203,16 @@ function indexFailure(report: CompatibilityReport, io: Io): boolean {
   return true;
 }
 
+/** A path as the user would type it from the current directory (absolute when outside it). */
+function shownPath(file: string, io: Io): string {
+  const rel = path.relative(io.cwd, path.resolve(io.cwd, file));
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file;
+  return rel.split(path.sep).join('/');
+}
+
 function header(report: CompatibilityReport, io: Io): string {
   const s = style(io.color && io.stdoutIsTTY);
-  const src = report.source ? `${report.source.file} (${report.source.kind})` : 'dependencies';
+  const src = report.source ? `${shownPath(report.source.file, io)} (${report.source.kind})` : 'dependencies';
   const count = report.packages.length;
   return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
 }
@@ -273,7 +280,10 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     string,
     { version?: string; byVerdict: Map<Verdict, Set<string>>; reason: string }
   >();
-  for (const c of report.images) {
+  // Images whose Python the project itself excludes (requires-python) are not counted: nothing
+  // would be installed there anyway.
+  const judged = report.images.filter((c) => !c.excludedByProject);
+  for (const c of judged) {
     for (const p of c.packages) {
       if (p.verdict === 'wheel' || p.verdict === 'pure') continue;
       const key = p.name;
@@ -291,8 +301,12 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     }
   }
   if (problems.size > 0) {
-    lines.push('', 'Packages without a wheel on some images:');
-    const total = report.images.length;
+    const excluded = new Set(report.images.filter((c) => c.excludedByProject).map((c) => c.image.tag)).size;
+    lines.push(
+      '',
+      `Packages without a wheel on some images${excluded > 0 ? ` (counts of image and architecture; the ${excluded} image${excluded === 1 ? '' : 's'} whose Python the project excludes not counted)` : ''}:`,
+    );
+    const total = judged.length;
     const sorted = [...problems.entries()].sort(
       (a, b) => problemRank(a[1].byVerdict) - problemRank(b[1].byVerdict) || a[0].localeCompare(b[0]),
     );
@@ -304,8 +318,13 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
       lines.push(`  ${s.bold(name)}${e.version ? ` ${e.version}` : ''}: ${counts}`);
       lines.push(`    ${s.dim(e.reason)}`);
     }
-  } else if (report.images.length > 0) {
-    lines.push('', s.green('Every package installs from a wheel on every image listed.'));
+  } else if (judged.length > 0) {
+    lines.push(
+      '',
+      s.green(
+        `Every package installs from a wheel on every image listed${judged.length < report.images.length ? ' that the project allows' : ''}.`,
+      ),
+    );
   }
   lines.push(...footer(report, io));
   return `${lines.join('\n')}\n`;
