@@ -1,34 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain } from '../../../test/support/run-main.js';
 import { writeProject } from '../../check/test-project.js';
-import type { Io } from '../io.js';
-import { main } from '../main.js';
 
-function captureIo(cwd: string): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    cwd,
-    env: {},
-    now: new Date('2026-08-20T12:00:00Z'),
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
-
-async function run(argv: string[], cwd: string) {
-  const io = captureIo(cwd);
-  const code = await main(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
+function run(argv: string[], cwd: string) {
+  return runMain(argv, { cwd, now: '2026-08-20T12:00:00Z' });
 }
 
 describe('pybase check', () => {
