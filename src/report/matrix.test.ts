@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { captureIo } from '../../test/support/run-main.js';
 import { main } from '../cli/main.js';
 import { buildMatrix, formatBake, formatMatrix, installCommand, type Matrix } from './matrix.js';
 
@@ -95,22 +96,11 @@ describe('pybase matrix', () => {
   });
 
   it('the command line refuses a bad --top and prints JSON', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      color: false,
-      cwd: process.cwd(),
-      env: {},
-      now: new Date('2026-08-20T12:00:00Z'),
-    };
+    const io = captureIo({ now: '2026-08-20T12:00:00Z' });
     expect(await main(['matrix', 'test/fixtures/report-web', '--top', 'x'], io)).toBe(2);
-    expect(err.join('')).toContain('--top');
+    expect(io.stderr()).toContain('--top');
     expect(await main(['matrix', 'test/fixtures/report-web', '--format', 'json', '--top', '2'], io)).toBe(0);
-    const json = JSON.parse(out.join('')) as { entries: unknown[]; date: string };
+    const json = JSON.parse(io.stdout()) as { entries: unknown[]; date: string };
     expect(json.entries).toHaveLength(2);
     expect(json.date).toBe(date);
   });

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/support/run-main.js';
+import { main } from '../cli/main.js';
 import { esc, renderHtmlReport, timelineSvg } from './html.js';
 import { buildReportData, type ReportData } from './report-data.js';
 
@@ -99,23 +103,10 @@ describe('renderHtmlReport', () => {
 
 describe('pybase report (command line)', () => {
   it('writes the page, and wants --html', async () => {
-    const { main } = await import('../cli/main.js');
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(`${tmpdir()}/pybase-report-`);
-    const err: string[] = [];
-    const io = {
-      out: () => {},
-      err: (t: string) => err.push(t),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      color: false,
-      cwd: process.cwd(),
-      env: {},
-      now: new Date('2026-08-20T12:00:00Z'),
-    };
+    const io = captureIo({ now: '2026-08-20T12:00:00Z' });
     expect(await main(['report', 'test/fixtures/report-data'], io)).toBe(2);
-    expect(err.join('')).toContain('--html');
+    expect(io.stderr()).toContain('--html');
     const file = `${dir}/r.html`;
     expect(await main(['report', 'test/fixtures/report-data', '--html', file, '--offline'], io)).toBe(0);
     const html = readFileSync(file, 'utf8');
