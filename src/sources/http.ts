@@ -61,7 +61,11 @@ export interface DefaultFetcherOptions {
 // it at start-up (about 30 ms of module loading measured on `pybase tag`).
 let undiciModule: Promise<typeof import('undici')> | undefined;
 const loadUndici = () => {
-  undiciModule ??= import('undici');
+  // Node gives the CommonJS exports both as named exports and as `default`; the esbuild bundle of the
+  // CLI (code splitting) only as `default`. Reading `default` first works in both.
+  undiciModule ??= import('undici').then(
+    (m) => (m as typeof m & { default?: typeof import('undici') }).default ?? m,
+  );
   return undiciModule;
 };
 
