@@ -6,6 +6,7 @@ export {
   tagAtPrecision,
   tagOfReference,
 } from './decide.js';
+export { fixTagsOf } from './fix-tags.js';
 export { currentMinorOf, type MoveOptions, planMoves, recommendStageOf } from './moves.js';
 export { defaultPolicy, type PolicyInput, resolvePolicy } from './policy.js';
 export { type RecommendProjectOptions, recommendProject } from './project.js';

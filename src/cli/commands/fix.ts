@@ -2,21 +2,29 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BumpMode,
+  createCatalog,
+  createIndexClient,
   createRegistryClient,
   type Diagnostic,
   type FixResult,
   type FixTarget,
   fixProject,
+  fixTagsOf,
   isoDateOf,
+  loadConfig,
   loadDockerConfig,
   PybaseError,
   parseIsoDate,
+  type RecommendResult,
+  recommendPolicyOf,
+  recommendProject,
   redactSecrets,
   registryDigestResolver,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
+import { archsOf } from './recommend.js';
 
 const help = `Usage: pybase fix [PATH] [options]
 
@@ -31,6 +39,13 @@ Options:
                      distro: newest distro release of the same libc family, same Python
   --to TAG           move every python reference to TAG (refused when it is a pre-release, a looser
                      pin, or another C library)
+  --to recommended   move each stage's references to what pybase recommend proposes for the stage
+                     (policy from [tool.pybase.policy]; the same refusals apply). With it:
+    --arch A         architecture the image must serve; repeatable (default: configuration, or
+                     amd64 and arm64)
+    --deps FILE      the dependency file to read (default: the most precise lock found)
+    --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
+    --offline        no package index look-ups
   --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
   --dry-run          print the unified diff, write nothing
   --check            like --dry-run; exit 1 when changes are pending
@@ -75,6 +90,12 @@ function summary(result: FixResult, written: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What `--to recommended` aims at, per stage (on stderr: stdout stays the diff or the summary). */
+function recommendedNote(r: RecommendResult): string {
+  const parts = r.recommendations.map((rec) => `${rec.stage} ${rec.tag ?? 'none'}`);
+  return `pybase: recommended at ${r.date}: ${parts.join(', ')}\n`;
+}
+
 export const command: Command = {
   summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
   help,
@@ -89,6 +110,9 @@ export const command: Command = {
         'dry-run': { type: 'boolean' },
         check: { type: 'boolean' },
         exclude: { type: 'string', multiple: true },
+        arch: { type: 'string', multiple: true },
+        deps: { type: 'string' },
+        config: { type: 'string' },
       },
       1,
     );
@@ -98,14 +122,12 @@ export const command: Command = {
       throw usageError(`fix: --bump wants patch, minor or distro, got '${bump}'`, 'fix');
     }
     if (bump !== undefined && to !== undefined) throw usageError('fix: give --bump or --to, not both', 'fix');
-    if (to === 'recommended') {
-      throw usageError(
-        'fix: --to recommended is not available yet; give a tag such as 3.13-slim-trixie',
-        'fix',
-      );
+    const recommended = to === 'recommended';
+    for (const name of ['arch', 'deps', 'config'] as const) {
+      if (!recommended && values[name] !== undefined) {
+        throw usageError(`fix: --${name} goes with --to recommended`, 'fix');
+      }
     }
-    const target: FixTarget =
-      to !== undefined ? { kind: 'to', tag: to } : { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
     const pinDigest = values['pin-digest'] === true;
     if (pinDigest && values.offline === true) {
       throw usageError('fix: --pin-digest asks the registry; it cannot work with --offline', 'fix');
@@ -123,6 +145,32 @@ export const command: Command = {
         severity: 'error',
         message: `fix: ${positionals[0] ?? '.'} is not a readable directory`,
       });
+    }
+
+    let recommendation: RecommendResult | undefined;
+    let target: FixTarget =
+      to !== undefined ? { kind: 'to', tag: to } : { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    if (recommended) {
+      const configFile = stringOption(values, 'config');
+      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+      const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
+      const archs =
+        flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
+      const deps = stringOption(values, 'deps');
+      const offline = values.offline === true;
+      recommendation = await recommendProject(root, {
+        catalog: createCatalog(
+          dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
+        ),
+        date,
+        ...(archs.length > 0 ? { archs } : {}),
+        policy: recommendPolicyOf(config),
+        ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
+        offline,
+        ...(offline ? {} : { index: createIndexClient() }),
+        ...(exclude.length ? { extract: { exclude } } : {}),
+      });
+      target = { kind: 'recommended', tags: fixTagsOf(recommendation) };
     }
 
     const client = pinDigest
@@ -163,6 +211,7 @@ export const command: Command = {
               root,
               date,
               dryRun,
+              ...(target.kind === 'recommended' ? { recommended: target.tags } : {}),
               edits: result.applied.changes.flatMap((c) => c.edits),
               dropped: result.applied.dropped,
               files: result.applied.changes.map((c) => c.file),
@@ -175,6 +224,7 @@ export const command: Command = {
         )}\n`,
       );
     } else {
+      if (recommendation) io.err(recommendedNote(recommendation));
       printDiagnostics(own, io);
       if (dryRun) io.out(result.diff);
       else io.out(summary(result, true));
