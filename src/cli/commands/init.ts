@@ -3,13 +3,19 @@ import {
   type Catalog,
   chooseInitTag,
   createCatalog,
+  createIndexClient,
   createRegistryClient,
   type IsoDate,
   initProject,
   isoDateOf,
+  loadConfig,
   loadDockerConfig,
+  minorOf,
+  type PolicyInput,
   parseIsoDate,
   type RecommendStage,
+  recommendPolicyOf,
+  recommendProject,
   recommendStages,
   registryDigestResolver,
   tryParseTag,
@@ -29,45 +35,54 @@ Write a starting Dockerfile, .dockerignore and .github/workflows/container.yml f
     with OCI labels from the build arguments VCS_REF, BUILD_DATE, VERSION and SOURCE;
   - container.yml: build, scan (Trivy), SBOM (Syft), sign (cosign), every action pinned to a
     release commit.
-The image is pybase's recommendation for the stage when available, else the newest supported
-X.Y.Z-slim-<newest Debian> at the date. Its digest is asked from the registry unless --offline.
+The image is what pybase recommend proposes for the stage (policy from [tool.pybase.policy]); when
+it has no recommendation (or none of the --python minor), the newest supported X.Y.Z-slim-<newest
+Debian> at the date, and the output says so. Its digest is asked from the registry unless --offline.
 
 Options:
   --stage STAGE        the stage the image serves: dev, ci, prod (default), prod-ai
   --python X.Y         use this Python minor
   --force              overwrite files that exist (by default: exit 2 naming the file)
-  --offline            do not ask the registry for the digest
+  --offline            do not ask the registry for the digest, nor the package index
   --date YYYY-MM-DD    choose as of that date (default: today)
   --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
 
 Exit codes: 0 written, 2 usage or input error (a file exists, no supported image).
 `;
 
-/** The recommendation for the stage, when the recommendation engine is part of this build. */
+/** The recommended tag for the stage, or why there is none that init can write. */
+type Recommended = { tag: string } | { why: string };
+
 async function recommendedTag(
   root: string,
   catalog: Catalog,
   date: IsoDate,
   stage: RecommendStage,
   python: string | undefined,
-): Promise<string | undefined> {
-  // Looked up by name so that init keeps working in builds without the recommendation engine.
-  const lib = (await import('../../index.js')) as Record<string, unknown>;
-  const recommend = lib.recommendProject;
-  if (typeof recommend !== 'function') return undefined;
-  try {
-    const result = (await recommend(root, { catalog, date, stages: [stage], offline: true })) as {
-      recommendations?: { tag?: string }[];
+  policy: PolicyInput,
+  offline: boolean,
+): Promise<Recommended> {
+  const result = await recommendProject(root, {
+    catalog,
+    date,
+    stages: [stage],
+    policy,
+    offline,
+    ...(offline ? {} : { index: createIndexClient() }),
+  });
+  const rec = result.recommendations[0];
+  const tag = rec?.tag;
+  if (!rec || !tag)
+    return { why: `pybase recommend has no recommendation for ${stage}: ${rec?.why ?? 'no result'}` };
+  if (python !== undefined && minorOf(tryParseTag(tag)!) !== python) {
+    // The recommendation is for another minor: take the best candidate of the minor asked, if any.
+    const same = rec.candidates.find((c) => c.candidate.python === python);
+    if (same) return { tag: same.tag };
+    return {
+      why: `no image of Python ${python} passes the constraints of ${stage} (pybase recommend ${stage}: ${tag})`,
     };
-    const tag = result.recommendations?.[0]?.tag;
-    const parsed = tag ? tryParseTag(tag) : undefined;
-    if (!tag || !parsed || parsed.precision !== 'patch' || !parsed.distro || !catalog.isPublished(tag, date))
-      return undefined;
-    if (python !== undefined && !tag.startsWith(`${python}.`)) return undefined;
-    return tag;
-  } catch {
-    return undefined;
   }
+  return { tag };
 }
 
 export const command: Command = {
@@ -89,8 +104,26 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values);
     const catalog = createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {});
     const python = stringOption(values, 'python');
-    const recommended = await recommendedTag(root, catalog, date, stage, python);
-    const tag = recommended ?? chooseInitTag({ catalog, date, ...(python !== undefined ? { python } : {}) });
+    const config = await loadConfig(root);
+    const policy = recommendPolicyOf(config);
+    const recommended = await recommendedTag(
+      root,
+      catalog,
+      date,
+      stage,
+      python,
+      policy,
+      values.offline === true,
+    );
+    const tag =
+      'tag' in recommended
+        ? recommended.tag
+        : chooseInitTag({
+            catalog,
+            date,
+            ...(python !== undefined ? { python } : {}),
+            ...(policy.debianEol ? { debianEol: policy.debianEol } : {}),
+          });
     const client =
       values.offline === true
         ? undefined
@@ -104,8 +137,11 @@ export const command: Command = {
       });
       for (const file of result.written) io.out(`wrote ${file}\n`);
       io.out(
-        `image: python:${result.tag}${result.digest ? `@${result.digest}` : ''} (${recommended ? `recommended for ${stage}` : 'newest supported slim image'})\n`,
+        `image: python:${result.tag}${result.digest ? `@${result.digest}` : ''} (${'tag' in recommended ? `recommended for ${stage}` : 'newest supported slim image'})\n`,
       );
+      if ('why' in recommended) {
+        io.out(`note: ${recommended.why}; the newest supported slim image was used instead\n`);
+      }
       io.out(
         `dependencies: ${result.install.kind === 'none' ? 'no dependency file found' : `installed from ${result.install.file}`}\n`,
       );
