@@ -46,6 +46,25 @@ describe('pybase deps', () => {
     expect(r.out).toMatch(/numpy 1\.24\.4: built from source on \d+ of \d+/);
   });
 
+  it('the summary counts only the images the project allows, and names the lock relative to the directory', async () => {
+    const repo = path.resolve(import.meta.dirname, '../../..');
+    const r = await run(['deps', 'examples/reports-api', '--offline', '--date', '2026-11-27'], repo);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^examples\/reports-api\/uv\.lock \(uv\.lock\): 14 packages/);
+    expect(r.out).not.toContain(repo);
+    const rows = r.out.split('\n').filter((l) => /^3\.\d+\.\d+-/.test(l));
+    const excludedRows = rows.filter((l) => l.includes('project excludes this Python')).length;
+    expect(excludedRows).toBeGreaterThan(0);
+    const summary = r.out.slice(r.out.indexOf('Packages without a wheel'));
+    expect(summary.split('\n')[0]).toContain(
+      `the ${excludedRows} images whose Python the project excludes not counted`,
+    );
+    // numpy, scipy and markupsafe only miss the cp310 wheels of the excluded Python 3.10.
+    expect(summary).not.toMatch(/numpy|scipy|markupsafe/);
+    const allowed = (rows.length - excludedRows) * 2;
+    expect(summary).toContain(`scikit-learn 1.9.0: built from source on 16 of ${allowed}`);
+  });
+
   it('--image resolves a floating tag and prints the per-package table', async () => {
     const r = await run(['deps', '--image', 'python:3.12-slim', '--arch', 'arm64', '--offline']);
     expect(r.code).toBe(0);

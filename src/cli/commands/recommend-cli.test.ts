@@ -1,0 +1,128 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecommendResult } from '../../recommend/types.js';
+import type { Io } from '../io.js';
+import { main } from '../main.js';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const temps: string[] = [];
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the pure Flask fixture (alpine passes there) with a configuration file. */
+function flaskWith(config: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pybase-recommend-cli-'));
+  temps.push(dir);
+  cpSync(path.join(repo, 'test/fixtures/recommend-flask-app'), dir, { recursive: true });
+  writeFileSync(path.join(dir, 'pybase.toml'), config);
+  return dir;
+}
+
+async function run(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    color: false,
+    cwd,
+    env: {},
+    now: new Date('2025-09-01T12:00:00Z'),
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+const prodTag = (out: string) =>
+  (JSON.parse(out) as RecommendResult).recommendations.find((r) => r.stage === 'prod')?.tag ?? '';
+
+describe('pybase recommend: policy from the configuration', () => {
+  it('prefer-small lets alpine win; libc = "glibc" in the configuration keeps it out; a flag overrides both', async () => {
+    const small = flaskWith('[policy]\nprefer-small = true\n');
+    const a = await run(['recommend', '--offline', '--json', '--stage', 'prod'], small);
+    expect(a.code).toBe(0);
+    expect(prodTag(a.out)).toMatch(/-alpine3\.\d+$/);
+
+    const glibc = flaskWith('[policy]\nprefer-small = true\nlibc = "glibc"\n');
+    const b = await run(['recommend', '--offline', '--json', '--stage', 'prod'], glibc);
+    const result = JSON.parse(b.out) as RecommendResult;
+    expect(result.recommendations[0]?.policy.libc).toBe('glibc');
+    expect(prodTag(b.out)).toMatch(/-slim-/);
+    expect(result.recommendations[0]?.candidates.every((c) => c.candidate.libc.family === 'glibc')).toBe(
+      true,
+    );
+
+    const flag = await run(['recommend', '--offline', '--json', '--stage', 'prod', '--libc', 'musl'], glibc);
+    expect(prodTag(flag.out)).toMatch(/-alpine3\.\d+$/);
+  });
+
+  it('min-support-months and archs come from the configuration too', async () => {
+    const dir = flaskWith('archs = ["linux/arm/v7"]\n[policy.min-support-months]\nprod = 240\n');
+    const r = await run(['recommend', '--offline', '--json', '--stage', 'prod'], dir);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.out) as RecommendResult;
+    expect(result.archs).toEqual(['arm32v7']);
+    expect(result.recommendations[0]?.policy.minSupportMonths).toBe(240);
+    expect(result.recommendations[0]?.reference).toBeUndefined();
+  });
+
+  it('a bad policy value exits 2 naming the file, the key and the line', async () => {
+    const dir = flaskWith('fail-on = "error"\n\n[policy]\nlibc = "glibc"\nappetite = "huge"\n');
+    const r = await run(['recommend', '--offline'], dir);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('pybase.toml:5');
+    expect(r.err).toContain('policy.appetite');
+  });
+
+  it('--config names another file', async () => {
+    const dir = flaskWith('[policy]\nlibc = "glibc"\n');
+    writeFileSync(path.join(dir, 'musl.toml'), '[policy]\nlibc = "musl"\n');
+    const r = await run(
+      ['recommend', '--offline', '--json', '--stage', 'prod', '--config', 'musl.toml'],
+      dir,
+    );
+    expect(prodTag(r.out)).toMatch(/-alpine3\.\d+$/);
+  });
+});
+
+describe('pybase recommend: text a first-time reader can follow (examples/reports-api)', () => {
+  it('relative paths, one line per reason, and what to do about the alpine reference', async () => {
+    const r = await run(['recommend', 'examples/reports-api', '--offline', '--date', '2026-11-27'], repo);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain(repo);
+    expect(r.out.split('\n')[0]).toContain('dependencies uv.lock (uv.lock)');
+    const lines = r.out.split('\n');
+    const excluded = lines.filter((l) => l.includes('python-excluded'));
+    // One line per stage (ci and prod), naming both places of the specifier.
+    expect(excluded).toHaveLength(2);
+    for (const l of excluded) expect(l).toContain("excluded by '>=3.11' (uv.lock, pyproject.toml:5)");
+    const sklearn = lines.filter(
+      (l) => l.includes('deps-need-compiler') && l.includes('scikit-learn 1.9.0 has no musllinux wheel'),
+    );
+    expect(sklearn).toHaveLength(2);
+    for (const l of sklearn)
+      expect(l).toMatch(/^\s+all alpine on Python 3\.11 to 3\.14 \(8\): deps-need-compiler/);
+    const alpine = lines.find((l) => l.includes('python:3.11-alpine'));
+    expect(alpine).toMatch(/\[none\] no musl image passes the constraints of prod/);
+    // The decision path says why alpine is out, instead of only calling it risky.
+    expect(lines.filter((l) => l.includes('Alpine considered? rejected: scikit-learn'))).toHaveLength(2);
+    expect(alpine).toMatch(/pass --libc glibc or set libc = "glibc" in \[tool\.pybase\.policy\]/);
+    const glibc = await run(
+      ['recommend', 'examples/reports-api', '--offline', '--date', '2026-11-27', '--libc', 'glibc'],
+      repo,
+    );
+    expect(glibc.out.split('\n').find((l) => l.includes('python:3.11-alpine'))).toMatch(
+      /-> python:3\.14\.\d+-slim-trixie\s+\[minor\]/,
+    );
+  });
+});
