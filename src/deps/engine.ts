@@ -32,10 +32,9 @@ import {
   type PackageFiles,
   parseDistributionFilename,
   parseMarker,
-  parseWheelFilename,
   requiresPythonAllows,
-  type WheelFilename,
   type WheelTarget,
+  wheelFilenameOf,
   wheelLibcNeeds,
 } from '../wheels/index.js';
 
@@ -109,19 +108,8 @@ interface Target {
   env: ReturnType<typeof markerEnvironment>;
 }
 
-const parsedWheels = new Map<string, WheelFilename | null>();
-
-/** Wheel file names parsed once per run (the same names recur across targets and summaries). */
-function wheelOf(filename: string): WheelFilename | undefined {
-  let cached = parsedWheels.get(filename);
-  if (cached === undefined) {
-    const parsed = filename.endsWith('.whl') ? parseWheelFilename(filename) : undefined;
-    cached = parsed?.ok ? parsed.value : null;
-    if (parsedWheels.size > 100_000) parsedWheels.clear();
-    parsedWheels.set(filename, cached);
-  }
-  return cached ?? undefined;
-}
+/** Wheel file names are parsed once per run (the same names recur across targets and summaries). */
+const wheelOf = wheelFilenameOf;
 
 function isPureOnly(files: readonly CandidateFile[]): boolean {
   let wheels = 0;

@@ -21,6 +21,7 @@ export {
   sdistExtensions,
   type WheelFilename,
   type WheelTag,
+  wheelFilenameOf,
 } from './filename.js';
 export {
   evaluateMarker,

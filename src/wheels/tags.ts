@@ -6,8 +6,7 @@
  * that pip's choice of file is reproduced. `test/oracle/` compares the full ordered list and the
  * compatibility of every wheel in the corpus with packaging's own answer.
  */
-import type { WheelFilename } from './filename.js';
-import { parseWheelFilename } from './filename.js';
+import { type WheelFilename, wheelFilenameOf } from './filename.js';
 import {
   assumedLastGlibcMinor,
   compareLibc,
@@ -136,19 +135,20 @@ export interface TagMatch {
   tag: string;
 }
 
-function toWheel(wheel: WheelFilename | string): WheelFilename | undefined {
-  if (typeof wheel !== 'string') return wheel;
-  const parsed = parseWheelFilename(wheel);
-  return parsed.ok ? parsed.value : undefined;
-}
-
 /** The best tag of a wheel on a target, or undefined when none of its tags is supported. */
 export function bestTagMatch(target: WheelTarget, wheel: WheelFilename | string): TagMatch | undefined {
-  const parsed = toWheel(wheel);
-  if (!parsed) return undefined;
-  const { priority } = supportedTags(target);
+  const parsed = typeof wheel === 'string' ? wheelFilenameOf(wheel) : wheel;
+  return parsed ? bestTagMatchIn(supportedTags(target), parsed) : undefined;
+}
+
+/**
+ * `bestTagMatch` against tags already computed: callers judging many wheels on one target look
+ * the target's tags up once instead of once per wheel (the look-up builds a key string).
+ */
+export function bestTagMatchIn(supported: SupportedTags, wheel: WheelFilename): TagMatch | undefined {
+  const { priority } = supported;
   let best: TagMatch | undefined;
-  for (const tag of parsed.tagKeys) {
+  for (const tag of wheel.tagKeys) {
     const p = priority.get(tag);
     if (p !== undefined && (best === undefined || p < best.priority)) best = { priority: p, tag };
   }

@@ -7,7 +7,7 @@
  * Hand-written on top of `tags.ts` (no npm library models pip's file selection).
  */
 import { satisfies, validRange } from '@renovatebot/pep440';
-import { normalizeName, parseWheelFilename, sdistExtension, type WheelFilename } from './filename.js';
+import { normalizeName, sdistExtension, type WheelFilename, wheelFilenameOf } from './filename.js';
 import {
   compareLibc,
   formatLibc,
@@ -15,7 +15,7 @@ import {
   legacyManylinuxAliases,
   manylinuxFloor,
 } from './policy.js';
-import { bestTagMatch, type SupportedTags, supportedTags } from './tags.js';
+import { bestTagMatchIn, type SupportedTags, supportedTags } from './tags.js';
 import type { WheelTarget } from './target.js';
 
 export interface DistributionFile {
@@ -92,18 +92,7 @@ export function requiresPythonAllows(
   return answer;
 }
 
-const wheelCache = new Map<string, WheelFilename | null>();
-
-function wheelOf(filename: string): WheelFilename | undefined {
-  let cached = wheelCache.get(filename);
-  if (cached === undefined) {
-    const parsed = parseWheelFilename(filename);
-    cached = parsed.ok ? parsed.value : null;
-    if (wheelCache.size > 200_000) wheelCache.clear();
-    wheelCache.set(filename, cached);
-  }
-  return cached ?? undefined;
-}
+const wheelOf = wheelFilenameOf;
 
 interface Candidate {
   file: DistributionFile;
@@ -280,7 +269,7 @@ export function judgePackage(
     }
     if (!wheel) continue;
     wheels.push(wheel);
-    const match = bestTagMatch(target, wheel);
+    const match = bestTagMatchIn(supported, wheel);
     if (!match) continue;
     const candidate: Candidate = { file, wheel, priority: match.priority, tag: match.tag };
     if (!best || better(candidate, best)) best = candidate;
@@ -349,11 +338,12 @@ export function wheelLibcNeeds(
   // The Python part of the tag list is the same for every libc, so a glibc target stands for all.
   const probe: WheelTarget = { python, libc: { family: 'glibc', major: 2, minor: 17 }, machine };
   const supported = supportedTags(probe);
+  const projectName = normalizeName(pkg.name);
   const compute = (files: readonly DistributionFile[]): LibcNeeds => {
     const needs: LibcNeeds = { anyLibc: false };
     for (const file of files) {
       const wheel = wheelOf(file.filename);
-      if (!wheel || wheel.name !== normalizeName(pkg.name)) continue;
+      if (!wheel || wheel.name !== projectName) continue;
       if (
         file.requiresPython !== undefined &&
         requiresPythonAllows(file.requiresPython, probe, opts) === false
