@@ -33,6 +33,8 @@ import {
   parseDistributionFilename,
   parseMarker,
   requiresPythonAllows,
+  type SupportedTags,
+  supportedTags,
   type WheelTarget,
   wheelFilenameOf,
   wheelLibcNeeds,
@@ -82,6 +84,8 @@ interface Entry {
   byPython?: Map<string, PackageVerdict>;
   /** The fixed file list cut down to what can matter on one machine, by machine. */
   byMachine?: Map<string, PackageFiles>;
+  /** The machine's list cut further to what can matter to one Python minor, by `minor|machine`. */
+  byPythonMachine?: Map<string, PackageFiles>;
 }
 
 /**
@@ -96,6 +100,28 @@ function filesForMachine(pkg: PackageFiles, machine: string): PackageFiles {
     const w = wheelOf(f.filename);
     if (!w) return !f.filename.endsWith('.whl');
     return w.platformTags.some((p) => p === 'any' || p.endsWith(suffix));
+  });
+  return files.length === pkg.files.length ? pkg : { ...pkg, files };
+}
+
+/**
+ * The files of a machine's list that can be chosen by the target's Python minor, on any libc:
+ * sdists, and wheels with a tag whose interpreter and ABI that Python accepts (every tag on the
+ * target's list pairs an accepted interpreter and ABI with `linux_<machine>` or `any`, so no wheel
+ * pip could pick is left out). Judging 2 or 3 wheels instead of every wheel of the machine is most
+ * of what makes one target cheap. Only used when the release version is known: the wording of a
+ * judgement falls back to the first wheel's version otherwise.
+ */
+function filesForPython(pkg: PackageFiles, supported: SupportedTags): PackageFiles {
+  const { priority, target } = supported;
+  const linux = `-linux_${target.machine}`;
+  const files = pkg.files.filter((f) => {
+    const w = wheelOf(f.filename);
+    if (!w) return true;
+    return w.tags.some((t) => {
+      const pair = `${t.interpreter}-${t.abi}`;
+      return priority.has(pair + linux) || priority.has(`${pair}-any`);
+    });
   });
   return files.length === pkg.files.length ? pkg : { ...pkg, files };
 }
@@ -625,6 +651,17 @@ function judgeEntry(entry: Entry, target: Target, chosen: Map<Entry, PackageFile
     if (!cut) {
       cut = filesForMachine(source.pkg, machine);
       entry.byMachine.set(machine, cut);
+    }
+    if (cut.version !== undefined) {
+      const { major, minor } = target.wheel.python;
+      const key = `${major}.${minor}|${machine}`;
+      entry.byPythonMachine ??= new Map();
+      let forPython = entry.byPythonMachine.get(key);
+      if (!forPython) {
+        forPython = filesForPython(cut, supportedTags(target.wheel));
+        entry.byPythonMachine.set(key, forPython);
+      }
+      cut = forPython;
     }
     pkg = cut;
   } else {
