@@ -1,12 +1,9 @@
 import {
   createCatalog,
-  createDefaultFetcher,
   type DebianEolPolicy,
   describeReference,
   type IsoDate,
   isoDateOf,
-  loadDockerConfig,
-  lookupOnline,
   type OnlineLookup,
   parseIsoDate,
   type ReferenceReport,
@@ -74,13 +71,8 @@ export const command: Command = {
     const report = describeReference(reference, { catalog, date, debianEol: debianPolicy(values, 'tag') });
     let online: OnlineLookup | undefined;
     if (values.online && report.ref.isPython) {
-      const fetcher = createDefaultFetcher();
-      try {
-        const dockerConfig = await loadDockerConfig({ env: io.env });
-        online = await lookupOnline(report.ref, { fetcher, ...(dockerConfig ? { dockerConfig } : {}) });
-      } finally {
-        await fetcher.close();
-      }
+      const { lookupReferenceOnline } = await import('./tag-online.js');
+      online = await lookupReferenceOnline(report.ref, io);
     }
     if (values.json)
       io.out(`${JSON.stringify({ schemaVersion: 1, ...report, ...(online ? { online } : {}) }, null, 2)}\n`);
