@@ -232,7 +232,10 @@ class SnapshotCatalog implements Catalog {
   private readonly parsed = new Map<string, PythonTag | undefined>();
   private readonly views = new Map<ListState, ListView>();
   private readonly debianRank = new Map<string, number>();
-  private listIndex?: { list: SnapshotImageList; byTag: Map<string, SnapshotImageList['entries'][number]> }[];
+  private listIndex?: {
+    list: SnapshotImageList;
+    byTag?: Map<string, SnapshotImageList['entries'][number]>;
+  }[];
   private entryTags = new Map<SnapshotImageList['entries'][number], Set<string>>();
 
   constructor(private readonly snapshot: SnapshotFile) {
@@ -274,13 +277,22 @@ class SnapshotCatalog implements Catalog {
   }
 
   private lists() {
-    const ids = this.history.tagsById();
-    this.listIndex ??= this.snapshot.imageLists.map((list) => {
-      const byTag = new Map<string, SnapshotImageList['entries'][number]>();
-      for (const entry of list.entries) for (const id of entry[1]) byTag.set(ids[id] as string, entry);
-      return { list, byTag };
-    });
+    this.listIndex ??= this.snapshot.imageLists.map((list) => ({ list }));
     return this.listIndex;
+  }
+
+  /** The entries of one image list by tag, built when that list is first asked (one is, per date). */
+  private entriesByTag(item: {
+    list: SnapshotImageList;
+    byTag?: Map<string, SnapshotImageList['entries'][number]>;
+  }) {
+    if (!item.byTag) {
+      const ids = this.history.tagsById();
+      const byTag = new Map<string, SnapshotImageList['entries'][number]>();
+      for (const entry of item.list.entries) for (const id of entry[1]) byTag.set(ids[id] as string, entry);
+      item.byTag = byTag;
+    }
+    return item.byTag;
   }
 
   private tagsOfEntry(entry: SnapshotImageList['entries'][number]): Set<string> {
@@ -307,7 +319,7 @@ class SnapshotCatalog implements Catalog {
     const inForce = lists.find(
       ({ list }) => list.date <= date && (list.until === null ? date <= checkedAt : date < list.until),
     );
-    const exact = inForce?.byTag.get(image.tag);
+    const exact = inForce ? this.entriesByTag(inForce).get(image.tag) : undefined;
     if (inForce && exact) {
       return {
         architectures: this.archsOf(exact),
@@ -566,9 +578,13 @@ class SnapshotCatalog implements Catalog {
     checkDate(date);
     if (!/^\d+\.\d+$/.test(minor)) return undefined;
     const prefix = new RegExp(`^${minor.replace('.', '\\.')}(?:\\.0(?:a|b|rc)\\d+|-rc)(?:-|$)`);
-    const hasPrerelease = this.history
-      .allTags()
-      .some((t) => prefix.test(t) && (this.history.intervals(t)[0]?.from ?? '9999') <= date);
+    let hasPrerelease = false;
+    for (const t of this.history.knownTags()) {
+      if (prefix.test(t) && (this.history.intervals(t)[0]?.from ?? '9999') <= date) {
+        hasPrerelease = true;
+        break;
+      }
+    }
     return pythonLifecycleAt(this.snapshot, minor, date, hasPrerelease);
   }
 
