@@ -103,7 +103,8 @@ function configError(file: string, line: number, message: string, hint: string):
   });
 }
 
-const headerPattern = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/;
+// Greedy capture, trimmed by the caller: a lazy `+?` beside `\s*` backtracks cubically on long lines.
+const headerPattern = /^\s*\[\[?([^\]]+)\]\]?\s*(?:#.*)?$/;
 const keyPattern =
   /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/;
 
@@ -203,8 +204,8 @@ export function parseConfigText(text: string, file: string): PybaseConfig | unde
   const isPyproject = path.basename(file) === 'pyproject.toml';
   if (
     isPyproject &&
-    !/^\s*\[\s*tool\s*\.\s*pybase\b/m.test(text) &&
-    !/^\s*tool\s*\.\s*pybase\b/m.test(text)
+    !/^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text) &&
+    !/^[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text)
   ) {
     // No pybase section: nothing to read here (a broken pyproject.toml is reported by extraction).
     return undefined;

@@ -95,7 +95,9 @@ export function parseErrorDiagnostic(
   };
 }
 
-const pragmaPattern = /^\s*#\s*pybase:\s*(ignore|ignore-file)\s*=\s*([A-Za-z0-9_,\s-]*?)\s*$/;
+// The code list is greedy and takes the spaces around it (split below drops them): a lazy list
+// followed by `\s*$` backtracks cubically on a long line of spaces.
+const pragmaPattern = /^\s*#\s*pybase:\s*(ignore|ignore-file)\s*=([A-Za-z0-9_,\s-]*)$/;
 
 /**
  * Whole-line `# pybase: ignore=PB003,PB005` (applies to the next instruction or key) and

@@ -132,7 +132,7 @@ function runtimeTxt(c: Collector): void {
 function toolVersions(c: Collector): void {
   for (let line = 0; line < c.index.lineCount; line++) {
     const body = c.index.lineText(line).replace(/#.*$/, '');
-    const m = /^(\s*python\s+)(\S.*?)\s*$/.exec(body);
+    const m = /^(\s*python\s+)(\S.*)$/.exec(body.trimEnd());
     if (!m) continue;
     const start = c.lineStart(line) + m[1]!.length;
     c.add('tool-versions', start, start + m[2]!.length, { versions: m[2]!.split(/\s+/) });
@@ -196,12 +196,15 @@ function findTomlString(
       if (raw.includes(inMultiline)) inMultiline = undefined;
       continue;
     }
-    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(raw);
+    // No lazy `+?` next to `\s*` (cubic backtracking on long lines): capture, then trim.
+    const header = /^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$/.exec(raw);
     if (header) {
-      table = tomlKeyParts(header[1]!);
+      table = tomlKeyParts(header[1]!.trim());
       continue;
     }
-    const kv = /^(\s*)((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=\s*/.exec(raw);
+    // The key starts at a non-space and is greedy (trailing spaces are dropped by tomlKeyParts):
+    // overlapping `\s` runs made this pattern backtrack cubically on long lines.
+    const kv = /^(\s*)(?=\S)((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+)=\s*/.exec(raw);
     if (!kv) continue;
     const rest = raw.slice(kv[0].length);
     const triple = /^("""|''')/.exec(rest);
@@ -296,15 +299,15 @@ function findIniValue(c: Collector, section: string, keys: readonly string[]): [
   let current = '';
   for (let line = 0; line < c.index.lineCount; line++) {
     const raw = c.index.lineText(line);
-    const header = /^\[\s*([^\]]+?)\s*\]/.exec(raw);
+    const header = /^\[([^\]]+)\]/.exec(raw);
     if (header) {
-      current = header[1]!;
+      current = header[1]!.trim();
       continue;
     }
     if (current !== section) continue;
     const kv = /^([A-Za-z0-9_.-]+)\s*[=:]\s*/.exec(raw);
     if (!kv || !keys.includes(kv[1]!.toLowerCase())) continue;
-    const firstValue = raw.slice(kv[0].length).replace(/\s+[#;].*$/, '');
+    const firstValue = raw.slice(kv[0].length).replace(/\s[#;].*$/, '');
     let start = c.lineStart(line) + kv[0].length;
     let end = start + firstValue.trimEnd().length;
     if (firstValue.trim() === '') start = -1;
@@ -312,7 +315,7 @@ function findIniValue(c: Collector, section: string, keys: readonly string[]): [
       const t = c.index.lineText(next);
       if (t.trim() === '' || !/^\s/.test(t)) break;
       if (/^\s*[#;]/.test(t)) continue;
-      const content = t.replace(/\s+[#;].*$/, '');
+      const content = t.replace(/\s[#;].*$/, '');
       const lead = content.length - content.trimStart().length;
       if (start < 0) start = c.lineStart(next) + lead;
       end = c.lineStart(next) + content.trimEnd().length;

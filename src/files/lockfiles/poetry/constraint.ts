@@ -31,7 +31,12 @@ export function poetryConstraintToPep440(constraint: string): ConstraintResult {
   // Clauses are separated by commas or by spaces between complete clauses (`>=1.2 <2.0`).
   const pieces = text
     .split(',')
-    .flatMap((part) => part.trim().split(/\s+(?=[~^<>=!])/))
+    .flatMap((part) =>
+      part
+        .trim()
+        .replace(/\s+/g, ' ')
+        .split(/ (?=[~^<>=!])/),
+    )
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   const out: string[] = [];

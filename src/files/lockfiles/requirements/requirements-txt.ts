@@ -47,7 +47,7 @@ export function logicalLines(text: string): LogicalLine[] {
   let parts: string[] = [];
   let startLine = 0;
   const flush = (raw: string) => {
-    const cleaned = raw.replace(/(^|\s+)#.*$/, '').trim();
+    const cleaned = raw.replace(/(^|\s)#.*$/, '').trim();
     if (cleaned.length > 0) out.push({ text: cleaned, line: startLine });
   };
   physical.forEach((rawLine, index) => {
