@@ -131,7 +131,7 @@ export function redact(url: string | URL): string {
   try {
     parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
   } catch {
-    return String(url).replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+    return String(url).replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/@\s]*@/gi, '$1');
   }
   parsed.username = '';
   parsed.password = '';
@@ -146,7 +146,7 @@ export function redact(url: string | URL): string {
  * error message produced by a lower layer that might echo a URL.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+  let out = text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/@\s]*@/gi, '$1');
   for (const secret of secrets) {
     if (secret.length < 1) continue;
     out = out.split(secret).join('REDACTED');

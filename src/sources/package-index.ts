@@ -411,7 +411,7 @@ export function parseHtmlProjectPage(html: string, pageUrl: string): ParsedProje
     const closeMatch = /<\/a\s*>/i.exec(html.slice(tag.end));
     const textEnd = closeMatch ? tag.end + closeMatch.index : tag.end;
     if (closeMatch) position = textEnd + closeMatch[0].length;
-    const text = unescapeHtml(html.slice(tag.end, textEnd).replace(/<[^>]*>/g, '')).trim();
+    const text = unescapeHtml(html.slice(tag.end, textEnd).replace(/<[^<>]*>/g, '')).trim();
 
     const href = tag.attributes.get('href');
     if (!href) {

@@ -363,7 +363,7 @@ export function parseImageConfig(body: Uint8Array, digest: string): ImageConfig 
  */
 export function nextLink(header: string | undefined, base: string): string | undefined {
   if (!header) return undefined;
-  const linkPattern = /<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
+  const linkPattern = /<([^<>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
   for (const match of header.matchAll(linkPattern)) {
     const params = match[2] ?? '';
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(params);
