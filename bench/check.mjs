@@ -1,0 +1,94 @@
+// The `check` benchmark: pybase's `check` over a generated monorepo (5,000 Dockerfiles, 500 workflows)
+// against two Dockerfile linters over the same 5,000 Dockerfiles: dockerfilelint (its CLI, given every
+// file) and dockerfile-utils (a library: a small driver lints every file). Runs are interleaved; each
+// time is a median. Peak memory from GNU time when present.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateMonorepo } from './gen-monorepo.mjs';
+import { median, peakMemory, timeOnce } from './lib.mjs';
+
+function listDockerfiles(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) listDockerfiles(full, out);
+    else if (/^(Dockerfile.*|.*\.Dockerfile|Containerfile)$/.test(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+/** Whether the built CLI has the `check` command yet. */
+function hasCheck(node, cli) {
+  const r = spawnSync(node, [cli, 'check', '--help'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+export function benchCheck(root, { runs = 5 } = {}) {
+  const bench = resolve(root, 'bench');
+  if (!existsSync(resolve(bench, 'node_modules', 'dockerfilelint'))) {
+    execFileSync('npm', ['ci', '--prefix', bench, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  }
+  const { root: mono } = generateMonorepo({ out: resolve(bench, 'work', 'mono') });
+  const files = listDockerfiles(resolve(mono, 'services'));
+  const node = process.execPath;
+  const cli = resolve(root, 'dist', 'cli.js');
+  const driver = resolve(bench, 'work', 'dockerfile-utils-driver.cjs');
+  writeFileSync(
+    driver,
+    `// Lints every file named in the list file with dockerfile-utils' validator.
+const { readFileSync } = require('node:fs');
+const { validate } = require(${JSON.stringify(resolve(bench, 'node_modules', 'dockerfile-utils'))});
+let problems = 0;
+for (const file of readFileSync(process.argv[2], 'utf8').split('\\n').filter(Boolean)) {
+  problems += validate(readFileSync(file, 'utf8')).length;
+}
+console.log(JSON.stringify({ problems }));
+`,
+  );
+  const listFile = resolve(bench, 'work', 'dockerfiles.txt');
+  writeFileSync(listFile, `${files.join('\n')}\n`);
+
+  const subjects = [];
+  if (hasCheck(node, cli)) {
+    subjects.push({
+      label: 'pybase check',
+      cmd: [node, [cli, 'check', mono, '--format', 'json', '--fail-on', 'never', '--offline']],
+    });
+  }
+  subjects.push(
+    {
+      label: 'dockerfilelint',
+      cmd: [node, [resolve(bench, 'node_modules/dockerfilelint/bin/dockerfilelint'), '-j', ...files]],
+    },
+    { label: 'dockerfile-utils', cmd: [node, [driver, listFile]] },
+  );
+  const times = new Map(subjects.map((s) => [s.label, []]));
+  for (let i = 0; i < runs + 1; i++) {
+    for (const s of subjects) {
+      const r = timeOnce(s.cmd[0], s.cmd[1], { cwd: root, allowFailure: true });
+      if (s.label === 'pybase check' && r.status !== 0 && r.status !== 1) {
+        throw new Error(`pybase check exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+      }
+      if (i > 0) times.get(s.label).push(r.ms); // the first round warms the file cache
+    }
+  }
+  const baseline = median(times.get('dockerfilelint'));
+  return {
+    files: files.length,
+    pybaseMissing: !hasCheck(node, cli),
+    rows: subjects.map((s) => {
+      const ms = median(times.get(s.label));
+      return {
+        label: s.label,
+        ms,
+        speedup: baseline / ms,
+        peakMiB: peakMemory(s.cmd[0], s.cmd[1], { cwd: root }),
+      };
+    }),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = resolve(import.meta.dirname, '..');
+  console.log(JSON.stringify(benchCheck(root, { runs: Number(process.env.BENCH_RUNS ?? 5) }), null, 2));
+}
