@@ -17,6 +17,7 @@ export const commonOptions: OptionSpecs = {
   'data-dir': { type: 'string' },
   offline: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  timeout: { type: 'string' },
 };
 
 export function usageError(message: string, command?: string): PybaseError {
@@ -51,6 +52,10 @@ export function parseCommandArgs(
       .replace(/\. To specify a positional argument.*$/, '')
       .replace(/^Unknown option/, 'unknown option');
     throw usageError(`${command}: ${message}`, command);
+  }
+  const timeout = parsed.values.timeout;
+  if (typeof timeout === 'string' && !(/^\d+(\.\d+)?$/.test(timeout) && Number(timeout) > 0)) {
+    throw usageError(`${command}: --timeout must be a number of seconds, not '${timeout}'`, command);
   }
   if (parsed.positionals.length > maxPositionals) {
     throw usageError(`${command}: unexpected argument '${parsed.positionals[maxPositionals]}'`, command);

@@ -11,6 +11,7 @@ import {
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
+import { deadlineMsOf } from '../network.js';
 
 const help = `Usage: pybase data update [options]
        pybase data status [--json]
@@ -27,6 +28,7 @@ status  shows each source, where its data comes from (embedded or refreshed), it
   --library-url URL     raw URL of official-images library/python
   --registry HOST       registry (or mirror) to list library/python tags from (default docker.io)
   --no-registry         do not list registry tags
+  --timeout SECONDS     give up on each source after this long (default 120)
   --json                machine-readable output
 `;
 
@@ -108,8 +110,10 @@ export const command: Command = {
     try {
       const dockerConfig = await loadDockerConfig({ env: io.env });
       const registryHost = stringOption(values, 'registry');
+      const deadlineMs = deadlineMsOf(values, 'data');
       const result = await updateData({
         fetcher,
+        ...(deadlineMs !== undefined ? { http: { deadlineMs } } : {}),
         today,
         dataDir,
         ...(stringOption(values, 'endoflife-url')
@@ -122,7 +126,10 @@ export const command: Command = {
           ? false
           : {
               ...(registryHost ? { registry: registryHost } : {}),
-              options: dockerConfig ? { dockerConfig } : {},
+              options: {
+                ...(dockerConfig ? { dockerConfig } : {}),
+                ...(deadlineMs !== undefined ? { http: { deadlineMs } } : {}),
+              },
             },
       });
       io.out(

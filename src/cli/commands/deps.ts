@@ -7,9 +7,6 @@ import {
   candidateImages,
   candidateOf,
   createCatalog,
-  createDefaultFetcher,
-  createHttpCache,
-  createIndexClient,
   createProgressPrinter,
   defaultArchs,
   type ImageCandidate,
@@ -17,10 +14,8 @@ import {
   type IndexClient,
   type IsoDate,
   inputCodes,
-  loadNetrc,
   normalizeArch,
   type PackageVerdict,
-  PYPI_SIMPLE_URL,
   readProjectDependencies,
   tryParseReference,
   type Verdict,
@@ -28,6 +23,7 @@ import {
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
+import { indexOptions, openIndex, reportNetworkFailures } from '../network.js';
 import { commandDate, snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase deps [PATH] [options]
@@ -49,6 +45,7 @@ Options:
   --index-url URL    package index (default: PIP_INDEX_URL, the file's --index-url, or PyPI)
   --offline          never open a network connection: packages without files in the lock are unknown
   --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
+  --timeout SECONDS  give up on the network after this long (default 120)
   --date YYYY-MM-DD  judge the images published at that date (default: today)
   --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
   --json             the whole compatibility report as JSON
@@ -114,8 +111,7 @@ export const command: Command = {
         arch: { type: 'string', multiple: true },
         deps: { type: 'string' },
         with: { type: 'string', multiple: true },
-        'index-url': { type: 'string' },
-        'cache-dir': { type: 'string' },
+        ...indexOptions,
       },
       1,
     );
@@ -128,7 +124,7 @@ export const command: Command = {
     const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
     const depsFile = stringOption(values, 'deps');
     const deps = readProjectDependencies(dir, {
-      ...(depsFile !== undefined ? { deps: depsFile } : {}),
+      ...(depsFile !== undefined ? { deps: path.resolve(io.cwd, depsFile) } : {}),
       with: listOption(values, 'with'),
     });
     const offline = values.offline === true;
@@ -137,25 +133,7 @@ export const command: Command = {
     );
     let index: IndexClient | undefined;
     let close: (() => Promise<void>) | undefined;
-    if (!offline && needsIndex) {
-      const indexUrl =
-        stringOption(values, 'index-url') ?? io.env.PIP_INDEX_URL ?? deps.indexUrls[0] ?? PYPI_SIMPLE_URL;
-      const extra = [
-        ...(io.env.PIP_EXTRA_INDEX_URL ?? '').split(/\s+/).filter(Boolean),
-        ...deps.indexUrls.slice(1),
-      ].filter((u) => u !== indexUrl);
-      const fetcher = createDefaultFetcher();
-      close = () => fetcher.close();
-      const cacheDir = stringOption(values, 'cache-dir');
-      const netrc = await loadNetrc({ env: io.env });
-      index = createIndexClient({
-        indexUrl,
-        extraIndexUrls: [...new Set(extra)],
-        fetcher,
-        cache: createHttpCache({ env: io.env, ...(cacheDir ? { cacheDir } : {}) }),
-        ...(netrc ? { netrc } : {}),
-      });
-    }
+    if (!offline && needsIndex) ({ index, close } = await openIndex(values, io, 'deps', deps.indexUrls));
     const progress = createProgressPrinter({
       stream: {
         isTTY: io.stderrIsTTY,
@@ -184,24 +162,9 @@ export const command: Command = {
     }
     if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
     else io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
-    return indexFailure(report, io) ? 2 : 0;
+    return reportNetworkFailures(report.diagnostics, io) ? 2 : 0;
   },
 };
-
-/**
- * A package index that could not be read leaves verdicts unknown; the report above says which, and this
- * one line on stderr says why, naming the index host (messages carry no credentials). Exit code 2.
- */
-function indexFailure(report: CompatibilityReport, io: Io): boolean {
-  const failures = report.diagnostics.filter((d) => d.code === inputCodes.network && d.severity === 'error');
-  const first = failures[0];
-  if (!first) return false;
-  const s = style(io.color && io.stderrIsTTY);
-  const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed look-up(s))` : '';
-  io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
-  if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
-  return true;
-}
 
 /** A path as the user would type it from the current directory (absolute when outside it). */
 function shownPath(file: string, io: Io): string {

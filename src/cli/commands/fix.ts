@@ -3,8 +3,6 @@ import path from 'node:path';
 import {
   type BumpMode,
   createCatalog,
-  createIndexClient,
-  createRegistryClient,
   type Diagnostic,
   type FixResult,
   type FixTarget,
@@ -12,7 +10,6 @@ import {
   fixTagsOf,
   isoDateOf,
   loadConfig,
-  loadDockerConfig,
   PybaseError,
   parseIsoDate,
   type RecommendResult,
@@ -24,6 +21,7 @@ import {
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
+import { indexOptions, openIndex, openRegistry } from '../network.js';
 import { archsOf } from './recommend.js';
 
 const help = `Usage: pybase fix [PATH] [options]
@@ -113,6 +111,7 @@ export const command: Command = {
         arch: { type: 'string', multiple: true },
         deps: { type: 'string' },
         config: { type: 'string' },
+        ...indexOptions,
       },
       1,
     );
@@ -158,24 +157,27 @@ export const command: Command = {
         flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
       const deps = stringOption(values, 'deps');
       const offline = values.offline === true;
-      recommendation = await recommendProject(root, {
-        catalog: createCatalog(
-          dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
-        ),
-        date,
-        ...(archs.length > 0 ? { archs } : {}),
-        policy: recommendPolicyOf(config),
-        ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
-        offline,
-        ...(offline ? {} : { index: createIndexClient() }),
-        ...(exclude.length ? { extract: { exclude } } : {}),
-      });
+      const opened = offline ? undefined : await openIndex(values, io, 'fix');
+      try {
+        recommendation = await recommendProject(root, {
+          catalog: createCatalog(
+            dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
+          ),
+          date,
+          ...(archs.length > 0 ? { archs } : {}),
+          policy: recommendPolicyOf(config),
+          ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
+          offline,
+          ...(opened ? { index: opened.index } : {}),
+          ...(exclude.length ? { extract: { exclude } } : {}),
+        });
+      } finally {
+        await opened?.close();
+      }
       target = { kind: 'recommended', tags: fixTagsOf(recommendation) };
     }
 
-    const client = pinDigest
-      ? createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) })
-      : undefined;
+    const client = pinDigest ? await openRegistry(values, io, 'fix') : undefined;
     let result: FixResult;
     try {
       result = await fixProject(root, {

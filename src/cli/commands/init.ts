@@ -3,13 +3,11 @@ import {
   type Catalog,
   chooseInitTag,
   createCatalog,
-  createIndexClient,
-  createRegistryClient,
+  type IndexClient,
   type IsoDate,
   initProject,
   isoDateOf,
   loadConfig,
-  loadDockerConfig,
   minorOf,
   type PolicyInput,
   parseIsoDate,
@@ -23,6 +21,7 @@ import {
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
+import { indexOptions, openIndex, openRegistry } from '../network.js';
 import { snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase init [PATH] [options]
@@ -60,15 +59,15 @@ async function recommendedTag(
   stage: RecommendStage,
   python: string | undefined,
   policy: PolicyInput,
-  offline: boolean,
+  index: IndexClient | undefined,
 ): Promise<Recommended> {
   const result = await recommendProject(root, {
     catalog,
     date,
     stages: [stage],
     policy,
-    offline,
-    ...(offline ? {} : { index: createIndexClient() }),
+    offline: index === undefined,
+    ...(index ? { index } : {}),
   });
   const rec = result.recommendations[0];
   const tag = rec?.tag;
@@ -92,7 +91,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(
       'init',
       argv,
-      { stage: { type: 'string' }, python: { type: 'string' }, force: { type: 'boolean' } },
+      { stage: { type: 'string' }, python: { type: 'string' }, force: { type: 'boolean' }, ...indexOptions },
       1,
     );
     const stage = (stringOption(values, 'stage') ?? 'prod') as RecommendStage;
@@ -106,15 +105,13 @@ export const command: Command = {
     const python = stringOption(values, 'python');
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);
-    const recommended = await recommendedTag(
-      root,
-      catalog,
-      date,
-      stage,
-      python,
-      policy,
-      values.offline === true,
-    );
+    const opened = values.offline === true ? undefined : await openIndex(values, io, 'init');
+    let recommended: Recommended;
+    try {
+      recommended = await recommendedTag(root, catalog, date, stage, python, policy, opened?.index);
+    } finally {
+      await opened?.close();
+    }
     const tag =
       'tag' in recommended
         ? recommended.tag
@@ -124,10 +121,7 @@ export const command: Command = {
             ...(python !== undefined ? { python } : {}),
             ...(policy.debianEol ? { debianEol: policy.debianEol } : {}),
           });
-    const client =
-      values.offline === true
-        ? undefined
-        : createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) });
+    const client = values.offline === true ? undefined : await openRegistry(values, io, 'init');
     try {
       const result = await initProject(root, {
         date,

@@ -1,7 +1,15 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { inputCodes, isoDateOf, PybaseError, parseIsoDate } from '../../index.js';
-import { buildMatrix, formatMatrix, type MatrixFormat, matrixFormats } from '../../report/matrix.js';
+import {
+  buildMatrix,
+  formatMatrix,
+  inputCodes,
+  isoDateOf,
+  type MatrixFormat,
+  matrixFormats,
+  PybaseError,
+  parseIsoDate,
+} from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';

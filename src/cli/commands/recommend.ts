@@ -4,13 +4,10 @@ import {
   type Appetite,
   type Arch,
   createCatalog,
-  createIndexClient,
-  createRegistryClient,
   inputCodes,
   isoDateOf,
   type LibcChoice,
   loadConfig,
-  loadDockerConfig,
   normalizeArch,
   type PolicyInput,
   PybaseError,
@@ -29,6 +26,13 @@ import {
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
+import {
+  indexOptions,
+  indexOptionsHelp,
+  openIndex,
+  openRegistry,
+  reportNetworkFailures,
+} from '../network.js';
 
 const help = `Usage: pybase recommend [PATH] [options]
 
@@ -58,7 +62,7 @@ X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references ge
   --deps FILE              the dependency file to read (default: the most precise lock found)
   --config FILE            read the configuration from FILE instead of pybase.toml / pyproject.toml
   --offline                no network: no index look-ups, no digests
-
+${indexOptionsHelp}
 The policy is read from [tool.pybase.policy] (pybase.toml: [policy]), with the top-level keys
 archs, glibc-only and debian-eol-policy; a flag overrides the configuration.
 
@@ -125,6 +129,7 @@ export const command: Command = {
         'max-low': { type: 'string' },
         deps: { type: 'string' },
         config: { type: 'string' },
+        ...indexOptions,
       },
       1,
     );
@@ -192,9 +197,8 @@ export const command: Command = {
     const catalog = createCatalog(
       dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
     );
-    const client = offline
-      ? undefined
-      : createRegistryClient({ dockerConfig: await loadDockerConfig({ env: io.env }) });
+    const client = offline ? undefined : await openRegistry(values, io, 'recommend');
+    const opened = offline ? undefined : await openIndex(values, io, 'recommend');
     const deps = stringOption(values, 'deps');
     try {
       const result = await recommendProject(root, {
@@ -206,7 +210,7 @@ export const command: Command = {
         vulnerabilities,
         ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
         offline,
-        ...(offline ? {} : { index: createIndexClient() }),
+        ...(opened ? { index: opened.index } : {}),
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
       });
       io.out(
@@ -216,9 +220,11 @@ export const command: Command = {
             ? renderRecommendMarkdown(result)
             : renderRecommendText(result),
       );
+      if (reportNetworkFailures(result.diagnostics, io)) return 2;
       return result.recommendations.every((r) => r.reference !== undefined) ? 0 : 1;
     } finally {
       await client?.close();
+      await opened?.close();
     }
   },
 };

@@ -1,8 +1,13 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { inputCodes, isoDateOf, PybaseError, parseIsoDate } from '../../index.js';
-import { renderHtmlReport } from '../../report/html.js';
-import { buildReportData } from '../../report/report-data.js';
+import {
+  buildReportData,
+  inputCodes,
+  isoDateOf,
+  PybaseError,
+  parseIsoDate,
+  renderHtmlReport,
+} from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';

@@ -3,22 +3,21 @@
  * `--online` is given, so that `pybase tag` does not load the HTTP and registry code (and
  * node:crypto) at start-up.
  */
-import {
-  createDefaultFetcher,
-  loadDockerConfig,
-  lookupOnline,
-  type OnlineLookup,
-  type ReferenceReport,
-} from '../../index.js';
+import { lookupOnline, type OnlineLookup, type ReferenceReport } from '../../index.js';
+import type { Parsed } from '../args.js';
 import type { Io } from '../io.js';
+import { openRegistry } from '../network.js';
 
 /** Ask the registry about a python reference, with credentials from the Docker configuration. */
-export async function lookupReferenceOnline(ref: ReferenceReport['ref'], io: Io): Promise<OnlineLookup> {
-  const fetcher = createDefaultFetcher();
+export async function lookupReferenceOnline(
+  ref: ReferenceReport['ref'],
+  io: Io,
+  values: Parsed['values'],
+): Promise<OnlineLookup> {
+  const client = await openRegistry(values, io, 'tag');
   try {
-    const dockerConfig = await loadDockerConfig({ env: io.env });
-    return await lookupOnline(ref, { fetcher, ...(dockerConfig ? { dockerConfig } : {}) });
+    return await lookupOnline(ref, { client });
   } finally {
-    await fetcher.close();
+    await client.close();
   }
 }

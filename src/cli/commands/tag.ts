@@ -24,6 +24,7 @@ rebuilt, its newest equivalents, and its problems in plain words.
   --debian-eol POLICY  security (default: end of Debian security support) or lts (end of Debian LTS)
   --online             also ask the registry: the live digest, per-platform digests and created dates
                        (credentials from ~/.docker/config.json; loopback registries are spoken to over HTTP)
+  --timeout SECONDS    with --online: give up on the registry after this long (default 120)
   --json               the whole report as JSON
   --data-dir DIR       read a refreshed data snapshot (see 'pybase data update')
 
@@ -72,7 +73,7 @@ export const command: Command = {
     let online: OnlineLookup | undefined;
     if (values.online && report.ref.isPython) {
       const { lookupReferenceOnline } = await import('./tag-online.js');
-      online = await lookupReferenceOnline(report.ref, io);
+      online = await lookupReferenceOnline(report.ref, io, values);
     }
     if (values.json)
       io.out(`${JSON.stringify({ schemaVersion: 1, ...report, ...(online ? { online } : {}) }, null, 2)}\n`);
