@@ -69,7 +69,57 @@ const loadUndici = () => {
   return undiciModule;
 };
 
-/** The real fetcher: undici's `fetch` over one keep-alive connection pool. */
+/** Null-body statuses (no body to decode, as fetch treats them). */
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+/**
+ * Decoders for a `content-encoding` list, outermost last, as undici's fetch builds them: gzip,
+ * deflate (zlib-wrapped, the form RFC 9110 names), br and, where Node has it, zstd. An unknown
+ * coding means the body is passed on undecoded; more than five codings is refused.
+ */
+async function decodersFor(contentEncoding: string): Promise<NodeJS.ReadWriteStream[]> {
+  const codings = contentEncoding.toLowerCase().split(',');
+  if (codings.length > 5) {
+    throw new Error(`too many content-encodings in response: ${codings.length}, maximum allowed is 5`);
+  }
+  const zlib = await import('node:zlib');
+  const { constants } = zlib;
+  const decoders: NodeJS.ReadWriteStream[] = [];
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = (codings[i] as string).trim();
+    // Lenient flushing, as fetch (and cURL) decode slightly truncated streams.
+    const sync = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(sync));
+    else if (coding === 'deflate') decoders.push(zlib.createInflate(sync));
+    else if (coding === 'br') {
+      decoders.push(
+        zlib.createBrotliDecompress({
+          flush: constants.BROTLI_OPERATION_FLUSH,
+          finishFlush: constants.BROTLI_OPERATION_FLUSH,
+        }),
+      );
+    } else if (coding === 'zstd' && 'createZstdDecompress' in zlib) {
+      const create = (zlib as unknown as { createZstdDecompress: () => NodeJS.ReadWriteStream })
+        .createZstdDecompress;
+      decoders.push(create());
+    } else return [];
+  }
+  return decoders;
+}
+
+/**
+ * The real fetcher: undici's `request` over one keep-alive connection pool, shaped like a `fetch`
+ * response.
+ *
+ * Not undici's `fetch`: its WHATWG layers (Request and Response objects, web streams, header
+ * guards) cost about 0.4 ms of CPU per request, which on a cold look-up of 300 projects at
+ * concurrency 16 added a third to the wall time (every round of 16 answers is processed on one
+ * thread before the next round starts). What `fetch` did that pybase relies on is done here:
+ * `accept-encoding` as fetch sends it and transparent decoding of the body (the headers stay as
+ * sent, so `content-encoding` tells that `content-length` counted other bytes), a default
+ * `accept`, headers read case-insensitively and listed in name order, and a body that can be
+ * cancelled. Redirects are never followed (the client handles them).
+ */
 export function createDefaultFetcher(options: DefaultFetcherOptions = {}): ClosableFetcher {
   const agentOptions = {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
@@ -84,8 +134,56 @@ export function createDefaultFetcher(options: DefaultFetcherOptions = {}): Closa
     return dispatcher;
   };
   const fetcher = async (url: string, init: FetcherInit): Promise<FetcherResponse> => {
-    const [undici, pool] = await Promise.all([loadUndici(), dispatcherOf()]);
-    return undici.fetch(url, { ...init, dispatcher: pool });
+    const pool = await dispatcherOf();
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(init.headers)) headers[name.toLowerCase()] = value;
+    headers.accept ??= '*/*';
+    headers['accept-encoding'] ??= url.startsWith('https:') ? 'br, gzip, deflate' : 'gzip, deflate';
+    const target = new URL(url);
+    const answer = await pool.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: init.method,
+      headers,
+      signal: init.signal,
+    });
+    const names = Object.keys(answer.headers).sort();
+    const headerValue = (name: string): string | null => {
+      const value = answer.headers[name];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    // Destroying a body that has not ended makes undici emit an abort error: expected here.
+    answer.body.on('error', () => {});
+    let body: NodeJS.ReadableStream & AsyncIterable<Uint8Array> = answer.body;
+    const encoding = headerValue('content-encoding');
+    if (encoding && init.method !== 'HEAD' && !nullBodyStatuses.has(answer.statusCode)) {
+      const decoders = await decodersFor(encoding);
+      if (decoders.length > 0) {
+        const { pipeline } = await import('node:stream');
+        body = pipeline(answer.body, ...(decoders as [NodeJS.ReadWriteStream]), () => {
+          // Errors reach the reader through the last stream.
+        }) as unknown as NodeJS.ReadableStream & AsyncIterable<Uint8Array>;
+      }
+    }
+    const last = body as unknown as { destroy(): void };
+    return {
+      status: answer.statusCode,
+      statusText: answer.statusText,
+      headers: {
+        get: (name) => headerValue(name.toLowerCase()),
+        forEach: (callback) => {
+          for (const name of names) callback(headerValue(name) as string, name);
+        },
+      },
+      body: Object.assign(body, {
+        // As cancelling a fetch body does: stop reading and drop the connection.
+        cancel: async () => {
+          last.destroy();
+          answer.body.destroy();
+        },
+      }),
+    };
   };
   const close = async () => {
     if (dispatcher) await (await dispatcher).close();
