@@ -109,9 +109,25 @@ const keyPattern =
   /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/;
 
 function splitDotted(key: string): string[] {
-  return key
-    .split(/\s*\.\s*(?=(?:[^"']|"[^"]*"|'[^']*')*$)/)
-    .map((k) => k.trim().replace(/^["']|["']$/g, ''));
+  // One pass: dots inside quotes belong to the key part (a regular expression with a look-ahead over
+  // the rest of the line is quadratic on long keys).
+  const parts: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (const ch of key) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      current += ch;
+    } else if (ch === '.') {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts.map((k) => k.trim().replace(/^["']|["']$/g, ''));
 }
 
 /**

@@ -47,7 +47,7 @@ function lines(prefixes: readonly string[]): string[] {
 }
 
 /** A parse that returns, or throws a PybaseError, in under `limitMs`. */
-function timed(parse: (text: string) => unknown, text: string): number {
+function timedOnce(parse: (text: string) => unknown, text: string): number {
   const start = performance.now();
   try {
     parse(text);
@@ -55,6 +55,16 @@ function timed(parse: (text: string) => unknown, text: string): number {
     if (!(error instanceof PybaseError)) throw error;
   }
   return performance.now() - start;
+}
+
+/**
+ * The fastest of up to three runs: the bound is a property of the algorithm, and the other test
+ * workers on a loaded machine should not decide it. A backtracking pattern is slow every time.
+ */
+function timed(parse: (text: string) => unknown, text: string): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3 && best > limitMs; i++) best = Math.min(best, timedOnce(parse, text));
+  return best;
 }
 
 const cases: [string, (text: string) => unknown, string[]][] = [
@@ -114,17 +124,12 @@ const cases: [string, (text: string) => unknown, string[]][] = [
 ];
 
 /**
- * Open problems outside pybase's own patterns, held to a looser bound until fixed: the YAML library
- * on 100 kB of nested `[`, `{` or `"` after `image: ` in a GitLab file (0.5-0.9 s), dockerfile-ast on
- * long ARG values (~150 ms), tox brace expansion and pyproject reading on `{`, `${`, `-` runs (~350 ms).
+ * Parsers whose remaining cost on these lines is a third-party parser, not a regular expression of
+ * pybase's: the YAML library on 100 kB of nested `[`, `{` or `"` after `image: ` in a GitLab file
+ * (0.3-0.9 s), and dockerfile-ast on 100 kB instructions (~100 ms). They are held to a looser bound.
  */
 const knownSlowLimitMs = 3000;
-const knownSlowParsers = new Set([
-  'extractGitlabCi',
-  'extractDockerfile',
-  'toxEnvVersions',
-  'parseDependencies pyproject',
-]);
+const knownSlowParsers = new Set(['extractGitlabCi', 'extractDockerfile']);
 function knownSlow(name: string): boolean {
   return knownSlowParsers.has(name);
 }

@@ -326,12 +326,37 @@ function findIniValue(c: Collector, section: string, keys: readonly string[]): [
 }
 
 /** `{py311,py312}-django` -> `py311-django`, `py312-django`; nested braces expand too. */
-export function expandToxBraces(text: string): string[] {
-  const m = /\{([^{}]*)\}/.exec(text);
-  if (!m) return [text];
-  const before = text.slice(0, m.index);
-  const after = text.slice(m.index + m[0].length);
-  return m[1]!.split(',').flatMap((alt) => expandToxBraces(before + alt.trim() + after));
+/** Most environments one envlist entry may expand to: `{a,b}` repeated k times makes 2^k. */
+export const maxToxExpansions = 1024;
+
+/**
+ * Expand tox's `{a,b}` generative names: `py{311,312}-django{42,50}` is four environments. When the
+ * product would pass `limit`, each alternative is still produced once (the other groups at their first
+ * alternative), so no factor is lost and the work stays linear in the text.
+ */
+export function expandToxBraces(text: string, limit = maxToxExpansions): string[] {
+  const pieces: string[] = [];
+  const groups: string[][] = [];
+  let rest = text;
+  for (let m = /\{([^{}]*)\}/.exec(rest); m; m = /\{([^{}]*)\}/.exec(rest)) {
+    pieces.push(rest.slice(0, m.index));
+    groups.push(m[1]!.split(',').map((alt) => alt.trim()));
+    rest = rest.slice(m.index + m[0].length);
+  }
+  pieces.push(rest);
+  const join = (choice: readonly string[]) => pieces.map((p, i) => p + (choice[i] ?? '')).join('');
+  const product = groups.reduce((n, g) => n * g.length, 1);
+  if (product <= limit) {
+    let choices: string[][] = [[]];
+    for (const group of groups) choices = choices.flatMap((c) => group.map((alt) => [...c, alt]));
+    return choices.map(join);
+  }
+  const firsts = groups.map((g) => g[0] ?? '');
+  const out = new Set<string>();
+  groups.forEach((group, i) => {
+    for (const alt of group) out.add(join(firsts.map((f, j) => (j === i ? alt : f))));
+  });
+  return [...out];
 }
 
 /** Versions named by tox environments: factors `py311`, `py3.11`, `py3` (not `pypy3`). */
