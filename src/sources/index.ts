@@ -5,6 +5,7 @@
 export * from './cache.js';
 export * from './concurrency.js';
 export * from './http.js';
+export * from './index-json.js';
 export * from './netrc.js';
 export * from './package-index.js';
 export * from './progress.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PybaseError } from '../model/diagnostic.js';
 import { type Fetcher, networkErrorReason } from './http.js';
+import { parseJsonProjectPage } from './index-json.js';
 import {
   createIndexClient,
   isValidProjectName,
   normalizeProjectName,
   parseHtmlProjectPage,
-  parseJsonProjectPage,
   SIMPLE_ACCEPT,
   unescapeHtml,
 } from './package-index.js';
