@@ -28,7 +28,7 @@ import {
   type PythonLifecycle,
   pythonLifecycleAt,
 } from './lifecycle.js';
-import { rank } from './suggest.js';
+import { nearest } from './suggest.js';
 import { compareTagVersions, parseTag, tryParseTag } from './tag.js';
 
 export type { TagInterval } from './history.js';
@@ -237,6 +237,7 @@ class SnapshotCatalog implements Catalog {
     byTag?: Map<string, SnapshotImageList['entries'][number]>;
   }[];
   private entryTags = new Map<SnapshotImageList['entries'][number], Set<string>>();
+  private readonly suggestions = new Map<string, Suggestion[]>();
 
   constructor(private readonly snapshot: SnapshotFile) {
     this.history = new TagHistory(snapshot.history);
@@ -663,19 +664,32 @@ class SnapshotCatalog implements Catalog {
 
   suggest(tag: string, date: IsoDate, n = 3): Suggestion[] {
     checkDate(date);
+    // The catalog never changes, so one answer per (tag, date, n) serves every later question; a
+    // monorepo asks the same few unknown tags thousands of times. Callers get their own copies.
+    const key = `${n}\u0000${date}\u0000${tag}`;
+    let answer = this.suggestions.get(key);
+    if (!answer) {
+      answer = this.computeSuggestions(tag, date, n);
+      this.suggestions.set(key, answer);
+    }
+    return answer.map((s) => ({ ...s }));
+  }
+
+  private computeSuggestions(tag: string, date: IsoDate, n: number): Suggestion[] {
     const parsedInput = this.parse(tag) ?? parseTagPartial(tag);
     const listed = this.history.listedAt(this.history.stateAt(date));
-    const listedSet = new Set(listed);
-    const others = this.history.allTags().filter((t) => !listedSet.has(t));
     const limit = Math.max(3, Math.floor(tag.length / 3));
-    const nowRanked = rank(tag, parsedInput, listed, this.parse);
+    // Only the first n of each ranking are ever read below.
+    const nowRanked = nearest(tag, parsedInput, listed, this.parse, n);
     const out: Suggestion[] = [];
     for (const s of nowRanked) {
       if (out.length >= n || s.score > limit) break;
       out.push({ tag: s.tag, published: true, distance: s.score });
     }
     if (out.length < n) {
-      for (const s of rank(tag, parsedInput, others, this.parse)) {
+      const listedSet = new Set(listed);
+      const others = this.history.allTags().filter((t) => !listedSet.has(t));
+      for (const s of nearest(tag, parsedInput, others, this.parse, n)) {
         if (out.length >= n || s.score > limit) break;
         out.push({ tag: s.tag, published: false, distance: s.score });
       }

@@ -35,6 +35,55 @@ export function editDistance(a: string, b: string): number {
   return prev[n] as number;
 }
 
+/**
+ * `editDistance(a, b)` when it is at most `max`, else any number above `max`. Rows live in three reused
+ * typed arrays, and a row whose smallest cell already exceeds `max` ends the work early (cells never
+ * shrink going down, so the final distance cannot come back under the bound).
+ */
+export function editDistanceAtMost(a: string, b: string, max: number, scratch?: Int32Array[]): number {
+  if (a === b) return 0;
+  const m = a.length;
+  const n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  const rows =
+    scratch && (scratch[0]?.length ?? 0) > n ? scratch : [0, 1, 2].map(() => new Int32Array(n + 1));
+  let prev2 = rows[0] as Int32Array;
+  let prev = rows[1] as Int32Array;
+  let row = rows[2] as Int32Array;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    const ai = a.charCodeAt(i - 1);
+    const aPrev = i > 1 ? a.charCodeAt(i - 2) : -1;
+    row[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let best = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && aPrev === bj) {
+        best = Math.min(best, (prev2[j - 2] as number) + 1);
+      }
+      row[j] = best;
+      if (best < rowMin) rowMin = best;
+    }
+    // A transposition reaches back two rows, so stop only when both of the last two rows are out of bound.
+    if (rowMin > max && i > 1) {
+      let prevMin = prev[0] as number;
+      for (let j = 1; j <= n; j++) if ((prev[j] as number) < prevMin) prevMin = prev[j] as number;
+      if (prevMin > max) return max + 1;
+    }
+    const spare = prev2;
+    prev2 = prev;
+    prev = row;
+    row = spare;
+  }
+  return prev[n] as number;
+}
+
 /** Extra distance for differing parsed parts; 0 when the input could not be parsed at all. */
 export function structuralPenalty(
   input: Partial<PythonTag> | undefined,
@@ -83,4 +132,61 @@ export function rank(
       Math.abs(a.tag.length - input.length) - Math.abs(b.tag.length - input.length) ||
       (a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0),
   );
+}
+
+/** Rank order of two scored candidates for `input` (see `rank`). */
+function before(input: string, a: Scored, b: Scored): number {
+  return (
+    a.score - b.score ||
+    Math.abs(a.tag.length - input.length) - Math.abs(b.tag.length - input.length) ||
+    (a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0)
+  );
+}
+
+/**
+ * The first `n` entries of `rank(input, parsedInput, candidates, parse)`, without scoring every candidate
+ * in full: once `n` candidates are held, a candidate whose distance must exceed the worst of them is
+ * skipped (the edit distance is at least the length difference) or abandoned part-way through.
+ */
+export function nearest(
+  input: string,
+  parsedInput: Partial<PythonTag> | undefined,
+  candidates: Iterable<string>,
+  parse: (tag: string) => PythonTag | undefined,
+  n: number,
+): Scored[] {
+  const kept: Scored[] = [];
+  if (n <= 0) return kept;
+  const scratch = [0, 1, 2].map(() => new Int32Array(64));
+  const grow = (len: number) => {
+    if ((scratch[0] as Int32Array).length <= len) {
+      for (let k = 0; k < 3; k++) scratch[k] = new Int32Array(len * 2 + 1);
+    }
+  };
+  for (const tag of candidates) {
+    if (tag === input) continue;
+    const penalty = structuralPenalty(parsedInput, parse(tag));
+    let score: number;
+    if (kept.length < n) {
+      grow(tag.length);
+      score = editDistanceAtMost(input, tag, Number.MAX_SAFE_INTEGER, scratch) + penalty;
+    } else {
+      // Ties on the score still compete on the later keys, so the bound is the worst score kept.
+      const worst = (kept[kept.length - 1] as Scored).score;
+      const budget = worst - penalty;
+      if (budget < 0 || Math.abs(tag.length - input.length) > budget) continue;
+      grow(tag.length);
+      const d = editDistanceAtMost(input, tag, budget, scratch);
+      if (d > budget) continue;
+      score = d + penalty;
+    }
+    const s: Scored = { tag, score };
+    if (kept.length === n && before(input, s, kept[n - 1] as Scored) >= 0) continue;
+    // Insert in order; n is small (a handful of suggestions), so a linear insert is cheapest.
+    let at = kept.length;
+    while (at > 0 && before(input, s, kept[at - 1] as Scored) < 0) at--;
+    kept.splice(at, 0, s);
+    if (kept.length > n) kept.pop();
+  }
+  return kept;
 }

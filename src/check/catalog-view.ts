@@ -3,7 +3,7 @@
  * stay independent of the catalog's full API and tests can give rules a small fake.
  */
 import type { Catalog } from '../catalog/catalog.js';
-import { pythonPatchReleases } from '../catalog/patch-releases.js';
+import { type PythonPatchRelease, pythonPatchReleases } from '../catalog/patch-releases.js';
 import { formatVersion, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { Distro } from '../model/image-ref.js';
@@ -29,7 +29,12 @@ export function ruleCatalogOf(
   catalog: Catalog,
   options: { snapshotPath?: string; dataDate: IsoDate },
 ): RuleCatalog {
+  // The catalog is immutable: every answer below is computed once per run and handed out as a copy.
   const statusCache = new Map<string, ImageStatus>();
+  const suggestCache = new Map<string, string[]>();
+  const pythonEolCache = new Map<string, IsoDate | undefined>();
+  const distroEolCache = new Map<string, IsoDate | undefined>();
+  const patchCache = new Map<string, PythonPatchRelease[]>();
   return {
     dataDate: options.dataDate,
     status(tag, date) {
@@ -45,21 +50,42 @@ export function ruleCatalogOf(
       return out;
     },
     suggest(tag, date) {
-      const list = catalog.suggest(tag, date, 8);
-      // Tags listed at the date first: those are the ones worth moving to.
-      return [...list.filter((s) => s.published), ...list.filter((s) => !s.published)].map((s) => s.tag);
+      const key = `${tag}@${date}`;
+      let known = suggestCache.get(key);
+      if (!known) {
+        const list = catalog.suggest(tag, date, 8);
+        // Tags listed at the date first: those are the ones worth moving to.
+        known = [...list.filter((s) => s.published), ...list.filter((s) => !s.published)].map((s) => s.tag);
+        suggestCache.set(key, known);
+      }
+      return [...known];
     },
     pythonEol(minor) {
+      if (pythonEolCache.has(minor)) return pythonEolCache.get(minor);
       const eol = catalog.pythonLifecycle(minor, options.dataDate)?.endOfLife;
-      return typeof eol === 'string' ? eol : undefined;
+      const out = typeof eol === 'string' ? eol : undefined;
+      pythonEolCache.set(minor, out);
+      return out;
     },
     distroEol(distro: Distro, policy: DebianEolPolicy) {
       if (distro.family === 'windows') return undefined;
+      const key = `${distro.family}\u0000${distro.name}\u0000${policy}`;
+      if (distroEolCache.has(key)) return distroEolCache.get(key);
       const eol = catalog.distroLifecycle(distro, options.dataDate, policy)?.endOfLife;
-      return typeof eol === 'string' ? eol : undefined;
+      const out = typeof eol === 'string' ? eol : undefined;
+      distroEolCache.set(key, out);
+      return out;
     },
     patchReleases(minor) {
-      return pythonPatchReleases(minor, options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+      let known = patchCache.get(minor);
+      if (!known) {
+        known = pythonPatchReleases(
+          minor,
+          options.snapshotPath ? { snapshotPath: options.snapshotPath } : {},
+        );
+        patchCache.set(minor, known);
+      }
+      return known.map((r) => ({ ...r }));
     },
   };
 }
