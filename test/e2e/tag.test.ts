@@ -77,3 +77,16 @@ describe('pybase tags (built CLI)', () => {
     expect(runCli(['tags', '--arch', 'sparc']).status).toBe(2);
   });
 });
+
+describe('data age', () => {
+  it('tag and tags say how old the data is when it is older than 90 days, and not before', () => {
+    const old = runCli(['tag', 'python:3.12-slim', '--date', '2026-11-27']);
+    expect(old.stdout).toMatch(/data is from 2026-08-\d\d, \d+ days before 2026-11-27/);
+    const fresh = runCli(['tag', 'python:3.12-slim', '--date', '2026-08-25']);
+    expect(fresh.stdout).not.toMatch(/days before/);
+    const tags = runCli(['tags', '3.12-slim', '--date', '2026-11-27']);
+    expect(tags.stdout).toMatch(/data is from 2026-08-\d\d, \d+ days before 2026-11-27/);
+    const json = JSON.parse(runCli(['tags', '3.12-slim', '--date', '2026-11-27', '--json']).stdout);
+    expect(json.dataAge.stale).toBe(true);
+  });
+});

@@ -49,8 +49,10 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values);
     const frozen = positiveInt(stringOption(values, 'frozen'), '--frozen');
     const window = positiveInt(stringOption(values, 'eol-window'), '--eol-window');
+    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const dataAge = catalog.dataAge(date);
     const images = listImages({
-      catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),
+      catalog,
       date,
       ...(positionals[0] ? { filter: positionals[0].replace(/^python:/, '') } : {}),
       ...(arch ? { arch } : {}),
@@ -59,10 +61,15 @@ export const command: Command = {
       debianEol: debianPolicy(values, 'tags'),
     });
     if (values.json) {
-      io.out(`${JSON.stringify({ schemaVersion: 1, date, images }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ schemaVersion: 1, date, dataAge, images }, null, 2)}\n`);
       return 0;
     }
     io.out(renderTags(images, date, io));
+    if (dataAge.stale) {
+      io.out(
+        `Note: pybase's data is from ${dataAge.dataDate}, ${dataAge.ageDays} days before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
+      );
+    }
     return 0;
   },
 };
