@@ -16,6 +16,14 @@ type Loader = () => Promise<Command>;
 
 /** Commands in the order `pybase --help` lists them. */
 export const commands: Record<string, { summary: string; load: Loader }> = {
+  recommend: {
+    summary: 'the python image tag to use, per stage, and why',
+    load: async () => (await import('./commands/recommend.js')).command,
+  },
+  check: {
+    summary: 'judge the python images and Python versions of a project',
+    load: async () => (await import('./commands/check.js')).command,
+  },
   tag: {
     summary: 'everything known about one python image reference',
     load: async () => (await import('./commands/tag.js')).command,
@@ -24,29 +32,13 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
     summary: 'the python tags published at a date, with their status',
     load: async () => (await import('./commands/tags.js')).command,
   },
-  check: {
-    summary: 'judge the python images and Python versions of a project',
-    load: async () => (await import('./commands/check.js')).command,
-  },
-  rules: {
-    summary: 'list every rule with its default severities',
-    load: async () => (await import('./commands/rules.js')).command,
-  },
-  rule: {
-    summary: "print a rule's documentation",
-    load: async () => (await import('./commands/rule.js')).command,
+  deps: {
+    summary: 'which python images install the dependencies from wheels',
+    load: async () => (await import('./commands/deps.js')).command,
   },
   fix: {
     summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
     load: async () => (await import('./commands/fix.js')).command,
-  },
-  recommend: {
-    summary: 'the python image tag to use, per stage, and why',
-    load: async () => (await import('./commands/recommend.js')).command,
-  },
-  deps: {
-    summary: 'which python images install the dependencies from wheels',
-    load: async () => (await import('./commands/deps.js')).command,
   },
   report: {
     summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
@@ -63,6 +55,14 @@ export const commands: Record<string, { summary: string; load: Loader }> = {
   init: {
     summary: 'write a pinned multi-stage Dockerfile and a build, scan, SBOM and sign workflow',
     load: async () => (await import('./commands/init.js')).command,
+  },
+  rules: {
+    summary: 'list every rule with its default severities',
+    load: async () => (await import('./commands/rules.js')).command,
+  },
+  rule: {
+    summary: "print a rule's documentation",
+    load: async () => (await import('./commands/rule.js')).command,
   },
   data: {
     summary: 'refresh the tag list and life cycles online, or show their age',
@@ -88,9 +88,10 @@ function topHelp(): string {
     '  --json              machine-readable output',
     '  --data-dir DIR      use a refreshed data directory instead of the embedded snapshot',
     '  --offline           never open a network connection',
+    '  --timeout SECONDS   give up on the network after this long (default 120)',
     '  -h, --help          help for a command',
     '',
-    'Exit codes: 0 ok, 1 problems found (commands that judge), 2 usage or input error.',
+    'Exit codes: 0 ok, 1 problems found (commands that judge), 2 usage, input or network error.',
     "Run 'pybase <command> --help' for a command's options.",
     '',
   ].join('\n');
