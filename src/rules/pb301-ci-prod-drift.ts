@@ -31,6 +31,9 @@ export const pb301: Rule = {
   check(ctx) {
     const prod = productionPython(ctx);
     if (prod.refs.length === 0) return [];
+    // The production list is the same for every finding: built and joined once.
+    let where: string[] | undefined;
+    let whereText = '';
     return ctx.python.flatMap((pr) => {
       if (pr.ref.stage !== 'ci' || !pr.status || pr.status.state === 'unknown') return [];
       const problems: string[] = [];
@@ -43,19 +46,22 @@ export const pb301: Rule = {
         problems.push(`${libc} while production runs ${listOf(prod.libcs)}`);
       }
       if (problems.length === 0) return [];
-      const where = prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`);
+      if (!where) {
+        where = prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`);
+        whereText = where.join(', ');
+      }
       return [
         makeFinding(pb301, {
           stage: pr.ref.stage,
           location: pr.ref.range,
-          message: `CI image ${shown(pr)} runs ${problems.join(', and ')} (${where.join(', ')})`,
+          message: `CI image ${shown(pr)} runs ${problems.join(', and ')} (${whereText})`,
           hint: 'run CI on the same Python minor and variant as production',
           data: {
             ciMinor: minor,
             ciLibc: libc,
             prodMinors: [...prod.minors],
             prodLibcs: [...prod.libcs],
-            production: where,
+            production: [...where],
           },
         }),
       ];

@@ -49,6 +49,9 @@ export const pb302: Rule = {
     const prod = productionPython(ctx);
     if (prod.minors.size === 0) return [];
     const out = [];
+    // The production list is the same for every statement: joined once, the one string is shared by
+    // every message (a monorepo has thousands of production references and hundreds of statements).
+    let where: string | undefined;
     for (const st of ctx.extraction.versions) {
       let problem: string | undefined;
       if (specifierKinds.has(st.kind)) {
@@ -69,7 +72,7 @@ export const pb302: Rule = {
         if (![...named].some((m) => prod.minors.has(m))) problem = `names Python ${listOf(named)}`;
       }
       if (!problem) continue;
-      const where = prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`).join(', ');
+      where ??= prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`).join(', ');
       out.push(
         makeFinding(pb302, {
           stage: st.stage,
