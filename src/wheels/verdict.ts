@@ -57,6 +57,7 @@ export interface JudgeOptions {
 /** Python patch numbers tried when the patch is unknown (CPython 3.x releases stay far below). */
 const patchSearchLimit = 40;
 const requiresPythonCache = new Map<string, boolean | undefined>();
+const validSpecifiers = new Map<string, boolean>();
 
 /**
  * Whether a `requires-python` specifier admits the target's Python. `undefined` for a specifier
@@ -75,7 +76,14 @@ export function requiresPythonAllows(
   if (requiresPythonCache.has(key)) return requiresPythonCache.get(key);
   let answer: boolean | undefined;
   try {
-    if (!validRange(spec)) {
+    // Validity depends on the specifier only: checked once per specifier, not once per Python
+    // version (checking parses the specifier, a third of this function's time on a large lock).
+    let valid = validSpecifiers.get(spec);
+    if (valid === undefined) {
+      valid = Boolean(validRange(spec));
+      validSpecifiers.set(spec, valid);
+    }
+    if (!valid) {
       answer = undefined;
     } else if (full !== undefined) {
       answer = satisfies(full, spec, { prereleases: true });
@@ -176,10 +184,14 @@ function pythonTagList(tags: Iterable<string>): string {
 }
 
 /** Why none of the wheels fits the target, in one sentence (without the sdist part). */
-function explainMiss(label: string, wheels: readonly WheelFilename[], target: WheelTarget): string {
+function explainMiss(
+  label: string,
+  wheels: readonly WheelFilename[],
+  target: WheelTarget,
+  supported: SupportedTags,
+): string {
   const where = `${libcWord(target)} ${target.machine}`;
   if (wheels.length === 0) return `${label} publishes no wheels`;
-  const supported = supportedTags(target);
   const pythonOk = wheels.filter((w) => w.tags.some((t) => pythonAccepts(supported, t.interpreter, t.abi)));
   const head = `${label} publishes no ${pyLabel(target)} wheel for ${where}`;
   if (pythonOk.length === 0) {
@@ -295,7 +307,7 @@ export function judgePackage(
     };
   }
   const sdist = sdists.find((f) => !f.yanked) ?? sdists[0];
-  const miss = explainMiss(label, wheels, target);
+  const miss = explainMiss(label, wheels, target, supported);
   if (sdist) {
     const native = wheels.some((w) => w.platformTags.some((p) => p !== 'any'));
     const build =
