@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyProjectFile } from './classify.js';
-import { discoverFiles } from './discover.js';
+import { discoverFiles, discoverFilesWithContent } from './discover.js';
 
 const made: string[] = [];
 afterEach(async () => {
@@ -126,5 +126,41 @@ describe('discoverFiles', () => {
     const { files, diagnostics } = await discoverFiles(path.join(tmpdir(), 'pybase-no-such-dir-xyz'));
     expect(files).toEqual([]);
     expect(diagnostics[0]).toMatchObject({ code: 'PBE005' });
+  });
+
+  it('keeps the bytes of files read whole, and reports skips in walk order however the reads finish', async () => {
+    const small = 'FROM python:3.12\n';
+    const large = `FROM python:3.12\n${'# padding line\n'.repeat(800)}`;
+    const exact = 'x'.repeat(8192);
+    const files: Record<string, string | Uint8Array> = {
+      'a/Dockerfile': small,
+      'b/Dockerfile': large,
+      'c/Dockerfile': exact,
+    };
+    for (let i = 0; i < 40; i++) {
+      const dir = `s${String(i).padStart(2, '0')}`;
+      files[`${dir}/Dockerfile`] = i % 3 === 0 ? new Uint8Array([70, 0]) : small;
+      files[`${dir}/deep/x.Dockerfile`] = i % 4 === 0 ? 'y'.repeat(30000) : small;
+    }
+    const root = await project(files);
+    const found = await discoverFilesWithContent(root, { maxFileSize: 20000 });
+    expect(new TextDecoder().decode(found.contents.get('a/Dockerfile'))).toBe(small);
+    expect(found.contents.has('b/Dockerfile')).toBe(false);
+    expect(found.contents.has('c/Dockerfile')).toBe(false);
+    const order = found.diagnostics.map((d) => d.location?.file);
+    expect(found.files.map((f) => f.path).slice(0, 3)).toEqual([
+      'a/Dockerfile',
+      'b/Dockerfile',
+      'c/Dockerfile',
+    ]);
+    const expected: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const dir = `s${String(i).padStart(2, '0')}`;
+      if (i % 3 === 0) expected.push(`${dir}/Dockerfile`);
+      if (i % 4 === 0) expected.push(`${dir}/deep/x.Dockerfile`);
+    }
+    expect(order).toEqual(expected);
+    const plain = await discoverFiles(root, { maxFileSize: 20000 });
+    expect(plain).toEqual({ files: found.files, diagnostics: found.diagnostics });
   });
 });

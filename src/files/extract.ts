@@ -10,10 +10,16 @@ import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import { classifyProjectFile } from './classify.js';
 import { type ComposeBuild, extractCompose } from './compose/extract.js';
-import { type DiscoveredFile, type DiscoverOptions, defaultMaxFileSize, discoverFiles } from './discover.js';
+import {
+  type DiscoveredFile,
+  type DiscoverOptions,
+  defaultMaxFileSize,
+  discoverFilesWithContent,
+} from './discover.js';
 import { extractDockerfile, type ProvidedBuildArg } from './dockerfile/extract.js';
 import { extractGithubWorkflow } from './github-actions/extract.js';
 import { extractGitlabCi } from './gitlab-ci/extract.js';
+import { fileConcurrency, limitConcurrency } from './limit.js';
 import { isDevPath, type StageGlobs, stageMatcher } from './stage.js';
 import { decodeText, looksBinary } from './text.js';
 import { extractVersionFile, isVersionFileKind } from './version-files/extract.js';
@@ -67,7 +73,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   if (options.exclude) discoverOptions.exclude = options.exclude;
   if (options.maxFileSize !== undefined) discoverOptions.maxFileSize = options.maxFileSize;
   if (options.gitignore !== undefined) discoverOptions.gitignore = options.gitignore;
-  const discovery = await discoverFiles(root, discoverOptions);
+  const discovery = await discoverFilesWithContent(root, discoverOptions);
   const result: Extraction = {
     files: [],
     references: [],
@@ -82,15 +88,33 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     return { name, value, origin };
   });
 
+  // Read with a bounded number of reads in flight, then take the outcomes in discovery order.
+  const io = limitConcurrency(fileConcurrency);
+  const outcomes = await Promise.all(
+    discovery.files.map((file) =>
+      io(async (): Promise<{ text: string } | { error: unknown }> => {
+        try {
+          // Small files were read whole by discovery already.
+          const bytes = discovery.contents.get(file.path) ?? (await readFile(file.absolutePath));
+          return { text: decodeText(bytes) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    ),
+  );
   const texts = new Map<string, string>();
-  for (const file of discovery.files) {
-    try {
-      texts.set(file.path, decodeText(await readFile(file.absolutePath)));
+  discovery.files.forEach((file, i) => {
+    const outcome = outcomes[i]!;
+    if ('text' in outcome) {
+      texts.set(file.path, outcome.text);
       result.files.push(file.path);
-    } catch (error) {
-      result.diagnostics.push(unreadable(file.path, error));
+    } else {
+      result.diagnostics.push(unreadable(file.path, outcome.error));
     }
-  }
+  });
+  outcomes.length = 0;
+  discovery.contents.clear();
   const ofKind = (kind: DiscoveredFile['kind']) =>
     discovery.files.filter((f) => f.kind === kind && texts.has(f.path));
   const stageOptions = (file: string) => {
