@@ -238,6 +238,7 @@ class SnapshotCatalog implements Catalog {
   }[];
   private entryTags = new Map<SnapshotImageList['entries'][number], Set<string>>();
   private readonly suggestions = new Map<string, Suggestion[]>();
+  private readonly unlisted = new Map<ListState, string[]>();
 
   constructor(private readonly snapshot: SnapshotFile) {
     this.history = new TagHistory(snapshot.history);
@@ -675,6 +676,18 @@ class SnapshotCatalog implements Catalog {
     return answer.map((s) => ({ ...s }));
   }
 
+  /** Tags known but not listed at the date, in no particular order (suggestions rank them). */
+  private unlistedAt(date: IsoDate): string[] {
+    const state = this.history.stateAt(date);
+    let tags = this.unlisted.get(state);
+    if (!tags) {
+      const listed = new Set(this.history.listedAt(state));
+      tags = [...this.history.knownTags()].filter((t) => !listed.has(t));
+      this.unlisted.set(state, tags);
+    }
+    return tags;
+  }
+
   private computeSuggestions(tag: string, date: IsoDate, n: number): Suggestion[] {
     const parsedInput = this.parse(tag) ?? parseTagPartial(tag);
     const listed = this.history.listedAt(this.history.stateAt(date));
@@ -687,9 +700,8 @@ class SnapshotCatalog implements Catalog {
       out.push({ tag: s.tag, published: true, distance: s.score });
     }
     if (out.length < n) {
-      const listedSet = new Set(listed);
-      const others = this.history.allTags().filter((t) => !listedSet.has(t));
-      for (const s of nearest(tag, parsedInput, others, this.parse, n)) {
+      // Only tags within the limit are taken from this list, so the search is bounded by it.
+      for (const s of nearest(tag, parsedInput, this.unlistedAt(date), this.parse, n, limit)) {
         if (out.length >= n || s.score > limit) break;
         out.push({ tag: s.tag, published: false, distance: s.score });
       }

@@ -83,14 +83,69 @@ describe('nearest', () => {
   it('agrees with rank() on generated inputs and candidate lists', () => {
     const tag = fc.constantFrom(...tags.filter((_, i) => i % 37 === 0));
     fc.assert(
-      fc.property(tag, fc.array(tag, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (input, list, n) => {
-        const unique = [...new Set(list)];
-        const parsed = tryParseTag(input);
-        expect(nearest(input, parsed, unique, tryParseTag, n)).toEqual(
-          rank(input, parsed, unique, tryParseTag).slice(0, n),
-        );
-      }),
+      fc.property(
+        tag,
+        fc.array(tag, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 12 }),
+        (input, list, n, max) => {
+          const unique = [...new Set(list)];
+          const parsed = tryParseTag(input);
+          const ranked = rank(input, parsed, unique, tryParseTag);
+          expect(nearest(input, parsed, unique, tryParseTag, n)).toEqual(ranked.slice(0, n));
+          expect(nearest(input, parsed, unique, tryParseTag, n, max)).toEqual(
+            ranked.filter((s) => s.score <= max).slice(0, n),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('catalog suggestions', () => {
+  const catalog = createCatalog();
+
+  /** The suggestion rule written plainly over full rankings: the catalog must answer the same. */
+  function plainSuggest(tag: string, date: string, n: number) {
+    const parsed = tryParseTag(tag);
+    const listed = catalog.publishedTags(date);
+    const listedSet = new Set(listed);
+    const others = catalog.allKnownTags().filter((t) => !listedSet.has(t));
+    const limit = Math.max(3, Math.floor(tag.length / 3));
+    const nowRanked = rank(tag, parsed, listed, tryParseTag);
+    const out: { tag: string; published: boolean; distance: number }[] = [];
+    for (const s of nowRanked) {
+      if (out.length >= n || s.score > limit) break;
+      out.push({ tag: s.tag, published: true, distance: s.score });
+    }
+    for (const s of out.length < n ? rank(tag, parsed, others, tryParseTag) : []) {
+      if (out.length >= n || s.score > limit) break;
+      out.push({ tag: s.tag, published: false, distance: s.score });
+    }
+    if (out.length === 0) {
+      for (const s of nowRanked.slice(0, n)) out.push({ tag: s.tag, published: true, distance: s.score });
+    }
+    return out;
+  }
+
+  it('gives the nearest tags of the full rankings, the same on a repeated question', () => {
+    const inputs = [
+      '3.9.0-alpine3.20',
+      '3.14-bullseye',
+      '3.12-slim-bookwork',
+      '3.8.2-slim-bookworm',
+      '2.7.99',
+    ];
+    for (const date of ['2026-11-27', '2023-06-01']) {
+      for (const tag of inputs) {
+        for (const n of [3, 8]) {
+          const first = catalog.suggest(tag, date, n);
+          expect(first).toEqual(plainSuggest(tag, date, n));
+          first.pop();
+          expect(catalog.suggest(tag, date, n)).toEqual(plainSuggest(tag, date, n));
+        }
+      }
+    }
   });
 });

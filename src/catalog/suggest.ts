@@ -144,8 +144,8 @@ function before(input: string, a: Scored, b: Scored): number {
 }
 
 /**
- * The first `n` entries of `rank(input, parsedInput, candidates, parse)`, without scoring every candidate
- * in full: once `n` candidates are held, a candidate whose distance must exceed the worst of them is
+ * The first `n` entries of `rank(input, parsedInput, candidates, parse)` that score at most `maxScore`
+ * (default: any), without scoring every candidate in full: once `n` candidates are held, a candidate whose distance must exceed the worst of them is
  * skipped (the edit distance is at least the length difference) or abandoned part-way through.
  */
 export function nearest(
@@ -154,6 +154,7 @@ export function nearest(
   candidates: Iterable<string>,
   parse: (tag: string) => PythonTag | undefined,
   n: number,
+  maxScore = Number.MAX_SAFE_INTEGER,
 ): Scored[] {
   const kept: Scored[] = [];
   if (n <= 0) return kept;
@@ -166,20 +167,14 @@ export function nearest(
   for (const tag of candidates) {
     if (tag === input) continue;
     const penalty = structuralPenalty(parsedInput, parse(tag));
-    let score: number;
-    if (kept.length < n) {
-      grow(tag.length);
-      score = editDistanceAtMost(input, tag, Number.MAX_SAFE_INTEGER, scratch) + penalty;
-    } else {
-      // Ties on the score still compete on the later keys, so the bound is the worst score kept.
-      const worst = (kept[kept.length - 1] as Scored).score;
-      const budget = worst - penalty;
-      if (budget < 0 || Math.abs(tag.length - input.length) > budget) continue;
-      grow(tag.length);
-      const d = editDistanceAtMost(input, tag, budget, scratch);
-      if (d > budget) continue;
-      score = d + penalty;
-    }
+    // Ties on the score still compete on the later keys, so the bound is the worst score kept.
+    const bound = kept.length < n ? maxScore : Math.min(maxScore, (kept[kept.length - 1] as Scored).score);
+    const budget = bound - penalty;
+    if (budget < 0 || Math.abs(tag.length - input.length) > budget) continue;
+    grow(tag.length);
+    const d = editDistanceAtMost(input, tag, budget, scratch);
+    if (d > budget) continue;
+    const score = d + penalty;
     const s: Scored = { tag, score };
     if (kept.length === n && before(input, s, kept[n - 1] as Scored) >= 0) continue;
     // Insert in order; n is small (a handful of suggestions), so a linear insert is cheapest.
