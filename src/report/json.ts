@@ -38,3 +38,55 @@ export function toCheckResultJson(result: CheckResult, options: { version?: stri
 export function formatJson(result: CheckResult, options: { version?: string } = {}): string {
   return `${JSON.stringify(toCheckResultJson(result, options), null, 2)}\n`;
 }
+
+/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep in an indented document. */
+function nested(value: unknown, depth: number): string {
+  // Raw line breaks only ever separate members (inside strings they are escaped as \n), so indenting
+  // after each one nests the text exactly as a whole-document stringify would.
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+}
+
+/** Values JSON.stringify leaves out of an object (and writes as null in an array). */
+function unwritable(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** Pieces of at least this many characters, so that a writer makes few large writes. */
+const chunkSize = 1 << 16;
+
+/**
+ * The text of `formatJson`, in pieces: joined, they are that text to the byte. A huge result (a
+ * monorepo with tens of thousands of findings) is never one string in memory: each finding is
+ * stringified when its piece is taken, so a caller writing each piece as it comes holds one piece.
+ */
+export function* formatJsonChunks(
+  result: CheckResult,
+  options: { version?: string } = {},
+): Generator<string, void, undefined> {
+  const doc = toCheckResultJson(result, options) as unknown as Record<string, unknown>;
+  const keys = Object.keys(doc).filter((k) => !unwritable(doc[k]));
+  if (keys.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  let buffer = '{';
+  for (const [i, key] of keys.entries()) {
+    buffer += `${i > 0 ? ',' : ''}\n  ${JSON.stringify(key)}: `;
+    const value = doc[key];
+    if (!Array.isArray(value) || value.length === 0) {
+      buffer += nested(value, 1);
+      continue;
+    }
+    buffer += '[';
+    for (const [j, item] of value.entries()) {
+      // An array entry that stringifies to nothing (undefined) is written as null.
+      buffer += `${j > 0 ? ',' : ''}\n    ${unwritable(item) ? 'null' : nested(item, 2)}`;
+      if (buffer.length >= chunkSize) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    buffer += '\n  ]';
+  }
+  yield `${buffer}\n}\n`;
+}
