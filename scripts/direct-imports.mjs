@@ -76,6 +76,9 @@ export function rewriteBarrelImports(text, fileName, barrel, origins) {
     if (!clause || clause.name || !clause.namedBindings || !ts.isNamedImports(clause.namedBindings)) {
       continue;
     }
+    // Values and types go to separate statements: with `verbatimModuleSyntax`, an import whose
+    // names are all inline `type` ones is kept as a bare `import 'module'`, which would load (and
+    // pull into the command's chunks) a module the command only takes types from.
     const byFile = new Map();
     const kept = [];
     for (const element of clause.namedBindings.elements) {
@@ -83,18 +86,20 @@ export function rewriteBarrelImports(text, fileName, barrel, origins) {
       const local = element.name.text;
       const isType = clause.isTypeOnly || element.isTypeOnly;
       const origin = origins.get(imported);
-      const spec = `${isType ? 'type ' : ''}${origin ? origin.name : imported} as ${local}`;
       if (!origin) {
-        kept.push(spec);
+        kept.push(`${isType ? 'type ' : ''}${imported} as ${local}`);
         continue;
       }
-      const list = byFile.get(origin.file) ?? [];
-      list.push(spec);
-      byFile.set(origin.file, list);
+      const key = `${isType ? 'type' : 'value'}\u0000${origin.file}`;
+      const list = byFile.get(key) ?? [];
+      list.push(`${origin.name} as ${local}`);
+      byFile.set(key, list);
     }
     const lines = [];
-    for (const [file, specs] of byFile) {
-      lines.push(`import { ${specs.join(', ')} } from ${JSON.stringify(file)};`);
+    for (const [key, specs] of byFile) {
+      const [kind, file] = key.split('\u0000');
+      const keyword = kind === 'type' ? 'import type' : 'import';
+      lines.push(`${keyword} { ${specs.join(', ')} } from ${JSON.stringify(file)};`);
     }
     if (kept.length > 0) lines.push(`import { ${kept.join(', ')} } from ${JSON.stringify(specifier)};`);
     edits.push({ start: statement.getStart(source), end: statement.getEnd(), text: lines.join('\n') });
