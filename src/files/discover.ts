@@ -5,15 +5,23 @@
  * binary and oversized files. Every skipped file that would have been read is reported as a
  * `PBE007` info diagnostic; ignored and excluded paths are left out silently (the user asked).
  */
-import type { Dirent } from 'node:fs';
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  type Dirent,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
 import type { ProjectFileKind } from '../model/project.js';
 import { classifyProjectFile } from './classify.js';
-import { fileConcurrency, limitConcurrency } from './limit.js';
 import { looksBinary } from './text.js';
 
 export const defaultMaxFileSize = 1024 * 1024;
@@ -95,18 +103,20 @@ function isIgnored(levels: readonly IgnoreLevel[], rel: string, isDir: boolean):
  * already reached the end of the file (most files pybase reads are that small): then the caller need
  * not open it a second time.
  */
-async function readHead(file: string, size: number): Promise<{ binary: boolean; whole?: Uint8Array }> {
-  const handle = await open(file, 'r');
+function readHead(file: string, size: number): { binary: boolean; whole?: Uint8Array } {
+  // One byte more than the size: a read that stops short of it has met the end of the file.
+  const wanted = Math.min(8192, size + 1);
+  const buffer = new Uint8Array(wanted);
+  const fd = openSync(file, 'r');
+  let bytesRead: number;
   try {
-    // One byte more than the size: a read that stops short of the buffer has met the end of the file.
-    const buffer = new Uint8Array(Math.min(8192, size + 1));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, bytesRead);
-    if (looksBinary(head)) return { binary: true };
-    return bytesRead < buffer.length ? { binary: false, whole: head } : { binary: false };
+    bytesRead = readSync(fd, buffer, 0, wanted, 0);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+  const head = buffer.subarray(0, bytesRead);
+  if (looksBinary(head)) return { binary: true };
+  return bytesRead < wanted ? { binary: false, whole: head } : { binary: false };
 }
 
 /** What `discoverFiles` found, with the bytes of the files it already read whole, by path. */
@@ -139,8 +149,8 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
 
   let realRoot: string;
   try {
-    realRoot = await realpath(root);
-    const info = await stat(realRoot);
+    realRoot = realpathSync.native(root);
+    const info = statSync(realRoot);
     if (!info.isDirectory()) {
       diagnostics.push(unreadable(root, new Error('not a directory')));
       return { files, diagnostics, contents };
@@ -153,121 +163,106 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
   const isExcluded = (rel: string, isDir: boolean) =>
     excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
 
-  // Directories and files are visited concurrently (every file system call through one bound), and
-  // each visit returns what it found, joined in the sorted entry order: the diagnostics come out in
-  // the same order as a one-at-a-time depth-first walk would give them.
-  const io = limitConcurrency(fileConcurrency);
-  interface Found {
-    files: DiscoveredFile<K>[];
-    diagnostics: Diagnostic[];
-  }
-  const none = (): Found => ({ files: [], diagnostics: [] });
-  const problem = (d: Diagnostic): Found => ({ files: [], diagnostics: [d] });
-
-  const visit = async (
-    entry: Dirent,
-    dirAbs: string,
-    dirRel: string,
-    ancestors: ReadonlySet<string>,
-    scoped: IgnoreLevel[],
-  ): Promise<Found> => {
-    const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
-    const abs = path.join(dirAbs, entry.name);
-    let isDir = entry.isDirectory();
-    let target = abs;
-    if (entry.isSymbolicLink()) {
-      let real: string;
-      try {
-        real = await io(() => realpath(abs));
-      } catch {
-        return classify(rel) !== undefined ? problem(skipped(rel, 'broken symbolic link')) : none();
-      }
-      if (!isInside(realRoot, real)) {
-        return problem(
-          skipped(rel, 'symbolic link leads outside the scanned root', 'pybase never reads outside the root'),
-        );
-      }
-      let info: Awaited<ReturnType<typeof stat>>;
-      try {
-        info = await io(() => stat(real));
-      } catch (error) {
-        return problem(unreadable(rel, error));
-      }
-      isDir = info.isDirectory();
-      target = real;
-      if (isDir && (ancestors.has(real) || real === realRoot)) {
-        return problem(skipped(rel, 'symbolic link loop (it points to a directory that contains it)'));
-      }
-    }
-    if (isDir) {
-      if (alwaysSkipped.has(entry.name)) return none();
-      if (useGitignore && isIgnored(scoped, rel, true)) return none();
-      if (isExcluded(rel, true)) return none();
-      // `target` is already a real path: the root is resolved, a followed link is resolved, and a
-      // plain directory entry of a real directory is real.
-      const next = new Set(ancestors);
-      next.add(target);
-      return walk(target, rel, next, scoped);
-    }
-    const kind = classify(rel);
-    if (kind === undefined) return none();
-    if (useGitignore && isIgnored(scoped, rel, false)) return none();
-    if (isExcluded(rel, false)) return none();
-    try {
-      const info = await io(() => stat(target));
-      if (!info.isFile()) return none();
-      if (info.size > maxSize) {
-        return problem(
-          skipped(
-            rel,
-            `file is ${info.size} bytes, over the ${maxSize}-byte limit`,
-            'raise the size limit in the configuration if this file should be read',
-          ),
-        );
-      }
-      const head = await io(() => readHead(target, info.size));
-      if (head.binary) return problem(skipped(rel, 'binary content (a NUL byte in the first 8 KiB)'));
-      if (head.whole) contents.set(rel, head.whole);
-      return { files: [{ path: rel, absolutePath: target, kind, size: info.size }], diagnostics: [] };
-    } catch (error) {
-      return problem(unreadable(rel, error));
-    }
-  };
-
-  const walk = async (
-    dirAbs: string,
-    dirRel: string,
-    ancestors: ReadonlySet<string>,
-    levels: IgnoreLevel[],
-  ): Promise<Found> => {
+  // Synchronous calls, on purpose: for thousands of small files in the page cache, a round trip
+  // through the I/O thread pool per call costs several times the call itself (on the 5,501-file
+  // bench repository: 0.62 s with 32 asynchronous calls in flight against 0.15 s like this).
+  const walk = (dirAbs: string, dirRel: string, ancestors: ReadonlySet<string>, levels: IgnoreLevel[]) => {
     let entries: Dirent[];
     try {
-      entries = await io(() => readdir(dirAbs, { withFileTypes: true }));
+      entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (error) {
-      return problem(unreadable(dirRel, error));
+      diagnostics.push(unreadable(dirRel, error));
+      return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const found = none();
     let scoped = levels;
     if (useGitignore && entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
       try {
-        const text = await io(() => readFile(path.join(dirAbs, '.gitignore'), 'utf8'));
+        const text = readFileSync(path.join(dirAbs, '.gitignore'), 'utf8');
         scoped = [...levels, { base: dirRel, rules: ignore().add(text) }];
       } catch (error) {
-        found.diagnostics.push(unreadable(dirRel ? `${dirRel}/.gitignore` : '.gitignore', error));
+        diagnostics.push(unreadable(dirRel ? `${dirRel}/.gitignore` : '.gitignore', error));
       }
     }
-    const parts = await Promise.all(entries.map((entry) => visit(entry, dirAbs, dirRel, ancestors, scoped)));
-    for (const part of parts) {
-      for (const f of part.files) found.files.push(f);
-      for (const d of part.diagnostics) found.diagnostics.push(d);
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      const abs = path.join(dirAbs, entry.name);
+      let isDir = entry.isDirectory();
+      let target = abs;
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = realpathSync.native(abs);
+        } catch {
+          if (classify(rel) !== undefined) diagnostics.push(skipped(rel, 'broken symbolic link'));
+          continue;
+        }
+        if (!isInside(realRoot, real)) {
+          diagnostics.push(
+            skipped(
+              rel,
+              'symbolic link leads outside the scanned root',
+              'pybase never reads outside the root',
+            ),
+          );
+          continue;
+        }
+        let info: Stats;
+        try {
+          info = statSync(real);
+        } catch (error) {
+          diagnostics.push(unreadable(rel, error));
+          continue;
+        }
+        isDir = info.isDirectory();
+        target = real;
+        if (isDir && (ancestors.has(real) || real === realRoot)) {
+          diagnostics.push(skipped(rel, 'symbolic link loop (it points to a directory that contains it)'));
+          continue;
+        }
+      }
+      if (isDir) {
+        if (alwaysSkipped.has(entry.name)) continue;
+        if (useGitignore && isIgnored(scoped, rel, true)) continue;
+        if (isExcluded(rel, true)) continue;
+        // `target` is already a real path: the root is resolved, a followed link is resolved, and a
+        // plain directory entry of a real directory is real.
+        const next = new Set(ancestors);
+        next.add(target);
+        walk(target, rel, next, scoped);
+        continue;
+      }
+      const kind = classify(rel);
+      if (kind === undefined) continue;
+      if (useGitignore && isIgnored(scoped, rel, false)) continue;
+      if (isExcluded(rel, false)) continue;
+      try {
+        const info = statSync(target);
+        if (!info.isFile()) continue;
+        if (info.size > maxSize) {
+          diagnostics.push(
+            skipped(
+              rel,
+              `file is ${info.size} bytes, over the ${maxSize}-byte limit`,
+              'raise the size limit in the configuration if this file should be read',
+            ),
+          );
+          continue;
+        }
+        const head = readHead(target, info.size);
+        if (head.binary) {
+          diagnostics.push(skipped(rel, 'binary content (a NUL byte in the first 8 KiB)'));
+          continue;
+        }
+        if (head.whole) contents.set(rel, head.whole);
+        files.push({ path: rel, absolutePath: target, kind, size: info.size });
+      } catch (error) {
+        diagnostics.push(unreadable(rel, error));
+      }
     }
-    return found;
   };
 
-  const found = await walk(realRoot, '', new Set([realRoot]), []);
-  for (const f of found.files) files.push(f);
-  for (const d of found.diagnostics) diagnostics.push(d);
+  walk(realRoot, '', new Set([realRoot]), []);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics, contents };
 }

@@ -17,6 +17,7 @@ import {
   discoverFilesWithContent,
 } from './discover.js';
 import { extractDockerfile, type ProvidedBuildArg } from './dockerfile/extract.js';
+import { readBytes } from './fs-calls.js';
 import { extractGithubWorkflow } from './github-actions/extract.js';
 import { extractGitlabCi } from './gitlab-ci/extract.js';
 import { fileConcurrency, limitConcurrency } from './limit.js';
@@ -95,7 +96,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       io(async (): Promise<{ text: string } | { error: unknown }> => {
         try {
           // Small files were read whole by discovery already.
-          const bytes = discovery.contents.get(file.path) ?? (await readFile(file.absolutePath));
+          const bytes = discovery.contents.get(file.path) ?? (await readBytes(file.absolutePath));
           return { text: decodeText(bytes) };
         } catch (error) {
           return { error };
