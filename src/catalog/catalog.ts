@@ -238,7 +238,7 @@ class SnapshotCatalog implements Catalog {
   }[];
   private entryTags = new Map<SnapshotImageList['entries'][number], Set<string>>();
   private readonly suggestions = new Map<string, Suggestion[]>();
-  private readonly unlisted = new Map<ListState, string[]>();
+  private readonly unlisted = new Map<ListState, Map<number, string[]>>();
 
   constructor(private readonly snapshot: SnapshotFile) {
     this.history = new TagHistory(snapshot.history);
@@ -676,16 +676,30 @@ class SnapshotCatalog implements Catalog {
     return answer.map((s) => ({ ...s }));
   }
 
-  /** Tags known but not listed at the date, in no particular order (suggestions rank them). */
-  private unlistedAt(date: IsoDate): string[] {
+  /**
+   * Tags known but not listed at the date whose length is within `within` of `length`, in no particular
+   * order (suggestions rank them). Indexed by length once per list state.
+   */
+  private unlistedAt(date: IsoDate, length: number, within: number): string[] {
     const state = this.history.stateAt(date);
-    let tags = this.unlisted.get(state);
-    if (!tags) {
+    let byLength = this.unlisted.get(state);
+    if (!byLength) {
       const listed = new Set(this.history.listedAt(state));
-      tags = [...this.history.knownTags()].filter((t) => !listed.has(t));
-      this.unlisted.set(state, tags);
+      byLength = new Map();
+      for (const t of this.history.knownTags()) {
+        if (listed.has(t)) continue;
+        const bucket = byLength.get(t.length);
+        if (bucket) bucket.push(t);
+        else byLength.set(t.length, [t]);
+      }
+      this.unlisted.set(state, byLength);
     }
-    return tags;
+    // A tag further than `within` in length is further than that in edit distance too.
+    const out: string[] = [];
+    for (let l = Math.max(0, length - within); l <= length + within; l++) {
+      for (const t of byLength.get(l) ?? []) out.push(t);
+    }
+    return out;
   }
 
   private computeSuggestions(tag: string, date: IsoDate, n: number): Suggestion[] {
@@ -701,7 +715,14 @@ class SnapshotCatalog implements Catalog {
     }
     if (out.length < n) {
       // Only tags within the limit are taken from this list, so the search is bounded by it.
-      for (const s of nearest(tag, parsedInput, this.unlistedAt(date), this.parse, n, limit)) {
+      for (const s of nearest(
+        tag,
+        parsedInput,
+        this.unlistedAt(date, tag.length, limit),
+        this.parse,
+        n,
+        limit,
+      )) {
         if (out.length >= n || s.score > limit) break;
         out.push({ tag: s.tag, published: false, distance: s.score });
       }
