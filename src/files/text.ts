@@ -111,6 +111,8 @@ export function scanPragmas(
   isComment: (line: number) => boolean = () => true,
 ): IgnorePragma[] {
   const out: IgnorePragma[] = [];
+  // Every pragma holds `pybase:`; most files hold none, and then no line needs reading.
+  if (!index.text.includes('pybase:')) return out;
   for (let line = 0; line < index.lineCount; line++) {
     const m = pragmaPattern.exec(index.lineText(line));
     if (!m || !isComment(line)) continue;

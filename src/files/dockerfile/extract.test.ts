@@ -190,4 +190,31 @@ describe('extractDockerfile', () => {
       resolved: 'ghcr.io/astral-sh/uv:0.5',
     });
   });
+
+  it('finds flags and heredocs however the instruction is written, and skips only plain commands', () => {
+    const text = [
+      'FROM python:3.12-slim',
+      'run  --mount=type=bind,from=python:3.11,target=/a true',
+      'RUN x--y --mount=type=bind,from=python:3.10,target=/b true',
+      'RUN \\',
+      '  --mount=type=bind,from=python:3.9,target=/c true',
+      'RUN pip install --mount=type=bind,from=python:3.8,target=/d',
+      'COPY \\',
+      '  --from=python:3.13 /a /b',
+      'COPY . .',
+      'RUN <<EOF',
+      'echo never closed',
+    ].join('\n');
+    const { references, diagnostics } = extractDockerfile('Dockerfile', text);
+    expect(references.map((r) => [r.kind, r.text])).toEqual([
+      ['dockerfile-from', 'python:3.12-slim'],
+      ['dockerfile-mount-from', 'python:3.11'],
+      ['dockerfile-mount-from', 'python:3.10'],
+      ['dockerfile-mount-from', 'python:3.9'],
+      ['dockerfile-copy-from', 'python:3.13'],
+    ]);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'Dockerfile:10: cannot parse: heredoc <<EOF is never closed; the rest of the file is read as its body',
+    ]);
+  });
 });

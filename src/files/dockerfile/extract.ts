@@ -125,10 +125,22 @@ export function extractDockerfile(
   for (const arg of options.buildArgs ?? []) provided.set(arg.name, arg);
   const instructions = dockerfile.getInstructions();
 
+  /** The instruction as written (continuation lines included). */
+  const textOf = (instruction: Instruction): string => {
+    const r = instruction.getRange();
+    return text.slice(
+      index.offsetAt(r.start.line, r.start.character),
+      index.offsetAt(r.end.line, r.end.character),
+    );
+  };
+
   // Heredocs without their closing delimiter swallow the rest of the file: say so.
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
     if (keyword !== 'RUN' && keyword !== 'COPY' && keyword !== 'ADD') continue;
+    // A heredoc starts at an argument beginning with `<<`: without a `<` there is none, and the
+    // parser's heredoc scan (which re-reads every argument) can be skipped.
+    if (!textOf(instruction).includes('<')) continue;
     const heredocs = (instruction as unknown as Run | Copy).getHeredocs?.() ?? [];
     for (const heredoc of heredocs) {
       if (heredoc.getDelimiterRange() === null) {
@@ -318,12 +330,18 @@ export function extractDockerfile(
     }
     const candidates: { raw: string; range: Range0; kind: ExtractedReference['kind'] }[] = [];
     if (keyword === 'COPY') {
+      // Flags are written `--name`: an instruction without a `-` has none (the parser's flag
+      // reading re-reads every argument, so it is skipped when it cannot find anything).
+      if (!textOf(instruction).includes('-')) continue;
       for (const flag of flagNamed(instruction, 'from')) {
         const value = flag.getValue();
         const range = flag.getValueRange();
         if (value && range) candidates.push({ raw: value, range, kind: 'dockerfile-copy-from' });
       }
     } else if (keyword === 'RUN') {
+      // The parser looks for RUN flags until an argument holds no `--`: a first word of plain
+      // characters (no dash, quote, escape or variable) ends the search at once.
+      if (/^RUN[ \t]+[A-Za-z0-9_./:=+@,%]+(?:[ \t]|$)/i.test(textOf(instruction))) continue;
       for (const flag of flagNamed(instruction, 'mount')) {
         for (const option of flag.getOptions()) {
           const value = option.getValue();
