@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compare, median } from './lib.mjs';
+import { compare, median, timeOnce } from './lib.mjs';
 
 const benchDate = '2026-08-13';
 
@@ -37,12 +37,29 @@ export async function benchDepsOffline(root) {
   const node = process.execPath;
   const args = [cli, 'deps', dirname(file), '--deps', file, '--offline', '--json', '--date', benchDate];
   const r = compare([node, args], [node, ['-e', '0']], 9, 1);
+  const recommendArgs = [
+    cli,
+    'recommend',
+    dirname(file),
+    '--deps',
+    file,
+    '--offline',
+    '--json',
+    '--date',
+    benchDate,
+  ];
+  const recommend = compare([node, recommendArgs], [node, ['-e', '0']], 9, 1);
+  // What the command cannot avoid: loading it (`--help` stops after the command's modules load)
+  // and printing a report of this size.
+  const load = compare([node, [cli, 'deps', '--help']], [node, ['-e', '0']], 9, 1);
+  const jsonBytes = timeOnce(node, args).stdout.length;
   // The engine alone, in this process: read the lock, then judge it on every candidate x 2 archs.
   const lib = await import(pathToFileURL(resolve(root, 'dist/index.js')).href);
   const catalog = lib.createCatalog();
   const images = lib.candidateImages(catalog, benchDate);
   const readMs = [];
   const engineCpuMs = [];
+  const stringifyMs = [];
   let report;
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
@@ -52,14 +69,22 @@ export async function benchDepsOffline(root) {
     report = await lib.analyzeDependencies({ deps, images, date: benchDate, offline: true });
     const c = process.cpuUsage(c0);
     engineCpuMs.push((c.user + c.system) / 1000);
+    const t1 = performance.now();
+    JSON.stringify(report, null, 2);
+    stringifyMs.push(performance.now() - t1);
   }
   return {
     file,
     packages: report.packages.length,
     pairs: report.images.length,
     ...r,
+    recommend,
+    load,
+    jsonBytes,
     target: 2,
     readMs: median(readMs),
+    readFirstMs: readMs[0],
+    stringifyMs: median(stringifyMs),
     engineCpuFirstMs: engineCpuMs[0],
     engineCpuMs: median(engineCpuMs),
   };
@@ -68,9 +93,9 @@ export async function benchDepsOffline(root) {
 /** A minimal PEP 691 index on 127.0.0.1: `count` projects, one pure wheel each, `latencyMs` per answer. */
 function startSlowIndex(count, latencyMs) {
   const server = createServer((req, res) => {
-    const m = /^\/simple\/([a-z0-9-]+)\/$/.exec(req.url ?? '');
+    const m = /^\/simple\/(pkg-(\d+))\/$/.exec(req.url ?? '');
     setTimeout(() => {
-      if (!m) {
+      if (!m || Number(m[2]) >= count) {
         res.writeHead(404).end();
         return;
       }
