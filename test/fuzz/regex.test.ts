@@ -19,7 +19,8 @@ import { extractVersionFile, toxEnvVersions } from '../../src/files/version-file
 import { PybaseError } from '../../src/model/diagnostic.js';
 import { redactText } from '../../src/sources/http.js';
 import { parseNetrc } from '../../src/sources/netrc.js';
-import { parseHtmlProjectPage, parseJsonProjectPage } from '../../src/sources/package-index.js';
+import { parseJsonProjectPage } from '../../src/sources/index-json.js';
+import { parseHtmlProjectPage } from '../../src/sources/package-index.js';
 import { nextLink } from '../../src/sources/registry.js';
 import { parseWwwAuthenticate } from '../../src/sources/registry-auth.js';
 import { parseDistributionFilename } from '../../src/wheels/filename.js';
