@@ -239,6 +239,7 @@ class SnapshotCatalog implements Catalog {
   private entryTags = new Map<SnapshotImageList['entries'][number], Set<string>>();
   private readonly suggestions = new Map<string, Suggestion[]>();
   private readonly unlisted = new Map<ListState, Map<number, string[]>>();
+  private readonly prereleaseSeen = new Map<string, boolean>();
 
   constructor(private readonly snapshot: SnapshotFile) {
     this.history = new TagHistory(snapshot.history);
@@ -579,13 +580,19 @@ class SnapshotCatalog implements Catalog {
   pythonLifecycle(minor: string, date: IsoDate): PythonLifecycle | undefined {
     checkDate(date);
     if (!/^\d+\.\d+$/.test(minor)) return undefined;
-    const prefix = new RegExp(`^${minor.replace('.', '\\.')}(?:\\.0(?:a|b|rc)\\d+|-rc)(?:-|$)`);
-    let hasPrerelease = false;
-    for (const t of this.history.knownTags()) {
-      if (prefix.test(t) && (this.history.intervals(t)[0]?.from ?? '9999') <= date) {
-        hasPrerelease = true;
-        break;
+    // The scan of every known tag is the costly part, and its answer never changes: kept per question.
+    const key = `${minor}@${date}`;
+    let hasPrerelease = this.prereleaseSeen.get(key);
+    if (hasPrerelease === undefined) {
+      const prefix = new RegExp(`^${minor.replace('.', '\\.')}(?:\\.0(?:a|b|rc)\\d+|-rc)(?:-|$)`);
+      hasPrerelease = false;
+      for (const t of this.history.knownTags()) {
+        if (prefix.test(t) && (this.history.intervals(t)[0]?.from ?? '9999') <= date) {
+          hasPrerelease = true;
+          break;
+        }
       }
+      this.prereleaseSeen.set(key, hasPrerelease);
     }
     return pythonLifecycleAt(this.snapshot, minor, date, hasPrerelease);
   }
