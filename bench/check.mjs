@@ -1,6 +1,7 @@
 // The `check` benchmark: pybase's `check` over a generated monorepo (5,000 Dockerfiles, 500 workflows)
 // against two Dockerfile linters over the same 5,000 Dockerfiles: dockerfilelint (its CLI, given every
-// file) and dockerfile-utils (a library: a small driver lints every file). Runs are interleaved; each
+// file) and dockerfile-utils (a library: a small driver lints every file), plus the floor: a driver that
+// only reads the same files and parses them with the parsers pybase uses. Runs are interleaved; each
 // time is a median. Peak memory from GNU time when present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,28 @@ console.log(JSON.stringify({ problems }));
   );
   const listFile = resolve(bench, 'work', 'dockerfiles.txt');
   writeFileSync(listFile, `${files.join('\n')}\n`);
+  // The floor under any tool built on pybase's parsers: one Node process that reads every file
+  // pybase reads here and parses it with the same libraries and options, judging nothing.
+  const floorDriver = resolve(bench, 'work', 'read-parse-floor.cjs');
+  const workflowDir = resolve(mono, '.github', 'workflows');
+  const workflows = readdirSync(workflowDir).map((name) => join(workflowDir, name));
+  const floorList = resolve(bench, 'work', 'floor-files.txt');
+  writeFileSync(floorList, `${[...files, ...workflows, resolve(mono, '.python-version')].join('\n')}\n`);
+  writeFileSync(
+    floorDriver,
+    `// Reads every file in the list file; parses Dockerfiles with dockerfile-ast and workflows with yaml.
+const { readFileSync } = require('node:fs');
+const { DockerfileParser } = require(${JSON.stringify(resolve(root, 'node_modules', 'dockerfile-ast'))});
+const { parseDocument } = require(${JSON.stringify(resolve(root, 'node_modules', 'yaml'))});
+let nodes = 0;
+for (const file of readFileSync(process.argv[2], 'utf8').split('\\n').filter(Boolean)) {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.yml')) nodes += parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false }).errors.length + 1;
+  else if (!file.endsWith('.python-version')) nodes += DockerfileParser.parse(text).getInstructions().length;
+}
+console.log(JSON.stringify({ nodes }));
+`,
+  );
 
   const subjects = [];
   if (hasCheck(node, cli)) {
@@ -61,6 +84,7 @@ console.log(JSON.stringify({ problems }));
       cmd: [node, [resolve(bench, 'node_modules/dockerfilelint/bin/dockerfilelint'), '-j', ...files]],
     },
     { label: 'dockerfile-utils', cmd: [node, [driver, listFile]] },
+    { label: 'floor: read + parse only (pybase parsers)', cmd: [node, [floorDriver, floorList]] },
   );
   const times = new Map(subjects.map((s) => [s.label, []]));
   for (let i = 0; i < runs + 1; i++) {
