@@ -83,7 +83,7 @@ describe('pybase fix (command line)', () => {
     expect((await pybase(dir, 'fix', '--pin-digest', '--offline')).code).toBe(2);
     const missing = await pybase(dir, 'fix', 'no-such-dir', '--date', '2026-08-13');
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('no-such-dir is not a readable directory');
+    expect(missing.err).toContain('no-such-dir is not a directory');
     const badDate = await pybase(dir, 'fix', '--date', '2026-13-01');
     expect(badDate.code).toBe(2);
     expect(badDate.err).toMatch(/date/);

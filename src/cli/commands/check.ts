@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import {
   type CheckFormat,
   checkFormats,
@@ -10,16 +8,15 @@ import {
   formatSarif,
   formatText,
   inputCodes,
-  isoDateOf,
   loadConfig,
   type PybaseConfig,
   PybaseError,
-  parseIsoDate,
   runCheck,
   type Stage,
   stages,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -98,17 +95,8 @@ export const command: Command = {
     if (failOnText !== undefined && !['error', 'warning', 'info', 'never'].includes(failOnText)) {
       throw usageError(`check: --fail-on wants error, warning, info or never, got '${failOnText}'`, 'check');
     }
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    const rootStat = await stat(root).catch(() => undefined);
-    if (!rootStat?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `check: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
+    const date = commandDate(values, io);
+    const root = await projectRoot('check', positionals, io);
     const configFile = stringOption(values, 'config');
     const loaded = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const stageGlobs = parseStageGlobs(listOption(values, 'stage-glob'));
@@ -117,14 +105,14 @@ export const command: Command = {
       stages: { ...loaded.stages, ...stageGlobs },
       ...(failOnText ? { failOn: failOnText as FailOn } : {}),
     };
-    const dataDir = stringOption(values, 'data-dir');
+    const snapshotPath = snapshotPathOf(values, io);
     let result: Awaited<ReturnType<typeof runCheck>>;
     try {
       result = await runCheck(root, {
         date,
         config,
         exclude: listOption(values, 'exclude'),
-        ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+        ...(snapshotPath ? { snapshotPath } : {}),
       });
     } catch (err) {
       if (err instanceof PybaseError) throw err;

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BumpMode,
@@ -8,10 +7,8 @@ import {
   type FixTarget,
   fixProject,
   fixTagsOf,
-  isoDateOf,
   loadConfig,
   PybaseError,
-  parseIsoDate,
   type RecommendResult,
   recommendPolicyOf,
   recommendProject,
@@ -19,6 +16,7 @@ import {
   registryDigestResolver,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, openRegistry } from '../network.js';
@@ -133,18 +131,10 @@ export const command: Command = {
     }
     const check = values.check === true;
     const dryRun = check || values['dry-run'] === true;
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    const dataDir = stringOption(values, 'data-dir');
+    const date = commandDate(values, io);
+    const root = await projectRoot('fix', positionals, io);
+    const snapshotPath = snapshotPathOf(values, io);
     const exclude = listOption(values, 'exclude');
-    const info = await stat(root).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      throw new PybaseError({
-        code: 'PBE005',
-        severity: 'error',
-        message: `fix: ${positionals[0] ?? '.'} is not a readable directory`,
-      });
-    }
 
     let recommendation: RecommendResult | undefined;
     let target: FixTarget =
@@ -160,9 +150,7 @@ export const command: Command = {
       const opened = offline ? undefined : await openIndex(values, io, 'fix');
       try {
         recommendation = await recommendProject(root, {
-          catalog: createCatalog(
-            dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
-          ),
+          catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),
           date,
           ...(archs.length > 0 ? { archs } : {}),
           policy: recommendPolicyOf(config),
@@ -187,7 +175,7 @@ export const command: Command = {
         pinDigest,
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
         ...(exclude.length ? { extract: { exclude } } : {}),
-        ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+        ...(snapshotPath ? { snapshotPath } : {}),
       });
     } catch (err) {
       if (err instanceof PybaseError) throw err;

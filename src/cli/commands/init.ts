@@ -6,11 +6,9 @@ import {
   type IndexClient,
   type IsoDate,
   initProject,
-  isoDateOf,
   loadConfig,
   minorOf,
   type PolicyInput,
-  parseIsoDate,
   type RecommendStage,
   recommendPolicyOf,
   recommendProject,
@@ -19,10 +17,10 @@ import {
   tryParseTag,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, openRegistry } from '../network.js';
-import { snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase init [PATH] [options]
 
@@ -98,10 +96,10 @@ export const command: Command = {
     if (!recommendStages.includes(stage)) {
       throw usageError(`init: --stage wants one of ${recommendStages.join(', ')}, got '${stage}'`, 'init');
     }
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const date = commandDate(values, io);
     const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    const snapshotPath = snapshotPathOf(values);
-    const catalog = createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {});
+    const snapshotPath = snapshotPathOf(values, io);
+    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const python = stringOption(values, 'python');
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);

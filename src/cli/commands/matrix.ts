@@ -1,16 +1,6 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import {
-  buildMatrix,
-  formatMatrix,
-  inputCodes,
-  isoDateOf,
-  type MatrixFormat,
-  matrixFormats,
-  PybaseError,
-  parseIsoDate,
-} from '../../index.js';
+import { buildMatrix, formatMatrix, type MatrixFormat, matrixFormats } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -61,21 +51,13 @@ export const command: Command = {
     if (smoke !== undefined && values.verify !== true) {
       throw usageError('matrix: --smoke needs --verify', 'matrix');
     }
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `matrix: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
-    const dataDir = stringOption(values, 'data-dir');
+    const date = commandDate(values, io);
+    const root = await projectRoot('matrix', positionals, io);
+    const snapshotPath = snapshotPathOf(values, io);
     const matrix = await buildMatrix(root, {
       date,
       top,
-      ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+      ...(snapshotPath ? { snapshotPath } : {}),
     });
     if (matrix.entries.length === 0) {
       io.err('pybase: no candidate image passes the constraints: the matrix is empty\n');

@@ -1,17 +1,8 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  createCatalog,
-  inputCodes,
-  isoDateOf,
-  loadConfig,
-  PybaseError,
-  parseIsoDate,
-  renovateConfig,
-} from '../../index.js';
+import { createCatalog, loadConfig, renovateConfig } from '../../index.js';
 import { parseCommandArgs, stringOption } from '../args.js';
+import { commandDate, debianPolicy, projectRoot, snapshotPathOf } from '../context.js';
 import type { Command } from '../main.js';
-import { debianPolicy, snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase renovate [PATH] [options]
 
@@ -42,19 +33,11 @@ export const command: Command = {
       { config: { type: 'string' }, 'debian-eol': { type: 'string' } },
       1,
     );
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `renovate: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
+    const date = commandDate(values, io);
+    const root = await projectRoot('renovate', positionals, io);
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
-    const snapshotPath = snapshotPathOf(values);
+    const snapshotPath = snapshotPathOf(values, io);
     const snippet = renovateConfig({
       catalog: createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {}),
       date,

@@ -1,14 +1,8 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  buildReportData,
-  inputCodes,
-  isoDateOf,
-  PybaseError,
-  parseIsoDate,
-  renderHtmlReport,
-} from '../../index.js';
+import { buildReportData, inputCodes, PybaseError, renderHtmlReport } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -35,22 +29,14 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('report', argv, { html: { type: 'string' } }, 1);
     const out = stringOption(values, 'html');
     if (!out) throw usageError('report: --html FILE is required', 'report');
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `report: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
-    const dataDir = stringOption(values, 'data-dir');
+    const date = commandDate(values, io);
+    const root = await projectRoot('report', positionals, io);
+    const snapshotPath = snapshotPathOf(values, io);
     // The report never opens a connection by itself: wheel file names come from the lock.
     const data = await buildReportData(root, {
       date,
       offline: true,
-      ...(dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {}),
+      ...(snapshotPath ? { snapshotPath } : {}),
     });
     const html = renderHtmlReport(data);
     if (out === '-') {

@@ -1,14 +1,6 @@
-import {
-  createCatalog,
-  type DebianEolPolicy,
-  describeReference,
-  type IsoDate,
-  isoDateOf,
-  type OnlineLookup,
-  parseIsoDate,
-  type ReferenceReport,
-} from '../../index.js';
+import { describeReference, type OnlineLookup, type ReferenceReport } from '../../index.js';
 import { parseCommandArgs, usageError } from '../args.js';
+import { catalogOf, commandDate, debianPolicy } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -32,23 +24,6 @@ Exit codes: 0 no error-level problem, 1 the reference has an error-level problem
 end of life), 2 usage or input error.
 `;
 
-export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
-  const d = values.date;
-  return typeof d === 'string' ? parseIsoDate(d) : isoDateOf(io.now);
-}
-
-export function debianPolicy(values: Record<string, unknown>, command: string): DebianEolPolicy {
-  const v = values['debian-eol'];
-  if (v === undefined || v === 'security' || v === 'lts')
-    return (v as DebianEolPolicy | undefined) ?? 'security';
-  throw usageError(`${command}: --debian-eol must be security or lts, not '${String(v)}'`, command);
-}
-
-export function snapshotPathOf(values: Record<string, unknown>): string | undefined {
-  const dir = values['data-dir'];
-  return typeof dir === 'string' ? `${dir.replace(/\/+$/, '')}/snapshot.json` : undefined;
-}
-
 export const command: Command = {
   summary: 'everything known about one python image reference',
   help,
@@ -64,8 +39,7 @@ export const command: Command = {
     const text = positionals[0];
     if (!text) throw usageError('tag: give a reference, for example: pybase tag python:3.12-slim', 'tag');
     const date = commandDate(values, io);
-    const snapshotPath = snapshotPathOf(values);
-    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const catalog = catalogOf(values, io);
     // Users often write just the tag; read `3.12-slim` as `python:3.12-slim`.
     const bare = !/[/:@]/.test(text) && (/^[0-9]/.test(text) || /^(latest|slim|alpine|rc)\b/.test(text));
     const reference = bare ? `python:${text}` : text;

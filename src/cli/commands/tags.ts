@@ -1,8 +1,8 @@
-import { createCatalog, type ListedImage, listImages, normalizeArch } from '../../index.js';
+import { type ListedImage, listImages, normalizeArch } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import { catalogOf, commandDate, debianPolicy } from '../context.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
-import { commandDate, debianPolicy, snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase tags [FILTER] [--date YYYY-MM-DD] [--arch ARCH] [--frozen DAYS] [--json]
 
@@ -46,10 +46,9 @@ export const command: Command = {
     if (archText !== undefined && !arch) {
       throw usageError(`tags: unknown architecture '${archText}'`, 'tags');
     }
-    const snapshotPath = snapshotPathOf(values);
     const frozen = positiveInt(stringOption(values, 'frozen'), '--frozen');
     const window = positiveInt(stringOption(values, 'eol-window'), '--eol-window');
-    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const catalog = catalogOf(values, io);
     const dataAge = catalog.dataAge(date);
     const images = listImages({
       catalog,

@@ -1,0 +1,59 @@
+/**
+ * What most commands read from their common options: the date, the data snapshot, the Debian
+ * end-of-life policy and the project root. One place, so every command answers the same way.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type Catalog,
+  createCatalog,
+  type DebianEolPolicy,
+  type IsoDate,
+  inputCodes,
+  isoDateOf,
+  PybaseError,
+  parseIsoDate,
+} from '../index.js';
+import { usageError } from './args.js';
+import type { Io } from './io.js';
+
+/** `--date`, or today (the day the command started, UTC). */
+export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
+  const d = values.date;
+  return typeof d === 'string' ? parseIsoDate(d) : isoDateOf(io.now);
+}
+
+/** `--debian-eol security|lts` (default security). */
+export function debianPolicy(values: Record<string, unknown>, command: string): DebianEolPolicy {
+  const v = values['debian-eol'];
+  if (v === undefined || v === 'security' || v === 'lts')
+    return (v as DebianEolPolicy | undefined) ?? 'security';
+  throw usageError(`${command}: --debian-eol must be security or lts, not '${String(v)}'`, command);
+}
+
+/** The refreshed snapshot named by `--data-dir DIR` (DIR/snapshot.json), resolved from the current directory. */
+export function snapshotPathOf(values: Record<string, unknown>, io: Io): string | undefined {
+  const dir = values['data-dir'];
+  return typeof dir === 'string' ? path.resolve(io.cwd, dir, 'snapshot.json') : undefined;
+}
+
+/** The catalog over the embedded snapshot, or over the one `--data-dir` names. */
+export function catalogOf(values: Record<string, unknown>, io: Io): Catalog {
+  const snapshotPath = snapshotPathOf(values, io);
+  return createCatalog(snapshotPath ? { snapshotPath } : {});
+}
+
+/** The project root given as the first positional argument (default: the current directory); it must be a directory. */
+export async function projectRoot(command: string, positionals: readonly string[], io: Io): Promise<string> {
+  const written = positionals[0] ?? '.';
+  const root = path.resolve(io.cwd, written);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+    throw new PybaseError({
+      code: inputCodes.unreadableFile,
+      severity: 'error',
+      message: `${command}: ${written} is not a directory`,
+      hint: 'give the root directory of the project',
+    });
+  }
+  return root;
+}
