@@ -21,10 +21,10 @@ import {
   type Verdict,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, snapshotPathOf } from '../context.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, reportNetworkFailures } from '../network.js';
-import { commandDate, snapshotPathOf } from './tag.js';
 
 const help = `Usage: pybase deps [PATH] [options]
 
@@ -118,7 +118,7 @@ export const command: Command = {
     const date = commandDate(values, io);
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');
     const archs = archsOf(listOption(values, 'arch'));
-    const snapshotPath = snapshotPathOf(values);
+    const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const refs = listOption(values, 'image');
     const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
