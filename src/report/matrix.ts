@@ -76,7 +76,12 @@ export async function buildMatrix(root: string, options: MatrixBuildOptions): Pr
   return {
     ...base,
     ...(source
-      ? { lock: { file: path.relative(path.resolve(root), path.resolve(root, source.file)), kind: source.kind } }
+      ? {
+          lock: {
+            file: path.relative(path.resolve(root), path.resolve(root, source.file)),
+            kind: source.kind,
+          },
+        }
       : {}),
   };
 }
