@@ -19,7 +19,14 @@ export {
 } from './engine.js';
 export {
   dependencyFilesLookedFor,
+  locateProjectDependencies,
   type ProjectDependencyOptions,
   readProjectDependencies,
   tryReadProjectDependencies,
 } from './project.js';
+export {
+  analysisKey,
+  analyzeDependencyFile,
+  type DependencyAnalysis,
+  type DependencyAnalysisRequest,
+} from './result-cache.js';

@@ -2,7 +2,11 @@
  * Reading the dependencies of a project directory for the engine: the most precise dependency file
  * present (or the one named), with the groups asked for.
  */
-import { findDependencySource, readDependencies } from '../files/lockfiles/index.js';
+import {
+  type DependencySourceFile,
+  findDependencySource,
+  readDependencies,
+} from '../files/lockfiles/index.js';
 import type { DependencySet } from '../model/dependencies.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 
@@ -43,7 +47,24 @@ export function tryReadProjectDependencies(
 export function readProjectDependencies(dir: string, options: ProjectDependencyOptions = {}): DependencySet {
   const set = tryReadProjectDependencies(dir, options);
   if (set) return set;
-  throw new PybaseError({
+  throw noDependencyFile(dir);
+}
+
+/**
+ * The dependency file of `dir` (or the one named) and its kind, without reading it; a directory
+ * without any dependency file is an error, as for {@link readProjectDependencies}.
+ */
+export function locateProjectDependencies(
+  dir: string,
+  options: Pick<ProjectDependencyOptions, 'deps'> = {},
+): DependencySourceFile {
+  const found = findDependencySource(dir, options.deps !== undefined ? { deps: options.deps } : {});
+  if (found) return found;
+  throw noDependencyFile(dir);
+}
+
+function noDependencyFile(dir: string): PybaseError {
+  return new PybaseError({
     code: inputCodes.unreadableFile,
     severity: 'error',
     message: `no dependency file in ${dir} (looked for ${dependencyFilesLookedFor.join(', ')})`,

@@ -5,10 +5,13 @@
  */
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { analyzeDependencies, candidateImages, defaultArchs } from '../deps/index.js';
+import { candidateImages } from '../deps/candidates.js';
+import { defaultArchs } from '../deps/engine.js';
+import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
-import { findDependencySource, readDependencies } from '../files/lockfiles/index.js';
+import { findDependencySource } from '../files/lockfiles/index.js';
 import type { DigestResolver } from '../fix/types.js';
+import type { CompatibilityReport } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { Arch } from '../model/platform.js';
 import type { RecommendStage } from '../model/stage.js';
@@ -31,6 +34,11 @@ export interface RecommendProjectOptions {
   index?: IndexClient;
   resolveDigest?: DigestResolver;
   extract?: ExtractOptions;
+  /**
+   * Where dependency analyses are kept between runs (`<cache dir>/deps`, see
+   * {@link analyzeDependencyFile}); undefined: computed every time.
+   */
+  cacheDir?: string;
 }
 
 export async function recommendProject(
@@ -44,19 +52,22 @@ export async function recommendProject(
     includePrerelease: options.policy?.prereleases === true,
   });
   const found = findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {});
-  let compatibility: Awaited<ReturnType<typeof analyzeDependencies>> | undefined;
+  let compatibility: CompatibilityReport | undefined;
   let requiresPython: string | undefined;
   if (found) {
-    const deps = readDependencies(found.file, { kind: found.kind });
-    requiresPython = deps.requiresPython;
-    compatibility = await analyzeDependencies({
-      deps,
+    const index = options.index;
+    const analysis = await analyzeDependencyFile({
+      file: found.file,
+      kind: found.kind,
       images: candidates,
       archs,
       date,
-      ...(options.index ? { index: options.index } : {}),
-      offline: options.offline === true || options.index === undefined,
+      offline: options.offline === true || index === undefined,
+      ...(index ? { index: async () => index } : {}),
+      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
+    compatibility = analysis.report;
+    requiresPython = analysis.requiresPython;
     // Paths in the result are relative to the project root, like the references' files: output
     // must not depend on where the project was checked out.
     if (compatibility.source) {

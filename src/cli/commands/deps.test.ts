@@ -8,6 +8,8 @@ import { main } from '../main.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const numpy = path.join(fixtures, 'deps-numpy-1.24.4');
+// Results are cached under XDG_CACHE_HOME: a directory of the test's own, never the user's.
+const cacheHome = mkdtempSync(path.join(tmpdir(), 'pybase-cli-cache-'));
 
 async function run(argv: string[], cwd = numpy) {
   let out = '';
@@ -23,7 +25,7 @@ async function run(argv: string[], cwd = numpy) {
     stderrIsTTY: false,
     color: false,
     cwd,
-    env: {},
+    env: { XDG_CACHE_HOME: cacheHome },
     now: new Date('2026-08-13T12:00:00Z'),
   };
   const code = await main(argv, io);
@@ -98,5 +100,22 @@ describe('pybase deps', () => {
     const r = await run(['deps', '--image', 'python:2.9-slim', '--offline']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/not published/);
+  });
+
+  it('stores the report and serves the next run from it; --no-cache neither reads nor writes', async () => {
+    const { existsSync, readdirSync, rmSync } = await import('node:fs');
+    const dir = path.join(cacheHome, 'pybase', 'deps');
+    rmSync(dir, { recursive: true, force: true });
+    const argv = ['deps', '--json', '--offline', '--date', '2026-05-01'];
+    const uncached = await run([...argv, '--no-cache']);
+    expect(existsSync(dir)).toBe(false);
+    const first = await run(argv);
+    expect(readdirSync(dir)).toHaveLength(1);
+    const second = await run(argv);
+    expect(second.code).toBe(0);
+    expect(second.out).toBe(first.out);
+    expect(first.out).toBe(uncached.out);
+    const text = await run(['deps', '--offline', '--date', '2026-05-01']);
+    expect(text.out).toBe((await run(['deps', '--offline', '--date', '2026-05-01', '--no-cache'])).out);
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {
   type Arch,
-  analyzeDependencies,
+  analyzeDependencyFile,
   type Catalog,
   type CompatibilityReport,
   candidateImages,
@@ -11,12 +11,12 @@ import {
   defaultArchs,
   type ImageCandidate,
   type ImageCompatibility,
-  type IndexClient,
   type IsoDate,
   inputCodes,
+  locateProjectDependencies,
   normalizeArch,
   type PackageVerdict,
-  readProjectDependencies,
+  resolveCacheDir,
   tryParseReference,
   type Verdict,
 } from '../../index.js';
@@ -44,7 +44,9 @@ Options:
   --with GROUP       also read this dependency group (repeatable; '*' for every group)
   --index-url URL    package index (default: PIP_INDEX_URL, the file's --index-url, or PyPI)
   --offline          never open a network connection: packages without files in the lock are unknown
-  --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
+  --cache-dir DIR    where index pages and results are cached (default ~/.cache/pybase)
+  --no-cache         compute the report even when a stored one for the same inputs exists,
+                     and store nothing
   --timeout SECONDS  give up on the network after this long (default 120)
   --date YYYY-MM-DD  judge the images published at that date (default: today)
   --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
@@ -111,6 +113,7 @@ export const command: Command = {
         arch: { type: 'string', multiple: true },
         deps: { type: 'string' },
         with: { type: 'string', multiple: true },
+        'no-cache': { type: 'boolean' },
         ...indexOptions,
       },
       1,
@@ -123,17 +126,13 @@ export const command: Command = {
     const refs = listOption(values, 'image');
     const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
     const depsFile = stringOption(values, 'deps');
-    const deps = readProjectDependencies(dir, {
-      ...(depsFile !== undefined ? { deps: path.resolve(io.cwd, depsFile) } : {}),
-      with: listOption(values, 'with'),
-    });
-    const offline = values.offline === true;
-    const needsIndex = deps.dependencies.some(
-      (d) => d.kind === 'registry' && !(d.files && d.files.length > 0),
+    const found = locateProjectDependencies(
+      dir,
+      depsFile !== undefined ? { deps: path.resolve(io.cwd, depsFile) } : {},
     );
-    let index: IndexClient | undefined;
+    const offline = values.offline === true;
+    const cacheDir = stringOption(values, 'cache-dir');
     let close: (() => Promise<void>) | undefined;
-    if (!offline && needsIndex) ({ index, close } = await openIndex(values, io, 'deps', deps.indexUrls));
     const progress = createProgressPrinter({
       stream: {
         isTTY: io.stderrIsTTY,
@@ -147,15 +146,30 @@ export const command: Command = {
     });
     let report: CompatibilityReport;
     try {
-      report = await analyzeDependencies({
-        deps,
+      ({ report } = await analyzeDependencyFile({
+        file: found.file,
+        kind: found.kind,
+        with: listOption(values, 'with'),
         images,
         archs,
         date,
-        ...(index ? { index } : {}),
         offline,
+        // Opened only when some dependency must be looked up (never on a cached result).
+        index: async (deps) => {
+          const opened = await openIndex(values, io, 'deps', deps.indexUrls);
+          close = opened.close;
+          return opened.index;
+        },
         onProgress: (p) => progress.update(p),
-      });
+        ...(values['no-cache'] === true
+          ? {}
+          : {
+              cacheDir: path.join(
+                resolveCacheDir({ env: io.env, ...(cacheDir !== undefined ? { cacheDir } : {}) }),
+                'deps',
+              ),
+            }),
+      }));
     } finally {
       progress.finish();
       await close?.();

@@ -8,6 +8,8 @@ import { main } from '../main.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const temps: string[] = [];
+// Results are cached under XDG_CACHE_HOME: a directory of the test's own, never the user's.
+const cacheHome = mkdtempSync(path.join(tmpdir(), 'pybase-cli-cache-'));
 afterEach(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -35,7 +37,7 @@ async function run(argv: string[], cwd: string) {
     stderrIsTTY: false,
     color: false,
     cwd,
-    env: {},
+    env: { XDG_CACHE_HOME: cacheHome },
     now: new Date('2025-09-01T12:00:00Z'),
   };
   const code = await main(argv, io);
@@ -124,5 +126,24 @@ describe('pybase recommend: text a first-time reader can follow (examples/report
     expect(glibc.out.split('\n').find((l) => l.includes('python:3.11-alpine'))).toMatch(
       /-> python:3\.14\.\d+-slim-trixie\s+\[minor\]/,
     );
+  });
+});
+
+describe('pybase recommend: the dependency analysis is cached', () => {
+  it('a second run reads the stored analysis and prints the same; --no-cache stores nothing', async () => {
+    const { existsSync, readdirSync } = await import('node:fs');
+    const dir = flaskWith('');
+    const cache = mkdtempSync(path.join(tmpdir(), 'pybase-recommend-cache-'));
+    temps.push(cache);
+    const argv = ['recommend', '--offline', '--json', '--cache-dir', cache];
+    const uncached = await run([...argv, '--no-cache'], dir);
+    expect(existsSync(path.join(cache, 'deps'))).toBe(false);
+    const first = await run(argv, dir);
+    expect(readdirSync(path.join(cache, 'deps'))).toHaveLength(1);
+    const second = await run(argv, dir);
+    expect(second.code).toBe(first.code);
+    expect(second.out).toBe(first.out);
+    expect(first.out).toBe(uncached.out);
+    expect((JSON.parse(second.out) as RecommendResult).recommendations.length).toBeGreaterThan(0);
   });
 });

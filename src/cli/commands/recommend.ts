@@ -21,6 +21,7 @@ import {
   renderRecommendJson,
   renderRecommendMarkdown,
   renderRecommendText,
+  resolveCacheDir,
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
@@ -62,6 +63,8 @@ X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references ge
   --deps FILE              the dependency file to read (default: the most precise lock found)
   --config FILE            read the configuration from FILE instead of pybase.toml / pyproject.toml
   --offline                no network: no index look-ups, no digests
+  --no-cache               analyse the dependencies even when a stored analysis for the same
+                           inputs exists, and store nothing
 ${indexOptionsHelp}
 The policy is read from [tool.pybase.policy] (pybase.toml: [policy]), with the top-level keys
 archs, glibc-only and debian-eol-policy; a flag overrides the configuration.
@@ -129,6 +132,7 @@ export const command: Command = {
         'max-low': { type: 'string' },
         deps: { type: 'string' },
         config: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         ...indexOptions,
       },
       1,
@@ -200,6 +204,7 @@ export const command: Command = {
     const client = offline ? undefined : await openRegistry(values, io, 'recommend');
     const opened = offline ? undefined : await openIndex(values, io, 'recommend');
     const deps = stringOption(values, 'deps');
+    const cacheDir = stringOption(values, 'cache-dir');
     try {
       const result = await recommendProject(root, {
         catalog,
@@ -212,6 +217,14 @@ export const command: Command = {
         offline,
         ...(opened ? { index: opened.index } : {}),
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
+        ...(values['no-cache'] === true
+          ? {}
+          : {
+              cacheDir: path.join(
+                resolveCacheDir({ env: io.env, ...(cacheDir !== undefined ? { cacheDir } : {}) }),
+                'deps',
+              ),
+            }),
       });
       io.out(
         format === 'json'

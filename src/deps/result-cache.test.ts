@@ -1,0 +1,167 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCatalog } from '../catalog/catalog.js';
+import { parseIsoDate } from '../model/date.js';
+import { candidateImages } from './candidates.js';
+import { analyzeDependencies } from './engine.js';
+import { readProjectDependencies } from './project.js';
+import { analyzeDependencyFile, type DependencyAnalysisRequest } from './result-cache.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
+const catalog = createCatalog();
+const date = parseIsoDate('2026-08-13');
+const images = candidateImages(catalog, date);
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** A copy of a fixture project, so its files can be changed. */
+function project(name: string): string {
+  const dir = temp('pybase-result-cache-project-');
+  cpSync(path.join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+function request(
+  file: string,
+  kind: DependencyAnalysisRequest['kind'],
+  cacheDir: string | undefined,
+  extra: Partial<DependencyAnalysisRequest> = {},
+): DependencyAnalysisRequest {
+  return {
+    file,
+    kind,
+    images,
+    archs: ['amd64', 'arm64v8'],
+    date,
+    offline: true,
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
+    ...extra,
+  };
+}
+
+describe('analyzeDependencyFile', () => {
+  it('serves a second run from the cache with the same report as the engine computes', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const cache = temp('pybase-result-cache-');
+    const file = path.join(dir, 'pdm.lock');
+    const first = await analyzeDependencyFile(request(file, 'pdm.lock', cache));
+    expect(first.fromCache).toBe(false);
+    expect(readdirSync(cache)).toHaveLength(1);
+    const second = await analyzeDependencyFile(request(file, 'pdm.lock', cache));
+    expect(second.fromCache).toBe(true);
+    expect(JSON.stringify(second.report, null, 2)).toBe(JSON.stringify(first.report, null, 2));
+    expect(second.requiresPython).toBe(first.requiresPython);
+    // The same as reading the file and running the engine directly.
+    const direct = await analyzeDependencies({
+      deps: readProjectDependencies(dir),
+      images,
+      archs: ['amd64', 'arm64v8'],
+      date,
+      offline: true,
+    });
+    expect(JSON.stringify(second.report)).toBe(JSON.stringify(direct));
+  });
+
+  it('stores nothing without a cache directory', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const r = await analyzeDependencyFile(request(path.join(dir, 'pdm.lock'), 'pdm.lock', undefined));
+    expect(r.fromCache).toBe(false);
+    expect(r.report.packages.length).toBeGreaterThan(0);
+  });
+
+  it('misses when any input of the key changes', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const cache = temp('pybase-result-cache-');
+    const file = path.join(dir, 'pdm.lock');
+    const base = request(file, 'pdm.lock', cache);
+    await analyzeDependencyFile(base);
+    expect((await analyzeDependencyFile(base)).fromCache).toBe(true);
+    const variants: DependencyAnalysisRequest[] = [
+      { ...base, date: parseIsoDate('2026-05-01'), images: candidateImages(catalog, '2026-05-01') },
+      { ...base, date: parseIsoDate('2026-08-14') },
+      { ...base, archs: ['amd64'] },
+      { ...base, images: images.slice(1) },
+      { ...base, offline: false },
+      { ...base, with: ['*'] },
+    ];
+    for (const v of variants) expect((await analyzeDependencyFile(v)).fromCache).toBe(false);
+    // The file's bytes: one more space at the end.
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n`);
+    expect((await analyzeDependencyFile(base)).fromCache).toBe(false);
+    expect((await analyzeDependencyFile(base)).fromCache).toBe(true);
+  });
+
+  it('misses when an included requirements file or the pyproject beside a Poetry lock changes', async () => {
+    const cache = temp('pybase-result-cache-');
+    const reqs = project('deps-requirements');
+    const main = request(path.join(reqs, 'requirements.txt'), 'requirements', cache);
+    const before = await analyzeDependencyFile(main);
+    expect((await analyzeDependencyFile(main)).fromCache).toBe(true);
+    const base = path.join(reqs, 'sub', 'base.txt');
+    writeFileSync(base, `${readFileSync(base, 'utf8')}\ncertifi==2024.2.2\n`);
+    const after = await analyzeDependencyFile(main);
+    expect(after.fromCache).toBe(false);
+    expect(after.report.packages.map((p) => p.name)).toContain('certifi');
+    expect(before.report.packages.map((p) => p.name)).not.toContain('certifi');
+
+    const poetry = project('deps-poetry-2.0');
+    const lock = request(path.join(poetry, 'poetry.lock'), 'poetry.lock', cache);
+    await analyzeDependencyFile(lock);
+    expect((await analyzeDependencyFile(lock)).fromCache).toBe(true);
+    const pyproject = path.join(poetry, 'pyproject.toml');
+    writeFileSync(pyproject, `${readFileSync(pyproject, 'utf8')}\n# changed\n`);
+    expect((await analyzeDependencyFile(lock)).fromCache).toBe(false);
+  });
+
+  it('ignores a corrupt or mismatched entry and rewrites it', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const cache = temp('pybase-result-cache-');
+    const req = request(path.join(dir, 'pdm.lock'), 'pdm.lock', cache);
+    const first = await analyzeDependencyFile(req);
+    const [name] = readdirSync(cache);
+    const entry = path.join(cache, name ?? '');
+    const good = readFileSync(entry, 'utf8');
+    for (const bad of [
+      good.slice(0, good.length / 2),
+      '{}',
+      good.replace(/"key":"[0-9a-f]+"/, `"key":"${'0'.repeat(64)}"`),
+      good.replace(/"packages":\[(\d+)/, '"packages":[999999'),
+    ]) {
+      writeFileSync(entry, bad);
+      const r = await analyzeDependencyFile(req);
+      expect(r.fromCache).toBe(false);
+      expect(JSON.stringify(r.report)).toBe(JSON.stringify(first.report));
+      expect(readFileSync(entry, 'utf8')).toBe(good);
+      expect((await analyzeDependencyFile(req)).fromCache).toBe(true);
+    }
+    // No temporary file is left behind.
+    expect(readdirSync(cache)).toEqual([name]);
+  });
+
+  it('does not store a result that needed the package index', async () => {
+    const dir = project('deps-requirements');
+    const cache = temp('pybase-result-cache-');
+    // Online, but no index is supplied: pinned packages without files stay unknown, and such a
+    // result is never stored (an index run would answer differently).
+    const req = request(path.join(dir, 'requirements.txt'), 'requirements', cache, {
+      offline: false,
+      index: async () => undefined,
+    });
+    const r = await analyzeDependencyFile(req);
+    expect(r.report.incomplete).toBe(true);
+    expect(readdirSync(cache)).toEqual([]);
+    expect((await analyzeDependencyFile({ ...req, offline: true })).fromCache).toBe(false);
+    expect((await analyzeDependencyFile({ ...req, offline: true })).fromCache).toBe(true);
+  });
+});
