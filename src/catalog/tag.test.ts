@@ -58,7 +58,18 @@ describe('parseTag', () => {
   });
 
   it('rejects text outside the grammar with a typed error holding what it could read', () => {
-    for (const bad of ['3,12', '', '3.12-slim-bookworm-x', '3.12-Slim', '-3', '3-rc', '3.15.0rc1-rc']) {
+    for (const bad of [
+      '3,12',
+      '',
+      '3.12-slim-bookworm-x',
+      '3.12-Slim',
+      '-3',
+      '3-rc',
+      '3.15.0rc1-rc',
+      '00',
+      '3.012',
+      '3.12.01',
+    ]) {
       let error: unknown;
       try {
         parseTag(bad);

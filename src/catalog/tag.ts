@@ -9,7 +9,7 @@
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import type { Distro, Precision, PreRelease, PythonTag, TagVersion, Variant } from '../model/image-ref.js';
 
-const versionPattern = /^(\d+)(?:\.(\d+)(?:\.(\d+)(?:(a|b|rc)(\d+))?)?)?/;
+const versionPattern = /^(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*)(?:(a|b|rc)(0|[1-9]\d*))?)?)?/;
 const alpinePattern = /^alpine(\d+\.\d+)?$/;
 const windowsBuildPattern = /^(?:ltsc\d{4}|\d{4}|sac\d{4})$/;
 const codenamePattern = /^[a-z]{3,}$/;
