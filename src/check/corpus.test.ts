@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: corpus lines write ${VAR} and ${{ }} literally
 /**
  * Every record of the real-world corpus (shared/corpus/image-refs.json), placed in a file of its
  * kind, is checked at a fixed date without a crash; every python reference is judged or reported

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: corpus lines write ${VAR} and ${{ }} literally
 /**
  * Every record of the real-world corpus (shared/corpus/image-refs.json) is written into a file of
  * its kind and extracted again: the extractor must find the same reference text (and the same

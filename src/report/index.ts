@@ -1,5 +1,11 @@
 export { formatGithub, formatGithubAnnotation } from './github.js';
-export { type CheckResultJson, checkResultSchemaVersion, formatJson, toCheckResultJson } from './json.js';
+export {
+  type CheckResultJson,
+  checkResultSchemaVersion,
+  formatJson,
+  formatJsonChunks,
+  toCheckResultJson,
+} from './json.js';
 export { checkResultJsonSchema } from './json-schema.js';
 export { formatSarif, sarifSchemaUri, toSarif } from './sarif.js';
 export { formatDiagnosticLine, formatText, type TextStyle } from './text.js';

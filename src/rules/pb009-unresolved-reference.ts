@@ -13,9 +13,7 @@ export const pb009: Rule = {
     whyIsThisBad:
       'The image is decided outside the repository, so neither a reader nor pybase knows which Python ' +
       'runs. A default documents the expected value and lets every rule check it.',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, shown as written
     example: 'ARG PYTHON_VERSION\nFROM python:${PYTHON_VERSION}-slim',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, shown as written
     useInstead: 'ARG PYTHON_VERSION=3.13.9\nFROM python:${PYTHON_VERSION}-slim-trixie',
     fix: 'Give the variable a default, or tell pybase its value with `build-args` in the configuration.',
     options: [

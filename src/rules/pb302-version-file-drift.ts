@@ -49,8 +49,8 @@ export const pb302: Rule = {
     const prod = productionPython(ctx);
     if (prod.minors.size === 0) return [];
     const out = [];
-    // The production list is the same for every statement: joined once, the one string is shared by
-    // every message (a monorepo has thousands of production references and hundreds of statements).
+    // The production places are the same for every statement: named once, and at most three of them
+    // (a monorepo has thousands of production references and hundreds of statements).
     let where: string | undefined;
     for (const st of ctx.extraction.versions) {
       let problem: string | undefined;
@@ -72,7 +72,7 @@ export const pb302: Rule = {
         if (![...named].some((m) => prod.minors.has(m))) problem = `names Python ${listOf(named)}`;
       }
       if (!problem) continue;
-      where ??= prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`).join(', ');
+      where ??= placesOf(prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`));
       out.push(
         makeFinding(pb302, {
           stage: st.stage,
@@ -86,3 +86,9 @@ export const pb302: Rule = {
     return out;
   },
 };
+
+/** `a:1, b:2, c:3 and 4 more`: enough to find the production images without repeating all of them. */
+function placesOf(places: readonly string[], shown = 3): string {
+  const head = places.slice(0, shown).join(', ');
+  return places.length > shown ? `${head} and ${places.length - shown} more` : head;
+}

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile variables are written literally
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../check/check.js';
 import { writeProject } from '../check/test-project.js';
@@ -217,6 +216,15 @@ describe('PB301 / PB302 / PB303 consistency', () => {
       'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.10"\n',
     };
     expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
+  });
+  it('PB302: names at most three production places, then how many more', async () => {
+    const files: Record<string, string> = { '.python-version': '3.11\n' };
+    for (let i = 1; i <= 5; i++) files[`svc${i}/Dockerfile`] = 'FROM python:3.12.14-slim-trixie\n';
+    const root = writeProject(files);
+    const result = await runCheck(root, { date: d, config: defaultConfig });
+    const message = result.findings.find((f) => f.code === 'PB302')?.message ?? '';
+    expect(message).toContain('svc1/Dockerfile:1, svc2/Dockerfile:1, svc3/Dockerfile:1 and 2 more');
+    expect(message).not.toContain('svc5/Dockerfile');
   });
   it('PB302: a setup-python matrix that leaves out the production minor', async () => {
     const workflow = [

@@ -4,7 +4,7 @@ import {
   exceedsThreshold,
   type FailOn,
   formatGithub,
-  formatJson,
+  formatJsonChunks,
   formatSarif,
   formatText,
   inputCodes,
@@ -58,8 +58,6 @@ function parseStageGlobs(values: string[]): Partial<Record<Stage, string[]>> {
 
 function render(format: CheckFormat, result: Awaited<ReturnType<typeof runCheck>>, io: Io): string {
   switch (format) {
-    case 'json':
-      return formatJson(result);
     case 'sarif':
       return formatSarif(result);
     case 'github':
@@ -126,7 +124,11 @@ export const command: Command = {
       }
       throw err;
     }
-    io.out(render(format, result, io));
+    if (format === 'json') {
+      // Written piece by piece: a monorepo's report is tens of megabytes, and one string of it would
+      // double the peak memory.
+      for (const chunk of formatJsonChunks(result)) io.out(chunk);
+    } else io.out(render(format, result, io));
     return exceedsThreshold(result, config.failOn) ? 1 : 0;
   },
 };

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose text writes ${VAR} literally
 import { describe, expect, it } from 'vitest';
 import { extractCompose } from './extract.js';
 

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile text writes ${VAR} literally
 import { describe, expect, it } from 'vitest';
 import { extractDockerfile } from './extract.js';
 

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CI files write ${{ }} and ${VAR} literally
 import { describe, expect, it } from 'vitest';
 import { extractGitlabCi } from './extract.js';
 
