@@ -3,8 +3,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { writeGeneratedJson, writeProject } from '../check/test-project.js';
 import { isPybaseError } from '../model/diagnostic.js';
-import { defaultConfig, lineOfKey, loadConfig, parseConfigText, recommendPolicyOf } from './load.js';
-import { configJsonSchema } from './schema.js';
+import { defaultConfig, lineOfKey, loadConfig, recommendPolicyOf } from './load.js';
+import { configJsonSchema, configSchema } from './schema.js';
+import { fromParsed, parseConfigText } from './validate.js';
 
 const schemaFile = new URL('../../schemas/config.schema.json', import.meta.url);
 
@@ -178,5 +179,11 @@ describe('schemas/config.schema.json', () => {
     );
     expect(validate({ 'fail-on': 'sometimes' })).toBe(false);
     expect(validate({ unknown: 1 })).toBe(false);
+  });
+});
+
+describe('defaultConfig', () => {
+  it('is what the schema gives for an empty configuration', () => {
+    expect(defaultConfig).toEqual(fromParsed(configSchema.parse({})));
   });
 });

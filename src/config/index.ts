@@ -5,8 +5,7 @@ export {
   lineOfKey,
   loadConfig,
   type PybaseConfig,
-  parseConfigText,
   recommendPolicyOf,
-  validateConfig,
 } from './load.js';
 export { configJsonSchema, configSchema, type ParsedConfig, type RawConfig } from './schema.js';
+export { parseConfigText, validateConfig } from './validate.js';

@@ -2,16 +2,16 @@
  * Read pybase's configuration from `pybase.toml` or `[tool.pybase]` in `pyproject.toml`, validate
  * it, and turn it into the options the checker uses. Every error is a PybaseError (PBE004) that
  * names the file, the key and its line.
+ *
+ * Validation (zod and the TOML parser, in validate.ts) is loaded only when there is a configuration
+ * to validate: a project without one, the common case, does not pay for loading them.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import type { z } from 'zod';
 import { inputCodes, PybaseError, type Severity } from '../model/diagnostic.js';
 import type { Stage } from '../model/stage.js';
 import type { PolicyInput } from '../recommend/policy.js';
 import type { DebianEolPolicy, RuleLevel } from '../rules/types.js';
-import { configSchema, type ParsedConfig } from './schema.js';
 
 export type FailOn = Severity | 'never';
 
@@ -41,45 +41,22 @@ export interface PybaseConfig {
   policy?: PolicyInput;
 }
 
-export const defaultConfig: PybaseConfig = fromParsed(configSchema.parse({}));
-
-function fromParsed(p: ParsedConfig, source?: string): PybaseConfig {
-  const c: PybaseConfig = {
-    ignore: p.ignore,
-    severity: p.severity,
-    stages: p.stages,
-    allowedRegistries: p['allowed-registries'],
-    mirrors: p.mirrors,
-    eolWindowDays: p['eol-window-days'],
-    debianEolPolicy: p['debian-eol-policy'],
-    buildArgs: p['build-args'],
-    failOn: p['fail-on'],
-    exclude: p.exclude,
-  };
-  if (p.select) c.select = p.select;
-  if (p.archs) c.archs = p.archs;
-  if (p['glibc-only']) c.glibcOnly = p['glibc-only'];
-  if (p.policy) c.policy = policyFromParsed(p.policy);
-  if (source) c.source = source;
-  return c;
-}
-
-function policyFromParsed(p: NonNullable<ParsedConfig['policy']>): PolicyInput {
-  const out: PolicyInput = {};
-  if (p['min-support-months'] !== undefined) out.minSupportMonths = p['min-support-months'];
-  if (p.libc !== undefined) out.libc = p.libc;
-  if (p.appetite !== undefined) out.appetite = p.appetite;
-  if (p.prereleases !== undefined) out.prereleases = p.prereleases;
-  if (p['prefer-small'] !== undefined) out.preferSmall = p['prefer-small'];
-  if (p['allow-build'] !== undefined) out.allowBuild = p['allow-build'];
-  const limits: NonNullable<PolicyInput['vulnLimits']> = {};
-  for (const s of ['critical', 'high', 'medium', 'low'] as const) {
-    const n = p[`max-${s}`];
-    if (n !== undefined) limits[s] = n;
-  }
-  if (Object.keys(limits).length > 0) out.vulnLimits = limits;
-  return out;
-}
+/**
+ * The configuration when none is written: the defaults of configSchema (schema.ts), written out
+ * here so that using them does not load zod. config.test.ts checks that the two agree.
+ */
+export const defaultConfig: PybaseConfig = {
+  ignore: [],
+  severity: {},
+  stages: {},
+  allowedRegistries: [],
+  mirrors: [],
+  eolWindowDays: 180,
+  debianEolPolicy: 'security',
+  buildArgs: {},
+  failOn: 'error',
+  exclude: [],
+};
 
 /**
  * The recommendation policy a configuration asks for: `[tool.pybase.policy]`, plus the top-level
@@ -93,7 +70,7 @@ export function recommendPolicyOf(config: PybaseConfig): PolicyInput {
   };
 }
 
-function configError(file: string, line: number, message: string, hint: string): PybaseError {
+export function configError(file: string, line: number, message: string, hint: string): PybaseError {
   return new PybaseError({
     code: inputCodes.config,
     severity: 'error',
@@ -166,71 +143,23 @@ export function lineOfKey(
   return 1;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '';
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
-    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  return `'${where || '(top level)'}': ${issue.message}`;
-}
-
 /**
- * Validate a configuration table (already parsed from TOML). `file` and `text` are used to name the
- * place of an error; `prefix` is the table path of the configuration inside the file.
+ * Whether the text can hold a pybase configuration: any pybase.toml, and a pyproject.toml with a
+ * `[tool.pybase...]` table or a `tool.pybase` key. A pyproject.toml without one is not read here (a
+ * broken one is reported by extraction).
  */
-export function validateConfig(
-  value: unknown,
-  file: string,
-  text: string,
-  prefix: readonly string[] = [],
-): PybaseConfig {
-  const result = configSchema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    const line = lineOfKey(
-      text,
-      prefix,
-      keyPath.map((k) => (typeof k === 'symbol' ? String(k) : k)),
-    );
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
-    throw configError(
-      file,
-      line,
-      `invalid configuration: ${describeIssue(issue)}${more}`,
-      'see docs/reference/check.md for every key; schemas/config.schema.json validates it in editors',
-    );
-  }
-  return fromParsed(result.data, file);
+export function mayHoldConfig(text: string, file: string): boolean {
+  if (path.basename(file) !== 'pyproject.toml') return true;
+  return (
+    /^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text) || /^[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text)
+  );
 }
 
-function parseTomlText(text: string, file: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (err) {
-    const line = err instanceof TomlError ? err.line : 1;
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
-    throw configError(file, line, `cannot read TOML: ${first}`, 'fix the TOML syntax at that line');
-  }
-}
-
-/** Parse configuration text: a whole pybase.toml, or `[tool.pybase]` of a pyproject.toml. */
-export function parseConfigText(text: string, file: string): PybaseConfig | undefined {
-  const isPyproject = path.basename(file) === 'pyproject.toml';
-  if (
-    isPyproject &&
-    !/^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text) &&
-    !/^[ \t]*tool[ \t]*\.[ \t]*pybase\b/m.test(text)
-  ) {
-    // No pybase section: nothing to read here (a broken pyproject.toml is reported by extraction).
-    return undefined;
-  }
-  const doc = parseTomlText(text, file);
-  if (!isPyproject) return validateConfig(doc, file, text);
-  const tool = doc.tool as Record<string, unknown> | undefined;
-  if (tool?.pybase === undefined) return undefined;
-  return validateConfig(tool.pybase, file, text, ['tool', 'pybase']);
+/** Validate configuration text; the validator (and zod with it) is loaded on the first call. */
+async function parseConfig(text: string, file: string): Promise<PybaseConfig | undefined> {
+  if (!mayHoldConfig(text, file)) return undefined;
+  const { parseConfigText } = await import('./validate.js');
+  return parseConfigText(text, file);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -263,12 +192,12 @@ export async function loadConfig(root: string, options: LoadConfigOptions = {}):
     if (text === undefined) {
       throw configError(options.configFile, 1, 'configuration file not found', 'check the --config path');
     }
-    return parseConfigText(text, options.configFile) ?? { ...defaultConfig, source: options.configFile };
+    return (await parseConfig(text, options.configFile)) ?? { ...defaultConfig, source: options.configFile };
   }
   for (const name of ['pybase.toml', 'pyproject.toml']) {
     const text = await readIfExists(path.join(root, name));
     if (text === undefined) continue;
-    const config = parseConfigText(text, name);
+    const config = await parseConfig(text, name);
     if (config) return config;
   }
   return defaultConfig;

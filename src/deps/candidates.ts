@@ -17,6 +17,9 @@ export interface CandidateOptions {
 
 const linuxVariants = new Set(['full', 'slim', 'alpine']);
 
+/** Architectures judged when none are asked for. */
+export const defaultArchs: readonly Arch[] = ['amd64', 'arm64v8'];
+
 /** The Python version of a tag as Python itself writes it (`3.12.14`, `3.15.0rc1`). */
 function pythonVersionOf(tag: PythonTag): string {
   const v = tag.version;

@@ -39,9 +39,10 @@ import {
   wheelFilenameOf,
   wheelLibcNeeds,
 } from '../wheels/index.js';
+import { defaultArchs } from './candidates.js';
 
-/** Architectures judged when none are asked for. */
-export const defaultArchs: readonly Arch[] = ['amd64', 'arm64v8'];
+// Declared beside the candidates, so a caller needing only the default does not load the engine.
+export { defaultArchs };
 
 export interface AnalyzeOptions {
   deps: DependencySet;

@@ -9,17 +9,15 @@ import picomatch from 'picomatch';
 import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import { classifyProjectFile } from './classify.js';
-import { type ComposeBuild, extractCompose } from './compose/extract.js';
+import type { ComposeBuild } from './compose/extract.js';
 import {
   type DiscoveredFile,
   type DiscoverOptions,
   defaultMaxFileSize,
   discoverFilesWithContent,
 } from './discover.js';
-import { extractDockerfile, type ProvidedBuildArg } from './dockerfile/extract.js';
+import type { ProvidedBuildArg } from './dockerfile/extract.js';
 import { readBytes } from './fs-calls.js';
-import { extractGithubWorkflow } from './github-actions/extract.js';
-import { extractGitlabCi } from './gitlab-ci/extract.js';
 import { fileConcurrency, limitConcurrency } from './limit.js';
 import { isDevPath, type StageGlobs, stageMatcher } from './stage.js';
 import { decodeText, looksBinary } from './text.js';
@@ -126,6 +124,8 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   // Compose first: its services' build arguments feed the Dockerfiles they build.
   const builds = new Map<string, ComposeBuild[]>();
   for (const f of ofKind('compose')) {
+    // Loaded on the first file of its kind: the YAML parser costs start-up time only when needed.
+    const { extractCompose } = await import('./compose/extract.js');
     const extraction = extractCompose(f.path, texts.get(f.path)!, {
       ...stageOptions(f.path),
       devNamed: isDevPath(f.path),
@@ -156,6 +156,8 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     }));
     if (variants.length === 0) variants.push({ service: '', args: configArgs });
     const seen = new Set<string>();
+    // Loaded on the first Dockerfile: the Dockerfile parser costs start-up time only when needed.
+    const { extractDockerfile } = await import('./dockerfile/extract.js');
     variants.forEach((variant, i) => {
       const extraction = extractDockerfile(file, text, {
         ...base,
@@ -177,6 +179,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   }
 
   for (const f of ofKind('github-workflow')) {
+    const { extractGithubWorkflow } = await import('./github-actions/extract.js');
     const extraction = extractGithubWorkflow(f.path, texts.get(f.path)!, stageOptions(f.path));
     result.references.push(...extraction.references);
     result.versions.push(...extraction.versions);
@@ -184,6 +187,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     result.diagnostics.push(...extraction.diagnostics);
   }
   for (const f of ofKind('gitlab-ci')) {
+    const { extractGitlabCi } = await import('./gitlab-ci/extract.js');
     const extraction = extractGitlabCi(f.path, texts.get(f.path)!, stageOptions(f.path));
     result.references.push(...extraction.references);
     result.pragmas.push(...extraction.pragmas);

@@ -44,7 +44,7 @@ import type {
   VulnerabilityReport,
   VulnSeverity,
 } from './types.js';
-import { exceededLimits } from './vulns.js';
+import { exceededLimits } from './vuln-limits.js';
 
 export interface DecideInput {
   catalog: Catalog;

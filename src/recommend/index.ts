@@ -13,4 +13,5 @@ export { type RecommendProjectOptions, recommendProject } from './project.js';
 export { defaultStages, type RecommendInput, recommend } from './recommend.js';
 export { renderRecommendJson, renderRecommendMarkdown, renderRecommendText } from './render.js';
 export * from './types.js';
-export { exceededLimits, parseVulnerabilityReport } from './vulns.js';
+export { exceededLimits, parseVulnerabilityReportAsync } from './vuln-limits.js';
+export { parseVulnerabilityReport } from './vulns.js';

@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { candidateImages } from '../deps/candidates.js';
-import { defaultArchs } from '../deps/engine.js';
+import { candidateImages, defaultArchs } from '../deps/candidates.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/index.js';

@@ -88,14 +88,3 @@ export function parseVulnerabilityReport(text: string, file: string): Vulnerabil
     'neither a Trivy report (ArtifactName, Results) nor a Grype report (matches, source.target)',
   );
 }
-
-/** The limits a report breaks, in words (`3 critical > 0`); empty when within every limit. */
-export function exceededLimits(
-  counts: Record<VulnSeverity, number>,
-  limits: Partial<Record<VulnSeverity, number>>,
-): string[] {
-  return vulnSeverities.flatMap((s) => {
-    const max = limits[s];
-    return max !== undefined && counts[s] > max ? [`${counts[s]} ${s} > ${max}`] : [];
-  });
-}

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseReference } from '../../src/catalog/reference.js';
 import { parseTag } from '../../src/catalog/tag.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/validate.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
 import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';

@@ -15,7 +15,7 @@ import { stringify as tomlStringify } from 'smol-toml';
 import { stringify as yamlStringify } from 'yaml';
 import { parseReference } from '../../src/catalog/reference.js';
 import { parseTag } from '../../src/catalog/tag.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/validate.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
 import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';

@@ -12,7 +12,7 @@ import {
   type PolicyInput,
   PybaseError,
   parseIsoDate,
-  parseVulnerabilityReport,
+  parseVulnerabilityReportAsync,
   type RecommendStage,
   recommendPolicyOf,
   recommendProject,
@@ -176,7 +176,7 @@ export const command: Command = {
           message: `recommend: cannot read ${file}: ${err.message}`,
         });
       });
-      vulnerabilities.push(parseVulnerabilityReport(text, file));
+      vulnerabilities.push(await parseVulnerabilityReportAsync(text, file));
     }
     const root = path.resolve(io.cwd, positionals[0] ?? '.');
     if (!(await stat(root).catch(() => undefined))?.isDirectory()) {

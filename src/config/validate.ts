@@ -1,0 +1,109 @@
+/**
+ * Validation of configuration text against configSchema: loaded by load.ts only when a
+ * configuration exists, since zod and the TOML parser are costly to load.
+ */
+import path from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { z } from 'zod';
+import type { PolicyInput } from '../recommend/policy.js';
+import { configError, lineOfKey, mayHoldConfig, type PybaseConfig } from './load.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+/** A parsed configuration in the form the checker uses. Exported for config.test.ts. */
+export function fromParsed(p: ParsedConfig, source?: string): PybaseConfig {
+  const c: PybaseConfig = {
+    ignore: p.ignore,
+    severity: p.severity,
+    stages: p.stages,
+    allowedRegistries: p['allowed-registries'],
+    mirrors: p.mirrors,
+    eolWindowDays: p['eol-window-days'],
+    debianEolPolicy: p['debian-eol-policy'],
+    buildArgs: p['build-args'],
+    failOn: p['fail-on'],
+    exclude: p.exclude,
+  };
+  if (p.select) c.select = p.select;
+  if (p.archs) c.archs = p.archs;
+  if (p['glibc-only']) c.glibcOnly = p['glibc-only'];
+  if (p.policy) c.policy = policyFromParsed(p.policy);
+  if (source) c.source = source;
+  return c;
+}
+
+function policyFromParsed(p: NonNullable<ParsedConfig['policy']>): PolicyInput {
+  const out: PolicyInput = {};
+  if (p['min-support-months'] !== undefined) out.minSupportMonths = p['min-support-months'];
+  if (p.libc !== undefined) out.libc = p.libc;
+  if (p.appetite !== undefined) out.appetite = p.appetite;
+  if (p.prereleases !== undefined) out.prereleases = p.prereleases;
+  if (p['prefer-small'] !== undefined) out.preferSmall = p['prefer-small'];
+  if (p['allow-build'] !== undefined) out.allowBuild = p['allow-build'];
+  const limits: NonNullable<PolicyInput['vulnLimits']> = {};
+  for (const s of ['critical', 'high', 'medium', 'low'] as const) {
+    const n = p[`max-${s}`];
+    if (n !== undefined) limits[s] = n;
+  }
+  if (Object.keys(limits).length > 0) out.vulnLimits = limits;
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
+    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  return `'${where || '(top level)'}': ${issue.message}`;
+}
+
+/**
+ * Validate a configuration table (already parsed from TOML). `file` and `text` are used to name the
+ * place of an error; `prefix` is the table path of the configuration inside the file.
+ */
+export function validateConfig(
+  value: unknown,
+  file: string,
+  text: string,
+  prefix: readonly string[] = [],
+): PybaseConfig {
+  const result = configSchema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const line = lineOfKey(
+      text,
+      prefix,
+      keyPath.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+    );
+    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+    throw configError(
+      file,
+      line,
+      `invalid configuration: ${describeIssue(issue)}${more}`,
+      'see docs/reference/check.md for every key; schemas/config.schema.json validates it in editors',
+    );
+  }
+  return fromParsed(result.data, file);
+}
+
+function parseTomlText(text: string, file: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    const line = err instanceof TomlError ? err.line : 1;
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
+    throw configError(file, line, `cannot read TOML: ${first}`, 'fix the TOML syntax at that line');
+  }
+}
+
+/** Parse configuration text: a whole pybase.toml, or `[tool.pybase]` of a pyproject.toml. */
+export function parseConfigText(text: string, file: string): PybaseConfig | undefined {
+  // No pybase section: nothing to read here (a broken pyproject.toml is reported by extraction).
+  if (!mayHoldConfig(text, file)) return undefined;
+  const doc = parseTomlText(text, file);
+  if (path.basename(file) !== 'pyproject.toml') return validateConfig(doc, file, text);
+  const tool = doc.tool as Record<string, unknown> | undefined;
+  if (tool?.pybase === undefined) return undefined;
+  return validateConfig(tool.pybase, file, text, ['tool', 'pybase']);
+}
