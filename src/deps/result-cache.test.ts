@@ -7,7 +7,7 @@ import { parseIsoDate } from '../model/date.js';
 import { candidateImages } from './candidates.js';
 import { analyzeDependencies } from './engine.js';
 import { readProjectDependencies } from './project.js';
-import { analyzeDependencyFile, type DependencyAnalysisRequest } from './result-cache.js';
+import { analyzeDependencyFile, type DependencyAnalysisRequest, maxCacheEntries } from './result-cache.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
 const catalog = createCatalog();
@@ -163,5 +163,21 @@ describe('analyzeDependencyFile', () => {
     expect(readdirSync(cache)).toEqual([]);
     expect((await analyzeDependencyFile({ ...req, offline: true })).fromCache).toBe(false);
     expect((await analyzeDependencyFile({ ...req, offline: true })).fromCache).toBe(true);
+  });
+
+  it('keeps at most maxCacheEntries entries, removing the oldest', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const cache = temp('pybase-result-cache-');
+    const { utimesSync } = await import('node:fs');
+    const old = path.join(cache, `${'a'.repeat(64)}.json`);
+    writeFileSync(old, '{}');
+    utimesSync(old, new Date('2000-01-01'), new Date('2000-01-01'));
+    for (let i = 1; i < maxCacheEntries; i++)
+      writeFileSync(path.join(cache, `${i.toString(16).padStart(64, '0')}.json`), '{}');
+    expect(readdirSync(cache)).toHaveLength(maxCacheEntries);
+    await analyzeDependencyFile(request(path.join(dir, 'pdm.lock'), 'pdm.lock', cache));
+    const left = readdirSync(cache);
+    expect(left).toHaveLength(maxCacheEntries);
+    expect(left).not.toContain(path.basename(old));
   });
 });

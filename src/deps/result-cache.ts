@@ -18,7 +18,15 @@
  * for loading the TOML parser and the engine.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -35,6 +43,9 @@ import type { IndexClient, IndexProgress } from '../sources/package-index.js';
 
 /** Bumped whenever the layout of an entry changes: older entries then simply miss. */
 const entryFormat = 1;
+
+/** Entries kept in the directory; writing one more removes the least recently written. */
+export const maxCacheEntries = 64;
 
 export interface DependencyAnalysisRequest {
   /** The dependency file (absolute, or relative to the working directory). */
@@ -222,8 +233,11 @@ function entryPath(dir: string, key: string): string {
   return path.join(dir, `${key}.json`);
 }
 
-/** The stored analysis for `key`, or undefined when absent, unreadable, corrupt or out of date. */
-function readEntry(dir: string, key: string): Entry | undefined {
+/**
+ * The stored analysis for `key`, its report rebuilt, or undefined when absent, unreadable, corrupt
+ * or out of date.
+ */
+function readEntry(dir: string, key: string): { entry: Entry; report: CompatibilityReport } | undefined {
   const raw = readOrNull(entryPath(dir, key));
   if (!raw) return undefined;
   try {
@@ -234,8 +248,7 @@ function readEntry(dir: string, key: string): Entry | undefined {
       if ((bytes ? sha256(bytes) : null) !== input.sha256) return undefined;
     }
     // Rebuilding checks the shape as far as the indexes go; a broken entry throws here.
-    reportOf(entry.compact);
-    return entry;
+    return { entry, report: reportOf(entry.compact) };
   } catch {
     return undefined;
   }
@@ -252,11 +265,34 @@ function writeEntry(dir: string, entry: Entry): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(temp, JSON.stringify(entry));
     renameSync(temp, target);
+    prune(dir);
   } catch {
     try {
       unlinkSync(temp);
     } catch {
       // nothing was written
+    }
+  }
+}
+
+/** Remove the oldest entries beyond {@link maxCacheEntries} (a new date or lock adds one each). */
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+  if (entries.length <= maxCacheEntries) return;
+  const dated = entries.map((f) => {
+    const file = path.join(dir, f);
+    try {
+      return { file, time: statSync(file).mtimeMs };
+    } catch {
+      return { file, time: 0 };
+    }
+  });
+  dated.sort((a, b) => a.time - b.time);
+  for (const { file } of dated.slice(0, dated.length - maxCacheEntries)) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // removed by another run meanwhile
     }
   }
 }
@@ -283,10 +319,11 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
   const bytes = readDependencyFile(request.file);
   const key = request.cacheDir !== undefined ? analysisKey(request, bytes) : undefined;
   if (request.cacheDir !== undefined && key !== undefined) {
-    const entry = readEntry(request.cacheDir, key);
-    if (entry) {
+    const hit = readEntry(request.cacheDir, key);
+    if (hit) {
+      const { entry, report } = hit;
       return {
-        report: reportOf(entry.compact),
+        report,
         ...(entry.requiresPython !== undefined ? { requiresPython: entry.requiresPython } : {}),
         fromCache: true,
       };
