@@ -1,8 +1,10 @@
-// Dependency engine benchmarks: `pybase deps` on the largest corpus lockfile against every candidate
-// image (offline) against `node -e 0`, the engine's own CPU time in-process, and a cold look-up of 300
-// projects from a loopback index that adds 20 ms to every answer, against the ideal 300 x 20 ms / concurrency.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Dependency engine benchmarks: `pybase deps` and `pybase recommend` on the largest corpus lockfile
+// against every candidate image (offline), cold and warm, against `node -e 0`; the engine's own CPU
+// time in-process; and a cold look-up of 300 projects from a loopback index that adds 20 ms to every
+// answer, against the ideal 300 x 20 ms / concurrency.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compare, median, timeOnce } from './lib.mjs';
@@ -30,29 +32,78 @@ export function largestCorpusLock(root) {
   return best?.file;
 }
 
+/**
+ * `pybase deps` and `pybase recommend` offline on the largest corpus lock, each against `node -e 0`
+ * in the same interleaved run: cold (`--no-cache`: the dependency analysis is computed) and warm (the
+ * analysis stored by a previous run is read from the cache), with the text a user sees and with
+ * `--json`. The cache lives in a temporary directory (`--cache-dir`), never the user's.
+ */
 export async function benchDepsOffline(root) {
   const file = largestCorpusLock(root);
   if (!file) return undefined;
   const cli = resolve(root, 'dist/cli.js');
   const node = process.execPath;
-  const args = [cli, 'deps', dirname(file), '--deps', file, '--offline', '--json', '--date', benchDate];
-  const r = compare([node, args], [node, ['-e', '0']], 9, 1);
-  const recommendArgs = [
+  const cacheDir = mkdtempSync(join(tmpdir(), 'pybase-bench-cache-'));
+  const runs = [];
+  try {
+    for (const command of ['deps', 'recommend']) {
+      for (const output of ['text', 'json']) {
+        const args = [cli, command, dirname(file), '--deps', file, '--offline', '--date', benchDate];
+        if (output === 'json') args.push('--json');
+        const coldArgs = [...args, '--no-cache'];
+        const warmArgs = [...args, '--cache-dir', cacheDir];
+        // Fill the cache, and check that what it serves is what a cold run prints.
+        const cold = timeOnce(node, coldArgs).stdout;
+        timeOnce(node, warmArgs);
+        if (timeOnce(node, warmArgs).stdout !== cold) {
+          throw new Error(`${command} ${output}: the cached run printed something else`);
+        }
+        for (const [mode, a] of [
+          ['cold', coldArgs],
+          ['warm', warmArgs],
+        ]) {
+          runs.push({ command, output, mode, ...compare([node, a], [node, ['-e', '0']], 9, 1) });
+        }
+      }
+    }
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+  const cacheEntryBytes = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-bench-cache-'));
+    try {
+      timeOnce(node, [
+        cli,
+        'deps',
+        dirname(file),
+        '--deps',
+        file,
+        '--offline',
+        '--date',
+        benchDate,
+        '--cache-dir',
+        dir,
+      ]);
+      return readdirSync(join(dir, 'deps')).reduce((n, f) => n + statSync(join(dir, 'deps', f)).size, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  // What a command cannot avoid: loading it (`--help` stops after the command's modules load).
+  const load = compare([node, [cli, 'deps', '--help']], [node, ['-e', '0']], 9, 1);
+  const recommendLoad = compare([node, [cli, 'recommend', '--help']], [node, ['-e', '0']], 9, 1);
+  const jsonBytes = timeOnce(node, [
     cli,
-    'recommend',
+    'deps',
     dirname(file),
     '--deps',
     file,
     '--offline',
     '--json',
+    '--no-cache',
     '--date',
     benchDate,
-  ];
-  const recommend = compare([node, recommendArgs], [node, ['-e', '0']], 9, 1);
-  // What the command cannot avoid: loading it (`--help` stops after the command's modules load)
-  // and printing a report of this size.
-  const load = compare([node, [cli, 'deps', '--help']], [node, ['-e', '0']], 9, 1);
-  const jsonBytes = timeOnce(node, args).stdout.length;
+  ]).stdout.length;
   // The engine alone, in this process: read the lock, then judge it on every candidate x 2 archs.
   const lib = await import(pathToFileURL(resolve(root, 'dist/index.js')).href);
   const catalog = lib.createCatalog();
@@ -77,9 +128,10 @@ export async function benchDepsOffline(root) {
     file,
     packages: report.packages.length,
     pairs: report.images.length,
-    ...r,
-    recommend,
+    runs,
+    cacheEntryBytes,
     load,
+    recommendLoad,
     jsonBytes,
     target: 2,
     readMs: median(readMs),

@@ -1,7 +1,11 @@
 // `npm run bench`: builds nothing itself (run `npm run build` first, as the script does), runs every
 // benchmark and writes bench/RESULTS.md. Each figure is a median of several interleaved runs and a ratio
 // against a baseline measured in the same run.
-import { writeFileSync } from 'node:fs';
+//
+// `node bench/run.mjs --only deps` runs only the dependency benchmarks and replaces their section of
+// an existing bench/RESULTS.md, leaving the other sections as they were last measured.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine } from './lib.mjs';
@@ -18,23 +22,28 @@ const lines = [
 ];
 
 const fmt = (n, d = 1) => (n === undefined ? 'n/a' : n.toFixed(d));
+const onlyFlag = process.argv.indexOf('--only');
+const only = onlyFlag > 0 ? process.argv[onlyFlag + 1] : undefined;
+const resultsFile = resolve(root, 'bench/RESULTS.md');
 
-const startup = benchStartup(root);
-lines.push(
-  '## Start-up',
-  '',
-  '| command | median ms | `node -e 0` ms | ratio | target | peak MiB (node -e 0) | met |',
-  '|---|---|---|---|---|---|---|',
-);
-for (const r of startup) {
+if (!only) {
+  const startup = benchStartup(root);
   lines.push(
-    `| \`${r.label}\` | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | < ${r.target}x | ${fmt(r.peakMiB)} (${fmt(r.baselinePeakMiB)}) | ${r.ratio < r.target ? 'yes' : 'NO'} |`,
+    '## Start-up',
+    '',
+    '| command | median ms | `node -e 0` ms | ratio | target | peak MiB (node -e 0) | met |',
+    '|---|---|---|---|---|---|---|',
   );
-}
-lines.push('');
+  for (const r of startup) {
+    lines.push(
+      `| \`${r.label}\` | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | < ${r.target}x | ${fmt(r.peakMiB)} (${fmt(r.baselinePeakMiB)}) | ${r.ratio < r.target ? 'yes' : 'NO'} |`,
+    );
+  }
+  lines.push('');
 
-writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n`);
-console.log(lines.join('\n'));
+  writeFileSync(resultsFile, `${lines.join('\n')}\n`);
+  console.log(lines.join('\n'));
+}
 
 // Dependency engine: `pybase deps` offline on the largest corpus lock, and cold index look-ups.
 const { benchDepsOffline, benchColdLookups } = await import('./deps.mjs');
@@ -44,16 +53,25 @@ const lookups = await benchColdLookups(root);
 const depsRun = await benchDepsOffline(root);
 const depLines = ['## Dependencies', ''];
 if (depsRun) {
+  const met = (ratio) => (ratio < depsRun.target ? 'yes' : 'NO');
   depLines.push(
-    `\`pybase deps --offline\` on ${depsRun.file.split('/').slice(-2).join('/')} (${depsRun.packages} packages, ${depsRun.pairs} image x arch pairs):`,
+    `\`pybase deps\` and \`pybase recommend\` with \`--offline\` on ${depsRun.file.split('/').slice(-2).join('/')} (${depsRun.packages} packages, ${depsRun.pairs} image x arch pairs), target < ${depsRun.target}x \`node -e 0\` measured in the same interleaved run.`,
+    '**cold** = `--no-cache`: the lock is read and every package judged on every image, as on a first run or after the lock changed;',
+    '**warm** = the analysis stored by a previous run with the same lock, date, images and options is read from the result cache.',
+    '**text** = the report a user reads; **json** = `--json` (the whole report).',
+    '',
+    '| command | output | cache | median ms | `node -e 0` ms | ratio | met |',
+    '|---|---|---|---|---|---|---|',
+    ...depsRun.runs.map(
+      (r) =>
+        `| \`pybase ${r.command}\` | ${r.output} | ${r.mode} | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | ${met(r.ratio)} |`,
+    ),
     '',
     '| measure | value |',
     '|---|---|',
-    `| \`pybase deps\` CLI median ms (\`node -e 0\` ms) | ${fmt(depsRun.subjectMs)} (${fmt(depsRun.baselineMs)}) |`,
-    `| ratio (target < ${depsRun.target}x) | ${fmt(depsRun.ratio, 2)}x ${depsRun.ratio < depsRun.target ? 'met' : 'NOT met'} |`,
-    `| \`pybase recommend\` CLI median ms (\`node -e 0\` ms) | ${fmt(depsRun.recommend.subjectMs)} (${fmt(depsRun.recommend.baselineMs)}) |`,
-    `| ratio (target < ${depsRun.target}x) | ${fmt(depsRun.recommend.ratio, 2)}x ${depsRun.recommend.ratio < depsRun.target ? 'met' : 'NOT met'} |`,
-    `| loading the deps command (\`deps --help\`), median ms (\`node -e 0\` ms) | ${fmt(depsRun.load.subjectMs)} (${fmt(depsRun.load.baselineMs)}) |`,
+    `| loading the deps command (\`deps --help\`), median ms (\`node -e 0\` ms) | ${fmt(depsRun.load.subjectMs)} (${fmt(depsRun.load.baselineMs)}), ${fmt(depsRun.load.ratio, 2)}x |`,
+    `| loading the recommend command (\`recommend --help\`), median ms (\`node -e 0\` ms) | ${fmt(depsRun.recommendLoad.subjectMs)} (${fmt(depsRun.recommendLoad.baselineMs)}), ${fmt(depsRun.recommendLoad.ratio, 2)}x |`,
+    `| result cache entry for this lock, MB | ${fmt(depsRun.cacheEntryBytes / 1e6, 2)} |`,
     `| reading the lock, ms, first / median of 5 | ${fmt(depsRun.readFirstMs)} / ${fmt(depsRun.readMs)} |`,
     `| engine CPU ms, first run / median of 5 | ${fmt(depsRun.engineCpuFirstMs)} / ${fmt(depsRun.engineCpuMs)} |`,
     `| JSON report: MB printed, JSON.stringify median ms | ${fmt(depsRun.jsonBytes / 1e6, 1)} / ${fmt(depsRun.stringifyMs)} |`,
@@ -68,10 +86,29 @@ depLines.push(
     `(target < ${lookups.target}x: ${lookups.ratio < lookups.target ? 'met' : 'NOT met'}).`,
   '',
 );
+depLines.splice(
+  2,
+  0,
+  `Measured on ${m.date}: ${m.cpu}, ${m.memory}, Node ${m.node}, load average ${loadavg()[0].toFixed(2)}.`,
+  '',
+);
 const depsText = depLines.join('\n');
+if (only === 'deps' && existsSync(resultsFile)) {
+  // Replace the section in place: from its heading to the next one.
+  const old = readFileSync(resultsFile, 'utf8');
+  const start = old.indexOf('## Dependencies');
+  const end = start < 0 ? -1 : old.indexOf('\n## ', start + 1);
+  const next =
+    start < 0
+      ? `${old}\n${depsText}\n`
+      : `${old.slice(0, start)}${depsText}${end < 0 ? '\n' : old.slice(end)}`;
+  writeFileSync(resultsFile, next);
+  console.log(depsText);
+  process.exit(0);
+}
 // Kept in `lines`, so the sections written after this one do not drop it.
 lines.push(...depLines);
-writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n`);
+writeFileSync(resultsFile, `${lines.join('\n')}\n`);
 console.log(depsText);
 
 // `check` over a generated monorepo against dockerfilelint and dockerfile-utils (bench/check.mjs).
@@ -92,6 +129,6 @@ console.log(depsText);
     '',
   ];
   lines.push(...section);
-  writeFileSync(resolve(root, 'bench/RESULTS.md'), `${lines.join('\n')}\n`);
+  writeFileSync(resultsFile, `${lines.join('\n')}\n`);
   console.log(section.join('\n'));
 }
