@@ -34,7 +34,17 @@ function pythonVersionOf(tag: PythonTag): string {
  */
 export function candidateOf(catalog: Catalog, tagText: string, date: IsoDate): ImageCandidate | undefined {
   const tag = tryParseTag(tagText);
-  if (!tag || !isFullySpecified(tag) || !linuxVariants.has(tag.variant) || !tag.distro) return undefined;
+  return tag ? candidateOfParsed(catalog, tagText, tag, date) : undefined;
+}
+
+/** {@link candidateOf} for a tag already parsed (every published tag is parsed once, not twice). */
+function candidateOfParsed(
+  catalog: Catalog,
+  tagText: string,
+  tag: PythonTag,
+  date: IsoDate,
+): ImageCandidate | undefined {
+  if (!isFullySpecified(tag) || !linuxVariants.has(tag.variant) || !tag.distro) return undefined;
   const libc = catalog.libc(tag);
   if (!libc.family || !libc.version) return undefined;
   const resolved = catalog.resolve(tagText, date);
@@ -71,7 +81,7 @@ export function candidateImages(
     const parsed = tryParseTag(text);
     if (!parsed || !isFullySpecified(parsed) || !linuxVariants.has(parsed.variant)) continue;
     if (parsed.prerelease && !opts.includePrerelease) continue;
-    const candidate = candidateOf(catalog, text, date);
+    const candidate = candidateOfParsed(catalog, text, parsed, date);
     if (candidate) out.push({ candidate, parsed });
   }
   out.sort((a, b) => compareCandidates(a.candidate, a.parsed, b.candidate, b.parsed));

@@ -255,7 +255,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
   // Packages that keep some image from installing everything from wheels.
   const problems = new Map<
     string,
-    { version?: string; byVerdict: Map<Verdict, Set<string>>; reason: string }
+    { version?: string; byVerdict: Map<Verdict, Set<ImageCompatibility>>; reason: string }
   >();
   // Images whose Python the project itself excludes (requires-python) are not counted: nothing
   // would be installed there anyway.
@@ -274,7 +274,8 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
         set = new Set();
         entry.byVerdict.set(p.verdict, set);
       }
-      set.add(`${c.image.tag}/${c.arch}`);
+      // Each entry of report.images is one image and architecture: the entry itself counts it.
+      set.add(c);
     }
   }
   if (problems.size > 0) {
@@ -307,7 +308,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
   return `${lines.join('\n')}\n`;
 }
 
-function problemRank(byVerdict: Map<Verdict, Set<string>>): number {
+function problemRank(byVerdict: Map<Verdict, Set<unknown>>): number {
   return byVerdict.has('unavailable') ? 0 : byVerdict.has('sdist-build') ? 1 : 2;
 }
 
