@@ -58,6 +58,8 @@ describe('analyzeDependencyFile', () => {
     const first = await analyzeDependencyFile(request(file, 'pdm.lock', cache));
     expect(first.fromCache).toBe(false);
     expect(readdirSync(cache)).toHaveLength(1);
+    const { statSync } = await import('node:fs');
+    expect(statSync(path.join(cache, readdirSync(cache)[0] ?? '')).mode & 0o077).toBe(0);
     const second = await analyzeDependencyFile(request(file, 'pdm.lock', cache));
     expect(second.fromCache).toBe(true);
     expect(JSON.stringify(second.report, null, 2)).toBe(JSON.stringify(first.report, null, 2));

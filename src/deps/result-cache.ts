@@ -263,7 +263,8 @@ function writeEntry(dir: string, entry: Entry): void {
   const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(temp, JSON.stringify(entry));
+    // Readable by the user only: a report quotes the lock's lines, which may name private indexes.
+    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
     renameSync(temp, target);
     prune(dir);
   } catch {
