@@ -10,6 +10,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The moment the command started; "today" for every date-dependent answer unless --date says otherwise. */
   now: Date;
+  /** Wait until what `out` wrote has left the process (large outputs write in pieces and wait here). */
+  flush?(): Promise<void>;
 }
 
 export function processIo(): Io {
@@ -25,6 +27,10 @@ export function processIo(): Io {
     cwd: process.cwd(),
     env,
     now: new Date(),
+    flush: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()))
+        : Promise.resolve(),
   };
 }
 

@@ -127,7 +127,10 @@ export const command: Command = {
     if (format === 'json') {
       // Written piece by piece: a monorepo's report is tens of megabytes, and one string of it would
       // double the peak memory.
-      for (const chunk of formatJsonChunks(result)) io.out(chunk);
+      for (const chunk of formatJsonChunks(result)) {
+        io.out(chunk);
+        await io.flush?.();
+      }
     } else io.out(render(format, result, io));
     return exceedsThreshold(result, config.failOn) ? 1 : 0;
   },
