@@ -73,13 +73,5 @@ export function libcFamily(pr: PythonReference): 'glibc' | 'musl' | undefined {
   return undefined;
 }
 
-/** Compare dotted numeric versions (`2.36` vs `2.41`). */
-export function compareDotted(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+/** Compare dotted numeric versions (`2.36` vs `2.41`): one implementation, shared with the candidate order. */
+export { compareDotted } from '../deps/candidates.js';
