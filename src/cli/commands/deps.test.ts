@@ -2,34 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain } from '../../../test/support/run-main.js';
 import type { CompatibilityReport } from '../../model/compat.js';
-import type { Io } from '../io.js';
-import { main } from '../main.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const numpy = path.join(fixtures, 'deps-numpy-1.24.4');
 // Results are cached under XDG_CACHE_HOME: a directory of the test's own, never the user's.
 const cacheHome = mkdtempSync(path.join(tmpdir(), 'pybase-cli-cache-'));
 
-async function run(argv: string[], cwd = numpy) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    cwd,
-    env: { XDG_CACHE_HOME: cacheHome },
-    now: new Date('2026-08-13T12:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+function run(argv: string[], cwd = numpy) {
+  return runMain(argv, { cwd, env: { XDG_CACHE_HOME: cacheHome }, now: '2026-08-13T12:00:00Z' });
 }
 
 describe('pybase deps', () => {

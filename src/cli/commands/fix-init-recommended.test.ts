@@ -2,10 +2,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../../test/support/run-main.js';
 import { createCatalog } from '../../catalog/catalog.js';
 import { recommendProject } from '../../recommend/project.js';
-import type { Io } from '../io.js';
-import { main } from '../main.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const temps: string[] = [];
@@ -20,25 +19,8 @@ function copy(from: string): string {
   return dir;
 }
 
-async function run(argv: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    cwd,
-    env: {},
-    now: new Date('2026-08-13T12:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+function run(argv: string[], cwd: string) {
+  return runMain(argv, { cwd, env: {}, now: '2026-08-13T12:00:00Z' });
 }
 
 const catalog = createCatalog();

@@ -2,9 +2,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../../test/support/run-main.js';
 import type { RecommendResult } from '../../recommend/types.js';
-import type { Io } from '../io.js';
-import { main } from '../main.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const temps: string[] = [];
@@ -23,25 +22,8 @@ function flaskWith(config: string): string {
   return dir;
 }
 
-async function run(argv: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    color: false,
-    cwd,
-    env: { XDG_CACHE_HOME: cacheHome },
-    now: new Date('2025-09-01T12:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+function run(argv: string[], cwd: string) {
+  return runMain(argv, { cwd, env: { XDG_CACHE_HOME: cacheHome }, now: '2025-09-01T12:00:00Z' });
 }
 
 const prodTag = (out: string) =>
