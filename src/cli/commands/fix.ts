@@ -65,8 +65,12 @@ function location(d: Diagnostic): string {
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   const s = style(io.color && io.stderrIsTTY);
   for (const d of diagnostics) {
-    if (d.severity === 'info') continue;
-    const label = d.severity === 'error' ? s.red('error:') : s.yellow('warning:');
+    const label =
+      d.severity === 'error'
+        ? s.red('error:')
+        : d.severity === 'warning'
+          ? s.yellow('warning:')
+          : s.dim('note:');
     // Messages usually name their file and line already.
     const text =
       d.location && d.message.startsWith(d.location.file) ? d.message : `${location(d)}${d.message}`;
