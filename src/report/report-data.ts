@@ -380,6 +380,16 @@ export async function buildReportData(root: string, options: ReportOptions): Pro
       offline: options.offline === true || options.index === undefined,
     });
     for (const d of compatibility.diagnostics) notes.push(d.message);
+    // The page names the lock relative to the project, never by a machine path.
+    if (compatibility.source) {
+      compatibility = {
+        ...compatibility,
+        source: {
+          ...compatibility.source,
+          file: path.relative(path.resolve(root), compatibility.source.file),
+        },
+      };
+    }
   } else {
     notes.push('no dependency file found: the heatmap is empty and C extensions are not known');
   }
