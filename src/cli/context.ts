@@ -57,3 +57,15 @@ export async function projectRoot(command: string, positionals: readonly string[
   }
   return root;
 }
+
+/**
+ * Every command that answers from the data says so when the data is older than 90 days at the date
+ * asked: one note on stderr (stdout stays clean for JSON and SARIF).
+ */
+export function noteStaleData(values: Record<string, unknown>, io: Io, date: IsoDate): void {
+  const age = catalogOf(values, io).dataAge(date);
+  if (!age.stale) return;
+  io.err(
+    `pybase: note: the data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
+  );
+}

@@ -89,4 +89,22 @@ describe('data age', () => {
     const json = JSON.parse(runCli(['tags', '3.12-slim', '--date', '2026-11-27', '--json']).stdout);
     expect(json.dataAge.stale).toBe(true);
   });
+
+  it('every other command that answers from the data notes its age on stderr, past 90 days only', () => {
+    for (const args of [
+      ['recommend', 'examples/reports-api', '--offline'],
+      ['deps', 'examples/reports-api', '--offline'],
+      ['fix', 'examples/reports-api', '--dry-run'],
+      ['renovate', 'examples/reports-api'],
+    ]) {
+      const old = runCli([...args, '--date', '2026-11-27']);
+      expect(old.stderr, args[0]).toMatch(/note: the data is \d+ days old at 2026-11-27/);
+      expect(
+        () => JSON.parse(runCli([...args, '--date', '2026-11-27', '--json']).stdout),
+        args[0],
+      ).not.toThrow();
+      const fresh = runCli([...args, '--date', '2026-08-25']);
+      expect(fresh.stderr, args[0]).not.toMatch(/days old/);
+    }
+  });
 });

@@ -21,7 +21,7 @@ import {
   type Verdict,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, reportNetworkFailures } from '../network.js';
@@ -119,6 +119,7 @@ export const command: Command = {
       1,
     );
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');
     const archs = archsOf(listOption(values, 'arch'));
     const snapshotPath = snapshotPathOf(values, io);

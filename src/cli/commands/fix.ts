@@ -16,7 +16,7 @@ import {
   registryDigestResolver,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, openRegistry } from '../network.js';
@@ -136,6 +136,7 @@ export const command: Command = {
     const check = values.check === true;
     const dryRun = check || values['dry-run'] === true;
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const root = await projectRoot('fix', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
     const exclude = listOption(values, 'exclude');

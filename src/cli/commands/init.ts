@@ -17,7 +17,7 @@ import {
   tryParseTag,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, openIndex, openRegistry } from '../network.js';
@@ -97,6 +97,7 @@ export const command: Command = {
       throw usageError(`init: --stage wants one of ${recommendStages.join(', ')}, got '${stage}'`, 'init');
     }
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const root = path.resolve(io.cwd, positionals[0] ?? '.');
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});

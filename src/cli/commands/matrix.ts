@@ -1,6 +1,6 @@
 import { buildMatrix, formatMatrix, type MatrixFormat, matrixFormats } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -52,6 +52,7 @@ export const command: Command = {
       throw usageError('matrix: --smoke needs --verify', 'matrix');
     }
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const root = await projectRoot('matrix', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
     const matrix = await buildMatrix(root, {

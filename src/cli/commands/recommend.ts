@@ -5,13 +5,11 @@ import {
   type Arch,
   createCatalog,
   inputCodes,
-  isoDateOf,
   type LibcChoice,
   loadConfig,
   normalizeArch,
   type PolicyInput,
   PybaseError,
-  parseIsoDate,
   parseVulnerabilityReportAsync,
   type RecommendStage,
   recommendPolicyOf,
@@ -25,6 +23,7 @@ import {
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import { commandDate, noteStaleData } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import {
@@ -137,7 +136,8 @@ export const command: Command = {
       },
       1,
     );
-    const date = parseIsoDate(stringOption(values, 'date') ?? isoDateOf(io.now), '--date');
+    const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const format =
       oneOf(stringOption(values, 'format'), ['text', 'json', 'markdown'] as const, 'format') ??
       (values.json === true ? 'json' : 'text');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createCatalog, loadConfig, renovateConfig } from '../../index.js';
 import { parseCommandArgs, stringOption } from '../args.js';
-import { commandDate, debianPolicy, projectRoot, snapshotPathOf } from '../context.js';
+import { commandDate, debianPolicy, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Command } from '../main.js';
 
 const help = `Usage: pybase renovate [PATH] [options]
@@ -34,6 +34,7 @@ export const command: Command = {
       1,
     );
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const root = await projectRoot('renovate', positionals, io);
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});

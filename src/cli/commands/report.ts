@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildReportData, inputCodes, PybaseError, renderHtmlReport } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -30,6 +30,7 @@ export const command: Command = {
     const out = stringOption(values, 'html');
     if (!out) throw usageError('report: --html FILE is required', 'report');
     const date = commandDate(values, io);
+    noteStaleData(values, io, date);
     const root = await projectRoot('report', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
     // The report never opens a connection by itself: wheel file names come from the lock.
