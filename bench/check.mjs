@@ -29,11 +29,11 @@ export function benchCheck(root, { runs = 5 } = {}) {
   if (!existsSync(resolve(bench, 'node_modules', 'dockerfilelint'))) {
     execFileSync('npm', ['ci', '--prefix', bench, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
-  const { root: mono } = generateMonorepo({ out: resolve(bench, 'work', 'mono') });
+  const { root: mono } = generateMonorepo({ out: resolve(bench, 'out', 'mono') });
   const files = listDockerfiles(resolve(mono, 'services'));
   const node = process.execPath;
   const cli = resolve(root, 'dist', 'cli.js');
-  const driver = resolve(bench, 'work', 'dockerfile-utils-driver.cjs');
+  const driver = resolve(bench, 'out', 'dockerfile-utils-driver.cjs');
   writeFileSync(
     driver,
     `// Lints every file named in the list file with dockerfile-utils' validator.
@@ -46,14 +46,14 @@ for (const file of readFileSync(process.argv[2], 'utf8').split('\\n').filter(Boo
 console.log(JSON.stringify({ problems }));
 `,
   );
-  const listFile = resolve(bench, 'work', 'dockerfiles.txt');
+  const listFile = resolve(bench, 'out', 'dockerfiles.txt');
   writeFileSync(listFile, `${files.join('\n')}\n`);
   // The floor under any tool built on pybase's parsers: one Node process that reads every file
   // pybase reads here and parses it with the same libraries and options, judging nothing.
-  const floorDriver = resolve(bench, 'work', 'read-parse-floor.cjs');
+  const floorDriver = resolve(bench, 'out', 'read-parse-floor.cjs');
   const workflowDir = resolve(mono, '.github', 'workflows');
   const workflows = readdirSync(workflowDir).map((name) => join(workflowDir, name));
-  const floorList = resolve(bench, 'work', 'floor-files.txt');
+  const floorList = resolve(bench, 'out', 'floor-files.txt');
   writeFileSync(floorList, `${[...files, ...workflows, resolve(mono, '.python-version')].join('\n')}\n`);
   writeFileSync(
     floorDriver,

@@ -1,5 +1,5 @@
 // Generates the monorepo the `check` benchmark reads: 5,000 Dockerfiles and 500 GitHub workflows in
-// bench/work/mono (git-ignored). Deterministic: the same seed writes byte-identical files.
+// bench/out/mono (git-ignored). Deterministic: the same seed writes byte-identical files.
 //   node bench/gen-monorepo.mjs [--seed N] [--dockerfiles N] [--workflows N] [--out DIR]
 // Variety modelled on real repositories: multi-stage builds, ARG-templated FROMs, digests, python
 // and non-python bases, COPY --from, comments, long RUN lines with continuations, setup-python
@@ -180,7 +180,7 @@ ${withBlock}      - run: pip install -r requirements.txt
 
 /** Writes the monorepo; returns the Dockerfile paths (absolute), in a stable order. */
 export function generateMonorepo({ seed = 20260101, dockerfiles = 5000, workflows = 500, out } = {}) {
-  const root = out ?? resolve(here, 'work', 'mono');
+  const root = out ?? resolve(here, 'out', 'mono');
   rmSync(root, { recursive: true, force: true });
   const g = generator(seed);
   const files = [];
