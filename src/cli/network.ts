@@ -25,7 +25,8 @@ export const indexOptions: OptionSpecs = {
   'cache-dir': { type: 'string' },
 };
 
-export const indexOptionsHelp = `  --index-url URL    package index (default: PIP_INDEX_URL, the lock's own index, or PyPI);
+export const indexOptionsHelp = `  --index-url URL    package index (default: PIP_INDEX_URL, index-url of the configuration,
+                     the lock's own index, or PyPI);
                      credentials from the URL or ~/.netrc, never printed
   --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
   --timeout SECONDS  give up on the network after this long (default 120)
@@ -48,19 +49,26 @@ export interface OpenedIndex {
 }
 
 /**
- * A package index client from the command's options: `--index-url`, then `PIP_INDEX_URL`, then the
- * first index the lock names, then PyPI; `PIP_EXTRA_INDEX_URL` and the lock's other indexes after it.
+ * A package index client from the command's options: `--index-url`, then `PIP_INDEX_URL`, then
+ * `index-url` of the configuration, then the first index the lock names, then PyPI;
+ * `PIP_EXTRA_INDEX_URL`, the configuration's `extra-index-urls` and the lock's other indexes after it.
  */
 export async function openIndex(
   values: Parsed['values'],
   io: Io,
   command: string,
   lockIndexUrls: readonly string[] = [],
+  config: { indexUrl?: string; extraIndexUrls?: string[] } = {},
 ): Promise<OpenedIndex> {
   const indexUrl =
-    stringOption(values, 'index-url') ?? io.env.PIP_INDEX_URL ?? lockIndexUrls[0] ?? PYPI_SIMPLE_URL;
+    stringOption(values, 'index-url') ??
+    (io.env.PIP_INDEX_URL || undefined) ??
+    config.indexUrl ??
+    lockIndexUrls[0] ??
+    PYPI_SIMPLE_URL;
   const extra = [
     ...(io.env.PIP_EXTRA_INDEX_URL ?? '').split(/\s+/).filter(Boolean),
+    ...(config.extraIndexUrls ?? []),
     ...lockIndexUrls.slice(1),
   ].filter((u) => u !== indexUrl);
   const fetcher = createDefaultFetcher();

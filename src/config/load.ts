@@ -34,6 +34,10 @@ export interface PybaseConfig {
   archs?: string[];
   /** Packages or vendor SDKs declared glibc-only (PB206, and no Alpine recommendation). */
   glibcOnly?: string[];
+  /** Package index for dependency look-ups (below --index-url and PIP_INDEX_URL). */
+  indexUrl?: string;
+  /** Indexes asked after the main one. */
+  extraIndexUrls?: string[];
   /**
    * `[tool.pybase.policy]`, as recommendation policy input; only the keys written. The glibc-only
    * SDKs and the Debian end-of-life policy are top-level keys: see {@link recommendPolicyOf}.

@@ -120,6 +120,17 @@ export const configSchema = z
       .describe(
         'Packages or vendor SDKs that only run on glibc (PB206 flags Alpine images while this is not empty; pybase recommend never proposes Alpine then).',
       ),
+    'index-url': z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'Package index (PEP 691/503 simple API) for dependency look-ups; --index-url and PIP_INDEX_URL win over it. Credentials belong in ~/.netrc.',
+      ),
+    'extra-index-urls': z
+      .array(z.string().url())
+      .optional()
+      .describe('Indexes asked after the main one for projects it does not have.'),
     policy: policySchema
       .optional()
       .describe(

@@ -26,6 +26,8 @@ export function fromParsed(p: ParsedConfig, source?: string): PybaseConfig {
   if (p.select) c.select = p.select;
   if (p.archs) c.archs = p.archs;
   if (p['glibc-only']) c.glibcOnly = p['glibc-only'];
+  if (p['index-url']) c.indexUrl = p['index-url'];
+  if (p['extra-index-urls']) c.extraIndexUrls = p['extra-index-urls'];
   if (p.policy) c.policy = policyFromParsed(p.policy);
   if (source) c.source = source;
   return c;

@@ -13,6 +13,7 @@ import {
   type ImageCompatibility,
   type IsoDate,
   inputCodes,
+  loadConfig,
   locateProjectDependencies,
   normalizeArch,
   type PackageVerdict,
@@ -157,7 +158,8 @@ export const command: Command = {
         offline,
         // Opened only when some dependency must be looked up (never on a cached result).
         index: async (deps) => {
-          const opened = await openIndex(values, io, 'deps', deps.indexUrls);
+          const config = await loadConfig(dir);
+          const opened = await openIndex(values, io, 'deps', deps.indexUrls, config);
           close = opened.close;
           return opened.index;
         },

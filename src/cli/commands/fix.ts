@@ -152,7 +152,7 @@ export const command: Command = {
         flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
       const deps = stringOption(values, 'deps');
       const offline = values.offline === true;
-      const opened = offline ? undefined : await openIndex(values, io, 'fix');
+      const opened = offline ? undefined : await openIndex(values, io, 'fix', [], config);
       try {
         recommendation = await recommendProject(root, {
           catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),

@@ -104,7 +104,7 @@ export const command: Command = {
     const python = stringOption(values, 'python');
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);
-    const opened = values.offline === true ? undefined : await openIndex(values, io, 'init');
+    const opened = values.offline === true ? undefined : await openIndex(values, io, 'init', [], config);
     let recommended: Recommended;
     try {
       recommended = await recommendedTag(root, catalog, date, stage, python, policy, opened?.index);

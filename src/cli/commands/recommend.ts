@@ -202,7 +202,7 @@ export const command: Command = {
       dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
     );
     const client = offline ? undefined : await openRegistry(values, io, 'recommend');
-    const opened = offline ? undefined : await openIndex(values, io, 'recommend');
+    const opened = offline ? undefined : await openIndex(values, io, 'recommend', [], config);
     const deps = stringOption(values, 'deps');
     const cacheDir = stringOption(values, 'cache-dir');
     try {
