@@ -507,13 +507,16 @@ class SnapshotCatalog implements Catalog {
         !i.parsed.version.pre &&
         compareMinorOf(i.parsed.version, f.version) > 0,
     );
-    // Past the recorded tag list, a listed minor may already be at its end of life: skip those when a
-    // supported one is listed.
-    const supported = newerListed.filter(
-      (i) =>
-        this.pythonLifecycle(`${i.parsed.version.major}.${i.parsed.version.minor}`, date)?.status !== 'eol',
-    );
-    const newer = supported.length > 0 ? supported : newerListed;
+    // The nearest newer minor worth moving to: one with at least a year of support left at the date,
+    // else one not yet at its end of life (past the recorded tag list a listed minor may be), else any.
+    const supportLeft = (i: Image) => {
+      const life = this.pythonLifecycle(`${i.parsed.version.major}.${i.parsed.version.minor}`, date);
+      if (!life || life.status === 'eol') return -1;
+      return typeof life.endOfLife === 'string' ? daysBetween(date, life.endOfLife) : 0;
+    };
+    const lasting = newerListed.filter((i) => supportLeft(i) >= 365);
+    const supported = newerListed.filter((i) => supportLeft(i) >= 0);
+    const newer = lasting.length > 0 ? lasting : supported.length > 0 ? supported : newerListed;
     const nearestMinor = newer.reduce<TagVersion | undefined>(
       (best, i) => (!best || compareMinorOf(i.parsed.version, best) < 0 ? i.parsed.version : best),
       undefined,
