@@ -570,28 +570,14 @@ export async function updateData(options: DataUpdateOptions): Promise<DataUpdate
         };
       } else if (product.name === 'debian') {
         const cycles = debianCyclesFromApi(json);
-        const latest = cycles.map((c) => {
-          const api = (json as Record<string, unknown>[]).find((x) => asString(x.cycle) === c.cycle);
-          return {
-            cycle: c.cycle,
-            latest: c.latest,
-            latestReleaseDate: asDate(api?.latestReleaseDate) ?? null,
-          };
-        });
+        const latest = latestReleasesOf(cycles, json);
         snapshot = {
           ...snapshot,
           debian: { cycles, points: withLatestReleases(snapshot.debian.points, latest) },
         };
       } else {
         const cycles = alpineCyclesFromApi(json);
-        const latest = cycles.map((c) => {
-          const api = (json as Record<string, unknown>[]).find((x) => asString(x.cycle) === c.cycle);
-          return {
-            cycle: c.cycle,
-            latest: c.latest,
-            latestReleaseDate: asDate(api?.latestReleaseDate) ?? null,
-          };
-        });
+        const latest = latestReleasesOf(cycles, json);
         snapshot = {
           ...snapshot,
           alpine: { cycles, points: withLatestReleases(snapshot.alpine.points, latest) },
@@ -749,4 +735,16 @@ export async function dataStatus(options: { dataDir: string; today: IsoDate }): 
     sources,
     warnings,
   };
+}
+
+/** Each cycle's newest release with its date, as the endoflife.date API answer gives them. */
+function latestReleasesOf(
+  cycles: readonly { cycle: string; latest: string | null }[],
+  json: unknown,
+): { cycle: string; latest: string | null; latestReleaseDate: string | null }[] {
+  const answer = json as Record<string, unknown>[];
+  return cycles.map((c) => {
+    const api = answer.find((x) => asString(x.cycle) === c.cycle);
+    return { cycle: c.cycle, latest: c.latest, latestReleaseDate: asDate(api?.latestReleaseDate) ?? null };
+  });
 }
