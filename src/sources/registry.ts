@@ -825,16 +825,21 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
   }
 
+  /** Where a manifest lives, after checking the repository name and the tag or digest. */
+  function manifestTarget(registry: string | undefined, repository: string, reference: string) {
+    const location = canonicalLocation(registry, repository);
+    const endpoint = endpointOf(registry);
+    checkName(endpoint, location.repository);
+    checkReference(endpoint, reference);
+    return { location, endpoint, path: `/v2/${location.repository}/manifests/${reference}` };
+  }
+
   async function headManifest(
     registry: string | undefined,
     repository: string,
     reference: string,
   ): Promise<ManifestHead> {
-    const location = canonicalLocation(registry, repository);
-    const endpoint = endpointOf(registry);
-    checkName(endpoint, location.repository);
-    checkReference(endpoint, reference);
-    const path = `/v2/${location.repository}/manifests/${reference}`;
+    const { location, endpoint, path } = manifestTarget(registry, repository, reference);
     const response = await registryRequest(endpoint, path, {
       method: 'HEAD',
       accept: manifestAccept,
@@ -861,11 +866,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     repository: string,
     reference: string,
   ): Promise<Manifest> {
-    const location = canonicalLocation(registry, repository);
-    const endpoint = endpointOf(registry);
-    checkName(endpoint, location.repository);
-    checkReference(endpoint, reference);
-    const path = `/v2/${location.repository}/manifests/${reference}`;
+    const { location, endpoint, path } = manifestTarget(registry, repository, reference);
     const response = await registryRequest(endpoint, path, {
       accept: manifestAccept,
       scope: `repository:${location.repository}:pull`,
