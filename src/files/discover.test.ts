@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeProject } from '../check/test-project.js';
 import { classifyProjectFile } from './classify.js';
 import { discoverFiles, discoverFilesWithContent } from './discover.js';
 
@@ -11,13 +12,8 @@ afterEach(async () => {
 });
 
 async function project(files: Record<string, string | Uint8Array>): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'pybase-discover-'));
+  const root = writeProject(files);
   made.push(root);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await mkdir(path.dirname(abs), { recursive: true });
-    await writeFile(abs, content);
-  }
   return root;
 }
 
