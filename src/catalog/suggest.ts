@@ -164,24 +164,37 @@ export function nearest(
       for (let k = 0; k < 3; k++) scratch[k] = new Int32Array(len * 2 + 1);
     }
   };
+  // Candidates go in order of their structural penalty, so that the likeliest answers are held early
+  // and the bound they set skips most others without computing a distance. The answer does not
+  // depend on this order: `before` decides it, and nothing that could tie with a kept entry is skipped.
+  const byPenalty: string[][] = [];
   for (const tag of candidates) {
     if (tag === input) continue;
     const penalty = structuralPenalty(parsedInput, parse(tag));
+    const bucket = byPenalty[penalty];
+    if (bucket) bucket.push(tag);
+    else byPenalty[penalty] = [tag];
+  }
+  for (const [penalty, bucket] of byPenalty.entries()) {
+    for (const tag of bucket ?? []) consider(tag, penalty);
+  }
+  return kept;
+
+  function consider(tag: string, penalty: number): void {
     // Ties on the score still compete on the later keys, so the bound is the worst score kept.
     const bound = kept.length < n ? maxScore : Math.min(maxScore, (kept[kept.length - 1] as Scored).score);
     const budget = bound - penalty;
-    if (budget < 0 || Math.abs(tag.length - input.length) > budget) continue;
+    if (budget < 0 || Math.abs(tag.length - input.length) > budget) return;
     grow(tag.length);
     const d = editDistanceAtMost(input, tag, budget, scratch);
-    if (d > budget) continue;
+    if (d > budget) return;
     const score = d + penalty;
     const s: Scored = { tag, score };
-    if (kept.length === n && before(input, s, kept[n - 1] as Scored) >= 0) continue;
+    if (kept.length === n && before(input, s, kept[n - 1] as Scored) >= 0) return;
     // Insert in order; n is small (a handful of suggestions), so a linear insert is cheapest.
     let at = kept.length;
     while (at > 0 && before(input, s, kept[at - 1] as Scored) < 0) at--;
     kept.splice(at, 0, s);
     if (kept.length > n) kept.pop();
   }
-  return kept;
 }

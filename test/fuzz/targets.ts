@@ -858,17 +858,25 @@ export function buildTargets(seeds: Seeds): FuzzTarget[] {
       name: 'dockerfile',
       weight: 4,
       input: textsFor(seeds.dockerfiles, dockerWords),
-      run: (text) =>
-        extractDockerfile('Dockerfile', text, {
+      run: (text) => {
+        const options = {
           buildArgs: [
-            { name: 'PY', value: '3.12', origin: { name: 'PY', value: '3.12', source: 'config-build-arg' } },
+            { name: 'PY', value: '3.12', origin: { name: 'PY', value: '3.12', source: 'config-build-arg' as const } },
             {
               name: 'TAG',
               unresolved: ['X'],
-              origin: { name: 'TAG', value: '${X}', source: 'config-build-arg' },
+              origin: { name: 'TAG', value: '${X}', source: 'config-build-arg' as const },
             },
           ],
-        }),
+        };
+        const reduced = extractDockerfile('Dockerfile', text, options);
+        // Reading only the instructions extraction needs must give what parsing them all gives.
+        const full = extractDockerfile('Dockerfile', text, { ...options, parseEveryInstruction: true });
+        if (JSON.stringify(reduced) !== JSON.stringify(full)) {
+          throw new Error('the reduced Dockerfile reading differs from the full one');
+        }
+        return reduced;
+      },
     },
     {
       name: 'compose',

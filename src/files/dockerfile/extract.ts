@@ -24,6 +24,7 @@ import type {
 import type { Stage } from '../../model/stage.js';
 import { type Scope, type Substitution, substitute, type VarState } from '../substitute.js';
 import { LineIndex, parseErrorDiagnostic, scanPragmas } from '../text.js';
+import { type InstructionLines, reduceDockerfile } from './reduce.js';
 
 /** A build argument given from outside the Dockerfile (compose `build.args`, configuration). */
 export interface ProvidedBuildArg {
@@ -43,6 +44,11 @@ export interface DockerfileOptions {
   devNamed?: boolean;
   /** Compose service building this Dockerfile (set on references that depend on its arguments). */
   service?: string;
+  /**
+   * Parse every instruction instead of only those extraction reads (see reduce.ts). The result is
+   * the same; tests compare the two.
+   */
+  parseEveryInstruction?: boolean;
 }
 
 export interface DockerfileExtraction {
@@ -111,9 +117,10 @@ export function extractDockerfile(
 ): DockerfileExtraction {
   const out: DockerfileExtraction = { references: [], stageBases: [], pragmas: [], diagnostics: [] };
   const index = new LineIndex(text);
+  const reduced = options.parseEveryInstruction ? undefined : reduceDockerfile(text);
   let dockerfile: ReturnType<typeof DockerfileParser.parse>;
   try {
-    dockerfile = DockerfileParser.parse(text);
+    dockerfile = DockerfileParser.parse(reduced?.text ?? text);
   } catch (error) {
     out.diagnostics.push(
       parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error)),
@@ -368,6 +375,13 @@ export function extractDockerfile(
     }
   }
 
+  // Pragmas apply to the next instruction, including those the reduced text left out.
+  const allInstructions: InstructionLines[] =
+    reduced?.instructions ??
+    instructions.map((ins) => {
+      const r = ins.getRange();
+      return { start: r.start.line, end: r.end.line };
+    });
   // A pragma on the first lines is read by the parser as a (unknown) parser directive.
   const commentLines = new Set(
     [...dockerfile.getComments(), ...dockerfile.getDirectives()].map((c) => c.getRange().start.line),
@@ -376,10 +390,8 @@ export function extractDockerfile(
     file,
     index,
     (line) => {
-      const next = instructions.find((ins) => ins.getRange().start.line > line);
-      if (!next) return undefined;
-      const r = next.getRange();
-      return { startLine: r.start.line + 1, endLine: r.end.line + 1 };
+      const next = allInstructions.find((ins) => ins.start > line);
+      return next ? { startLine: next.start + 1, endLine: next.end + 1 } : undefined;
     },
     (line) => commentLines.has(line),
   );
