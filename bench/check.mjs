@@ -71,6 +71,29 @@ console.log(JSON.stringify({ nodes }));
 `,
   );
 
+  // Lower floors: what any Node program pays before judging anything. Reading the Dockerfiles named
+  // one by one (as dockerfilelint is given them), walking the tree and reading every file (as a tool
+  // handed the repository must), and starting Node at all.
+  const readDriver = resolve(bench, 'out', 'read-only-floor.cjs');
+  writeFileSync(
+    readDriver,
+    `// Reads every file in the list file, or every file under a directory when given --walk DIR.
+const { readFileSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+let bytes = 0;
+const walk = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) walk(full);
+    else bytes += readFileSync(full, 'utf8').length;
+  }
+};
+if (process.argv[2] === '--walk') walk(process.argv[3]);
+else for (const file of readFileSync(process.argv[2], 'utf8').split('\\n').filter(Boolean)) bytes += readFileSync(file, 'utf8').length;
+console.log(JSON.stringify({ bytes }));
+`,
+  );
+
   const subjects = [];
   if (hasCheck(node, cli)) {
     subjects.push({
@@ -84,7 +107,10 @@ console.log(JSON.stringify({ nodes }));
       cmd: [node, [resolve(bench, 'node_modules/dockerfilelint/bin/dockerfilelint'), '-j', ...files]],
     },
     { label: 'dockerfile-utils', cmd: [node, [driver, listFile]] },
-    { label: 'floor: read + parse only (pybase parsers)', cmd: [node, [floorDriver, floorList]] },
+    { label: 'floor: read + parse every instruction (dockerfile-ast, yaml)', cmd: [node, [floorDriver, floorList]] },
+    { label: 'floor: walk the tree and read every file', cmd: [node, [readDriver, '--walk', mono]] },
+    { label: 'floor: read the Dockerfiles, given by name', cmd: [node, [readDriver, listFile]] },
+    { label: 'floor: `node -e 0`', cmd: [node, ['-e', '0']] },
   );
   const times = new Map(subjects.map((s) => [s.label, []]));
   for (let i = 0; i < runs + 1; i++) {
