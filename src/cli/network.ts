@@ -1,47 +1,24 @@
 /**
  * How commands reach the network: one place that turns `--index-url`, `PIP_INDEX_URL`, netrc,
  * `--cache-dir`, `--timeout` and the docker configuration into clients, so every command that looks
- * packages up or asks a registry behaves the same.
+ * packages up or asks a registry behaves the same. Commands import this module only when they go
+ * online (its clients are most of the code an offline run would otherwise load); the options and
+ * the failure report are in network-options.ts.
  */
 import {
   createDefaultFetcher,
   createHttpCache,
   createIndexClient,
   createRegistryClient,
-  type Diagnostic,
   type IndexClient,
-  inputCodes,
   loadDockerConfig,
   loadNetrc,
   PYPI_SIMPLE_URL,
   type RegistryClient,
 } from '../index.js';
-import { type OptionSpecs, type Parsed, stringOption, usageError } from './args.js';
-import { type Io, style } from './io.js';
-
-/** Options of commands that look packages up in an index. */
-export const indexOptions: OptionSpecs = {
-  'index-url': { type: 'string' },
-  'cache-dir': { type: 'string' },
-};
-
-export const indexOptionsHelp = `  --index-url URL    package index (default: PIP_INDEX_URL, index-url of the configuration,
-                     the lock's own index, or PyPI);
-                     credentials from the URL or ~/.netrc, never printed
-  --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
-  --timeout SECONDS  give up on the network after this long (default 120)
-`;
-
-/** `--timeout SECONDS` as milliseconds, or undefined for the HTTP layer's default. */
-export function deadlineMsOf(values: Parsed['values'], command: string): number | undefined {
-  const text = stringOption(values, 'timeout');
-  if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0) {
-    throw usageError(`${command}: --timeout must be a number of seconds, not '${text}'`, command);
-  }
-  return Math.round(seconds * 1000);
-}
+import { type Parsed, stringOption } from './args.js';
+import type { Io } from './io.js';
+import { deadlineMsOf } from './network-options.js';
 
 export interface OpenedIndex {
   index: IndexClient;
@@ -98,20 +75,4 @@ export async function openRegistry(
     ...(dockerConfig ? { dockerConfig } : {}),
     ...(deadlineMs !== undefined ? { http: { deadlineMs } } : {}),
   });
-}
-
-/**
- * A package index or registry that could not be read leaves results incomplete; the output says
- * which parts, and this one line on stderr says why, naming the host (messages carry no
- * credentials). True when there was such a failure: the command then exits 2.
- */
-export function reportNetworkFailures(diagnostics: readonly Diagnostic[], io: Io): boolean {
-  const failures = diagnostics.filter((d) => d.code === inputCodes.network && d.severity === 'error');
-  const first = failures[0];
-  if (!first) return false;
-  const s = style(io.color && io.stderrIsTTY);
-  const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed look-up(s))` : '';
-  io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
-  if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
-  return true;
 }

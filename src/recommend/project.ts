@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { candidateImages, defaultArchs } from '../deps/candidates.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
-import { findDependencySource } from '../files/lockfiles/index.js';
+import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
 import type { CompatibilityReport } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';

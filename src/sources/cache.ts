@@ -13,8 +13,8 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir as osHomedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { type CacheDirOptions, resolveCacheDir } from './cache-dir.js';
 import {
   type Clock,
   type HttpClient,
@@ -32,23 +32,7 @@ const formatLine = 'pybase-http-cache 1';
 /** Where an answer came from. */
 export type CacheSource = 'network' | 'cache' | 'revalidated' | 'offline-cache';
 
-export interface CacheDirOptions {
-  /** Explicit directory (the CLI's `--cache-dir`); wins over everything else. */
-  cacheDir?: string;
-  /** Environment to read XDG_CACHE_HOME from (default process.env). */
-  env?: Record<string, string | undefined>;
-  /** Home directory (default os.homedir()). */
-  homedir?: string;
-}
-
-/** `cacheDir`, else `$XDG_CACHE_HOME/pybase` (when absolute, as the XDG spec demands), else `~/.cache/pybase`. */
-export function resolveCacheDir(options: CacheDirOptions = {}): string {
-  if (options.cacheDir) return options.cacheDir;
-  const env = options.env ?? process.env;
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'pybase');
-  return join(options.homedir ?? osHomedir(), '.cache', 'pybase');
-}
+export { type CacheDirOptions, resolveCacheDir } from './cache-dir.js';
 
 export interface CacheEntry {
   /** The request key the entry answers. */

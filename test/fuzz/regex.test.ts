@@ -10,6 +10,7 @@ import { parseTag } from '../../src/catalog/tag.js';
 import { parseConfigText } from '../../src/config/validate.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
+import { reduceDockerfile } from '../../src/files/dockerfile/reduce.js';
 import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
 import { extractGitlabCi } from '../../src/files/gitlab-ci/extract.js';
 import { parseDependencies } from '../../src/files/lockfiles/index.js';
@@ -75,6 +76,11 @@ const cases: [string, (text: string) => unknown, string[]][] = [
     'extractDockerfile',
     (t) => extractDockerfile('Dockerfile', t),
     lines(['FROM ', 'FROM python:', 'ARG PY=']),
+  ],
+  [
+    'reduceDockerfile',
+    (t) => reduceDockerfile(t),
+    lines(['RUN ', 'RUN a \\\n', 'ENV a=\\ \\ ', '# ', 'COPY --', ' \t']),
   ],
   ['extractCompose', (t) => extractCompose('compose.yaml', t), lines([', ', ', '])],
   ['extractGithubWorkflow', (t) => extractGithubWorkflow('ci.yml', t), lines([', ', ', '])],

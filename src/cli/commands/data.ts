@@ -11,7 +11,7 @@ import {
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
-import { deadlineMsOf } from '../network.js';
+import { deadlineMsOf } from '../network-options.js';
 
 const help = `Usage: pybase data update [options]
        pybase data status [--json]

@@ -25,7 +25,7 @@ import { listOption, parseCommandArgs, stringOption, usageError } from '../args.
 import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
 import { type Io, style, table } from '../io.js';
 import type { Command } from '../main.js';
-import { indexOptions, openIndex, reportNetworkFailures } from '../network.js';
+import { indexOptions, reportNetworkFailures } from '../network-options.js';
 
 const help = `Usage: pybase deps [PATH] [options]
 
@@ -159,6 +159,7 @@ export const command: Command = {
         // Opened only when some dependency must be looked up (never on a cached result).
         index: async (deps) => {
           const config = await loadConfig(dir);
+          const { openIndex } = await import('../network.js');
           const opened = await openIndex(values, io, 'deps', deps.indexUrls, config);
           close = opened.close;
           return opened.index;

@@ -19,7 +19,8 @@ import { listOption, parseCommandArgs, stringOption, usageError } from '../args.
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
-import { indexOptions, openIndex, openRegistry } from '../network.js';
+import { openIndex, openRegistry } from '../network.js';
+import { indexOptions } from '../network-options.js';
 import { archsOf } from './recommend.js';
 
 const help = `Usage: pybase fix [PATH] [options]

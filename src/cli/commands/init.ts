@@ -20,7 +20,8 @@ import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
-import { indexOptions, openIndex, openRegistry } from '../network.js';
+import { openIndex, openRegistry } from '../network.js';
+import { indexOptions } from '../network-options.js';
 
 const help = `Usage: pybase init [PATH] [options]
 

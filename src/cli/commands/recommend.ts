@@ -26,13 +26,7 @@ import { listOption, parseCommandArgs, stringOption, usageError } from '../args.
 import { commandDate, noteStaleData } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
-import {
-  indexOptions,
-  indexOptionsHelp,
-  openIndex,
-  openRegistry,
-  reportNetworkFailures,
-} from '../network.js';
+import { indexOptions, indexOptionsHelp, reportNetworkFailures } from '../network-options.js';
 
 const help = `Usage: pybase recommend [PATH] [options]
 
@@ -201,8 +195,10 @@ export const command: Command = {
     const catalog = createCatalog(
       dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
     );
-    const client = offline ? undefined : await openRegistry(values, io, 'recommend');
-    const opened = offline ? undefined : await openIndex(values, io, 'recommend', [], config);
+    // The network clients are loaded only when the command goes online.
+    const network = offline ? undefined : await import('../network.js');
+    const client = await network?.openRegistry(values, io, 'recommend');
+    const opened = await network?.openIndex(values, io, 'recommend', [], config);
     const deps = stringOption(values, 'deps');
     const cacheDir = stringOption(values, 'cache-dir');
     try {
