@@ -107,7 +107,10 @@ console.log(JSON.stringify({ bytes }));
       cmd: [node, [resolve(bench, 'node_modules/dockerfilelint/bin/dockerfilelint'), '-j', ...files]],
     },
     { label: 'dockerfile-utils', cmd: [node, [driver, listFile]] },
-    { label: 'floor: read + parse every instruction (dockerfile-ast, yaml)', cmd: [node, [floorDriver, floorList]] },
+    {
+      label: 'floor: read + parse every instruction (dockerfile-ast, yaml)',
+      cmd: [node, [floorDriver, floorList]],
+    },
     { label: 'floor: walk the tree and read every file', cmd: [node, [readDriver, '--walk', mono]] },
     { label: 'floor: read the Dockerfiles, given by name', cmd: [node, [readDriver, listFile]] },
     { label: 'floor: `node -e 0`', cmd: [node, ['-e', '0']] },

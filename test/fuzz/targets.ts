@@ -861,7 +861,11 @@ export function buildTargets(seeds: Seeds): FuzzTarget[] {
       run: (text) => {
         const options = {
           buildArgs: [
-            { name: 'PY', value: '3.12', origin: { name: 'PY', value: '3.12', source: 'config-build-arg' as const } },
+            {
+              name: 'PY',
+              value: '3.12',
+              origin: { name: 'PY', value: '3.12', source: 'config-build-arg' as const },
+            },
             {
               name: 'TAG',
               unresolved: ['X'],

@@ -17,7 +17,11 @@ function parserSpans(text: string) {
 function sameExtraction(text: string) {
   const options = {
     buildArgs: [
-      { name: 'PY', value: '3.12', origin: { name: 'PY', value: '3.12', source: 'config-build-arg' as const } },
+      {
+        name: 'PY',
+        value: '3.12',
+        origin: { name: 'PY', value: '3.12', source: 'config-build-arg' as const },
+      },
     ],
   };
   const reduced = extractDockerfile('Dockerfile', text, options);
@@ -68,11 +72,7 @@ const pieces = [
 ];
 
 const dockerfileText = fc
-  .tuple(
-    fc.array(fc.constantFrom(...pieces), { maxLength: 14 }),
-    fc.constantFrom('\n', '\r\n'),
-    fc.boolean(),
-  )
+  .tuple(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
   .map(([lines, eol, trailing]) => lines.join(eol) + (trailing ? eol : ''));
 
 function filesUnder(dir: string, out: string[] = []): string[] {

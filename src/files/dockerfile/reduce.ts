@@ -79,7 +79,10 @@ export function reduceDockerfile(text: string): ReducedDockerfile | undefined {
     // a comment; at the end of the text the instruction runs to the last line.
     while (continued.test(lines[end] as string)) {
       let next = end + 1;
-      while (next < lines.length && (blank.test(lines[next] as string) || comment.test(lines[next] as string))) {
+      while (
+        next < lines.length &&
+        (blank.test(lines[next] as string) || comment.test(lines[next] as string))
+      ) {
         next++;
       }
       if (next >= lines.length) {

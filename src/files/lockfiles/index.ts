@@ -9,20 +9,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DependencySet, DependencySourceKind } from '../../model/dependencies.js';
 import { inputCodes, PybaseError } from '../../model/diagnostic.js';
+import { dependencySourceKind } from './locate.js';
 import { parsePdmLock } from './pdm/pdm-lock.js';
 import { parsePipfileLock } from './pipfile/pipfile-lock.js';
 import { parsePoetryLock } from './poetry/poetry-lock.js';
 import { parsePyproject } from './pyproject/pyproject.js';
 import { parseRequirementsTxt } from './requirements/requirements-txt.js';
-import { dependencySourceKind } from './locate.js';
 import type { ReadOptions } from './shared.js';
 import { parseUvLock } from './uv/uv-lock.js';
 
-export { poetryConstraintToPep440, poetryPythonMarker } from './poetry/constraint.js';
-export type { PoetryReadOptions } from './poetry/poetry-lock.js';
-export { parseRequirement, pinnedVersion, type Requirement, type RequirementResult } from './requirement.js';
-export type { RequirementsReadOptions } from './requirements/requirements-txt.js';
-export type { ReadOptions } from './shared.js';
 export {
   type DependencySourceFile,
   dependencySourceKind,
@@ -30,6 +25,11 @@ export {
   type FoundDependencySource,
   findDependencySource,
 } from './locate.js';
+export { poetryConstraintToPep440, poetryPythonMarker } from './poetry/constraint.js';
+export type { PoetryReadOptions } from './poetry/poetry-lock.js';
+export { parseRequirement, pinnedVersion, type Requirement, type RequirementResult } from './requirement.js';
+export type { RequirementsReadOptions } from './requirements/requirements-txt.js';
+export type { ReadOptions } from './shared.js';
 export { parsePdmLock, parsePipfileLock, parsePoetryLock, parsePyproject, parseRequirementsTxt, parseUvLock };
 
 function readText(file: string): string {
