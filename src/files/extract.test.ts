@@ -94,6 +94,61 @@ describe('extractProject', () => {
     expect(result.references[0]!.origins?.[0]).toMatchObject({ source: 'config-build-arg', value: '3.14' });
   });
 
+  it("interpolates compose files with their directory's .env, even when git ignores it", async () => {
+    const root = await project({
+      '.gitignore': '.env\n',
+      '.env': '# versions\nPY=3.12\nDISTRO=bookworm\n',
+      'compose.yaml': [
+        'services:',
+        '  api:',
+        '    image: python:${PY}-slim-${DISTRO}',
+        '  worker:',
+        '    build:',
+        '      context: .',
+        '      args:',
+        '        PYTHON_VERSION: ${PY}',
+        '  other:',
+        '    image: python:${UNSET_PY}',
+      ].join('\n'),
+      Dockerfile: 'ARG PYTHON_VERSION=3.10\nFROM python:${PYTHON_VERSION}-alpine\n',
+      'deploy/compose.yaml': 'services:\n  app:\n    image: python:${PY}\n',
+    });
+    const result = await extractProject(root);
+    const byFile = (file: string, line: number) =>
+      result.references.find((r) => r.file === file && r.range.startLine === line);
+    const api = byFile('compose.yaml', 3)!;
+    expect(api.resolved).toBe('python:3.12-slim-bookworm');
+    expect(api.origins?.map((o) => [o.source, o.name, o.file, o.range?.startLine])).toEqual([
+      ['compose-env', 'PY', '.env', 2],
+      ['compose-env', 'DISTRO', '.env', 3],
+    ]);
+    expect(byFile('Dockerfile', 2)).toMatchObject({ resolved: 'python:3.12-alpine', service: 'worker' });
+    expect(byFile('compose.yaml', 10)).toMatchObject({ unresolved: ['UNSET_PY'] });
+    // deploy/ has no .env of its own: its variables are the shell's, unknown here.
+    expect(byFile('deploy/compose.yaml', 3)).toMatchObject({ unresolved: ['PY'] });
+    expect(result.files).toContain('.env');
+  });
+
+  it('reads no .env outside the root, and reports a .env line it cannot read', async () => {
+    const outside = await project({ '.env': 'PY=3.9\n' });
+    const root = await project({
+      'compose.yaml': 'services:\n  api:\n    image: python:${PY}\n',
+      'bad/compose.yaml': 'services:\n  api:\n    image: python:${PY}\n',
+      'bad/.env': 'PY=3.13\nthis is not an assignment\n',
+    });
+    await symlink(path.join(outside, '.env'), path.join(root, '.env'));
+    const result = await extractProject(root);
+    expect(result.references.find((r) => r.file === 'compose.yaml')).toMatchObject({ unresolved: ['PY'] });
+    expect(result.references.find((r) => r.file === 'bad/compose.yaml')).toMatchObject({
+      resolved: 'python:3.13',
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.location?.file, d.location?.startLine])).toContainEqual([
+      'PBE006',
+      'bad/.env',
+      2,
+    ]);
+  });
+
   it('reports every kind of bad input and never throws', async () => {
     const big = `FROM python:3.12\n${'RUN echo padding-padding-padding\n'.repeat(330_000)}`;
     const root = await project({

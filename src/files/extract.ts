@@ -20,6 +20,7 @@ import type { ProvidedBuildArg } from './dockerfile/extract.js';
 import { readBytes } from './fs-calls.js';
 import { fileConcurrency, limitConcurrency } from './limit.js';
 import { isDevPath, type StageGlobs, stageMatcher } from './stage.js';
+import type { Scope } from './substitute.js';
 import { decodeText, looksBinary } from './text.js';
 import { extractVersionFile, isVersionFileKind } from './version-files/extract.js';
 
@@ -123,12 +124,31 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
 
   // Compose first: its services' build arguments feed the Dockerfiles they build.
   const builds = new Map<string, ComposeBuild[]>();
+  // Compose interpolates the `.env` file of the project directory (the compose file's own).
+  const envFiles = new Map<string, Scope | undefined>();
+  const envOf = async (composeFile: string): Promise<Scope | undefined> => {
+    const rel = path.posix.join(path.posix.dirname(composeFile), '.env');
+    if (envFiles.has(rel)) return envFiles.get(rel);
+    const text = await readProjectFile(root, rel, options);
+    let scope: Scope | undefined;
+    if (text !== undefined) {
+      const { parseComposeEnv } = await import('./compose/env-file.js');
+      const env = parseComposeEnv(rel, text);
+      result.diagnostics.push(...env.diagnostics);
+      result.files.push(rel);
+      scope = env.variables;
+    }
+    envFiles.set(rel, scope);
+    return scope;
+  };
   for (const f of ofKind('compose')) {
     // Loaded on the first file of its kind: the YAML parser costs start-up time only when needed.
     const { extractCompose } = await import('./compose/extract.js');
+    const env = await envOf(f.path);
     const extraction = extractCompose(f.path, texts.get(f.path)!, {
       ...stageOptions(f.path),
       devNamed: isDevPath(f.path),
+      ...(env ? { env } : {}),
     });
     result.references.push(...extraction.references);
     result.pragmas.push(...extraction.pragmas);
@@ -140,7 +160,9 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   const dockerfiles = ofKind('dockerfile').map((f) => f.path);
   for (const target of builds.keys()) {
     if (texts.has(target)) continue;
-    const text = await readLinkedDockerfile(root, target, options);
+    // A recognised name that is absent was ignored, excluded or skipped on purpose, and stays out.
+    if (classifyProjectFile(target) !== undefined) continue;
+    const text = await readProjectFile(root, target, options);
     if (text === undefined) continue;
     texts.set(target, text);
     result.files.push(target);
@@ -227,16 +249,16 @@ function linkVersionFiles(versions: VersionStatement[]): void {
 }
 
 /**
- * Read a Dockerfile a compose service builds when discovery did not list it because of its name
- * (`docker/app.build`). A recognised name that is absent was ignored, excluded or skipped on
- * purpose, and stays out; so do excluded paths and anything outside the root.
+ * Read a file discovery did not list that another file names: a Dockerfile a compose service
+ * builds under an unusual name (`docker/app.build`), or the `.env` file beside a compose file
+ * (compose reads it even when git ignores it). Excluded paths, anything outside the root (also
+ * through a symlink), directories, binary and oversized files stay out: undefined.
  */
-async function readLinkedDockerfile(
+async function readProjectFile(
   root: string,
   rel: string,
   options: ExtractOptions,
 ): Promise<string | undefined> {
-  if (classifyProjectFile(rel) !== undefined) return undefined;
   if (options.exclude?.length && picomatch([...options.exclude], { dot: true, basename: true })(rel))
     return undefined;
   try {

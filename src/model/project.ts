@@ -24,6 +24,8 @@ export type OriginSource =
   | 'arg-default'
   /** `build.args` of a compose service that builds the Dockerfile. */
   | 'compose-build-arg'
+  /** `NAME=value` in the `.env` file beside a compose file (compose interpolates it into the file). */
+  | 'compose-env'
   /** Build arguments given in pybase's configuration (no file range). */
   | 'config-build-arg'
   /** A value of a GitHub Actions `strategy.matrix` key (or of a matrix `include` entry). */

@@ -15,7 +15,7 @@ export const pb009: Rule = {
       'runs. A default documents the expected value and lets every rule check it.',
     example: 'ARG PYTHON_VERSION\nFROM python:${PYTHON_VERSION}-slim',
     useInstead: 'ARG PYTHON_VERSION=3.13.9\nFROM python:${PYTHON_VERSION}-slim-trixie',
-    fix: 'Give the variable a default, or tell pybase its value with `build-args` in the configuration.',
+    fix: 'Give the variable a default, set it in the `.env` file beside the compose file (for compose variables), or tell pybase its value with `build-args` in the configuration.',
     options: [
       { key: 'build-args', description: 'values for Dockerfile ARGs without a default', default: '{}' },
     ],

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReference } from '../../src/catalog/reference.js';
 import { parseTag } from '../../src/catalog/tag.js';
 import { parseConfigText } from '../../src/config/validate.js';
+import { parseComposeEnv } from '../../src/files/compose/env-file.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
 import { reduceDockerfile } from '../../src/files/dockerfile/reduce.js';
@@ -83,6 +84,7 @@ const cases: [string, (text: string) => unknown, string[]][] = [
     lines(['RUN ', 'RUN a \\\n', 'ENV a=\\ \\ ', '# ', 'COPY --', ' \t']),
   ],
   ['extractCompose', (t) => extractCompose('compose.yaml', t), lines([', ', ', '])],
+  ['parseComposeEnv', (t) => parseComposeEnv('.env', t), lines(['', 'A=', 'A="', "A='", 'A=a #', 'export '])],
   ['extractGithubWorkflow', (t) => extractGithubWorkflow('ci.yml', t), lines([', ', ', '])],
   ['extractGitlabCi', (t) => extractGitlabCi('.gitlab-ci.yml', t), lines(['image: ', ', '])],
   ...(

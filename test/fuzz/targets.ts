@@ -16,6 +16,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { parseReference } from '../../src/catalog/reference.js';
 import { parseTag } from '../../src/catalog/tag.js';
 import { parseConfigText } from '../../src/config/validate.js';
+import { parseComposeEnv } from '../../src/files/compose/env-file.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
 import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
@@ -798,6 +799,28 @@ const yamlLeaves = [
 // ---------------------------------------------------------------------------------------------
 // Targets
 
+const envSeeds = [
+  'PY=3.12\nDISTRO=bookworm\n',
+  '# comment\nexport PY="3.13"\nTAG=${PY}-slim # inline\n',
+  'PY=\'3.11\'\nNOTE="two\nlines"\nSHELL_ONLY\n',
+];
+const envWords = [
+  'PY',
+  'DISTRO',
+  '=',
+  '"',
+  "'",
+  '\\',
+  '#',
+  ' ',
+  '\n',
+  '\r\n',
+  '${PY}',
+  '${X:-3.12}',
+  'export ',
+  '3.12',
+];
+
 const markerEnv: MarkerEnvironment = {
   implementation_name: 'cpython',
   implementation_version: '3.12.4',
@@ -887,6 +910,21 @@ export function buildTargets(seeds: Seeds): FuzzTarget[] {
       weight: 3,
       input: textsFor(seeds.composes, yamlWords, shaped(yamlKeys, yamlLeaves, 'yaml')),
       run: (text) => extractCompose('compose.yaml', text),
+    },
+    {
+      name: 'compose-env',
+      weight: 1,
+      input: textsFor(envSeeds, envWords),
+      run: (text) => {
+        const env = parseComposeEnv('.env', text);
+        return extractCompose(
+          'compose.yaml',
+          'services:\n  a:\n    image: python:${PY}-slim-${DISTRO:-trixie}\n',
+          {
+            env: env.variables,
+          },
+        );
+      },
     },
     {
       name: 'github-workflow',

@@ -1,15 +1,16 @@
 /**
  * Compose files: `services.*.image`, and `services.*.build` (context, dockerfile, args) so that
  * the Dockerfile a service builds sees its build arguments. Compose interpolation
- * (`${VAR:-default}`, `${VAR-default}`, `$$`) is applied with an empty environment: defaults
- * resolve, bare variables stay unresolved.
+ * (`${VAR:-default}`, `${VAR-default}`, `$$`) is applied with the variables of the `.env` file
+ * beside the compose file (see env-file.ts) and nothing else: defaults resolve, variables only the
+ * shell could set stay unresolved.
  */
 import path from 'node:path';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import type { ProvidedBuildArg } from '../dockerfile/extract.js';
-import { substitute } from '../substitute.js';
+import { type Scope, substitute } from '../substitute.js';
 import {
   mapEntries,
   mapGet,
@@ -35,6 +36,8 @@ export interface ComposeBuild {
 export interface ComposeOptions {
   configuredStage?: Stage;
   devNamed?: boolean;
+  /** Variables of the project's `.env` file (parseComposeEnv). */
+  env?: Scope;
 }
 
 export interface ComposeExtraction {
@@ -44,13 +47,13 @@ export interface ComposeExtraction {
   diagnostics: Diagnostic[];
 }
 
-const noVariables = new Map();
+const noVariables: Scope = new Map();
 
-function interpolate(text: string) {
-  return substitute(text, noVariables, { dialect: 'compose' });
-}
-
-function buildArgs(y: ParsedYaml, node: unknown): ProvidedBuildArg[] {
+function buildArgs(
+  y: ParsedYaml,
+  node: unknown,
+  interpolate: (text: string) => ReturnType<typeof substitute>,
+): ProvidedBuildArg[] {
   const out: ProvidedBuildArg[] = [];
   const push = (name: string, written: string, range: ValueOrigin['range']) => {
     const origin: ValueOrigin = { name, value: written, source: 'compose-build-arg', file: y.file };
@@ -93,6 +96,8 @@ function isRemoteContext(context: string): boolean {
 
 export function extractCompose(file: string, text: string, options: ComposeOptions = {}): ComposeExtraction {
   const out: ComposeExtraction = { references: [], builds: [], pragmas: [], diagnostics: [] };
+  const env = options.env ?? noVariables;
+  const interpolate = (value: string) => substitute(value, env, { dialect: 'compose' });
   const { yaml: y, diagnostics } = parseYaml(file, text);
   out.diagnostics.push(...diagnostics);
   if (y) {
@@ -101,7 +106,7 @@ export function extractCompose(file: string, text: string, options: ComposeOptio
     for (const { key: service, value } of mapEntries(y, services)) {
       const build = mapGet(y, value, 'build');
       if (build !== undefined) {
-        const linked = linkBuild(y, service, build);
+        const linked = linkBuild(y, service, build, interpolate);
         if (linked) out.builds.push(linked);
         // With `build`, `image` names the image compose produces, not one it pulls.
         continue;
@@ -119,6 +124,7 @@ export function extractCompose(file: string, text: string, options: ComposeOptio
       };
       if (sub.unresolved.length > 0) ref.unresolved = sub.unresolved;
       else if (sub.value !== undefined && sub.value !== image.text) ref.resolved = sub.value;
+      if (sub.origins.length > 0) ref.origins = sub.origins;
       out.references.push(ref);
     }
   }
@@ -126,7 +132,12 @@ export function extractCompose(file: string, text: string, options: ComposeOptio
   return out;
 }
 
-function linkBuild(y: ParsedYaml, service: string, build: unknown): ComposeBuild | undefined {
+function linkBuild(
+  y: ParsedYaml,
+  service: string,
+  build: unknown,
+  interpolate: (text: string) => ReturnType<typeof substitute>,
+): ComposeBuild | undefined {
   const asString = scalarText(y, build);
   const context = asString ? asString.text : (scalarText(y, mapGet(y, build, 'context'))?.text ?? '.');
   const dockerfileName = asString
@@ -144,7 +155,7 @@ function linkBuild(y: ParsedYaml, service: string, build: unknown): ComposeBuild
     file: y.file,
     service,
     dockerfile: joined,
-    args: asString ? [] : buildArgs(y, mapGet(y, build, 'args')),
+    args: asString ? [] : buildArgs(y, mapGet(y, build, 'args'), interpolate),
   };
   const target = asString ? undefined : scalarText(y, mapGet(y, build, 'target'))?.text;
   if (target) linked.target = target;
