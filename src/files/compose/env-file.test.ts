@@ -4,7 +4,7 @@ import { PybaseError } from '../../model/diagnostic.js';
 import type { VarState } from '../substitute.js';
 import { parseComposeEnv } from './env-file.js';
 
-const valueOf = (state: VarState | undefined) => (state?.kind === 'known' ? state.value : state);
+const known = (state: VarState | undefined) => (state?.kind === 'known' ? state.value : state);
 
 describe('parseComposeEnv', () => {
   it('reads compose .env syntax: comments, export, quotes, inline comments, escapes', () => {
@@ -27,17 +27,17 @@ describe('parseComposeEnv', () => {
     ].join('\n');
     const { variables, diagnostics } = parseComposeEnv('.env', text);
     expect(diagnostics).toEqual([]);
-    expect(valueOf(variables.get('PY'))).toBe('3.12');
-    expect(valueOf(variables.get('DISTRO'))).toBe('trixie');
-    expect(valueOf(variables.get('TAG'))).toBe('3.12-slim-trixie');
-    expect(valueOf(variables.get('HASH'))).toBe('3.12#not-a-comment');
-    expect(valueOf(variables.get('LITERAL'))).toBe('${PY} stays');
-    expect(valueOf(variables.get('QUOTED'))).toBe('a # b');
-    expect(valueOf(variables.get('ESCAPED'))).toBe('tab\there "q"');
-    expect(valueOf(variables.get('SINGLE'))).toBe("it's");
-    expect(valueOf(variables.get('SPACED'))).toBe('3.11');
-    expect(valueOf(variables.get('EMPTY'))).toBe('');
-    expect(valueOf(variables.get('FALLBACK'))).toBe('3.10');
+    expect(known(variables.get('PY'))).toBe('3.12');
+    expect(known(variables.get('DISTRO'))).toBe('trixie');
+    expect(known(variables.get('TAG'))).toBe('3.12-slim-trixie');
+    expect(known(variables.get('HASH'))).toBe('3.12#not-a-comment');
+    expect(known(variables.get('LITERAL'))).toBe('${PY} stays');
+    expect(known(variables.get('QUOTED'))).toBe('a # b');
+    expect(known(variables.get('ESCAPED'))).toBe('tab\there "q"');
+    expect(known(variables.get('SINGLE'))).toBe("it's");
+    expect(known(variables.get('SPACED'))).toBe('3.11');
+    expect(known(variables.get('EMPTY'))).toBe('');
+    expect(known(variables.get('FALLBACK'))).toBe('3.10');
     expect(variables.get('FROM_SHELL')).toEqual({ kind: 'unknown', because: ['CI_PY'] });
     expect(variables.get('SHELL_ONLY')).toEqual({ kind: 'unknown', because: ['SHELL_ONLY'] });
   });
@@ -59,13 +59,13 @@ describe('parseComposeEnv', () => {
 
   it('lets a later line win and reads quoted values over several lines', () => {
     const { variables } = parseComposeEnv('.env', 'PY=3.11\nNOTE="line one\nline two"\nPY=3.13\n');
-    expect(valueOf(variables.get('PY'))).toBe('3.13');
-    expect(valueOf(variables.get('NOTE'))).toBe('line one\nline two');
+    expect(known(variables.get('PY'))).toBe('3.13');
+    expect(known(variables.get('NOTE'))).toBe('line one\nline two');
   });
 
   it('reports lines it cannot read with the file and line, and keeps reading', () => {
     const { variables, diagnostics } = parseComposeEnv('.env', 'PY=3.12\nnot an assignment\nX="open\n');
-    expect(valueOf(variables.get('PY'))).toBe('3.12');
+    expect(known(variables.get('PY'))).toBe('3.12');
     expect(diagnostics.map((d) => [d.code, d.location?.startLine, d.message])).toEqual([
       ['PBE006', 2, expect.stringContaining('.env:2: cannot parse')],
       ['PBE006', 3, expect.stringContaining('never closed')],
