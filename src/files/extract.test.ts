@@ -149,6 +149,34 @@ describe('extractProject', () => {
     ]);
   });
 
+  it('follows local GitLab CI includes, once each, and reports the ones it cannot read', async () => {
+    const root = await project({
+      '.gitlab-ci.yml': [
+        'include:',
+        "  - local: '/ci/python.yml'",
+        '  - ci/missing.yml',
+        "  - local: 'ci/*.yml'",
+        '  - remote: https://example.com/ci.yml',
+        '  - template: Auto-DevOps.gitlab-ci.yml',
+        'test:',
+        '  extends: .py',
+        '  script: [pytest]',
+      ].join('\n'),
+      'ci/python.yml': "include: 'ci/nested.yml'\n.py:\n  image: python:3.9-slim\n",
+      'ci/nested.yml': "include:\n  local: '.gitlab-ci.yml'\nlint:\n  image: python:3.12-alpine\n",
+    });
+    const result = await extractProject(root);
+    expect(result.references.map((r) => [r.file, r.range.startLine, r.text, r.stage])).toEqual([
+      ['ci/nested.yml', 4, 'python:3.12-alpine', 'ci'],
+      ['ci/python.yml', 3, 'python:3.9-slim', 'ci'],
+    ]);
+    expect(result.files).toEqual(expect.arrayContaining(['ci/python.yml', 'ci/nested.yml']));
+    const notes = result.diagnostics.map((d) => [d.severity, d.location?.file, d.location?.startLine]);
+    expect(notes).toContainEqual(['warning', '.gitlab-ci.yml', 3]);
+    expect(notes).toContainEqual(['info', '.gitlab-ci.yml', 4]);
+    expect(result.diagnostics).toHaveLength(2);
+  });
+
   it('reports every kind of bad input and never throws', async () => {
     const big = `FROM python:3.12\n${'RUN echo padding-padding-padding\n'.repeat(330_000)}`;
     const root = await project({

@@ -208,12 +208,39 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
   }
-  for (const f of ofKind('gitlab-ci')) {
+  // GitLab CI files, then the files they include from the repository (`include: local:`), once each.
+  const gitlabQueue = ofKind('gitlab-ci').map((f) => ({ path: f.path, text: texts.get(f.path)! }));
+  const gitlabSeen = new Set(gitlabQueue.map((f) => f.path));
+  for (let next = gitlabQueue.shift(); next; next = gitlabQueue.shift()) {
     const { extractGitlabCi } = await import('./gitlab-ci/extract.js');
-    const extraction = extractGitlabCi(f.path, texts.get(f.path)!, stageOptions(f.path));
+    const extraction = extractGitlabCi(next.path, next.text, stageOptions(next.path));
     result.references.push(...extraction.references);
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
+    for (const include of extraction.includes) {
+      const rel = path.posix.normalize(include.path.replace(/^\/+/, ''));
+      const problem = (why: string, severity: Diagnostic['severity'] = 'warning'): Diagnostic => ({
+        code: inputCodes.unreadableFile,
+        severity,
+        message: `${next.path}:${include.range.startLine}: the included file '${include.path}' ${why}`,
+        location: include.range,
+      });
+      if (/[*?[{$]/.test(include.path)) {
+        result.diagnostics.push(problem('is a pattern or uses variables: not followed', 'info'));
+        continue;
+      }
+      if (gitlabSeen.has(rel)) continue;
+      gitlabSeen.add(rel);
+      const text = rel.startsWith('../') ? undefined : await readProjectFile(root, rel, options);
+      if (text === undefined) {
+        result.diagnostics.push(
+          problem('cannot be read in the repository (missing, excluded or outside it)'),
+        );
+        continue;
+      }
+      result.files.push(rel);
+      gitlabQueue.push({ path: rel, text });
+    }
   }
   for (const f of discovery.files) {
     if (!isVersionFileKind(f.kind) || !texts.has(f.path)) continue;

@@ -2,9 +2,10 @@
  * GitLab CI: `image` (a string or `.name`) at the top level, in `default:` and in each job;
  * `services` (strings or `.name`). Hidden jobs (`.name`) are templates used through `extends`:
  * they are extracted too. `$VAR` / `${VAR}` in image names are expanded from the global and job
- * `variables:`; predefined CI variables stay unresolved. `include:`d files are not followed.
+ * `variables:`; predefined CI variables stay unresolved. Local `include:` entries are returned
+ * for the caller to read (see `includes`); remote, project and template includes are not followed.
  */
-import type { Diagnostic } from '../../model/diagnostic.js';
+import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import { substitute, type VarState } from '../substitute.js';
@@ -26,6 +27,14 @@ export interface GitlabExtraction {
   references: ExtractedReference[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];
+  /** Files of the same repository this one includes (`include: local:`), as written. */
+  includes: GitlabInclude[];
+}
+
+export interface GitlabInclude {
+  /** The path as written (GitLab reads it from the repository root; a leading `/` is allowed). */
+  path: string;
+  range: SourceRange;
 }
 
 /** Top-level keys that configure the pipeline rather than define a job. */
@@ -67,7 +76,12 @@ function variables(y: ParsedYaml, node: unknown, into: Map<string, VarState>): v
 }
 
 export function extractGitlabCi(file: string, text: string, options: GitlabOptions = {}): GitlabExtraction {
-  const out: GitlabExtraction = { references: [], pragmas: yamlPragmas(file, text), diagnostics: [] };
+  const out: GitlabExtraction = {
+    references: [],
+    pragmas: yamlPragmas(file, text),
+    diagnostics: [],
+    includes: [],
+  };
   const { yaml: y, diagnostics } = parseYaml(file, text);
   out.diagnostics.push(...diagnostics);
   if (!y) return out;
@@ -105,6 +119,7 @@ export function extractGitlabCi(file: string, text: string, options: GitlabOptio
       emit('gitlab-service', service, scope, job);
   };
 
+  out.includes = localIncludes(y, mapGet(y, root, 'include'));
   fromHolder(root, globalVars);
   fromHolder(mapGet(y, root, 'default'), globalVars);
   for (const { key, value } of mapEntries(y, root)) {
@@ -113,6 +128,23 @@ export function extractGitlabCi(file: string, text: string, options: GitlabOptio
     const scope = new Map(globalVars);
     variables(y, value, scope);
     fromHolder(value, scope, key);
+  }
+  return out;
+}
+
+/**
+ * `include: path`, `include: { local: path }` and lists of both. A string entry is local unless it
+ * is a URL (then it is `remote`); `remote`, `project` and `template` entries are outside the
+ * repository.
+ */
+function localIncludes(y: ParsedYaml, node: unknown): GitlabInclude[] {
+  if (node === undefined) return [];
+  const entries = seqItems(y, node);
+  const out: GitlabInclude[] = [];
+  for (const entry of entries.length > 0 ? entries : [node]) {
+    const s = scalarText(y, entry) ?? scalarText(y, mapGet(y, entry, 'local'));
+    if (!s || /^[a-z][a-z0-9+.-]*:\/\//i.test(s.text)) continue;
+    out.push({ path: s.text, range: s.range });
   }
   return out;
 }
