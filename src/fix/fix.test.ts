@@ -1,6 +1,15 @@
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
@@ -123,5 +132,31 @@ describe('pybase fix --bump patch over a repository with every file kind', () =>
     expect(patchPinned).toBeGreaterThanOrEqual(7);
     const after = await runCheck(dir, { date, catalog, rules: [pb105, pb007] });
     expect(after.findings.filter((f) => f.code === 'PB105' || f.code === 'PB007')).toEqual([]);
+  });
+});
+
+describe('pybase fix on files read because another file names them', () => {
+  it('edits an image in a GitLab CI file included from .gitlab-ci.yml, and leaves a .env value with a note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
+    temps.push(dir);
+    const files: Record<string, string> = {
+      '.gitlab-ci.yml': 'include:\n  - local: ci/python.yml\ntest:\n  extends: .py\n  script: [pytest]\n',
+      'ci/python.yml': '.py:\n  image: python:3.12.1-slim-bookworm\n',
+      '.env': 'PY=3.12.1\n',
+      'compose.yaml': 'services:\n  api:\n    image: python:${PY}-slim-bookworm\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const result = await fixProject(dir, { date, target: { kind: 'bump', bump: 'patch' } });
+    const newest = readFileSync(join(dir, 'ci/python.yml'), 'utf8');
+    expect(newest).toMatch(/^\.py:\n {2}image: python:3\.12\.\d+-slim-bookworm\n$/);
+    expect(newest).not.toContain('3.12.1-');
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(files['.env']);
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(files['compose.yaml']);
+    expect(result.diagnostics.map((d) => d.message)).toContainEqual(
+      expect.stringContaining('its value comes from compose-env PY (.env); edit it there'),
+    );
   });
 });

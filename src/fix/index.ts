@@ -54,13 +54,12 @@ export interface FixResult {
  */
 export function fileReextractor(extraction: Extraction): Reextract {
   return (file, text): FileReading => {
+    // A file read because another one names it (a compose build's Dockerfile, a GitLab include) is
+    // read again as the kind it was read as.
     let kind: ProjectFileKind | undefined = classifyProjectFile(file);
-    if (
-      kind === undefined &&
-      extraction.references.some((r) => r.file === file && r.kind.startsWith('dockerfile'))
-    ) {
-      kind = 'dockerfile';
-    }
+    const named = kind === undefined ? extraction.references.find((r) => r.file === file) : undefined;
+    if (named?.kind.startsWith('dockerfile')) kind = 'dockerfile';
+    else if (named?.kind.startsWith('gitlab')) kind = 'gitlab-ci';
     switch (kind) {
       case 'dockerfile':
         return { ...extractDockerfile(file, text), versions: [] };
