@@ -149,6 +149,48 @@ describe('extractProject', () => {
     ]);
   });
 
+  it('takes the stage a compose build stops at (build.target) as the image it ships', async () => {
+    const dockerfile = ['FROM python:3.12-slim AS runtime', 'FROM python:3.12 AS tests', 'RUN pytest'].join(
+      '\n',
+    );
+    const root = await project({
+      'app/Dockerfile': dockerfile,
+      'compose.yaml': 'services:\n  app:\n    build:\n      context: app\n      target: runtime\n',
+      'plain/Dockerfile': dockerfile,
+    });
+    const result = await extractProject(root);
+    const roles = (file: string) =>
+      result.references.filter((r) => r.file === file).map((r) => [r.text, r.stage, r.dockerStage?.isFinal]);
+    expect(roles('app/Dockerfile')).toEqual([
+      ['python:3.12-slim', 'prod', true],
+      ['python:3.12', 'build', false],
+    ]);
+    // Without a target the last stage is the image.
+    expect(roles('plain/Dockerfile')).toEqual([
+      ['python:3.12-slim', 'build', false],
+      ['python:3.12', 'prod', true],
+    ]);
+  });
+
+  it('keeps a FROM once, in the role of the service that builds its stage, when services stop at different stages', async () => {
+    const root = await project({
+      Dockerfile: 'FROM python:3.12-slim AS runtime\nFROM python:3.12 AS dev\n',
+      'compose.yaml': [
+        'services:',
+        '  app:',
+        '    build: { context: ., target: runtime }',
+        '  shell:',
+        '    build: { context: ., target: dev }',
+      ].join('\n'),
+    });
+    const result = await extractProject(root);
+    expect(result.references.map((r) => [r.text, r.stage, r.service])).toEqual([
+      ['python:3.12-slim', 'prod', undefined],
+      // `target: dev` builds a development image.
+      ['python:3.12', 'dev', undefined],
+    ]);
+  });
+
   it('follows local GitLab CI includes, once each, and reports the ones it cannot read', async () => {
     const root = await project({
       '.gitlab-ci.yml': [

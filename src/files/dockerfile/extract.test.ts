@@ -216,4 +216,27 @@ describe('extractDockerfile', () => {
       'Dockerfile:10: cannot parse: heredoc <<EOF is never closed; the rest of the file is read as its body',
     ]);
   });
+
+  it('with a target, ships that stage and lists the stages it needs (FROM base and --from)', () => {
+    const text = [
+      'FROM python:3.12 AS builder',
+      'FROM python:3.11 AS unused',
+      'FROM python:3.12-slim AS runtime',
+      'COPY --from=builder /venv /venv',
+      'FROM runtime AS tests',
+      'RUN --mount=type=bind,from=unused,target=/x true',
+    ].join('\n');
+    const targeted = extractDockerfile('Dockerfile', text, { target: 'RUNTIME' });
+    expect(targeted.builtStages).toEqual([0, 2]);
+    expect(targeted.references.map((r) => [r.text, r.stage, r.dockerStage?.isFinal])).toEqual([
+      ['python:3.12', 'build', false],
+      ['python:3.11', 'build', false],
+      ['python:3.12-slim', 'prod', true],
+    ]);
+    expect(extractDockerfile('Dockerfile', text, { target: 'tests' }).builtStages).toEqual([0, 1, 2, 3]);
+    // A target no stage has is ignored: the last stage is the image.
+    const missing = extractDockerfile('Dockerfile', text, { target: 'nope' });
+    expect(missing.builtStages).toBeUndefined();
+    expect(missing.references.find((r) => r.text === 'python:3.12-slim')?.stage).toBe('prod');
+  });
 });

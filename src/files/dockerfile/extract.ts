@@ -45,6 +45,11 @@ export interface DockerfileOptions {
   /** Compose service building this Dockerfile (set on references that depend on its arguments). */
   service?: string;
   /**
+   * The stage the build stops at (compose `build.target`, `docker build --target`): it is the image
+   * the build produces, in place of the last stage. A name no stage has is ignored.
+   */
+  target?: string;
+  /**
    * Parse every instruction instead of only those extraction reads (see reduce.ts). The result is
    * the same; tests compare the two.
    */
@@ -53,6 +58,11 @@ export interface DockerfileOptions {
 
 export interface DockerfileExtraction {
   references: ExtractedReference[];
+  /**
+   * With a `target`: the stages that build runs (the target and every stage it needs); references
+   * of the other stages are still listed, as builder stages.
+   */
+  builtStages?: number[];
   stageBases: StageBaseReference[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];
@@ -237,7 +247,9 @@ export function extractDockerfile(
     stageRecords.push(record);
     fromImages.push(image ? { arg: image, resolved } : { resolved });
   });
-  const finalIndex = froms.length - 1;
+  const targetIndex =
+    options.target === undefined ? undefined : stageIndexByName(options.target, stageRecords.length);
+  const finalIndex = targetIndex ?? froms.length - 1;
   const prodChain = new Set<number>();
   for (
     let i: number | undefined = finalIndex;
@@ -320,8 +332,13 @@ export function extractDockerfile(
   // COPY --from and RUN --mount from=: scope is the stage's own ARGs over the global ones.
   let stageIndex = -1;
   let stageScope = new Map<string, VarState>();
-  const namesStage = (value: string, before: number) =>
-    /^\d+$/.test(value) || stageIndexByName(value, before + 1) !== undefined;
+  /** The earlier stage a `--from` value names (by name or number), or undefined for an image. */
+  const namedStage = (value: string, before: number): number | undefined =>
+    /^\d+$/.test(value) ? Number(value) : stageIndexByName(value, before + 1);
+  // Which stages each stage needs (its FROM base, its --from stages): a build that stops at a
+  // target builds only those reachable from it.
+  const needs = new Map<number, number[]>();
+  stageRecords.forEach((r, i) => needs.set(i, r.base !== undefined ? [r.base] : []));
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
@@ -361,7 +378,11 @@ export function extractDockerfile(
     }
     for (const c of candidates) {
       const resolved = resolve(c.raw, stageScope);
-      if (namesStage(resolved.value ?? c.raw, stageIndex)) continue;
+      const stage = namedStage(resolved.value ?? c.raw, stageIndex);
+      if (stage !== undefined) {
+        needs.get(stageIndex)?.push(stage);
+        continue;
+      }
       out.references.push(
         makeReference(
           c.kind,
@@ -373,6 +394,17 @@ export function extractDockerfile(
         ),
       );
     }
+  }
+
+  if (targetIndex !== undefined) {
+    const built = new Set<number>();
+    const todo = [targetIndex];
+    for (let i = todo.pop(); i !== undefined; i = todo.pop()) {
+      if (built.has(i)) continue;
+      built.add(i);
+      todo.push(...(needs.get(i) ?? []));
+    }
+    out.builtStages = [...built].sort((a, b) => a - b);
   }
 
   // Pragmas apply to the next instruction, including those the reduced text left out.
