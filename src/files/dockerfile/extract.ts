@@ -337,8 +337,9 @@ export function extractDockerfile(
     /^\d+$/.test(value) ? Number(value) : stageIndexByName(value, before + 1);
   // Which stages each stage needs (its FROM base, its --from stages): a build that stops at a
   // target builds only those reachable from it.
-  const needs = new Map<number, number[]>();
-  stageRecords.forEach((r, i) => needs.set(i, r.base !== undefined ? [r.base] : []));
+  const needs = new Map<number, number[]>(
+    stageRecords.map((r, i) => [i, r.base !== undefined ? [r.base] : []]),
+  );
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
