@@ -711,11 +711,15 @@ function buildTrace(
   const musl = deps.binary.filter((p) => !p.hasMusllinuxWheel);
   // Reasons that keep alpine out: those covering every alpine image, or, when no alpine image
   // survives, those that only concern alpine images (per Python, for instance).
+  // A group whose images all fall for a reason that has nothing to do with alpine (their Python is
+  // excluded or past its end of life) does not explain why alpine lost.
   const alpineSurvives = scored.some((s) => s.candidate.variant === 'alpine');
+  const otherwiseRejected = new Set(groups.filter((g) => !g.scope.includes('alpine')).flatMap((g) => g.tags));
   const alpineGroups = groups
     .filter(
       (g) => g.scope === 'all alpine' || (!alpineSurvives && g.scope.startsWith('all alpine on Python')),
     )
+    .filter((g) => !g.tags.every((t) => otherwiseRejected.has(t)))
     .slice(0, 2);
   if (stage === 'prod-ai') alpine = 'no: production inference needs glibc';
   else if (policy.libc === 'glibc') alpine = 'no: the policy allows only glibc';

@@ -11,7 +11,11 @@ const traceLabels: Record<string, string> = {
 
 function header(r: RecommendResult): string {
   const parts = [`date ${r.date}`, `data ${r.dataDate}`, `archs ${r.archs.join(', ')}`];
-  parts.push(r.source ? `dependencies ${r.source.file} (${r.source.kind})` : 'no dependency file');
+  parts.push(
+    r.source
+      ? `dependencies ${r.source.file}${r.source.file.endsWith(r.source.kind) ? '' : ` (${r.source.kind})`}`
+      : 'no dependency file',
+  );
   return parts.join(' · ');
 }
 
