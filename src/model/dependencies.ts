@@ -14,6 +14,12 @@ export type DependencySourceKind =
   | 'requirements'
   | 'pyproject';
 
+/** A dependency file as shown to a user: its path, with its kind when the file name does not say it. */
+export function dependencySourceLabel(file: string, kind: DependencySourceKind | string): string {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return name.includes(kind) ? file : `${file} (${kind})`;
+}
+
 /** One distribution file (wheel or sdist) that a lock lists for a dependency. */
 export interface DistributionFile {
   /** The file name, e.g. `numpy-2.3.1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl`. */

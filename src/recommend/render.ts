@@ -1,4 +1,5 @@
 /** Text, Markdown and JSON renderings of a recommendation: pure functions of the result. */
+import { dependencySourceLabel } from '../model/dependencies.js';
 import type { Recommendation, RecommendResult, RejectionGroup, ScoredCandidate } from './types.js';
 
 const traceLabels: Record<string, string> = {
@@ -12,9 +13,7 @@ const traceLabels: Record<string, string> = {
 function header(r: RecommendResult): string {
   const parts = [`date ${r.date}`, `data ${r.dataDate}`, `archs ${r.archs.join(', ')}`];
   parts.push(
-    r.source
-      ? `dependencies ${r.source.file}${r.source.file.endsWith(r.source.kind) ? '' : ` (${r.source.kind})`}`
-      : 'no dependency file',
+    r.source ? `dependencies ${dependencySourceLabel(r.source.file, r.source.kind)}` : 'no dependency file',
   );
   return parts.join(' · ');
 }

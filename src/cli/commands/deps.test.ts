@@ -34,7 +34,7 @@ describe('pybase deps', () => {
     const repo = path.resolve(import.meta.dirname, '../../..');
     const r = await run(['deps', 'examples/reports-api', '--offline', '--date', '2026-11-27'], repo);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toMatch(/^examples\/reports-api\/uv\.lock \(uv\.lock\): 14 packages/);
+    expect(r.out.split('\n')[0]).toMatch(/^examples\/reports-api\/uv\.lock: 14 packages/);
     expect(r.out).not.toContain(repo);
     const rows = r.out.split('\n').filter((l) => /^3\.\d+\.\d+-/.test(l));
     const excludedRows = rows.filter((l) => l.includes('project excludes this Python')).length;

@@ -9,6 +9,7 @@ import {
   createCatalog,
   createProgressPrinter,
   defaultArchs,
+  dependencySourceLabel,
   type ImageCandidate,
   type ImageCompatibility,
   type IsoDate,
@@ -193,7 +194,9 @@ function shownPath(file: string, io: Io): string {
 
 function header(report: CompatibilityReport, io: Io): string {
   const s = style(io.color && io.stdoutIsTTY);
-  const src = report.source ? `${shownPath(report.source.file, io)} (${report.source.kind})` : 'dependencies';
+  const src = report.source
+    ? dependencySourceLabel(shownPath(report.source.file, io), report.source.kind)
+    : 'dependencies';
   const count = report.packages.length;
   return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
 }
