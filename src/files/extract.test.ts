@@ -191,6 +191,36 @@ describe('extractProject', () => {
     ]);
   });
 
+  it('reads the compose files a compose file includes or extends, once each', async () => {
+    const root = await project({
+      '.env': 'COMMON=common\n',
+      'compose.yaml': [
+        'include:',
+        '  - ${COMMON}/db.yaml',
+        '  - path: [missing.yaml, https://example.com/x.yaml]',
+        'services:',
+        '  api:',
+        '    extends:',
+        '      file: common/base.yaml',
+        '      service: base',
+        '  worker:',
+        '    extends: { file: ../outside.yaml, service: w }',
+      ].join('\n'),
+      'common/db.yaml': 'include: [base.yaml]\nservices:\n  tools:\n    image: python:3.11-alpine\n',
+      'common/base.yaml': 'services:\n  base:\n    image: python:3.10-slim\n',
+    });
+    const result = await extractProject(root);
+    expect(result.references.map((r) => [r.file, r.range.startLine, r.text, r.stage])).toEqual([
+      ['common/base.yaml', 3, 'python:3.10-slim', 'prod'],
+      ['common/db.yaml', 4, 'python:3.11-alpine', 'prod'],
+    ]);
+    expect(result.diagnostics.map((d) => [d.severity, d.location?.file, d.location?.startLine])).toEqual([
+      ['warning', 'compose.yaml', 3],
+      ['info', 'compose.yaml', 3],
+      ['info', 'compose.yaml', 10],
+    ]);
+  });
+
   it('follows local GitLab CI includes, once each, and reports the ones it cannot read', async () => {
     const root = await project({
       '.gitlab-ci.yml': [

@@ -6,7 +6,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 import { classifyProjectFile } from './classify.js';
@@ -119,6 +119,42 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   });
   outcomes.length = 0;
   discovery.contents.clear();
+  /**
+   * A file another one names (a compose `include:`, a GitLab `include: local:`), read once: undefined,
+   * with a diagnostic at the naming line, when it cannot be followed or read.
+   */
+  const readIncluded = async (
+    from: string,
+    what: string,
+    written: string,
+    range: SourceRange,
+    rel: string | undefined,
+    seen: Set<string>,
+  ): Promise<{ path: string; text: string } | undefined> => {
+    const problem = (why: string, severity: Diagnostic['severity']) =>
+      result.diagnostics.push({
+        code: inputCodes.unreadableFile,
+        severity,
+        message: `${from}:${range.startLine}: the ${what} '${written}' ${why}`,
+        location: range,
+      });
+    if (rel === undefined) {
+      problem(
+        'is a pattern, uses variables without a value or is outside the repository: not followed',
+        'info',
+      );
+      return undefined;
+    }
+    if (seen.has(rel)) return undefined;
+    seen.add(rel);
+    const text = await readProjectFile(root, rel, options);
+    if (text === undefined) {
+      problem('cannot be read in the repository (missing, excluded or outside it)', 'warning');
+      return undefined;
+    }
+    result.files.push(rel);
+    return { path: rel, text };
+  };
   const ofKind = (kind: DiscoveredFile['kind']) =>
     discovery.files.filter((f) => f.kind === kind && texts.has(f.path));
   const stageOptions = (file: string) => {
@@ -145,15 +181,29 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     envFiles.set(rel, scope);
     return scope;
   };
-  for (const f of ofKind('compose')) {
+  // Compose files, then the compose files they use (`include:`, `extends.file`), once each.
+  const composeQueue = ofKind('compose').map((f) => ({ path: f.path, text: texts.get(f.path)! }));
+  const composeSeen = new Set(composeQueue.map((f) => f.path));
+  for (let f = composeQueue.shift(); f; f = composeQueue.shift()) {
     // Loaded on the first file of its kind: the YAML parser costs start-up time only when needed.
     const { extractCompose } = await import('./compose/extract.js');
     const env = await envOf(f.path);
-    const extraction = extractCompose(f.path, texts.get(f.path)!, {
+    const extraction = extractCompose(f.path, f.text, {
       ...stageOptions(f.path),
       devNamed: isDevPath(f.path),
       ...(env ? { env } : {}),
     });
+    for (const include of extraction.includes) {
+      const read = await readIncluded(
+        f.path,
+        'compose file',
+        include.text,
+        include.range,
+        include.path,
+        composeSeen,
+      );
+      if (read) composeQueue.push(read);
+    }
     result.references.push(...extraction.references);
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
@@ -238,28 +288,18 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
     for (const include of extraction.includes) {
+      // GitLab reads local includes from the repository root; patterns and variables are not followed.
       const rel = path.posix.normalize(include.path.replace(/^\/+/, ''));
-      const problem = (why: string, severity: Diagnostic['severity'] = 'warning'): Diagnostic => ({
-        code: inputCodes.unreadableFile,
-        severity,
-        message: `${next.path}:${include.range.startLine}: the included file '${include.path}' ${why}`,
-        location: include.range,
-      });
-      if (/[*?[{$]/.test(include.path)) {
-        result.diagnostics.push(problem('is a pattern or uses variables: not followed', 'info'));
-        continue;
-      }
-      if (gitlabSeen.has(rel)) continue;
-      gitlabSeen.add(rel);
-      const text = rel.startsWith('../') ? undefined : await readProjectFile(root, rel, options);
-      if (text === undefined) {
-        result.diagnostics.push(
-          problem('cannot be read in the repository (missing, excluded or outside it)'),
-        );
-        continue;
-      }
-      result.files.push(rel);
-      gitlabQueue.push({ path: rel, text });
+      const followed = /[*?[{$]/.test(include.path) || rel.startsWith('../') ? undefined : rel;
+      const read = await readIncluded(
+        next.path,
+        'included file',
+        include.path,
+        include.range,
+        followed,
+        gitlabSeen,
+      );
+      if (read) gitlabQueue.push(read);
     }
   }
   for (const f of discovery.files) {

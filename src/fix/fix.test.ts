@@ -136,14 +136,16 @@ describe('pybase fix --bump patch over a repository with every file kind', () =>
 });
 
 describe('pybase fix on files read because another file names them', () => {
-  it('edits an image in a GitLab CI file included from .gitlab-ci.yml, and leaves a .env value with a note', async () => {
+  it('edits images in included GitLab CI and compose files, and leaves a .env value with a note', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
     temps.push(dir);
     const files: Record<string, string> = {
       '.gitlab-ci.yml': 'include:\n  - local: ci/python.yml\ntest:\n  extends: .py\n  script: [pytest]\n',
       'ci/python.yml': '.py:\n  image: python:3.12.1-slim-bookworm\n',
       '.env': 'PY=3.12.1\n',
-      'compose.yaml': 'services:\n  api:\n    image: python:${PY}-slim-bookworm\n',
+      'compose.yaml':
+        'include: [compose/common.yml]\nservices:\n  api:\n    image: python:${PY}-slim-bookworm\n',
+      'compose/common.yml': 'services:\n  tools:\n    image: python:3.12.1-slim-bookworm\n',
     };
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -153,6 +155,10 @@ describe('pybase fix on files read because another file names them', () => {
     const newest = readFileSync(join(dir, 'ci/python.yml'), 'utf8');
     expect(newest).toMatch(/^\.py:\n {2}image: python:3\.12\.\d+-slim-bookworm\n$/);
     expect(newest).not.toContain('3.12.1-');
+    expect(readFileSync(join(dir, 'compose/common.yml'), 'utf8')).toMatch(
+      /image: python:3\.12\.\d+-slim-bookworm\n$/,
+    );
+    expect(readFileSync(join(dir, 'compose/common.yml'), 'utf8')).not.toContain('3.12.1-');
     expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(files['.env']);
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(files['compose.yaml']);
     expect(result.diagnostics.map((d) => d.message)).toContainEqual(

@@ -54,12 +54,13 @@ export interface FixResult {
  */
 export function fileReextractor(extraction: Extraction): Reextract {
   return (file, text): FileReading => {
-    // A file read because another one names it (a compose build's Dockerfile, a GitLab include) is
+    // A file read because another one names it (a compose build's Dockerfile, an included file) is
     // read again as the kind it was read as.
     let kind: ProjectFileKind | undefined = classifyProjectFile(file);
     const named = kind === undefined ? extraction.references.find((r) => r.file === file) : undefined;
     if (named?.kind.startsWith('dockerfile')) kind = 'dockerfile';
     else if (named?.kind.startsWith('gitlab')) kind = 'gitlab-ci';
+    else if (named?.kind.startsWith('compose')) kind = 'compose';
     switch (kind) {
       case 'dockerfile':
         return { ...extractDockerfile(file, text), versions: [] };

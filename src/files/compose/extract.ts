@@ -6,7 +6,7 @@
  * shell could set stay unresolved.
  */
 import path from 'node:path';
-import type { Diagnostic } from '../../model/diagnostic.js';
+import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import type { ProvidedBuildArg } from '../dockerfile/extract.js';
@@ -45,6 +45,16 @@ export interface ComposeExtraction {
   builds: ComposeBuild[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];
+  /** Other compose files of the repository this one uses: top-level `include:`, `extends.file`. */
+  includes: ComposeInclude[];
+}
+
+export interface ComposeInclude {
+  /** As written. */
+  text: string;
+  /** Relative to the scanned root; absent when it cannot be known or is outside the root. */
+  path?: string;
+  range: SourceRange;
 }
 
 const noVariables: Scope = new Map();
@@ -95,7 +105,7 @@ function isRemoteContext(context: string): boolean {
 }
 
 export function extractCompose(file: string, text: string, options: ComposeOptions = {}): ComposeExtraction {
-  const out: ComposeExtraction = { references: [], builds: [], pragmas: [], diagnostics: [] };
+  const out: ComposeExtraction = { references: [], builds: [], pragmas: [], diagnostics: [], includes: [] };
   const env = options.env ?? noVariables;
   const interpolate = (value: string) => substitute(value, env, { dialect: 'compose' });
   const { yaml: y, diagnostics } = parseYaml(file, text);
@@ -103,6 +113,30 @@ export function extractCompose(file: string, text: string, options: ComposeOptio
   if (y) {
     const stage: Stage = options.configuredStage ?? (options.devNamed ? 'dev' : 'prod');
     const services = mapGet(y, y.doc.contents, 'services');
+    const include = (node: unknown) => {
+      const s = scalarText(y, node);
+      if (!s) return;
+      const value = interpolate(s.text).value;
+      const found: ComposeInclude = { text: s.text, range: s.range };
+      if (
+        value !== undefined &&
+        !isRemoteContext(value) &&
+        !/^oci:\/\//i.test(value) &&
+        !path.posix.isAbsolute(value)
+      ) {
+        const joined = path.posix.normalize(path.posix.join(path.posix.dirname(file), value));
+        if (!joined.startsWith('../') && joined !== '..') found.path = joined;
+      }
+      out.includes.push(found);
+    };
+    // `include: [a.yaml, { path: b.yaml }, { path: [c.yaml, d.yaml] }]`
+    for (const item of seqItems(y, mapGet(y, y.doc.contents, 'include'))) {
+      const entry = mapGet(y, item, 'path');
+      if (entry === undefined) include(item);
+      else if (seqItems(y, entry).length > 0) for (const p of seqItems(y, entry)) include(p);
+      else include(entry);
+    }
+    for (const { value } of mapEntries(y, services)) include(mapGet(y, mapGet(y, value, 'extends'), 'file'));
     for (const { key: service, value } of mapEntries(y, services)) {
       const build = mapGet(y, value, 'build');
       if (build !== undefined) {
