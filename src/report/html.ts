@@ -4,8 +4,10 @@
  * JavaScript; the script only adds copy buttons, sorting and filtering of the heatmap.
  * Every text that comes from the project or the data goes through `esc`.
  */
+
 import type { Verdict } from '../model/compat.js';
 import { daysBetween } from '../model/date.js';
+import { dependencySourceLabel } from '../model/dependencies.js';
 import type { ReportData, ReportRecommendation, Timeline } from './report-data.js';
 
 /** HTML-escape text for element content and double-quoted attributes. */
@@ -61,7 +63,7 @@ table.heat th[scope=row]{text-align:left;position:sticky;left:0;background:#fff}
 table.heat thead th{vertical-align:bottom}
 th .sort{border:0;background:none;padding:2px;font:inherit;font-weight:600;color:inherit}
 th.rec-col{background:#ddf4ff}
-th .col{writing-mode:vertical-rl;transform:rotate(180deg);display:inline-block;max-height:11em}
+th .col{writing-mode:vertical-rl;transform:rotate(180deg);display:inline-block}
 td.v-wheel{background:#dafbe1}td.v-pure{background:#f0fff4}td.v-sdist-build{background:#fff8c5}
 td.v-unavailable{background:#ffebe9}td.v-unknown{background:#eaeef2}
 .controls{display:flex;flex-wrap:wrap;gap:8px 16px;margin:8px 0}
@@ -169,7 +171,9 @@ function heatmapHtml(data: ReportData): string {
     });
     return `<tr><th scope="row" data-sort="${esc(r.name)}">${esc(label)}</th>${cells.join('')}</tr>`;
   });
-  const source = h.source ? `From <code>${esc(h.source.file)}</code> (${esc(h.source.kind)}), ` : '';
+  const source = h.source
+    ? `From <code>${esc(dependencySourceLabel(h.source.file, h.source.kind))}</code>, `
+    : '';
   return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${h.incomplete ? ' Some verdicts are unknown: the lock names no files and pybase was offline.' : ''}</p>
 <p class="legend">${legend}</p>
 <div class="controls needs-js"><label>Filter packages <input id="filter-packages" type="search" autocomplete="off"></label>

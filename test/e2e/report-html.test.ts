@@ -133,6 +133,16 @@ describe.skipIf(!haveChromium)('pybase report --html in Chromium', () => {
         const symbols = await page.locator('#heatmap tbody td span[aria-hidden]').allTextContents();
         expect(symbols.length).toBe(data.heatmap.rows.length * data.heatmap.images.length);
         for (const s of symbols) expect(['●', '○', '▲', '✕', '?']).toContain(s);
+        // Every image name in the column headers is shown whole, inside its header cell.
+        const clipped = await page.locator('#heatmap thead th .col').evaluateAll((labels) =>
+          labels.flatMap((label) => {
+            const box = label.getBoundingClientRect();
+            const cell = (label.closest('th') as Element).getBoundingClientRect();
+            const inside = box.top >= cell.top - 1 && box.bottom <= cell.bottom + 1;
+            return inside && label.scrollHeight <= label.clientHeight + 1 ? [] : [label.textContent];
+          }),
+        );
+        expect(clipped).toEqual([]);
         // The timeline: a bar per cycle, the date line, the images in use marked.
         expect(await page.locator('#timeline g.bar').count()).toBe(data.timeline.bars.length);
         expect(await page.locator('#timeline-today').count()).toBe(1);
