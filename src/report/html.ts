@@ -174,7 +174,11 @@ function heatmapHtml(data: ReportData): string {
   const source = h.source
     ? `From <code>${esc(dependencySourceLabel(h.source.file, h.source.kind))}</code>, `
     : '';
-  return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${h.incomplete ? ' Some verdicts are unknown: the lock names no files and pybase was offline.' : ''}</p>
+  const excluded =
+    h.excludedPythons.length > 0
+      ? ` Images of Python ${esc(h.excludedPythons.join(', '))} are left out: the project's requires-python excludes ${h.excludedPythons.length === 1 ? 'it' : 'them'}.`
+      : '';
+  return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${excluded}${h.incomplete ? ' Some verdicts are unknown: the lock names no files and pybase was offline.' : ''}</p>
 <p class="legend">${legend}</p>
 <div class="controls needs-js"><label>Filter packages <input id="filter-packages" type="search" autocomplete="off"></label>
 <label>Filter images <input id="filter-images" type="search" autocomplete="off" placeholder="e.g. slim"></label>

@@ -31,6 +31,16 @@ describe('buildReportData', () => {
     );
   });
 
+  it("leaves out images whose Python the project's requires-python excludes, and says so", async () => {
+    const d = await buildReportData('examples/reports-api', { date: '2026-11-27', offline: true });
+    expect(d.heatmap.excludedPythons).toEqual(['3.10']);
+    expect(d.heatmap.images.length).toBeGreaterThan(0);
+    expect(d.heatmap.images.filter((i) => i.python === '3.10')).toEqual([]);
+    expect(renderHtmlReport(d)).toContain(
+      "Images of Python 3.10 are left out: the project's requires-python excludes it.",
+    );
+  });
+
   it('takes the alpine branch for a pure-Python project and links findings to rule docs', async () => {
     const d = await buildReportData('test/fixtures/report-web', { date, offline: true });
     expect(d.branch).toBe('alpine');

@@ -80,6 +80,8 @@ export interface HeatmapRow {
 export interface Heatmap {
   archs: Arch[];
   images: HeatmapImage[];
+  /** Python minors the project's requires-python rules out: their images are not columns. */
+  excludedPythons: string[];
   rows: HeatmapRow[];
   source?: { file: string; kind: string };
   incomplete: boolean;
@@ -208,9 +210,20 @@ function buildHeatmap(
   recommended: ReadonlySet<string>,
   archs: readonly Arch[],
 ): Heatmap {
-  const images = heatmapImages(candidates, recommended);
   const byTag = new Map<string, CompatibilityReport['images']>();
   for (const ic of report?.images ?? []) byTag.set(ic.image.tag, [...(byTag.get(ic.image.tag) ?? []), ic]);
+  // Images whose Python the project excludes are no choice at all: they are left out, and named.
+  const excluded = (c: ImageCandidate) => {
+    const ics = byTag.get(c.tag) ?? [];
+    return ics.length > 0 && ics.every((ic) => ic.excludedByProject !== undefined);
+  };
+  const excludedPythons = [
+    ...new Set(candidates.filter((c) => excluded(c) && !recommended.has(c.tag)).map((c) => c.python)),
+  ];
+  const images = heatmapImages(
+    candidates.filter((c) => recommended.has(c.tag) || !excluded(c)),
+    recommended,
+  );
   const rows: HeatmapRow[] = (report?.packages ?? []).map((p) => ({
     name: p.name,
     ...(p.version ? { version: p.version } : {}),
@@ -230,6 +243,7 @@ function buildHeatmap(
   }));
   return {
     archs: [...archs],
+    excludedPythons,
     images: images.map((img) => {
       const ics = byTag.get(img.tag) ?? [];
       return {

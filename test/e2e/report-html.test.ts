@@ -137,8 +137,8 @@ describe.skipIf(!haveChromium)('pybase report --html in Chromium', () => {
         const clipped = await page.locator('#heatmap thead th .col').evaluateAll((labels) =>
           labels.flatMap((label) => {
             const box = label.getBoundingClientRect();
-            const cell = (label.closest('th') as Element).getBoundingClientRect();
-            const inside = box.top >= cell.top - 1 && box.bottom <= cell.bottom + 1;
+            const cell = label.closest('th')?.getBoundingClientRect();
+            const inside = cell !== undefined && box.top >= cell.top - 1 && box.bottom <= cell.bottom + 1;
             return inside && label.scrollHeight <= label.clientHeight + 1 ? [] : [label.textContent];
           }),
         );
