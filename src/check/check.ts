@@ -150,13 +150,20 @@ export function judgeReferences(
   mirrors: readonly string[],
 ): JudgedReferences {
   const out: JudgedReferences = { python: [], unresolved: [], unreadable: [] };
+  // A monorepo names the same few images thousands of times: each text is parsed once. The parsed
+  // reference is shared between the references that write it, and nothing changes it.
+  const parsed = new Map<string, ReturnType<typeof tryParseReference>>();
   for (const ref of extraction.references) {
     if (ref.unresolved && ref.unresolved.length > 0) {
       if (mayBePython(ref.text)) out.unresolved.push(ref);
       continue;
     }
     const text = ref.resolved ?? ref.text;
-    const image = tryParseReference(text, { mirrors });
+    let image = parsed.get(text);
+    if (image === undefined && !parsed.has(text)) {
+      image = tryParseReference(text, { mirrors });
+      parsed.set(text, image);
+    }
     if (!image) {
       if (/python/i.test(text)) {
         out.unreadable.push({
