@@ -28,7 +28,7 @@ import {
   type PythonLifecycle,
   pythonLifecycleAt,
 } from './lifecycle.js';
-import { nearest } from './suggest.js';
+import { type CandidateLists, nearest } from './suggest.js';
 import { compareTagVersions, parseTag, tryParseTag } from './tag.js';
 
 export type { TagInterval } from './history.js';
@@ -687,10 +687,10 @@ class SnapshotCatalog implements Catalog {
   }
 
   /**
-   * Tags known but not listed at the date whose length is within `within` of `length`, in no particular
-   * order (suggestions rank them). Indexed by length once per list state.
+   * Tags known but not listed at the date whose length is within `within` of `length`, as the
+   * per-length lists they are kept in (suggestions rank them). Indexed by length once per list state.
    */
-  private unlistedAt(date: IsoDate, length: number, within: number): string[] {
+  private unlistedAt(date: IsoDate, length: number, within: number): CandidateLists {
     const state = this.history.stateAt(date);
     let byLength = this.unlisted.get(state);
     if (!byLength) {
@@ -704,12 +704,14 @@ class SnapshotCatalog implements Catalog {
       }
       this.unlisted.set(state, byLength);
     }
-    // A tag further than `within` in length is further than that in edit distance too.
-    const out: string[] = [];
+    // A tag further than `within` in length is further than that in edit distance too. The lists
+    // are handed out as they are kept, so that suggestions group each one by shape only once.
+    const lists: string[][] = [];
     for (let l = Math.max(0, length - within); l <= length + within; l++) {
-      for (const t of byLength.get(l) ?? []) out.push(t);
+      const bucket = byLength.get(l);
+      if (bucket) lists.push(bucket);
     }
-    return out;
+    return { lists };
   }
 
   private computeSuggestions(tag: string, date: IsoDate, n: number): Suggestion[] {

@@ -151,7 +151,7 @@ function before(input: string, a: Scored, b: Scored): number {
 export function nearest(
   input: string,
   parsedInput: Partial<PythonTag> | undefined,
-  candidates: Iterable<string>,
+  candidates: Iterable<string> | CandidateLists,
   parse: (tag: string) => PythonTag | undefined,
   n: number,
   maxScore = Number.MAX_SAFE_INTEGER,
@@ -167,16 +167,23 @@ export function nearest(
   // Candidates go in order of their structural penalty, so that the likeliest answers are held early
   // and the bound they set skips most others without computing a distance. The answer does not
   // depend on this order: `before` decides it, and nothing that could tie with a kept entry is skipped.
-  const byPenalty: string[][] = [];
-  for (const tag of candidates) {
-    if (tag === input) continue;
-    const penalty = structuralPenalty(parsedInput, parse(tag));
-    const bucket = byPenalty[penalty];
-    if (bucket) bucket.push(tag);
-    else byPenalty[penalty] = [tag];
+  // The penalty depends only on a candidate's shape, so it is computed once per shape.
+  // Several lists may be given (the catalog keeps its candidates in stable per-length lists, whose
+  // shapes are then grouped only once).
+  const lists: Iterable<string>[] = isListOfLists(candidates) ? [...candidates.lists] : [candidates];
+  const byPenalty: (readonly string[])[][] = [];
+  for (const list of lists) {
+    for (const group of shapesOf(list, parse)) {
+      const penalty = structuralPenalty(parsedInput, group.parsed);
+      const bucket = byPenalty[penalty];
+      if (bucket) bucket.push(group.tags);
+      else byPenalty[penalty] = [group.tags];
+    }
   }
   for (const [penalty, bucket] of byPenalty.entries()) {
-    for (const tag of bucket ?? []) consider(tag, penalty);
+    for (const tags of bucket ?? []) {
+      for (const tag of tags) if (tag !== input) consider(tag, penalty);
+    }
   }
   return kept;
 
@@ -197,4 +204,46 @@ export function nearest(
     kept.splice(at, 0, s);
     if (kept.length > n) kept.pop();
   }
+}
+
+interface Shape {
+  /** One parsed tag of the shape (any: they agree on everything `structuralPenalty` reads). */
+  parsed: PythonTag | undefined;
+  tags: string[];
+}
+
+/**
+ * Candidate lists grouped by shape, kept while the list lives (the catalog reuses its lists, which it
+ * never changes), for the parse function they were grouped with.
+ */
+const shapeCache = new WeakMap<object, { parse: (tag: string) => PythonTag | undefined; shapes: Shape[] }>();
+
+/** The candidates grouped by what `structuralPenalty` reads of them: version, variant, distro family, pre-release. */
+function shapesOf(candidates: Iterable<string>, parse: (tag: string) => PythonTag | undefined): Shape[] {
+  const cacheable = typeof candidates === 'object' && candidates !== null;
+  const known = cacheable ? shapeCache.get(candidates) : undefined;
+  if (known && known.parse === parse) return known.shapes;
+  const byKey = new Map<string, Shape>();
+  for (const tag of candidates) {
+    const parsed = parse(tag);
+    const v = parsed?.version;
+    const key = parsed
+      ? `${v ? `${v.major}.${v.minor ?? ''}` : '-'}|${parsed.variant}|${parsed.distro?.family ?? ''}|${parsed.prerelease}`
+      : '';
+    const shape = byKey.get(key);
+    if (shape) shape.tags.push(tag);
+    else byKey.set(key, { parsed, tags: [tag] });
+  }
+  const shapes = [...byKey.values()];
+  if (cacheable) shapeCache.set(candidates, { parse, shapes });
+  return shapes;
+}
+
+/** Candidates given as several lists (each kept and grouped by shape on its own). */
+export interface CandidateLists {
+  lists: readonly (readonly string[])[];
+}
+
+function isListOfLists(c: Iterable<string> | CandidateLists): c is CandidateLists {
+  return typeof c === 'object' && c !== null && 'lists' in c && !(Symbol.iterator in c);
 }
