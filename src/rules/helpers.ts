@@ -2,13 +2,35 @@
 import { formatTag, isFullySpecified } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { PythonTag } from '../model/image-ref.js';
+import type { ExtractedReference } from '../model/project.js';
 import type { ImageFacts, PythonReference } from './types.js';
 
-/** The reference as the user wrote it, plus the resolved text when substitution changed it. */
+/**
+ * The reference as the user wrote it, plus the resolved text when substitution changed it and where
+ * the values came from (the place to edit): `'python:${PY}-slim' (= 'python:3.12-slim'; PY=3.12 at
+ * .env:2)`.
+ */
 export function shown(pr: PythonReference): string {
-  return pr.ref.resolved && pr.ref.resolved !== pr.ref.text
-    ? `'${pr.ref.text}' (= '${pr.text}')`
-    : `'${pr.text}'`;
+  if (!pr.ref.resolved || pr.ref.resolved === pr.ref.text) return `'${pr.text}'`;
+  const origins = originsOf(pr.ref);
+  return `'${pr.ref.text}' (= '${pr.text}'${origins ? `; ${origins}` : ''})`;
+}
+
+/** Where the values of a reference's variables are written, at most three, in words. */
+function originsOf(ref: ExtractedReference): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const o of ref.origins ?? []) {
+    let where: string;
+    if (o.source === 'config-build-arg') where = 'in the configuration';
+    else if (!o.file || !o.range) continue;
+    else where = `at ${o.file === ref.file ? 'line ' : `${o.file}:`}${o.range.startLine}`;
+    const text = `${o.name}=${o.value} ${where}`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    parts.push(text);
+  }
+  return parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : parts.join(', ');
 }
 
 /** True when the tag can move to another Python or another distro over time. */
