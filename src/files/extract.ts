@@ -278,28 +278,39 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
   }
-  // GitLab CI files, then the files they include from the repository (`include: local:`), once each.
-  const gitlabQueue = ofKind('gitlab-ci').map((f) => ({ path: f.path, text: texts.get(f.path)! }));
-  const gitlabSeen = new Set(gitlabQueue.map((f) => f.path));
-  for (let next = gitlabQueue.shift(); next; next = gitlabQueue.shift()) {
-    const { extractGitlabCi } = await import('./gitlab-ci/extract.js');
-    const extraction = extractGitlabCi(next.path, next.text, stageOptions(next.path));
-    result.references.push(...extraction.references);
-    result.pragmas.push(...extraction.pragmas);
-    result.diagnostics.push(...extraction.diagnostics);
-    for (const include of extraction.includes) {
-      // GitLab reads local includes from the repository root; patterns and variables are not followed.
-      const rel = path.posix.normalize(include.path.replace(/^\/+/, ''));
-      const followed = /[*?[{$]/.test(include.path) || rel.startsWith('../') ? undefined : rel;
-      const read = await readIncluded(
-        next.path,
-        'included file',
-        include.path,
-        include.range,
-        followed,
-        gitlabSeen,
-      );
-      if (read) gitlabQueue.push(read);
+  // GitLab CI: each pipeline is a root file and the files it includes from the repository
+  // (`include: local:`), read once each; shallow roots first, so that a root that includes another
+  // file named like a root takes it into its pipeline.
+  const gitlabRoots = ofKind('gitlab-ci')
+    .map((f) => f.path)
+    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0));
+  const gitlabSeen = new Set<string>();
+  for (const rootPath of gitlabRoots) {
+    if (gitlabSeen.has(rootPath)) continue;
+    gitlabSeen.add(rootPath);
+    const { extractGitlabPipeline, readGitlabFile } = await import('./gitlab-ci/extract.js');
+    const pipeline = [readGitlabFile(rootPath, texts.get(rootPath)!, stageOptions(rootPath))];
+    for (let i = 0; i < pipeline.length; i++) {
+      const from = pipeline[i]!;
+      for (const include of from.includes) {
+        // GitLab reads local includes from the repository root; patterns and variables are not followed.
+        const rel = path.posix.normalize(include.path.replace(/^\/+/, ''));
+        const followed = /[*?[{$]/.test(include.path) || rel.startsWith('../') ? undefined : rel;
+        const read = await readIncluded(
+          from.file,
+          'included file',
+          include.path,
+          include.range,
+          followed,
+          gitlabSeen,
+        );
+        if (read) pipeline.push(readGitlabFile(read.path, read.text, stageOptions(read.path)));
+      }
+    }
+    result.references.push(...extractGitlabPipeline(pipeline));
+    for (const f of pipeline) {
+      result.pragmas.push(...f.pragmas);
+      result.diagnostics.push(...f.diagnostics);
     }
   }
   for (const f of discovery.files) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractGitlabCi } from './extract.js';
+import { extractGitlabCi, extractGitlabPipeline, readGitlabFile } from './extract.js';
 
 const text = `image: python:3.12
 variables:
@@ -39,9 +39,10 @@ describe('extractGitlabCi', () => {
     expect(diagnostics).toEqual([]);
     expect(references.map((r) => [r.kind, r.job, r.text, r.resolved, r.unresolved, r.service])).toEqual([
       ['gitlab-image', undefined, 'python:3.12', undefined, undefined, undefined],
-      ['gitlab-service', undefined, 'postgres:16', undefined, undefined, undefined],
+      // The default service of every job without its own: named after the first such job.
+      ['gitlab-service', 'lint', 'postgres:16', undefined, undefined, undefined],
       ['gitlab-image', undefined, 'python:3.13', undefined, undefined, undefined],
-      ['gitlab-image', '.template', 'python:${PY}-alpine', 'python:3.11-alpine', undefined, undefined],
+      ['gitlab-image', 'test', 'python:${PY}-alpine', 'python:3.11-alpine', undefined, undefined],
       ['gitlab-service', 'test', 'redis:7', undefined, undefined, 'cache'],
       ['gitlab-image', 'lint', 'python:$PY', 'python:3.9', undefined, undefined],
       ['gitlab-image', 'build', '$FULL', 'python:3.10-slim', undefined, undefined],
@@ -53,10 +54,67 @@ describe('extractGitlabCi', () => {
     expect(text.slice(references[2]!.range.startOffset, references[2]!.range.endOffset)).toBe('python:3.13');
   });
 
+  it('resolves a template image once per set of values the jobs extending it give', () => {
+    const pipeline = [
+      'variables:',
+      '  DISTRO: bookworm',
+      '.py:',
+      '  image: python:${PY}-slim-${DISTRO}',
+      'py311:',
+      '  extends: .py',
+      '  variables: { PY: "3.11" }',
+      'py312:',
+      '  extends: [.py]',
+      '  variables: { PY: "3.12", DISTRO: trixie }',
+      'again311:',
+      '  extends: py311',
+      '.unused:',
+      '  image: python:${PY}',
+    ].join('\n');
+    const { references } = extractGitlabCi('.gitlab-ci.yml', pipeline);
+    expect(references.map((r) => [r.job, r.range.startLine, r.resolved, r.unresolved])).toEqual([
+      ['py311', 4, 'python:3.11-slim-bookworm', undefined],
+      ['py312', 4, 'python:3.12-slim-trixie', undefined],
+      // A template no job extends is judged with the global variables.
+      ['.unused', 14, undefined, ['PY']],
+    ]);
+    expect(references[1]!.origins?.map((o) => [o.name, o.range?.startLine])).toEqual([
+      ['PY', 10],
+      ['DISTRO', 10],
+    ]);
+  });
+
+  it('merges a pipeline with its included files: globals, templates and defaults, the including file winning', () => {
+    const main = readGitlabFile(
+      '.gitlab-ci.yml',
+      'include: ci/templates.yml\nvariables:\n  PY: "3.13"\ntest:\n  extends: .python\nlint:\n  script: [ruff]\n',
+    );
+    const templates = readGitlabFile(
+      'ci/templates.yml',
+      'variables:\n  PY: "3.9"\n  VARIANT: slim\ndefault:\n  image: python:${PY}\n.python:\n  image: python:${PY}-${VARIANT}\n',
+    );
+    expect(main.includes.map((i) => i.path)).toEqual(['ci/templates.yml']);
+    const refs = extractGitlabPipeline([main, templates]);
+    expect(refs.map((r) => [r.file, r.job, r.resolved])).toEqual([
+      ['ci/templates.yml', 'lint', 'python:3.13'],
+      ['ci/templates.yml', 'test', 'python:3.13-slim'],
+    ]);
+  });
+
   it('reports invalid YAML as PBE006 with the line', () => {
     const out = extractGitlabCi('.gitlab-ci.yml', 'image: python:3.12\ntest:\n  script:\n - a\n  - b\n');
     expect(out.references).toEqual([]);
     expect(out.diagnostics[0]).toMatchObject({ code: 'PBE006', severity: 'error' });
     expect(out.diagnostics[0]!.message).toContain('.gitlab-ci.yml:');
+  });
+});
+
+describe('extractGitlabCi on hostile extends', () => {
+  it('stops at cycles and at chains deeper than GitLab allows, without exhausting the stack', () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) => `.t${i}:\n  extends: .t${i + 1}\n`).join('');
+    const text = `${chain}.t20000:\n  image: python:3.12\njob:\n  extends: .t0\ncycle:\n  extends: .c1\n.c1:\n  extends: cycle\n`;
+    const { references } = extractGitlabCi('.gitlab-ci.yml', text);
+    // Too deep for the job to inherit it: the image is judged where it is written, for no job.
+    expect(references.map((r) => [r.text, r.job])).toEqual([['python:3.12', '.t20000']]);
   });
 });

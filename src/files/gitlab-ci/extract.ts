@@ -1,9 +1,16 @@
 /**
- * GitLab CI: `image` (a string or `.name`) at the top level, in `default:` and in each job;
- * `services` (strings or `.name`). Hidden jobs (`.name`) are templates used through `extends`:
- * they are extracted too. `$VAR` / `${VAR}` in image names are expanded from the global and job
- * `variables:`; predefined CI variables stay unresolved. Local `include:` entries are returned
- * for the caller to read (see `includes`); remote, project and template includes are not followed.
+ * GitLab CI: `image` (a string or `.name`) and `services` (strings or `.name`) of every job, read the
+ * way GitLab builds a pipeline. A job's image and services are its own, else those it inherits
+ * through `extends:` (a name or a list, hidden `.template` jobs included), else the `default:` ones
+ * (or the old top-level `image:`/`services:`). `$VAR` / `${VAR}` are expanded from the pipeline's
+ * global `variables:`, those of the jobs it extends and its own; predefined CI variables stay
+ * unresolved. A template's image used by several jobs that set different variables is one reference
+ * per value, like a matrix. An image no job uses (a template nothing extends, a default every job
+ * overrides) is still judged, with the global variables.
+ *
+ * A pipeline is the root file and the files it includes from the repository (`include: local:`, see
+ * `includes`): their global variables and jobs merge, the including file winning. Remote, project and
+ * template includes are not followed.
  */
 import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
@@ -37,6 +44,16 @@ export interface GitlabInclude {
   range: SourceRange;
 }
 
+/** One GitLab CI file, parsed: what a pipeline is built from. */
+export interface GitlabFile {
+  file: string;
+  yaml?: ParsedYaml;
+  pragmas: IgnorePragma[];
+  diagnostics: Diagnostic[];
+  includes: GitlabInclude[];
+  stage: Stage;
+}
+
 /** Top-level keys that configure the pipeline rather than define a job. */
 export const gitlabReservedKeys: ReadonlySet<string> = new Set([
   'default',
@@ -53,7 +70,211 @@ export const gitlabReservedKeys: ReadonlySet<string> = new Set([
   'types',
 ]);
 
-function variables(y: ParsedYaml, node: unknown, into: Map<string, VarState>): void {
+/** Parse one file of a pipeline; `extractGitlabPipeline` reads the images. */
+export function readGitlabFile(file: string, text: string, options: GitlabOptions = {}): GitlabFile {
+  const { yaml: y, diagnostics } = parseYaml(file, text);
+  const out: GitlabFile = {
+    file,
+    pragmas: yamlPragmas(file, text),
+    diagnostics,
+    includes: [],
+    stage: options.configuredStage ?? 'ci',
+  };
+  if (y) {
+    out.yaml = y;
+    out.includes = localIncludes(y, mapGet(y, y.doc.contents, 'include'));
+  }
+  return out;
+}
+
+/** One file, as its own pipeline. */
+export function extractGitlabCi(file: string, text: string, options: GitlabOptions = {}): GitlabExtraction {
+  const read = readGitlabFile(file, text, options);
+  return {
+    references: extractGitlabPipeline([read]),
+    pragmas: read.pragmas,
+    diagnostics: read.diagnostics,
+    includes: read.includes,
+  };
+}
+
+/** A node of one file of the pipeline. */
+interface Located {
+  f: GitlabFile & { yaml: ParsedYaml };
+  node: unknown;
+}
+
+type Scope = Map<string, VarState>;
+
+/** GitLab allows eleven levels of `extends`; deeper chains are not followed (nor do they exhaust the stack). */
+const maxExtendsDepth = 11;
+
+/**
+ * The references of a pipeline: `files[0]` is the root, the others the files it includes (in the
+ * order they were found). Later-found files are merged first, so that the including file wins.
+ */
+export function extractGitlabPipeline(files: readonly GitlabFile[]): ExtractedReference[] {
+  const parsed = files.filter((f): f is GitlabFile & { yaml: ParsedYaml } => f.yaml !== undefined);
+  // Included files first, the root last: a later definition wins.
+  const order = [...parsed].reverse();
+  const globals: Scope = new Map();
+  let defaultImage: Located | undefined;
+  let defaultServices: Located | undefined;
+  const jobs = new Map<string, Located[]>();
+  for (const f of order) {
+    const y = f.yaml;
+    const root = y.doc.contents;
+    addVariables(y, root, globals);
+    for (const holder of [root, mapGet(y, root, 'default')]) {
+      const image = mapGet(y, holder, 'image');
+      if (image !== undefined) defaultImage = { f, node: image };
+      const services = mapGet(y, holder, 'services');
+      if (services !== undefined) defaultServices = { f, node: services };
+    }
+    for (const { key, value } of mapEntries(y, root)) {
+      if (gitlabReservedKeys.has(key)) continue;
+      if (mapEntries(y, value).length === 0) continue; // not a job mapping
+      jobs.set(key, [...(jobs.get(key) ?? []), { f, node: value }]);
+    }
+  }
+
+  /** The value of `key` a job has: its own (latest part first), else from the jobs it extends. */
+  const inherited = (name: string, key: string, seen = new Set<string>()): Located | undefined => {
+    if (seen.has(name) || seen.size > maxExtendsDepth) return undefined;
+    seen.add(name);
+    const parts = jobs.get(name) ?? [];
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const part = parts[i] as Located;
+      const value = mapGet(part.f.yaml, part.node, key);
+      if (value !== undefined) return { f: part.f, node: value };
+    }
+    // `extends: [a, b]`: b wins over a.
+    const parents = extendsOf(name);
+    for (let i = parents.length - 1; i >= 0; i--) {
+      const found = inherited(parents[i] as string, key, seen);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const extendsOf = (name: string): string[] => {
+    const parts = jobs.get(name) ?? [];
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const part = parts[i] as Located;
+      const node = mapGet(part.f.yaml, part.node, 'extends');
+      if (node === undefined) continue;
+      const one = scalarText(part.f.yaml, node);
+      if (one) return [one.text];
+      return seqItems(part.f.yaml, node).flatMap((n) => {
+        const s = scalarText(part.f.yaml, n);
+        return s ? [s.text] : [];
+      });
+    }
+    return [];
+  };
+  /** Global variables, then those of the extended jobs (in order, the last winning), then the job's own. */
+  const scopes = new Map<string, Scope>();
+  const scopeOf = (name: string, path: readonly string[] = []): Scope => {
+    const known = scopes.get(name);
+    if (known) return known;
+    const scope: Scope = new Map(globals);
+    // A cycle or a chain deeper than GitLab accepts: GitLab rejects the file, pybase stops there.
+    if (path.includes(name) || path.length > maxExtendsDepth) return scope;
+    for (const parent of extendsOf(name)) {
+      for (const [k, v] of scopeOf(parent, [...path, name])) scope.set(k, v);
+    }
+    for (const part of jobs.get(name) ?? []) addVariables(part.f.yaml, part.node, scope);
+    scopes.set(name, scope);
+    return scope;
+  };
+
+  const out: ExtractedReference[] = [];
+  const keys = new Set<string>();
+  const used = new Set<unknown>();
+  const emit = (
+    kind: 'gitlab-image' | 'gitlab-service',
+    at: Located,
+    scope: Scope,
+    job: string | undefined,
+  ) => {
+    const y = at.f.yaml;
+    const s = scalarText(y, at.node) ?? scalarText(y, mapGet(y, at.node, 'name'));
+    if (!s) return;
+    const ref: ExtractedReference = {
+      kind,
+      file: at.f.file,
+      range: s.range,
+      text: s.text,
+      stage: at.f.stage,
+    };
+    if (job) ref.job = job;
+    if (kind === 'gitlab-service') {
+      const alias = scalarText(y, mapGet(y, at.node, 'alias'));
+      if (alias) ref.service = alias.text;
+    }
+    if (s.text.includes('$')) {
+      const sub = substitute(s.text, scope, { dialect: 'gitlab' });
+      if (sub.unresolved.length > 0) ref.unresolved = sub.unresolved;
+      else if (sub.value !== undefined && sub.value !== s.text) ref.resolved = sub.value;
+      if (sub.origins.length > 0) ref.origins = sub.origins;
+    }
+    // Jobs sharing a template's image with the same values share one reference.
+    const key = `${ref.file}\u0000${s.range.startOffset}\u0000${ref.resolved ?? ''}\u0000${(ref.unresolved ?? []).join(',')}`;
+    if (keys.has(key)) return;
+    keys.add(key);
+    out.push(ref);
+  };
+  const emitServices = (at: Located, scope: Scope, job: string | undefined) => {
+    for (const service of seqItems(at.f.yaml, at.node))
+      emit('gitlab-service', { f: at.f, node: service }, scope, job);
+  };
+
+  for (const name of jobs.keys()) {
+    if (name.startsWith('.')) continue; // hidden: a template, not a job
+    const scope = scopeOf(name);
+    const image = inherited(name, 'image') ?? defaultImage;
+    if (image) {
+      used.add(image.node);
+      emit('gitlab-image', image, scope, name);
+    }
+    const services = inherited(name, 'services') ?? defaultServices;
+    if (services) {
+      used.add(services.node);
+      emitServices(services, scope, name);
+    }
+  }
+  // Images no job runs are judged too, where they are written, with what is known there.
+  for (const f of order) {
+    const y = f.yaml;
+    const root = y.doc.contents;
+    for (const holder of [root, mapGet(y, root, 'default')]) {
+      const image = mapGet(y, holder, 'image');
+      if (image !== undefined && !used.has(image))
+        emit('gitlab-image', { f, node: image }, globals, undefined);
+      const services = mapGet(y, holder, 'services');
+      if (services !== undefined && !used.has(services))
+        emitServices({ f, node: services }, globals, undefined);
+    }
+  }
+  for (const [name, parts] of jobs) {
+    for (const part of parts) {
+      const image = mapGet(part.f.yaml, part.node, 'image');
+      if (image !== undefined && !used.has(image))
+        emit('gitlab-image', { f: part.f, node: image }, scopeOf(name), name);
+      const services = mapGet(part.f.yaml, part.node, 'services');
+      if (services !== undefined && !used.has(services))
+        emitServices({ f: part.f, node: services }, scopeOf(name), name);
+    }
+  }
+  // In the order they are written.
+  const fileRank = new Map(files.map((f, i) => [f.file, i]));
+  return out.sort(
+    (a, b) =>
+      (fileRank.get(a.file) ?? 0) - (fileRank.get(b.file) ?? 0) ||
+      (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
+  );
+}
+
+function addVariables(y: ParsedYaml, node: unknown, into: Scope): void {
   for (const { key, value } of mapEntries(y, mapGet(y, node, 'variables'))) {
     // A variable is `NAME: value` or `NAME: { value: ..., description: ... }`.
     const s = scalarText(y, value) ?? scalarText(y, mapGet(y, value, 'value'));
@@ -73,63 +294,6 @@ function variables(y: ParsedYaml, node: unknown, into: Map<string, VarState>): v
         : { kind: 'unknown', because: inner.unresolved },
     );
   }
-}
-
-export function extractGitlabCi(file: string, text: string, options: GitlabOptions = {}): GitlabExtraction {
-  const out: GitlabExtraction = {
-    references: [],
-    pragmas: yamlPragmas(file, text),
-    diagnostics: [],
-    includes: [],
-  };
-  const { yaml: y, diagnostics } = parseYaml(file, text);
-  out.diagnostics.push(...diagnostics);
-  if (!y) return out;
-  const stage: Stage = options.configuredStage ?? 'ci';
-  const root = y.doc.contents;
-  const globalVars = new Map<string, VarState>();
-  variables(y, root, globalVars);
-
-  const emit = (
-    kind: 'gitlab-image' | 'gitlab-service',
-    node: unknown,
-    scope: Map<string, VarState>,
-    job?: string,
-  ) => {
-    const s = scalarText(y, node) ?? scalarText(y, mapGet(y, node, 'name'));
-    if (!s) return;
-    const ref: ExtractedReference = { kind, file, range: s.range, text: s.text, stage };
-    if (job) ref.job = job;
-    if (kind === 'gitlab-service') {
-      const alias = scalarText(y, mapGet(y, node, 'alias'));
-      if (alias) ref.service = alias.text;
-    }
-    if (s.text.includes('$')) {
-      const sub = substitute(s.text, scope, { dialect: 'gitlab' });
-      if (sub.unresolved.length > 0) ref.unresolved = sub.unresolved;
-      else if (sub.value !== undefined && sub.value !== s.text) ref.resolved = sub.value;
-      if (sub.origins.length > 0) ref.origins = sub.origins;
-    }
-    out.references.push(ref);
-  };
-  const fromHolder = (holder: unknown, scope: Map<string, VarState>, job?: string) => {
-    const image = mapGet(y, holder, 'image');
-    if (image !== undefined) emit('gitlab-image', image, scope, job);
-    for (const service of seqItems(y, mapGet(y, holder, 'services')))
-      emit('gitlab-service', service, scope, job);
-  };
-
-  out.includes = localIncludes(y, mapGet(y, root, 'include'));
-  fromHolder(root, globalVars);
-  fromHolder(mapGet(y, root, 'default'), globalVars);
-  for (const { key, value } of mapEntries(y, root)) {
-    if (gitlabReservedKeys.has(key)) continue;
-    if (mapEntries(y, value).length === 0) continue; // not a job mapping
-    const scope = new Map(globalVars);
-    variables(y, value, scope);
-    fromHolder(value, scope, key);
-  }
-  return out;
 }
 
 /**
