@@ -41,6 +41,58 @@ function editOf(text: string, before: string, after: string, expected = after): 
   };
 }
 
+describe('applyEdits across files', () => {
+  it('verifies an edit of .env by reading the compose file that uses it, and drops it when that reads otherwise', async () => {
+    const dir = dirWith('.env', 'PY=3.12.8\n');
+    const compose = 'services:\n  api:\n    image: python:${PY}-slim-bookworm\n';
+    writeFileSync(join(dir, 'compose.yaml'), compose);
+    const envRange = new LineIndex('PY=3.12.8\n').range('.env', 3, 9);
+    const start = compose.indexOf('python:');
+    const refRange = new LineIndex(compose).range(
+      'compose.yaml',
+      start,
+      start + 'python:${PY}-slim-bookworm'.length,
+    );
+    const edit = (expected: string): Edit => ({
+      file: '.env',
+      range: envRange,
+      before: '3.12.8',
+      after: '3.12.14',
+      kind: 'patch',
+      reason: 'test',
+      expect: [
+        { what: 'reference', range: refRange, before: 'python:3.12.8-slim-bookworm', after: expected },
+      ],
+    });
+    const readings: string[] = [];
+    const reextractCompose = async (file: string, text: string, edited?: ReadonlyMap<string, string>) => {
+      const { parseComposeEnv } = await import('../files/compose/env-file.js');
+      const { extractCompose } = await import('../files/compose/extract.js');
+      if (file === '.env') return { references: [], versions: [], diagnostics: [] };
+      readings.push(file);
+      const env = parseComposeEnv('.env', edited?.get('.env') ?? readFileSync(join(dir, '.env'), 'utf8'));
+      return { ...extractCompose(file, text, { env: env.variables }), versions: [] };
+    };
+    const wrong = await applyEdits([edit('python:3.12.9-slim-bookworm')], {
+      root: dir,
+      reextract: reextractCompose,
+    });
+    expect(wrong.changes).toEqual([]);
+    expect(wrong.diagnostics[0]?.message).toContain(
+      'compose.yaml:3 reads as python:3.12.14-slim-bookworm afterwards, not python:3.12.9-slim-bookworm',
+    );
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe('PY=3.12.8\n');
+    const right = await applyEdits([edit('python:3.12.14-slim-bookworm')], {
+      root: dir,
+      reextract: reextractCompose,
+    });
+    expect(right.dropped).toEqual([]);
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe('PY=3.12.14\n');
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(compose);
+    expect(readings).toEqual(['compose.yaml', 'compose.yaml']);
+  });
+});
+
 describe('applyEdits', () => {
   it('splices at UTF-16 offsets after astral characters, keeping BOM, CRLF and the missing final newline', async () => {
     const body = '# 🐍 python base ✓\r\nFROM python:3.12.8-slim-bookworm\r\nRUN echo "ü"';

@@ -22,8 +22,15 @@ export interface FileReading {
   diagnostics: readonly Diagnostic[];
 }
 
-/** Re-extracts one file from its (edited) text, the byte-order mark removed. */
-export type Reextract = (file: string, text: string) => FileReading | Promise<FileReading>;
+/**
+ * Re-extracts one file from its (edited) text, the byte-order mark removed. `edited` holds the new
+ * text of other files the reading depends on (the `.env` beside a compose file).
+ */
+export type Reextract = (
+  file: string,
+  text: string,
+  edited?: ReadonlyMap<string, string>,
+) => FileReading | Promise<FileReading>;
 
 export interface ApplyOptions {
   /** The directory the edits' paths are relative to. */
@@ -81,7 +88,7 @@ function verifyEdit(
   index: LineIndex,
 ): string | undefined {
   for (const x of p.edit.expect) {
-    if (x.range.file !== p.edit.file) return `it expects a change in another file (${x.range.file})`;
+    if (x.range.file !== p.edit.file) continue; // verified by verifyElsewhere
     const start = shifted(offsetsOf(x.range, index)[0], placed);
     if (x.what === 'reference') {
       const found = reading.references.filter((r) => r.range.startOffset === start);
@@ -101,6 +108,32 @@ function verifyEdit(
 }
 
 /**
+ * Why another file, read again with this file's edited text, does not show what an edit expects there
+ * (an edit of `.env` changes the compose references using it), or undefined when it does. The other
+ * file is read as it is on disk: its own edits change other places.
+ */
+async function verifyElsewhere(
+  p: Placed,
+  file: string,
+  after: string,
+  reextract: Reextract,
+  readOther: (file: string) => Promise<string | undefined>,
+): Promise<string | undefined> {
+  for (const x of p.edit.expect) {
+    if (x.range.file === file) continue;
+    const text = await readOther(x.range.file);
+    if (text === undefined) return `${x.range.file}, which it changes, cannot be read`;
+    const reading = await reextract(x.range.file, text, new Map([[file, after]]));
+    const found = reading.references.filter((r) => r.range.startOffset === x.range.startOffset);
+    if (!found.some((r) => (r.unresolved?.length ? undefined : (r.resolved ?? r.text)) === x.after)) {
+      const seen = found.map((r) => r.resolved ?? r.text).join(', ') || 'nothing';
+      return `${x.range.file}:${x.range.startLine} reads as ${seen} afterwards, not ${x.after}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Splice, re-read and verify one file's edits. Failing edits are dropped one round at a time until
  * every remaining edit verifies (or none is left).
  */
@@ -109,6 +142,7 @@ async function planFile(
   body: string,
   edits: readonly Edit[],
   reextract: Reextract,
+  readOther: (file: string) => Promise<string | undefined>,
   diagnostics: Diagnostic[],
   droppedEdits: Edit[],
 ): Promise<{ after: string; kept: Edit[] } | undefined> {
@@ -152,10 +186,13 @@ async function planFile(
       }
       return undefined;
     }
-    const failing = placed.flatMap((p) => {
-      const why = verifyEdit(p, placed, reading, index);
-      return why === undefined ? [] : [{ p, why }];
-    });
+    const failing: { p: Placed; why: string }[] = [];
+    for (const p of placed) {
+      const why =
+        verifyEdit(p, placed, reading, index) ??
+        (await verifyElsewhere(p, file, after, reextract, readOther));
+      if (why !== undefined) failing.push({ p, why });
+    }
     if (failing.length === 0) return { after, kept: placed.map((p) => p.edit) };
     for (const { p, why } of failing) {
       diagnostics.push(dropped(p.edit, why));
@@ -176,6 +213,17 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
   const changes: FileChange[] = [];
   const droppedEdits: Edit[] = [];
   const diagnostics: Diagnostic[] = [];
+  /** Another file of the project as it is on disk, without its byte-order mark. */
+  const readOther = async (file: string): Promise<string | undefined> => {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+        await readFile(path.join(options.root, ...file.split('/'))),
+      );
+      return text.startsWith(bom) ? text.slice(1) : text;
+    } catch {
+      return undefined;
+    }
+  };
 
   for (const [file, fileEdits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const absolute = path.join(options.root, ...file.split('/'));
@@ -197,7 +245,15 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
     }
     const hasBom = text.startsWith(bom);
     const body = hasBom ? text.slice(1) : text;
-    const result = await planFile(file, body, fileEdits, options.reextract, diagnostics, droppedEdits);
+    const result = await planFile(
+      file,
+      body,
+      fileEdits,
+      options.reextract,
+      readOther,
+      diagnostics,
+      droppedEdits,
+    );
     if (!result) continue;
     const after = (hasBom ? bom : '') + result.after;
     if (!options.dryRun) {

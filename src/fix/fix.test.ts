@@ -136,13 +136,13 @@ describe('pybase fix --bump patch over a repository with every file kind', () =>
 });
 
 describe('pybase fix on files read because another file names them', () => {
-  it('edits images in included GitLab CI and compose files, and leaves a .env value with a note', async () => {
+  it('edits images in included GitLab CI and compose files, and the .env value a compose image takes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
     temps.push(dir);
     const files: Record<string, string> = {
       '.gitlab-ci.yml': 'include:\n  - local: ci/python.yml\ntest:\n  extends: .py\n  script: [pytest]\n',
       'ci/python.yml': '.py:\n  image: python:3.12.1-slim-bookworm\n',
-      '.env': 'PY=3.12.1\n',
+      '.env': '# the Python of every service\nPY="3.12.1"  # keep quoted\n',
       'compose.yaml':
         'include: [compose/common.yml]\nservices:\n  api:\n    image: python:${PY}-slim-bookworm\n',
       'compose/common.yml': 'services:\n  tools:\n    image: python:3.12.1-slim-bookworm\n',
@@ -159,10 +159,40 @@ describe('pybase fix on files read because another file names them', () => {
       /image: python:3\.12\.\d+-slim-bookworm\n$/,
     );
     expect(readFileSync(join(dir, 'compose/common.yml'), 'utf8')).not.toContain('3.12.1-');
-    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(files['.env']);
+    // The value is edited where it is written, quotes and comments kept; the compose file stays.
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toMatch(
+      /^# the Python of every service\nPY="3\.12\.\d+" {2}# keep quoted\n$/,
+    );
+    expect(readFileSync(join(dir, '.env'), 'utf8')).not.toContain('3.12.1"');
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(files['compose.yaml']);
+    expect(result.applied.changes.map((c) => c.file).sort()).toEqual([
+      '.env',
+      'ci/python.yml',
+      'compose/common.yml',
+    ]);
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+
+  it('leaves a .env value alone when a Dockerfile also takes it through compose build arguments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
+    temps.push(dir);
+    const files: Record<string, string> = {
+      '.env': 'PY=3.12.1\n',
+      'compose.yaml':
+        'services:\n  api:\n    image: python:${PY}-slim-bookworm\n  web:\n    build:\n      context: svc\n      args:\n        PYV: ${PY}\n',
+      'svc/Dockerfile': 'ARG PYV=3.13\nFROM python:${PYV}-alpine3.19\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const result = await fixProject(dir, { date, target: { kind: 'bump', bump: 'patch' } });
+    for (const [name, text] of Object.entries(files))
+      expect(readFileSync(join(dir, name), 'utf8')).toBe(text);
     expect(result.diagnostics.map((d) => d.message)).toContainEqual(
-      expect.stringContaining('its value comes from compose-env PY (.env); edit it there'),
+      expect.stringMatching(
+        /compose\.yaml:3: .* not applied: svc\/Dockerfile:2: a reference using this value/,
+      ),
     );
   });
 });

@@ -1,13 +1,18 @@
 /**
  * `pybase fix` as a library: extract, plan, apply (or only diff), in one call.
  */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { classifyProjectFile } from '../files/classify.js';
+import { parseComposeEnv } from '../files/compose/env-file.js';
 import { extractCompose } from '../files/compose/extract.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { extractGithubWorkflow } from '../files/github-actions/extract.js';
 import { extractGitlabCi } from '../files/gitlab-ci/extract.js';
+import type { Scope } from '../files/substitute.js';
 import { extractVersionFile, isVersionFileKind } from '../files/version-files/extract.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Extraction, ProjectFileKind } from '../model/project.js';
@@ -51,9 +56,23 @@ export interface FixResult {
 /**
  * Re-reads one file with the extractor of its kind. Dockerfiles are read without build arguments:
  * the fixer only edits ARG defaults no build argument overrides, so that is what the build sees.
+ * Compose files are read with the `.env` beside them: its edited text when it is being edited, else
+ * as the extraction read it from `root`.
  */
-export function fileReextractor(extraction: Extraction): Reextract {
-  return (file, text): FileReading => {
+export function fileReextractor(extraction: Extraction, root?: string): Reextract {
+  const envOf = (file: string, edited?: ReadonlyMap<string, string>): Scope | undefined => {
+    const envFile = path.posix.join(path.posix.dirname(file), '.env');
+    let text = edited?.get(envFile);
+    if (text === undefined && root !== undefined && extraction.files.includes(envFile)) {
+      try {
+        text = readFileSync(path.join(root, ...envFile.split('/')), 'utf8').replace(/^\uFEFF/, '');
+      } catch {
+        text = undefined;
+      }
+    }
+    return text === undefined ? undefined : parseComposeEnv(envFile, text).variables;
+  };
+  return (file, text, edited): FileReading => {
     // A file read because another one names it (a compose build's Dockerfile, an included file) is
     // read again as the kind it was read as.
     let kind: ProjectFileKind | undefined = classifyProjectFile(file);
@@ -64,8 +83,10 @@ export function fileReextractor(extraction: Extraction): Reextract {
     switch (kind) {
       case 'dockerfile':
         return { ...extractDockerfile(file, text), versions: [] };
-      case 'compose':
-        return { ...extractCompose(file, text), versions: [] };
+      case 'compose': {
+        const env = envOf(file, edited);
+        return { ...extractCompose(file, text, env ? { env } : {}), versions: [] };
+      }
       case 'github-workflow':
         return extractGithubWorkflow(file, text);
       case 'gitlab-ci':
@@ -93,7 +114,7 @@ export async function fixProject(root: string, options: FixOptions): Promise<Fix
   const applied = await applyEdits(plan.edits, {
     root,
     dryRun: options.dryRun === true,
-    reextract: fileReextractor(extraction),
+    reextract: fileReextractor(extraction, root),
   });
   return {
     extraction,

@@ -90,19 +90,32 @@ function choose(
   }
 }
 
-/** Values of the template's variables, keyed by name, when each comes from exactly one ARG default. */
+/**
+ * Values of the template's variables, keyed by name, when each comes from exactly one place pybase
+ * edits: an ARG default of the same Dockerfile, or (for a compose image) a line of the `.env` file
+ * beside the compose file.
+ */
 function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
   const byName = new Map<string, ValueOrigin>();
   for (const o of ref.origins ?? []) {
-    if (o.source !== 'arg-default' || o.file !== ref.file || o.range?.startOffset === undefined) {
+    const editable =
+      o.range?.startOffset !== undefined &&
+      ((o.source === 'arg-default' && o.file === ref.file) ||
+        (o.source === 'compose-env' && ref.kind === 'compose-image'));
+    if (!editable) {
       return `its value comes from ${o.source} ${o.name}${o.file ? ` (${o.file})` : ''}; edit it there`;
     }
     if (byName.has(o.name) || o.value.includes('$')) {
-      return `ARG ${o.name} is defined from other variables; edit it by hand`;
+      return `${variableLabel(o)} is defined from other variables; edit it by hand`;
     }
     byName.set(o.name, o);
   }
   return byName;
+}
+
+/** `ARG PY` or `PY in .env`, as a message names a variable. */
+function variableLabel(o: ValueOrigin): string {
+  return o.source === 'compose-env' ? `${o.name} in ${o.file}` : `ARG ${o.name}`;
 }
 
 export async function planFixes(
@@ -266,7 +279,7 @@ export async function planFixes(
         note(
           fixCodes.skipped,
           'info',
-          `${where(ref.range)}: ${before} -> ${after} not applied: no ARG default gives that reference`,
+          `${where(ref.range)}: ${before} -> ${after} not applied: no value of its variables gives that reference`,
           ref.range,
         ),
       );
@@ -355,7 +368,7 @@ function argEdits(
       for (const [key, change] of p.changes) {
         const known = values.get(key);
         if (known && known.value !== change.value) {
-          bad.set(key, `ARG ${change.origin.name} would need both ${known.value} and ${change.value}`);
+          bad.set(key, `${variableLabel(change.origin)} would need both ${known.value} and ${change.value}`);
         }
         values.set(key, change);
       }
@@ -404,7 +417,7 @@ function argEdits(
           before: origin.value,
           after: value,
           kind,
-          reason: `ARG ${origin.name} ${origin.value} -> ${value} (${steps}): ${users[0]?.why ?? ''}`,
+          reason: `${variableLabel(origin)} ${origin.value} -> ${value} (${steps}): ${users[0]?.why ?? ''}`,
           expect: expects.get(key) ?? [],
         };
       });
@@ -418,7 +431,9 @@ function argEdits(
           'warning',
           `${where(p.ref.range)}: ${p.before} -> ${p.after} not applied: ${reasons.join('; ')}`,
           p.ref.range,
-          'give this FROM its own ARG, or edit the ARG default by hand',
+          p.ref.kind === 'compose-image'
+            ? 'give this image its own variable in .env, or edit the value by hand'
+            : 'give this FROM its own ARG, or edit the ARG default by hand',
         ),
       );
     }
@@ -435,7 +450,8 @@ function referenceProblem(
   options: PlanOptions,
   refOptions: { mirrors?: readonly string[] },
 ): string | undefined {
-  if (before === undefined || after === undefined) return 'a reference using this ARG cannot be followed';
+  if (before === undefined || after === undefined)
+    return 'a reference using this value cannot be followed (edit it by hand)';
   if (wanted !== undefined) return after === wanted ? undefined : `it would become ${after}, not ${wanted}`;
   if (after === before) return undefined;
   const old = tryParseReference(before, refOptions);

@@ -69,8 +69,9 @@ function buildArgs(
     const origin: ValueOrigin = { name, value: written, source: 'compose-build-arg', file: y.file };
     if (range) origin.range = range;
     const sub = interpolate(written);
-    if (sub.value !== undefined) out.push({ name, value: sub.value, origin });
-    else out.push({ name, unresolved: sub.unresolved, origin });
+    const via = sub.origins.length > 0 ? { via: sub.origins } : {};
+    if (sub.value !== undefined) out.push({ name, value: sub.value, origin, ...via });
+    else out.push({ name, unresolved: sub.unresolved, origin, ...via });
   };
   const entries = mapEntries(y, node);
   if (entries.length > 0) {

@@ -33,6 +33,8 @@ export interface ProvidedBuildArg {
   value?: string;
   unresolved?: string[];
   origin: ValueOrigin;
+  /** Where the values it was built from are written (a compose build arg `${PY}` set in `.env`). */
+  via?: ValueOrigin[];
 }
 
 export interface DockerfileOptions {
@@ -186,7 +188,7 @@ export function extractDockerfile(
         scope.set(
           name,
           given.value !== undefined
-            ? { kind: 'known', value: given.value, origins: [given.origin] }
+            ? { kind: 'known', value: given.value, origins: [given.origin, ...(given.via ?? [])] }
             : { kind: 'unknown', because: given.unresolved ?? [name] },
         );
         continue;
