@@ -29,6 +29,13 @@ export function classifyProjectFile(path: string): ProjectFileKind | undefined {
   if (parts.length === 3 && parts[0] === '.github' && parts[1] === 'workflows' && /\.ya?ml$/i.test(base)) {
     return 'github-workflow';
   }
+  // An action of the repository itself (`.github/actions/setup/action.yml`), or the repository as an action.
+  if (
+    /^action\.ya?ml$/.test(base) &&
+    (parts.length === 1 || (parts[0] === '.github' && parts[1] === 'actions'))
+  ) {
+    return 'github-action';
+  }
   if (/^\.gitlab-ci\.ya?ml$/i.test(base) || /.\.gitlab-ci\.ya?ml$/i.test(base)) return 'gitlab-ci';
   if (isComposeName(base)) return 'compose';
   if (isDockerfileName(base)) return 'dockerfile';

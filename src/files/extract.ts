@@ -270,6 +270,14 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     });
   }
 
+  for (const f of ofKind('github-action')) {
+    const { extractGithubAction } = await import('./github-actions/extract.js');
+    const extraction = extractGithubAction(f.path, texts.get(f.path)!, stageOptions(f.path));
+    result.references.push(...extraction.references);
+    result.versions.push(...extraction.versions);
+    result.pragmas.push(...extraction.pragmas);
+    result.diagnostics.push(...extraction.diagnostics);
+  }
   for (const f of ofKind('github-workflow')) {
     const { extractGithubWorkflow } = await import('./github-actions/extract.js');
     const extraction = extractGithubWorkflow(f.path, texts.get(f.path)!, stageOptions(f.path));

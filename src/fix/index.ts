@@ -10,7 +10,7 @@ import { parseComposeEnv } from '../files/compose/env-file.js';
 import { extractCompose } from '../files/compose/extract.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
-import { extractGithubWorkflow } from '../files/github-actions/extract.js';
+import { extractGithubAction, extractGithubWorkflow } from '../files/github-actions/extract.js';
 import { extractGitlabCi } from '../files/gitlab-ci/extract.js';
 import type { Scope } from '../files/substitute.js';
 import { extractVersionFile, isVersionFileKind } from '../files/version-files/extract.js';
@@ -89,6 +89,8 @@ export function fileReextractor(extraction: Extraction, root?: string): Reextrac
       }
       case 'github-workflow':
         return extractGithubWorkflow(file, text);
+      case 'github-action':
+        return extractGithubAction(file, text);
       case 'gitlab-ci':
         return { ...extractGitlabCi(file, text), versions: [] };
       case undefined:

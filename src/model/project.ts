@@ -15,6 +15,8 @@ export type ReferenceKind =
   | 'compose-image'
   | 'gha-container'
   | 'gha-service'
+  /** `runs.image: docker://python:...` of a Docker container action. */
+  | 'gha-action-image'
   | 'gitlab-image'
   | 'gitlab-service';
 
@@ -32,6 +34,8 @@ export type OriginSource =
   | 'matrix'
   /** A GitHub Actions `env:` value (workflow, job or step level). */
   | 'env'
+  /** The `default` of an input of a GitHub composite action (`${{ inputs.x }}`). */
+  | 'action-input'
   /** A GitLab CI `variables:` value (global or job level). */
   | 'ci-variable';
 
@@ -140,6 +144,7 @@ export type ProjectFileKind =
   | 'dockerfile'
   | 'compose'
   | 'github-workflow'
+  | 'github-action'
   | 'gitlab-ci'
   | 'python-version'
   | 'pyproject'

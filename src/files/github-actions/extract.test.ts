@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractGithubWorkflow, isSetupPython } from './extract.js';
+import { extractGithubAction, extractGithubWorkflow, isSetupPython } from './extract.js';
 
 const slice = (text: string, r: { startOffset?: number; endOffset?: number }) =>
   text.slice(r.startOffset, r.endOffset);
@@ -107,5 +107,78 @@ describe('extractGithubWorkflow', () => {
       code: 'PBE006',
       location: { file: '.github/workflows/bad.yml' },
     });
+  });
+});
+
+describe('extractGithubAction', () => {
+  it("reads a composite action's setup-python steps, taking inputs from their defaults", () => {
+    const action = [
+      'name: setup',
+      'inputs:',
+      '  python-version:',
+      '    description: the Python to install',
+      '    default: "3.11"',
+      '  extra:',
+      '    description: no default',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      '    - uses: actions/setup-python@v5',
+      '      with:',
+      '        python-version: ${{ inputs.python-version }}',
+      '    - uses: actions/setup-python@v5',
+      '      with:',
+      '        python-version: ${{ inputs.extra }}',
+      '    - uses: actions/setup-python@v5',
+      '      with:',
+      '        python-version-file: .python-version',
+    ].join('\n');
+    const out = extractGithubAction('.github/actions/setup/action.yml', action);
+    expect(out.references).toEqual([]);
+    expect(out.versions.map((v) => [v.kind, v.text, v.versions, v.unresolved, v.stage, v.job])).toEqual([
+      ['setup-python', '${{ inputs.python-version }}', ['3.11'], undefined, 'ci', undefined],
+      ['setup-python', '${{ inputs.extra }}', undefined, ['inputs.extra'], 'ci', undefined],
+      ['setup-python-file', '.python-version', undefined, undefined, 'ci', undefined],
+    ]);
+    expect(out.versions[0]!.origins?.[0]).toMatchObject({
+      name: 'inputs.python-version',
+      source: 'action-input',
+      range: { startLine: 5 },
+    });
+  });
+
+  it("reads a Docker action's image after docker://, with the range of the name alone", () => {
+    const action = 'name: lint\nruns:\n  using: docker\n  image: "docker://python:3.12-slim"\n';
+    const out = extractGithubAction('action.yml', action);
+    expect(out.references.map((r) => [r.kind, r.text, r.stage])).toEqual([
+      ['gha-action-image', 'python:3.12-slim', 'ci'],
+    ]);
+    expect(slice(action, out.references[0]!.range)).toBe('python:3.12-slim');
+    // A Dockerfile action builds the Dockerfile beside it, which is read as a Dockerfile.
+    expect(
+      extractGithubAction('action.yml', 'runs:\n  using: docker\n  image: Dockerfile\n').references,
+    ).toEqual([]);
+  });
+
+  it('reads inputs of reusable and manually run workflows from their defaults', () => {
+    const reusable = [
+      'on:',
+      '  workflow_call:',
+      '    inputs:',
+      '      python: { type: string, default: "3.12" }',
+      '  workflow_dispatch:',
+      '    inputs:',
+      '      python: { default: "3.13" }',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    container: python:${{ inputs.python }}-slim',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with: { python-version: "${{ inputs.python }}" }',
+    ].join('\n');
+    const out = extractGithubWorkflow('.github/workflows/reusable.yml', reusable);
+    expect(out.references.map((r) => r.resolved)).toEqual(['python:3.12-slim', 'python:3.13-slim']);
+    expect(out.versions[0]!.versions).toEqual(['3.12', '3.13']);
   });
 });

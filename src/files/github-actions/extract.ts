@@ -1,8 +1,10 @@
 /**
  * GitHub Actions workflows: job containers (`jobs.*.container`, a string or `.image`), service
  * containers (`jobs.*.services.*.image`), and `actions/setup-python` steps (`with.python-version`
- * as a literal, a multi-line list, or `${{ matrix.x }}` / `${{ env.X }}` expanded from the job's
- * `strategy.matrix` (with `include`) and `env`; `with.python-version-file`).
+ * as a literal, a multi-line list, or `${{ matrix.x }}` / `${{ env.X }}` / `${{ inputs.x }}` expanded
+ * from the job's `strategy.matrix` (with `include`), `env`, and the defaults of `workflow_call` /
+ * `workflow_dispatch` inputs; `with.python-version-file`). Actions of the repository itself
+ * (`action.yml`): see `extractGithubAction`.
  */
 import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin, VersionStatement } from '../../model/project.js';
@@ -52,6 +54,8 @@ interface JobContext {
   /** env from the workflow, the job and the step, innermost last. */
   env: Map<string, ScalarText>;
   allowEnv: boolean;
+  /** Defaults of the inputs (`${{ inputs.x }}`) of a composite action or a reusable workflow. */
+  inputs?: Map<string, ScalarText[]>;
 }
 
 const expressionPattern = /\$\{\{([\s\S]*?)\}\}/g;
@@ -107,7 +111,38 @@ function alternativesOf(ctx: JobContext, expression: string): Alternative[] | un
       },
     ];
   }
+  const input = /^inputs(?:\.([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(e);
+  if (input && ctx.inputs) {
+    const name = (input[1] ?? input[2])!;
+    const defaults = ctx.inputs.get(name);
+    if (!defaults || defaults.length === 0 || defaults.some((d) => d.text.includes('${{'))) return undefined;
+    return defaults.map((d) => ({
+      value: d.text,
+      origin: {
+        name: `inputs.${name}`,
+        value: d.text,
+        source: 'action-input',
+        file: ctx.y.file,
+        range: d.range,
+      },
+    }));
+  }
   return undefined;
+}
+
+/** Defaults of `inputs:` mappings (`inputs.<name>.default`), several when the mappings disagree. */
+function inputDefaults(y: ParsedYaml, ...inputNodes: unknown[]): Map<string, ScalarText[]> {
+  const out = new Map<string, ScalarText[]>();
+  for (const node of inputNodes) {
+    for (const { key, value } of mapEntries(y, node)) {
+      const d = scalarText(y, mapGet(y, value, 'default'));
+      if (!d) continue;
+      const list = out.get(key) ?? [];
+      if (!list.some((x) => x.text === d.text)) list.push(d);
+      out.set(key, list);
+    }
+  }
+  return out;
 }
 
 /** Expand `${{ ... }}` expressions in a value into every combination of known alternatives. */
@@ -190,9 +225,16 @@ export function extractGithubWorkflow(
     for (const v of expanded.values) out.references.push({ ...base, resolved: v.value, origins: v.origins });
   };
 
+  // A reusable or manually run workflow: `${{ inputs.x }}` takes the input's default.
+  const on = mapGet(y, root, 'on');
+  const inputs = inputDefaults(
+    y,
+    mapGet(y, mapGet(y, on, 'workflow_call'), 'inputs'),
+    mapGet(y, mapGet(y, on, 'workflow_dispatch'), 'inputs'),
+  );
   for (const { key: job, value: jobNode } of mapEntries(y, mapGet(y, root, 'jobs'))) {
     const matrix = mapGet(y, mapGet(y, jobNode, 'strategy'), 'matrix');
-    const jobCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode), allowEnv: false };
+    const jobCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode), allowEnv: false, inputs };
 
     const container = mapGet(y, jobNode, 'container');
     const containerImage = scalarText(y, container) ?? scalarText(y, mapGet(y, container, 'image'));
@@ -202,53 +244,126 @@ export function extractGithubWorkflow(
       if (image) imageReferences('gha-service', image, job, jobCtx, service);
     }
 
-    for (const step of seqItems(y, mapGet(y, jobNode, 'steps'))) {
-      const uses = scalarText(y, mapGet(y, step, 'uses'));
-      if (!uses || !isSetupPython(uses.text)) continue;
-      const withNode = mapGet(y, step, 'with');
-      const stepCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode, step), allowEnv: true };
-      const versionNode = mapGet(y, withNode, 'python-version');
-      const versionScalar = scalarText(y, versionNode);
-      const listItems = versionScalar ? [] : seqItems(y, versionNode).map((n) => scalarText(y, n));
-      if (versionScalar || listItems.length > 0) {
-        const range: SourceRange = versionScalar
-          ? versionScalar.range
-          : y.index.range(file, versionNode!.range![0], versionNode!.range![1]);
-        const written = versionScalar
-          ? versionScalar.text
-          : y.index.text.slice(range.startOffset, range.endOffset);
-        const entries = versionScalar
-          ? versionScalar.text
-              .split(/\r?\n/)
-              .map((l) => l.trim())
-              .filter((l) => l.length > 0)
-          : listItems.filter((s): s is ScalarText => s !== undefined).map((s) => s.text);
-        const statement: VersionStatement = { kind: 'setup-python', file, range, text: written, stage, job };
-        const versions: string[] = [];
-        const origins: ValueOrigin[] = [];
-        const unresolved: string[] = [];
-        for (const entry of entries) {
-          const expanded = expand(stepCtx, entry);
-          unresolved.push(...expanded.unresolved);
-          for (const v of expanded.values) {
-            if (!versions.includes(v.value)) versions.push(v.value);
-            origins.push(...v.origins);
-          }
+    setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.versions, (step) => ({
+      y,
+      matrix,
+      env: envMap(y, root, jobNode, step),
+      allowEnv: true,
+      inputs,
+    }));
+  }
+  return out;
+}
+
+/** The `actions/setup-python` steps of a list: `python-version` (expanded) and `python-version-file`. */
+function setupPythonSteps(
+  y: ParsedYaml,
+  file: string,
+  steps: unknown,
+  stage: Stage,
+  job: string | undefined,
+  into: VersionStatement[],
+  contextOf: (step: unknown) => JobContext,
+): void {
+  for (const step of seqItems(y, steps)) {
+    const uses = scalarText(y, mapGet(y, step, 'uses'));
+    if (!uses || !isSetupPython(uses.text)) continue;
+    const withNode = mapGet(y, step, 'with');
+    const stepCtx = contextOf(step);
+    const versionNode = mapGet(y, withNode, 'python-version');
+    const versionScalar = scalarText(y, versionNode);
+    const listItems = versionScalar ? [] : seqItems(y, versionNode).map((n) => scalarText(y, n));
+    if (versionScalar || listItems.length > 0) {
+      const range: SourceRange = versionScalar
+        ? versionScalar.range
+        : y.index.range(file, versionNode!.range![0], versionNode!.range![1]);
+      const written = versionScalar
+        ? versionScalar.text
+        : y.index.text.slice(range.startOffset, range.endOffset);
+      const entries = versionScalar
+        ? versionScalar.text
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l.length > 0)
+        : listItems.filter((s): s is ScalarText => s !== undefined).map((s) => s.text);
+      const statement: VersionStatement = { kind: 'setup-python', file, range, text: written, stage };
+      if (job !== undefined) statement.job = job;
+      const versions: string[] = [];
+      const origins: ValueOrigin[] = [];
+      const unresolved: string[] = [];
+      for (const entry of entries) {
+        const expanded = expand(stepCtx, entry);
+        unresolved.push(...expanded.unresolved);
+        for (const v of expanded.values) {
+          if (!versions.includes(v.value)) versions.push(v.value);
+          origins.push(...v.origins);
         }
-        if (unresolved.length > 0) statement.unresolved = [...new Set(unresolved)];
-        if (versions.length > 0) statement.versions = versions;
-        if (origins.length > 0) statement.origins = origins;
-        out.versions.push(statement);
       }
-      const fileScalar = scalarText(y, mapGet(y, withNode, 'python-version-file'));
-      if (fileScalar) {
-        out.versions.push({
-          kind: 'setup-python-file',
+      if (unresolved.length > 0) statement.unresolved = [...new Set(unresolved)];
+      if (versions.length > 0) statement.versions = versions;
+      if (origins.length > 0) statement.origins = origins;
+      into.push(statement);
+    }
+    const fileScalar = scalarText(y, mapGet(y, withNode, 'python-version-file'));
+    if (fileScalar) {
+      into.push({
+        kind: 'setup-python-file',
+        file,
+        range: fileScalar.range,
+        text: fileScalar.text,
+        stage,
+        ...(job !== undefined ? { job } : {}),
+      });
+    }
+  }
+}
+
+/**
+ * An action of the repository (`action.yml`): a composite action's `actions/setup-python` steps, with
+ * `${{ inputs.x }}` taken from the input's default, and a Docker container action's
+ * `runs.image: docker://...`.
+ */
+export function extractGithubAction(
+  file: string,
+  text: string,
+  options: WorkflowOptions = {},
+): WorkflowExtraction {
+  const out: WorkflowExtraction = {
+    references: [],
+    versions: [],
+    pragmas: yamlPragmas(file, text),
+    diagnostics: [],
+  };
+  const { yaml: y, diagnostics } = parseYaml(file, text);
+  out.diagnostics.push(...diagnostics);
+  if (!y) return out;
+  const stage: Stage = options.configuredStage ?? 'ci';
+  const root = y.doc.contents;
+  const runs = mapGet(y, root, 'runs');
+  const using = scalarText(y, mapGet(y, runs, 'using'))?.text.toLowerCase();
+  if (using === 'composite') {
+    const inputs = inputDefaults(y, mapGet(y, root, 'inputs'));
+    setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.versions, (step) => ({
+      y,
+      matrix: undefined,
+      env: envMap(y, step),
+      allowEnv: true,
+      inputs,
+    }));
+  } else if (using === 'docker') {
+    const image = scalarText(y, mapGet(y, runs, 'image'));
+    const prefix = 'docker://';
+    const start = image?.range.startOffset;
+    if (image && start !== undefined && image.text.startsWith(prefix)) {
+      const written = y.index.text.slice(start, image.range.endOffset);
+      // Only when the image is written plainly can its range point at the name after the prefix.
+      if (written === image.text) {
+        out.references.push({
+          kind: 'gha-action-image',
           file,
-          range: fileScalar.range,
-          text: fileScalar.text,
+          range: y.index.range(file, start + prefix.length, image.range.endOffset!),
+          text: image.text.slice(prefix.length),
           stage,
-          job,
         });
       }
     }
