@@ -15,9 +15,49 @@ export interface ParsedYaml {
   file: string;
 }
 
+/**
+ * Flow collections (`[`, `{`) nested deeper than any real file needs. The YAML parser recurses once
+ * per level, and tens of thousands of levels in one file, after other files were parsed, have been
+ * seen to end the Node process with a fatal out-of-memory error that no `try` can catch, so such a
+ * file is reported and not parsed.
+ */
+export const maxFlowDepth = 256;
+
+/**
+ * The offset where flow nesting first exceeds `maxFlowDepth`, or -1. Brackets inside quoted strings
+ * and comments count too: this is a cheap bound, and real files stay far below it either way.
+ */
+export function flowDepthExceededAt(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > maxFlowDepth) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 /** Parse one YAML file; on a syntax error return `PBE006` diagnostics (file and line) instead. */
 export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
   const index = new LineIndex(text);
+  const tooDeep = flowDepthExceededAt(text);
+  if (tooDeep >= 0) {
+    const pos = index.positionAt(tooDeep);
+    return {
+      diagnostics: [
+        parseErrorDiagnostic(
+          file,
+          pos.line + 1,
+          pos.character + 1,
+          `'[' and '{' nest more than ${maxFlowDepth} levels deep here; the file is not read`,
+        ),
+      ],
+    };
+  }
   let doc: Document.Parsed;
   try {
     // `merge: true` so that `<<: *defaults` keys are recognised as merge keys; uniqueKeys off

@@ -12,7 +12,7 @@ import { parseComposeEnv } from '../../src/files/compose/env-file.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
 import { reduceDockerfile } from '../../src/files/dockerfile/reduce.js';
-import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
+import { extractGithubAction, extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
 import { extractGitlabCi } from '../../src/files/gitlab-ci/extract.js';
 import { parseDependencies } from '../../src/files/lockfiles/index.js';
 import { poetryConstraintToPep440 } from '../../src/files/lockfiles/poetry/constraint.js';
@@ -86,6 +86,7 @@ const cases: [string, (text: string) => unknown, string[]][] = [
   ['extractCompose', (t) => extractCompose('compose.yaml', t), lines([', ', ', '])],
   ['parseComposeEnv', (t) => parseComposeEnv('.env', t), lines(['', 'A=', 'A="', "A='", 'A=a #', 'export '])],
   ['extractGithubWorkflow', (t) => extractGithubWorkflow('ci.yml', t), lines([', ', ', '])],
+  ['extractGithubAction', (t) => extractGithubAction('action.yml', t), lines([', ', 'runs: ', 'image: '])],
   ['extractGitlabCi', (t) => extractGitlabCi('.gitlab-ci.yml', t), lines(['image: ', ', '])],
   ...(
     [

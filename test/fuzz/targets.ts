@@ -19,7 +19,7 @@ import { parseConfigText } from '../../src/config/validate.js';
 import { parseComposeEnv } from '../../src/files/compose/env-file.js';
 import { extractCompose } from '../../src/files/compose/extract.js';
 import { extractDockerfile } from '../../src/files/dockerfile/extract.js';
-import { extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
+import { extractGithubAction, extractGithubWorkflow } from '../../src/files/github-actions/extract.js';
 import { extractGitlabCi } from '../../src/files/gitlab-ci/extract.js';
 import { parseDependencies } from '../../src/files/lockfiles/index.js';
 import { poetryConstraintToPep440 } from '../../src/files/lockfiles/poetry/constraint.js';
@@ -745,6 +745,10 @@ const lockLeaves = [
   '',
 ];
 const yamlKeys = [
+  'runs',
+  'using',
+  'inputs',
+  'default',
   'services',
   'app',
   'image',
@@ -799,6 +803,10 @@ const yamlLeaves = [
 // ---------------------------------------------------------------------------------------------
 // Targets
 
+const actionSeeds = [
+  'inputs:\n  python-version:\n    default: "3.12"\nruns:\n  using: composite\n  steps:\n    - uses: actions/setup-python@v5\n      with:\n        python-version: ${{ inputs.python-version }}\n',
+  'runs:\n  using: docker\n  image: docker://python:3.12-slim\n',
+];
 const envSeeds = [
   'PY=3.12\nDISTRO=bookworm\n',
   '# comment\nexport PY="3.13"\nTAG=${PY}-slim # inline\n',
@@ -931,6 +939,16 @@ export function buildTargets(seeds: Seeds): FuzzTarget[] {
       weight: 4,
       input: textsFor(seeds.workflows, yamlWords, shaped(yamlKeys, yamlLeaves, 'yaml')),
       run: (text) => extractGithubWorkflow('.github/workflows/ci.yml', text),
+    },
+    {
+      name: 'github-action',
+      weight: 2,
+      input: textsFor(
+        [...seeds.workflows.slice(0, 20), ...actionSeeds],
+        yamlWords,
+        shaped(yamlKeys, yamlLeaves, 'yaml'),
+      ),
+      run: (text) => extractGithubAction('.github/actions/setup/action.yml', text),
     },
     {
       name: 'gitlab-ci',
