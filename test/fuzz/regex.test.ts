@@ -135,11 +135,12 @@ const cases: [string, (text: string) => unknown, string[]][] = [
 
 /**
  * Parsers whose remaining cost on these lines is a third-party parser, not a regular expression of
- * pybase's: the YAML library on 100 kB of nested `[`, `{` or `"` after `image: ` in a GitLab file
- * (0.3-0.9 s), and dockerfile-ast on 100 kB instructions (~100 ms). They are held to a looser bound.
+ * pybase's: the YAML library on 100 kB of `"` after a key such as `image: ` or `runs: ` (0.3-0.5 s,
+ * linear in the size; nested `[` and `{` past 256 levels are refused before it, see yaml.ts), and
+ * dockerfile-ast on 100 kB instructions (~100 ms). They are held to a looser bound.
  */
 const knownSlowLimitMs = 3000;
-const knownSlowParsers = new Set(['extractGitlabCi', 'extractDockerfile']);
+const knownSlowParsers = new Set(['extractGitlabCi', 'extractGithubAction', 'extractDockerfile']);
 function knownSlow(name: string): boolean {
   return knownSlowParsers.has(name);
 }
