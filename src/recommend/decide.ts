@@ -161,12 +161,20 @@ function projectSpecifiers(input: DecideInput): { text: string; where: string }[
   return out;
 }
 
+/** Answers of `specifierAllows`: every stage asks the same few specifiers about the same versions. */
+const allowed = new Map<string, boolean | undefined>();
+
 function specifierAllows(spec: string, version: string): boolean | undefined {
+  const key = `${spec}\u0000${version}`;
+  if (allowed.has(key)) return allowed.get(key);
+  let answer: boolean | undefined;
   try {
-    return satisfies(version, spec);
+    answer = satisfies(version, spec);
   } catch {
-    return undefined;
+    answer = undefined;
   }
+  allowed.set(key, answer);
+  return answer;
 }
 
 interface Context {
