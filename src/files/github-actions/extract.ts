@@ -186,21 +186,29 @@ function envMap(y: ParsedYaml, ...nodes: unknown[]): Map<string, ScalarText> {
   return env;
 }
 
+/** The empty result of a GitHub file, its parsed YAML (absent on a syntax error) and its stage. */
+function startReading(
+  file: string,
+  text: string,
+  options: WorkflowOptions,
+): { out: WorkflowExtraction; y?: ParsedYaml; stage: Stage } {
+  const { yaml: y, diagnostics } = parseYaml(file, text);
+  const out: WorkflowExtraction = {
+    references: [],
+    versions: [],
+    pragmas: yamlPragmas(file, text),
+    diagnostics,
+  };
+  return { out, ...(y ? { y } : {}), stage: options.configuredStage ?? 'ci' };
+}
+
 export function extractGithubWorkflow(
   file: string,
   text: string,
   options: WorkflowOptions = {},
 ): WorkflowExtraction {
-  const out: WorkflowExtraction = {
-    references: [],
-    versions: [],
-    pragmas: yamlPragmas(file, text),
-    diagnostics: [],
-  };
-  const { yaml: y, diagnostics } = parseYaml(file, text);
-  out.diagnostics.push(...diagnostics);
+  const { out, y, stage } = startReading(file, text, options);
   if (!y) return out;
-  const stage: Stage = options.configuredStage ?? 'ci';
   const root = y.doc.contents;
 
   const imageReferences = (
@@ -328,16 +336,8 @@ export function extractGithubAction(
   text: string,
   options: WorkflowOptions = {},
 ): WorkflowExtraction {
-  const out: WorkflowExtraction = {
-    references: [],
-    versions: [],
-    pragmas: yamlPragmas(file, text),
-    diagnostics: [],
-  };
-  const { yaml: y, diagnostics } = parseYaml(file, text);
-  out.diagnostics.push(...diagnostics);
+  const { out, y, stage } = startReading(file, text, options);
   if (!y) return out;
-  const stage: Stage = options.configuredStage ?? 'ci';
   const root = y.doc.contents;
   const runs = mapGet(y, root, 'runs');
   const using = scalarText(y, mapGet(y, runs, 'using'))?.text.toLowerCase();
