@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DependencySet, DependencySourceKind } from '../../model/dependencies.js';
 import { inputCodes, PybaseError } from '../../model/diagnostic.js';
-import { dependencySourceKind } from './locate.js';
+import { dependencySourceKind, unknownFormat } from './locate.js';
 import { parsePdmLock } from './pdm/pdm-lock.js';
 import { parsePipfileLock } from './pipfile/pipfile-lock.js';
 import { parsePoetryLock } from './poetry/poetry-lock.js';
@@ -83,12 +83,7 @@ export function readDependencies(
 ): DependencySet {
   const kind = options.kind ?? dependencySourceKind(file);
   if (kind === undefined) {
-    throw new PybaseError({
-      code: inputCodes.usage,
-      severity: 'error',
-      message: `cannot tell which format ${file} is in`,
-      hint: 'Name a uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml or requirements .txt/.in file.',
-    });
+    throw unknownFormat(file);
   }
   const text = readText(file);
   const extra: { pyproject?: { text: string; file: string }; readInclude?: (path: string) => string } = {};

@@ -68,12 +68,7 @@ export function findDependencySource(
     }
     const kind = dependencySourceKind(file);
     if (kind === undefined) {
-      throw new PybaseError({
-        code: inputCodes.usage,
-        severity: 'error',
-        message: `cannot tell which format ${file} is in`,
-        hint: 'Name a uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml or requirements .txt/.in file.',
-      });
+      throw unknownFormat(file);
     }
     return { file, kind, alsoPresent: [] };
   }
@@ -100,4 +95,14 @@ export function findDependencySource(
   }
   const [best, ...rest] = present;
   return best ? { ...best, alsoPresent: rest } : undefined;
+}
+
+/** The error for a dependency file whose name does not say its format. */
+export function unknownFormat(file: string): PybaseError {
+  return new PybaseError({
+    code: inputCodes.usage,
+    severity: 'error',
+    message: `cannot tell which format ${file} is in`,
+    hint: 'Name a uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml or requirements .txt/.in file.',
+  });
 }
