@@ -70,6 +70,20 @@ async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startRegistry(auth: RegistryAuth = 'none'): Promise<RegistryHarness> {
+  // The free port is found by binding and releasing it, so another test's server can take it before
+  // the registry binds it: the registry then exits at once, and it is started again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRegistryOnce(auth);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= 5) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startRegistryOnce(auth: RegistryAuth): Promise<RegistryHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'pybase-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -125,13 +139,27 @@ export async function startRegistry(auth: RegistryAuth = 'none'): Promise<Regist
 
   const url = `http://${host}`;
   const started = Date.now();
+  const failedToStart = () => {
+    void tokenServer?.close();
+    rmSync(dir, { recursive: true, force: true });
+    const message = `docker-registry exited at start:\n${output}`;
+    return /address already in use/.test(output) ? new PortTaken(message) : new Error(message);
+  };
   for (;;) {
-    if (exited) throw new Error(`docker-registry exited at start:\n${output}`);
+    if (exited) throw failedToStart();
+    let answered = false;
     try {
       const response = await fetch(`${url}/v2/`);
-      if (response.status === 200 || response.status === 401) break;
+      answered = response.status === 200 || response.status === 401;
     } catch {
       // not listening yet
+    }
+    if (answered) {
+      // Whoever answered, the registry must still be running a moment later: one that lost the
+      // port exits at once.
+      await sleep(150);
+      if (exited) throw failedToStart();
+      break;
     }
     if (Date.now() - started > 15_000) {
       child.kill('SIGTERM');
