@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compare, median, timeOnce } from './lib.mjs';
+import { compare, median, peakMemory, timeOnce } from './lib.mjs';
 
 const benchDate = '2026-08-13';
 
@@ -62,7 +62,13 @@ export async function benchDepsOffline(root) {
           ['cold', coldArgs],
           ['warm', warmArgs],
         ]) {
-          runs.push({ command, output, mode, ...compare([node, a], [node, ['-e', '0']], 9, 1) });
+          runs.push({
+            command,
+            output,
+            mode,
+            ...compare([node, a], [node, ['-e', '0']], 9, 1),
+            peakMiB: peakMemory(node, a),
+          });
         }
       }
     }
@@ -195,5 +201,7 @@ export async function benchColdLookups(root, count = 300, latencyMs = 20, concur
   }
   const idealMs = (count * latencyMs) / concurrency;
   const ms = median(times);
-  return { count, latencyMs, concurrency, ms, idealMs, ratio: ms / idealMs, target: 1.5 };
+  // The look-ups run in this process (beside the index server): its peak resident size bounds theirs.
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  return { count, latencyMs, concurrency, ms, idealMs, ratio: ms / idealMs, target: 1.5, peakMiB };
 }

@@ -60,11 +60,11 @@ if (depsRun) {
     '**warm** = the analysis stored by a previous run with the same lock, date, images and options is read from the result cache.',
     '**text** = the report a user reads; **json** = `--json` (the whole report).',
     '',
-    '| command | output | cache | median ms | `node -e 0` ms | ratio | met |',
-    '|---|---|---|---|---|---|---|',
+    '| command | output | cache | median ms | `node -e 0` ms | ratio | met | peak MiB |',
+    '|---|---|---|---|---|---|---|---|',
     ...depsRun.runs.map(
       (r) =>
-        `| \`pybase ${r.command}\` | ${r.output} | ${r.mode} | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | ${met(r.ratio)} |`,
+        `| \`pybase ${r.command}\` | ${r.output} | ${r.mode} | ${fmt(r.subjectMs)} | ${fmt(r.baselineMs)} | ${fmt(r.ratio, 2)}x | ${met(r.ratio)} | ${fmt(r.peakMiB)} |`,
     ),
     '',
     '| measure | value |',
@@ -83,7 +83,8 @@ if (depsRun) {
 depLines.push(
   `Cold look-up of ${lookups.count} projects, ${lookups.latencyMs} ms added per answer, concurrency ${lookups.concurrency}: ` +
     `${fmt(lookups.ms)} ms against the ideal ${fmt(lookups.idealMs)} ms, ratio ${fmt(lookups.ratio, 2)}x ` +
-    `(target < ${lookups.target}x: ${lookups.ratio < lookups.target ? 'met' : 'NOT met'}).`,
+    `(target < ${lookups.target}x: ${lookups.ratio < lookups.target ? 'met' : 'NOT met'}); ` +
+    `peak resident size of the process doing them, index server included, ${fmt(lookups.peakMiB)} MiB.`,
   '',
 );
 depLines.splice(
