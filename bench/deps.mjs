@@ -66,7 +66,7 @@ export async function benchDepsOffline(root) {
             command,
             output,
             mode,
-            ...compare([node, a], [node, ['-e', '0']], 9, 1),
+            ...compare([node, a], [node, ['-e', '0']], 15, 1),
             peakMiB: peakMemory(node, a),
           });
         }

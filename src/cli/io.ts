@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../index.js';
+
 /** What a command may touch of the outside world. Tests pass their own. */
 export interface Io {
   out(text: string): void;
@@ -79,4 +81,13 @@ export function table(rows: string[][], gap = 2): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/**
+ * `file:line: ` for a diagnostic printed on one line, or nothing when it has no location or its
+ * message already starts with its file (readers write `file:line: cannot parse: ...` themselves).
+ */
+export function locationPrefix(d: Pick<Diagnostic, 'location' | 'message'>): string {
+  if (!d.location || d.message.startsWith(d.location.file)) return '';
+  return `${d.location.file}:${d.location.startLine}: `;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,15 @@ function run(argv: string[], cwd = numpy) {
 }
 
 describe('pybase deps', () => {
+  it('names the file and line of a note once', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-deps-broken-'));
+    writeFileSync(path.join(dir, 'Pipfile.lock'), '{"default": {"a": [[[}}');
+    const r = await run(['deps', '--offline'], dir);
+    const note = r.out.split('\n').find((l) => l.includes('not valid JSON')) ?? '';
+    expect(note).toMatch(/^ {2}error: \S*Pipfile\.lock:1:\d+: not valid JSON/);
+    expect(note.split('Pipfile.lock')).toHaveLength(2);
+  });
+
   it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {
     const r = await run(['deps', '--offline']);
     expect(r.code).toBe(0);

@@ -24,7 +24,7 @@ import {
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
-import { type Io, style, table } from '../io.js';
+import { type Io, locationPrefix, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, reportNetworkFailures } from '../network-options.js';
 
@@ -350,8 +350,7 @@ function footer(report: CompatibilityReport, io: Io): string[] {
   if (report.diagnostics.length > 0) {
     out.push('', 'Notes:');
     for (const d of report.diagnostics.slice(0, 20)) {
-      const where = d.location ? `${d.location.file}:${d.location.startLine}: ` : '';
-      out.push(`  ${d.severity}: ${where}${d.message}`);
+      out.push(`  ${d.severity}: ${locationPrefix(d)}${d.message}`);
     }
     if (report.diagnostics.length > 20) out.push(`  ... and ${report.diagnostics.length - 20} more`);
   }

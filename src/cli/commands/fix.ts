@@ -17,7 +17,7 @@ import {
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
-import { type Io, style } from '../io.js';
+import { type Io, locationPrefix, style } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
 import { indexOptions } from '../network-options.js';
@@ -59,10 +59,6 @@ Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or inp
 
 const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
 
-function location(d: Diagnostic): string {
-  return d.location ? `${d.location.file}:${d.location.startLine}: ` : '';
-}
-
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   const s = style(io.color && io.stderrIsTTY);
   for (const d of diagnostics) {
@@ -72,9 +68,7 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
         : d.severity === 'warning'
           ? s.yellow('warning:')
           : s.dim('note:');
-    // Messages usually name their file and line already.
-    const text =
-      d.location && d.message.startsWith(d.location.file) ? d.message : `${location(d)}${d.message}`;
+    const text = `${locationPrefix(d)}${d.message}`;
     io.err(`pybase: ${label} ${redactSecrets(text)}\n`);
     if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
   }
