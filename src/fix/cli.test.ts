@@ -97,4 +97,30 @@ describe('pybase fix (command line)', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('ARG PYTHON_VERSION=3.14.7\n');
     expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain("python-version: '3.14'");
   });
+
+  it('says why floating tags stay under --bump, and why --to recommended leaves a reference alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
+    temps.push(dir);
+    cpSync(join(repoRoot, 'examples/reports-api'), dir, { recursive: true });
+    const bump = await pybase(dir, 'fix', '--dry-run', '--offline', '--date', '2026-11-27');
+    expect(bump.code).toBe(0);
+    expect(bump.out).toBe('nothing to fix\n');
+    expect(bump.err).toMatch(
+      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim names no Python patch \(2 more references likewise\): --bump leaves such references alone\n {2}hint: pin them with pybase fix --to recommended/,
+    );
+    const recommended = await pybase(
+      dir,
+      'fix',
+      '--dry-run',
+      '--offline',
+      '--to',
+      'recommended',
+      '--date',
+      '2026-11-27',
+    );
+    expect(recommended.err).toMatch(
+      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes/,
+    );
+    expect(recommended.err).not.toContain('names no Python patch');
+  });
 });

@@ -5,6 +5,7 @@ import {
   type Diagnostic,
   type FixResult,
   type FixTarget,
+  fixCodes,
   fixProject,
   fixTagsOf,
   loadConfig,
@@ -14,6 +15,7 @@ import {
   recommendProject,
   redactSecrets,
   registryDigestResolver,
+  tryParseReference,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
@@ -83,6 +85,43 @@ function summary(result: FixResult, written: boolean): string {
   if (files === 0) lines.push('nothing to fix');
   else lines.push(`${written ? 'updated' : 'would update'} ${files} file${files === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently). */
+function unmoved(r: RecommendResult | undefined): Diagnostic[] {
+  return (r?.moves ?? [])
+    .filter((m) => m.kind === 'none' && m.reason !== '')
+    .map((m) => ({
+      code: fixCodes.skipped,
+      severity: 'info' as const,
+      message: `${m.file}:${m.line}: ${m.current} left alone: ${m.reason}`,
+      location: { file: m.file, startLine: m.line, startColumn: 1, endLine: m.line, endColumn: 1 },
+    }));
+}
+
+/**
+ * One note when python references float on a minor (`3.12-slim`) or wider: `--bump` moves pinned
+ * patches only, so it leaves them as they are.
+ */
+function floating(result: FixResult): Diagnostic[] {
+  const found = result.extraction.references.filter((ref) => {
+    if (ref.unresolved?.length) return false;
+    const image = tryParseReference(ref.resolved ?? ref.text);
+    return image?.isPython === true && image.python !== undefined && image.python.precision !== 'patch';
+  });
+  const first = found[0];
+  if (!first) return [];
+  const more =
+    found.length > 1 ? ` (${found.length - 1} more reference${found.length > 2 ? 's' : ''} likewise)` : '';
+  return [
+    {
+      code: fixCodes.skipped,
+      severity: 'info',
+      message: `${first.file}:${first.range.startLine}: ${first.resolved ?? first.text} names no Python patch${more}: --bump leaves such references alone`,
+      location: first.range,
+      hint: 'pin them with pybase fix --to recommended (or --to <tag>)',
+    },
+  ];
 }
 
 /** What `--to recommended` aims at, per stage (on stderr: stdout stays the diff or the summary). */
@@ -192,7 +231,12 @@ export const command: Command = {
       await client?.close();
     }
 
-    const own = [...result.plan.diagnostics, ...result.applied.diagnostics];
+    const own = [
+      ...result.plan.diagnostics,
+      ...result.applied.diagnostics,
+      ...unmoved(recommendation),
+      ...(target.kind === 'bump' ? floating(result) : []),
+    ];
     if (values.json === true) {
       io.out(
         `${redactSecrets(
