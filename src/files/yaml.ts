@@ -191,3 +191,11 @@ export function isMapping(y: ParsedYaml, node: unknown): boolean {
 export function yamlPragmas(file: string, text: string, index = new LineIndex(text)): IgnorePragma[] {
   return scanPragmas(file, index, (line) => indentedBlockAfter(index, line));
 }
+
+/** The names in a GitLab CI `!reference [job, key, ...]` sequence, or undefined for any other node. */
+export function referencePath(y: ParsedYaml, node: unknown): string[] | undefined {
+  const target = deref(y, node);
+  if (!isSeq(target) || target.tag !== '!reference') return undefined;
+  const names = target.items.map((item) => scalarText(y, item)?.text);
+  return names.length >= 2 && names.every((n) => n !== undefined) ? (names as string[]) : undefined;
+}

@@ -101,6 +101,35 @@ describe('extractGitlabCi', () => {
     ]);
   });
 
+  it('follows !reference tags to the image and services they name', () => {
+    const pipeline = [
+      '.defaults:',
+      '  image: python:${PY}-slim',
+      '  services: [postgres:16]',
+      '.base:',
+      '  extends: .defaults',
+      'test:',
+      '  variables: { PY: "3.12" }',
+      '  image: !reference [.base, image]',
+      '  services: !reference [.defaults, services]',
+      'lint:',
+      '  image: !reference [.missing, image]',
+      'loop:',
+      '  image: !reference [loop, image]',
+    ].join('\n');
+    const { references, diagnostics } = extractGitlabCi('.gitlab-ci.yml', pipeline);
+    expect(references.map((r) => [r.kind, r.job, r.range.startLine, r.resolved ?? r.text])).toEqual([
+      ['gitlab-image', 'test', 2, 'python:3.12-slim'],
+      ['gitlab-service', 'test', 3, 'postgres:16'],
+    ]);
+    // A reference that names nothing is said, at its line, never skipped in silence.
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.startLine])).toEqual([
+      ['PBE002', 'warning', 11],
+      ['PBE002', 'warning', 13],
+    ]);
+    expect(diagnostics[0]!.message).toContain('!reference [.missing, image] names nothing');
+  });
+
   it('reports invalid YAML as PBE006 with the line', () => {
     const out = extractGitlabCi('.gitlab-ci.yml', 'image: python:3.12\ntest:\n  script:\n - a\n  - b\n');
     expect(out.references).toEqual([]);

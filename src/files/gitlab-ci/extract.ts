@@ -12,7 +12,7 @@
  * `includes`): their global variables and jobs merge, the including file winning. Remote, project and
  * template includes are not followed.
  */
-import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import { substitute, type VarState } from '../substitute.js';
@@ -21,6 +21,7 @@ import {
   mapGet,
   type ParsedYaml,
   parseYaml,
+  referencePath,
   scalarText,
   seqItems,
   yamlPragmas,
@@ -190,12 +191,44 @@ export function extractGitlabPipeline(files: readonly GitlabFile[]): ExtractedRe
   const out: ExtractedReference[] = [];
   const keys = new Set<string>();
   const used = new Set<unknown>();
+  /**
+   * A `!reference [job, key, ...]` followed to the value it names (through `extends:` as GitLab does,
+   * a few hops at most); any other node as it is.
+   */
+  const unfollowed = new Set<unknown>();
+  const follow = (at: Located, hops = 0): Located | undefined => {
+    const path = referencePath(at.f.yaml, at.node);
+    if (!path) return at;
+    const [job, first, ...rest] = path as [string, string, ...string[]];
+    let found = hops < 8 ? inherited(job, first) : undefined;
+    for (const key of rest) {
+      const node = found ? mapGet(found.f.yaml, found.node, key) : undefined;
+      found = found && node !== undefined ? { f: found.f, node } : undefined;
+    }
+    const target = found ? follow(found, hops + 1) : undefined;
+    if (!target && !unfollowed.has(at.node)) {
+      // GitLab rejects such a pipeline; the image it would name is unknown, and the file says so.
+      unfollowed.add(at.node);
+      const range = (at.node as { range?: [number, number] }).range;
+      const pos = at.f.yaml.index.positionAt(range?.[0] ?? 0);
+      at.f.diagnostics.push({
+        code: inputCodes.badReference,
+        severity: 'warning',
+        message: `${at.f.file}:${pos.line + 1}: !reference [${path.join(', ')}] names nothing in this pipeline (a missing job or key, or a loop): its image is not judged`,
+        location: at.f.yaml.index.range(at.f.file, range?.[0] ?? 0, range?.[1] ?? 0),
+      });
+    }
+    return target;
+  };
   const emit = (
     kind: 'gitlab-image' | 'gitlab-service',
-    at: Located,
+    written: Located,
     scope: Scope,
     job: string | undefined,
   ) => {
+    const at = follow(written);
+    if (!at) return;
+    used.add(at.node);
     const y = at.f.yaml;
     const s = scalarText(y, at.node) ?? scalarText(y, mapGet(y, at.node, 'name'));
     if (!s) return;
@@ -223,7 +256,10 @@ export function extractGitlabPipeline(files: readonly GitlabFile[]): ExtractedRe
     keys.add(key);
     out.push(ref);
   };
-  const emitServices = (at: Located, scope: Scope, job: string | undefined) => {
+  const emitServices = (written: Located, scope: Scope, job: string | undefined) => {
+    const at = follow(written);
+    if (!at) return;
+    used.add(at.node);
     for (const service of seqItems(at.f.yaml, at.node))
       emit('gitlab-service', { f: at.f, node: service }, scope, job);
   };
