@@ -1,20 +1,12 @@
-import {
-  chmodSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { runCheck } from '../check/check.js';
+import { writeProject } from '../check/test-project.js';
 import { extractProject } from '../files/extract.js';
 import { pb007 } from '../rules/pb007-frozen-tag.js';
 import { pb105 } from '../rules/pb105-stale-patch.js';
@@ -137,8 +129,6 @@ describe('pybase fix --bump patch over a repository with every file kind', () =>
 
 describe('pybase fix on files read because another file names them', () => {
   it('edits images in included GitLab CI and compose files, and the .env value a compose image takes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
-    temps.push(dir);
     const files: Record<string, string> = {
       '.gitlab-ci.yml': 'include:\n  - local: ci/python.yml\ntest:\n  extends: .py\n  script: [pytest]\n',
       'ci/python.yml': '.py:\n  image: python:3.12.1-slim-bookworm\n',
@@ -147,10 +137,8 @@ describe('pybase fix on files read because another file names them', () => {
         'include: [compose/common.yml]\nservices:\n  api:\n    image: python:${PY}-slim-bookworm\n',
       'compose/common.yml': 'services:\n  tools:\n    image: python:3.12.1-slim-bookworm\n',
     };
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
+    const dir = writeProject(files);
+    temps.push(dir);
     const result = await fixProject(dir, { date, target: { kind: 'bump', bump: 'patch' } });
     const newest = readFileSync(join(dir, 'ci/python.yml'), 'utf8');
     expect(newest).toMatch(/^\.py:\n {2}image: python:3\.12\.\d+-slim-bookworm\n$/);
@@ -174,18 +162,14 @@ describe('pybase fix on files read because another file names them', () => {
   });
 
   it('leaves a .env value alone when a Dockerfile also takes it through compose build arguments', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
-    temps.push(dir);
     const files: Record<string, string> = {
       '.env': 'PY=3.12.1\n',
       'compose.yaml':
         'services:\n  api:\n    image: python:${PY}-slim-bookworm\n  web:\n    build:\n      context: svc\n      args:\n        PYV: ${PY}\n',
       'svc/Dockerfile': 'ARG PYV=3.13\nFROM python:${PYV}-alpine3.19\n',
     };
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
+    const dir = writeProject(files);
+    temps.push(dir);
     const result = await fixProject(dir, { date, target: { kind: 'bump', bump: 'patch' } });
     for (const [name, text] of Object.entries(files))
       expect(readFileSync(join(dir, name), 'utf8')).toBe(text);
