@@ -29,6 +29,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unreadableDependencyFile } from '../files/lockfiles/locate.js';
 import type {
   CompatibilityReport,
   ImageCandidate,
@@ -37,7 +38,6 @@ import type {
 } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySet, DependencySourceKind } from '../model/dependencies.js';
-import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { IndexClient, IndexProgress } from '../sources/package-index.js';
 
@@ -302,13 +302,7 @@ function readDependencyFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new PybaseError({
-      code: inputCodes.unreadableFile,
-      severity: 'error',
-      message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-      hint: 'Check that the file exists and is readable.',
-    });
+    throw unreadableDependencyFile(file, error);
   }
 }
 

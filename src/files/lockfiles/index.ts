@@ -8,8 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DependencySet, DependencySourceKind } from '../../model/dependencies.js';
-import { inputCodes, PybaseError } from '../../model/diagnostic.js';
-import { dependencySourceKind, unknownFormat } from './locate.js';
+import { dependencySourceKind, unknownFormat, unreadableDependencyFile } from './locate.js';
 import { parsePdmLock } from './pdm/pdm-lock.js';
 import { parsePipfileLock } from './pipfile/pipfile-lock.js';
 import { parsePoetryLock } from './poetry/poetry-lock.js';
@@ -36,13 +35,7 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new PybaseError({
-      code: inputCodes.unreadableFile,
-      severity: 'error',
-      message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-      hint: 'Check that the file exists and is readable.',
-    });
+    throw unreadableDependencyFile(file, error);
   }
 }
 

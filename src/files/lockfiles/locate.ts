@@ -106,3 +106,14 @@ export function unknownFormat(file: string): PybaseError {
     hint: 'Name a uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pyproject.toml or requirements .txt/.in file.',
   });
 }
+
+/** The error for a dependency file that cannot be read. */
+export function unreadableDependencyFile(file: string, error: unknown): PybaseError {
+  return new PybaseError({
+    code: inputCodes.unreadableFile,
+    severity: 'error',
+    message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    hint: 'Check that the file exists and is readable.',
+  });
+}
