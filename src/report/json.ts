@@ -46,6 +46,16 @@ function nested(value: unknown, depth: number): string {
   return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
+/** Most entries stringified together, and the text a slice of entries aims at. */
+const maxItemsPerSlice = 256;
+const sliceTarget = 1 << 14;
+
+function arrayEntries(key: string, items: readonly unknown[]): string {
+  const text = JSON.stringify({ [key]: items }, null, 2);
+  const head = `{\n  ${JSON.stringify(key)}: [\n`;
+  return text.slice(head.length, text.length - '\n  ]\n}'.length);
+}
+
 /** Values JSON.stringify leaves out of an object (and writes as null in an array). */
 function unwritable(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
@@ -56,8 +66,9 @@ const chunkSize = 1 << 16;
 
 /**
  * The text of `formatJson`, in pieces: joined, they are that text to the byte. A huge result (a
- * monorepo with tens of thousands of findings) is never one string in memory: each finding is
- * stringified when its piece is taken, so a caller writing each piece as it comes holds one piece.
+ * monorepo with tens of thousands of findings) is never one string in memory: findings are
+ * stringified a slice at a time as pieces are taken, so a caller writing each piece as it comes holds
+ * one piece.
  */
 export function* formatJsonChunks(
   result: CheckResult,
@@ -77,10 +88,20 @@ export function* formatJsonChunks(
       buffer += nested(value, 1);
       continue;
     }
-    buffer += '[';
-    for (const [j, item] of value.entries()) {
-      // An array entry that stringifies to nothing (undefined) is written as null.
-      buffer += `${j > 0 ? ',' : ''}\n    ${unwritable(item) ? 'null' : nested(item, 2)}`;
+    buffer += '[\n';
+    let written = 0;
+    // Slices start at one entry and grow or shrink to about `sliceTarget` characters, so that a piece
+    // stays near `chunkSize` however long the entries are.
+    let count = 1;
+    for (let j = 0; j < value.length; j += count) {
+      if (j > 0) {
+        count = Math.max(1, Math.min(maxItemsPerSlice, Math.floor((sliceTarget * j) / written)));
+        buffer += ',\n';
+      }
+      // An array entry that stringifies to nothing (undefined) is written as null, as stringify does.
+      const entries = arrayEntries(key, value.slice(j, j + count));
+      written += entries.length;
+      buffer += entries;
       if (buffer.length >= chunkSize) {
         yield buffer;
         buffer = '';
