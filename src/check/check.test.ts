@@ -1,7 +1,7 @@
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, loadConfig } from '../config/load.js';
+import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
 import { isPybaseError } from '../model/diagnostic.js';
 import { exceedsThreshold, mayBePython, runCheck } from './check.js';
 import { writeProject } from './test-project.js';
@@ -76,6 +76,18 @@ describe('configuration effects', () => {
       config: { ...config, select: ['PB0'], ignore: [] },
     });
     expect(sel.rulesRun.every((c) => c.startsWith('PB0'))).toBe(true);
+  });
+
+  it('a partial configuration from a library caller: keys left out take their defaults', async () => {
+    const root = writeProject({ Dockerfile: 'FROM python:3.12-slim\n' });
+    const r = await runCheck(root, {
+      date: '2026-08-20',
+      config: { ignore: ['PB005'], exclude: undefined } as Partial<PybaseConfig>,
+    });
+    expect(r.findings.map((d) => d.code)).toEqual(expect.arrayContaining(['PB003', 'PB004']));
+    expect(r.findings.map((d) => d.code)).not.toContain('PB005');
+    expect(r.config.eolWindowDays).toBe(180);
+    expect(r.config.exclude).toEqual([]);
   });
 
   it('fail-on thresholds', async () => {

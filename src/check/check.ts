@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
-import { defaultConfig, type PybaseConfig } from '../config/load.js';
+import { type PybaseConfig, withConfigDefaults } from '../config/load.js';
 import { loadDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
@@ -21,7 +21,11 @@ import { applySuppressions } from './suppress.js';
 export interface CheckOptions {
   /** The date every judgement is made at (YYYY-MM-DD). */
   date: IsoDate;
-  config?: PybaseConfig;
+  /**
+   * The configuration (as `loadConfig` reads it); keys left out take their defaults. Without it the
+   * defaults apply: the project's own `[tool.pybase]` is not read here.
+   */
+  config?: Partial<PybaseConfig>;
   /** Extra exclude globs on top of the configuration's. */
   exclude?: readonly string[];
   /** A refreshed data snapshot instead of the embedded one. */
@@ -205,7 +209,7 @@ function dependencyFactsFor(
 /** Check the project at `root` at `options.date`. */
 export async function runCheck(root: string, options: CheckOptions): Promise<CheckResult> {
   const date = parseIsoDate(options.date, 'date');
-  const config = options.config ?? defaultConfig;
+  const config = withConfigDefaults(options.config);
   const catalog =
     options.catalog ?? createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
   const age = catalog.dataAge(date);

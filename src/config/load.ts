@@ -63,6 +63,18 @@ export const defaultConfig: PybaseConfig = {
 };
 
 /**
+ * A whole configuration from a partial one, as library callers may write it: keys left out or set
+ * to undefined take their defaults.
+ */
+export function withConfigDefaults(partial: Partial<PybaseConfig> | undefined): PybaseConfig {
+  const config: PybaseConfig = { ...defaultConfig };
+  for (const [key, value] of Object.entries(partial ?? {})) {
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  return config;
+}
+
+/**
  * The recommendation policy a configuration asks for: `[tool.pybase.policy]`, plus the top-level
  * keys the checker shares with it (`glibc-only`, `debian-eol-policy`). Flags are laid over this.
  */
