@@ -17,6 +17,8 @@ export type ReferenceKind =
   | 'gha-service'
   /** `runs.image: docker://python:...` of a Docker container action. */
   | 'gha-action-image'
+  /** `uses: docker://python:...` of a step, in a workflow job or a composite action. */
+  | 'gha-step-image'
   | 'gitlab-image'
   | 'gitlab-service';
 

@@ -160,6 +160,32 @@ describe('extractGithubAction', () => {
     ).toEqual([]);
   });
 
+  it('reads steps that run an image (uses: docker://...), in workflows and composite actions', () => {
+    const workflow = [
+      'jobs:',
+      '  lint:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: docker://python:3.9-slim',
+      '        with: { args: python -V }',
+      "      - uses: 'docker://python:3.12-alpine'",
+      '      - uses: "docker://python:\\x33.12"',
+    ].join('\n');
+    const out = extractGithubWorkflow('.github/workflows/lint.yml', workflow);
+    // The escaped value is not written plainly, so no range could point at it: it is left out.
+    expect(out.references.map((r) => [r.kind, r.text, r.job, r.stage])).toEqual([
+      ['gha-step-image', 'python:3.9-slim', 'lint', 'ci'],
+      ['gha-step-image', 'python:3.12-alpine', 'lint', 'ci'],
+    ]);
+    expect(out.references.map((r) => slice(workflow, r.range))).toEqual(['python:3.9-slim', 'python:3.12-alpine']);
+    const action = 'runs:\n  using: composite\n  steps:\n    - uses: docker://python:3.11\n';
+    const fromAction = extractGithubAction('.github/actions/x/action.yml', action);
+    expect(fromAction.references.map((r) => [r.kind, slice(action, r.range), r.job])).toEqual([
+      ['gha-step-image', 'python:3.11', undefined],
+    ]);
+  });
+
   it('reads inputs of reusable and manually run workflows from their defaults', () => {
     const reusable = [
       'on:',

@@ -252,6 +252,7 @@ export function extractGithubWorkflow(
       if (image) imageReferences('gha-service', image, job, jobCtx, service);
     }
 
+    dockerSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.references);
     setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.versions, (step) => ({
       y,
       matrix,
@@ -261,6 +262,51 @@ export function extractGithubWorkflow(
     }));
   }
   return out;
+}
+
+const dockerPrefix = 'docker://';
+
+/**
+ * The image of a `docker://` value (a step's `uses:` or a Docker action's `runs.image:`), with the
+ * range of the name after the prefix. Only a value written plainly (no quotes, escapes or folding
+ * between the prefix and the name) gets a reference: then its range points at the text to judge and
+ * to edit.
+ */
+function dockerImageReference(
+  y: ParsedYaml,
+  file: string,
+  value: ScalarText | undefined,
+  kind: 'gha-action-image' | 'gha-step-image',
+  stage: Stage,
+): ExtractedReference | undefined {
+  const start = value?.range.startOffset;
+  const end = value?.range.endOffset;
+  if (!value || start === undefined || end === undefined || !value.text.startsWith(dockerPrefix)) return undefined;
+  if (y.index.text.slice(start, end) !== value.text) return undefined;
+  return {
+    kind,
+    file,
+    range: y.index.range(file, start + dockerPrefix.length, end),
+    text: value.text.slice(dockerPrefix.length),
+    stage,
+  };
+}
+
+/** The steps of a list that run a container image (`uses: docker://...`). */
+function dockerSteps(
+  y: ParsedYaml,
+  file: string,
+  steps: unknown,
+  stage: Stage,
+  job: string | undefined,
+  into: ExtractedReference[],
+): void {
+  for (const step of seqItems(y, steps)) {
+    const ref = dockerImageReference(y, file, scalarText(y, mapGet(y, step, 'uses')), 'gha-step-image', stage);
+    if (!ref) continue;
+    if (job !== undefined) ref.job = job;
+    into.push(ref);
+  }
 }
 
 /** The `actions/setup-python` steps of a list: `python-version` (expanded) and `python-version-file`. */
@@ -343,6 +389,7 @@ export function extractGithubAction(
   const using = scalarText(y, mapGet(y, runs, 'using'))?.text.toLowerCase();
   if (using === 'composite') {
     const inputs = inputDefaults(y, mapGet(y, root, 'inputs'));
+    dockerSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.references);
     setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.versions, (step) => ({
       y,
       matrix: undefined,
@@ -351,22 +398,8 @@ export function extractGithubAction(
       inputs,
     }));
   } else if (using === 'docker') {
-    const image = scalarText(y, mapGet(y, runs, 'image'));
-    const prefix = 'docker://';
-    const start = image?.range.startOffset;
-    if (image && start !== undefined && image.text.startsWith(prefix)) {
-      const written = y.index.text.slice(start, image.range.endOffset);
-      // Only when the image is written plainly can its range point at the name after the prefix.
-      if (written === image.text) {
-        out.references.push({
-          kind: 'gha-action-image',
-          file,
-          range: y.index.range(file, start + prefix.length, image.range.endOffset!),
-          text: image.text.slice(prefix.length),
-          stage,
-        });
-      }
-    }
+    const ref = dockerImageReference(y, file, scalarText(y, mapGet(y, runs, 'image')), 'gha-action-image', stage);
+    if (ref) out.references.push(ref);
   }
   return out;
 }
