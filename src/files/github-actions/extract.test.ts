@@ -178,7 +178,10 @@ describe('extractGithubAction', () => {
       ['gha-step-image', 'python:3.9-slim', 'lint', 'ci'],
       ['gha-step-image', 'python:3.12-alpine', 'lint', 'ci'],
     ]);
-    expect(out.references.map((r) => slice(workflow, r.range))).toEqual(['python:3.9-slim', 'python:3.12-alpine']);
+    expect(out.references.map((r) => slice(workflow, r.range))).toEqual([
+      'python:3.9-slim',
+      'python:3.12-alpine',
+    ]);
     const action = 'runs:\n  using: composite\n  steps:\n    - uses: docker://python:3.11\n';
     const fromAction = extractGithubAction('.github/actions/x/action.yml', action);
     expect(fromAction.references.map((r) => [r.kind, slice(action, r.range), r.job])).toEqual([

@@ -281,7 +281,8 @@ function dockerImageReference(
 ): ExtractedReference | undefined {
   const start = value?.range.startOffset;
   const end = value?.range.endOffset;
-  if (!value || start === undefined || end === undefined || !value.text.startsWith(dockerPrefix)) return undefined;
+  if (!value || start === undefined || end === undefined || !value.text.startsWith(dockerPrefix))
+    return undefined;
   if (y.index.text.slice(start, end) !== value.text) return undefined;
   return {
     kind,
@@ -302,7 +303,13 @@ function dockerSteps(
   into: ExtractedReference[],
 ): void {
   for (const step of seqItems(y, steps)) {
-    const ref = dockerImageReference(y, file, scalarText(y, mapGet(y, step, 'uses')), 'gha-step-image', stage);
+    const ref = dockerImageReference(
+      y,
+      file,
+      scalarText(y, mapGet(y, step, 'uses')),
+      'gha-step-image',
+      stage,
+    );
     if (!ref) continue;
     if (job !== undefined) ref.job = job;
     into.push(ref);
@@ -398,7 +405,13 @@ export function extractGithubAction(
       inputs,
     }));
   } else if (using === 'docker') {
-    const ref = dockerImageReference(y, file, scalarText(y, mapGet(y, runs, 'image')), 'gha-action-image', stage);
+    const ref = dockerImageReference(
+      y,
+      file,
+      scalarText(y, mapGet(y, runs, 'image')),
+      'gha-action-image',
+      stage,
+    );
     if (ref) out.references.push(ref);
   }
   return out;
