@@ -91,6 +91,101 @@ describe('extractGithubWorkflow', () => {
     expect(isSetupPython('astral-sh/setup-uv@v5')).toBe(false);
   });
 
+  it('judges the matrix combinations GitHub runs: exclude removes, include adds or extends', () => {
+    const workflow = [
+      'jobs:',
+      '  t:',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.8", "3.12"]',
+      '        variant: [slim, alpine]',
+      '        exclude:',
+      '          - py: "3.8"',
+      '        include:',
+      '          - variant: slim',
+      '            distro: -trixie',
+      '          - py: "3.13"',
+      '            variant: slim',
+      '    container: python:${{ matrix.py }}-${{ matrix.variant }}${{ matrix.distro }}',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with: { python-version: "${{ matrix.py }}" }',
+    ].join('\n');
+    const out = extractGithubWorkflow('w.yml', workflow);
+    // 3.8 is excluded; the first include extends the slim combination only; the second fits no
+    // original combination (3.13 is no value of py), so it runs on its own, without a distro
+    // (a key a combination lacks reads as empty text).
+    expect(out.references.map((r) => r.resolved)).toEqual([
+      'python:3.12-slim-trixie',
+      'python:3.12-alpine',
+      'python:3.13-slim',
+    ]);
+    expect(out.versions[0]?.versions).toEqual(['3.12', '3.13']);
+    expect(out.diagnostics).toEqual([]);
+  });
+
+  it('pairs matrix keys as the jobs pair them, and follows the include example of GitHub', () => {
+    const pairs = [
+      'jobs:',
+      '  t:',
+      '    strategy:',
+      '      matrix:',
+      '        include:',
+      '          - { py: "3.11", flavour: bookworm }',
+      '          - { py: "3.13", flavour: trixie }',
+      '    container: python:${{ matrix.py }}-slim-${{ matrix.flavour }}',
+    ].join('\n');
+    expect(extractGithubWorkflow('w.yml', pairs).references.map((r) => r.resolved)).toEqual([
+      'python:3.11-slim-bookworm',
+      'python:3.13-slim-trixie',
+    ]);
+    // fruit x animal with five include entries gives six jobs (GitHub's documented example).
+    const fruit = [
+      'jobs:',
+      '  t:',
+      '    strategy:',
+      '      matrix:',
+      '        fruit: [apple, pear]',
+      '        animal: [cat, dog]',
+      '        include:',
+      '          - color: green',
+      '          - { color: pink, animal: cat }',
+      '          - { fruit: apple, shape: circle }',
+      '          - fruit: banana',
+      '          - { fruit: banana, animal: cat }',
+      '    container: x/${{ matrix.fruit }}-${{ matrix.animal }}:${{ matrix.color }}',
+    ].join('\n');
+    // A key a combination lacks reads as empty text, as in GitHub's expressions.
+    expect(extractGithubWorkflow('w.yml', fruit).references.map((r) => r.resolved)).toEqual([
+      'x/apple-cat:pink',
+      'x/apple-dog:green',
+      'x/pear-cat:pink',
+      'x/pear-dog:green',
+      'x/banana-:',
+      'x/banana-cat:',
+    ]);
+  });
+
+  it('refuses a matrix GitHub would reject, quickly and with a warning at its line', () => {
+    const axes = ['a', 'b', 'c', 'd', 'e', 'f'].map((k) => `        ${k}: [1, 2, 3, 4, 5, 6, 7, 8]`);
+    const workflow = [
+      'jobs:',
+      '  big:',
+      '    strategy:',
+      '      matrix:',
+      ...axes,
+      '    container: python:3.${{ matrix.a }}${{ matrix.b }}${{ matrix.c }}${{ matrix.d }}${{ matrix.e }}${{ matrix.f }}',
+    ].join('\n');
+    const started = Date.now();
+    const out = extractGithubWorkflow('w.yml', workflow);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(out.references).toEqual([]);
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0]).toMatchObject({ code: 'PBE002', severity: 'warning' });
+    expect(out.diagnostics[0]!.message).toContain('262144 combinations');
+    expect(out.diagnostics[0]!.location?.startLine).toBe(5);
+  });
+
   it('reports a matrix given by an expression as unresolved', () => {
     const src =
       'jobs:\n  t:\n    strategy:\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${{ matrix.python }}\n';

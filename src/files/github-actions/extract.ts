@@ -6,7 +6,7 @@
  * `workflow_dispatch` inputs; `with.python-version-file`). Actions of the repository itself
  * (`action.yml`): see `extractGithubAction`.
  */
-import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../../model/diagnostic.js';
 import type { ExtractedReference, IgnorePragma, ValueOrigin, VersionStatement } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import {
@@ -51,6 +51,10 @@ interface Expansion {
 interface JobContext {
   y: ParsedYaml;
   matrix: unknown;
+  /** The matrix's combinations, when it is written out (see `matrixJobs`). */
+  jobs?: MatrixJob[] | undefined;
+  /** While expanding for one combination: its values. */
+  jobMatrix?: MatrixJob;
   /** env from the workflow, the job and the step, innermost last. */
   env: Map<string, ScalarText>;
   allowEnv: boolean;
@@ -59,6 +63,88 @@ interface JobContext {
 }
 
 const expressionPattern = /\$\{\{([\s\S]*?)\}\}/g;
+
+/** One combination of a job's matrix: each top-level key's value node. */
+type MatrixJob = Map<string, unknown>;
+
+/** GitHub runs at most this many jobs from one matrix; it rejects a workflow that asks for more. */
+export const githubMatrixLimit = 256;
+
+/** Products larger than this are not built (excludes would have to remove almost all of them). */
+const productLimit = 1 << 16;
+
+/** A value of a matrix, comparable with another: scalars as written (quotes aside), else as data. */
+function matrixValueKey(y: ParsedYaml, node: unknown): string {
+  const s = scalarText(y, node);
+  if (s) return `s:${s.text}`;
+  const n = node as { toJSON?: () => unknown } | undefined;
+  return `j:${JSON.stringify(typeof n?.toJSON === 'function' ? n.toJSON() : null)}`;
+}
+
+/**
+ * The combinations GitHub runs for a `strategy.matrix` written out in the file: the product of its
+ * keys' lists, less the combinations an `exclude` entry matches, then each `include` entry added to
+ * the original combinations it does not contradict (or run as a combination of its own when it fits
+ * none). Undefined when the matrix or one of its lists is an expression; `{ tooMany }` when GitHub
+ * would refuse the matrix.
+ */
+function matrixJobs(y: ParsedYaml, matrix: unknown): { jobs: MatrixJob[] } | { tooMany: number } | undefined {
+  if (matrix === undefined || scalarText(y, matrix)) return undefined;
+  const axes: { key: string; values: unknown[] }[] = [];
+  for (const { key, value } of mapEntries(y, matrix)) {
+    if (key === 'include' || key === 'exclude') continue;
+    const items = seqItems(y, value);
+    if (items.length === 0) {
+      // A list given by an expression (`${{ fromJSON(...) }}`): its values are unknown.
+      if (scalarText(y, value)?.text.includes('${{')) return undefined;
+      continue;
+    }
+    axes.push({ key, values: items });
+  }
+  const size = axes.reduce((n, a) => n * a.values.length, axes.length > 0 ? 1 : 0);
+  // Excludes could remove some of them, never enough to matter at this size.
+  if (size > productLimit) return { tooMany: size };
+  let original: MatrixJob[] = axes.length > 0 ? [new Map()] : [];
+  for (const axis of axes) {
+    original = original.flatMap((job) => axis.values.map((v) => new Map(job).set(axis.key, v)));
+  }
+  const matches = (job: MatrixJob, entry: unknown, keys: (k: string) => boolean) =>
+    mapEntries(y, entry).every(
+      ({ key, value }) =>
+        !keys(key) || (job.has(key) && matrixValueKey(y, job.get(key)) === matrixValueKey(y, value)),
+    );
+  const axisKeys = new Set(axes.map((a) => a.key));
+  const excludes = seqItems(y, mapGet(y, matrix, 'exclude'));
+  original = original.filter((job) => !excludes.some((e) => matches(job, e, () => true)));
+  const added: MatrixJob[] = [];
+  for (const entry of seqItems(y, mapGet(y, matrix, 'include'))) {
+    let fitted = false;
+    for (const job of original) {
+      if (!matches(job, entry, (k) => axisKeys.has(k))) continue;
+      fitted = true;
+      for (const { key, value } of mapEntries(y, entry)) if (!axisKeys.has(key)) job.set(key, value);
+    }
+    if (!fitted) added.push(new Map(mapEntries(y, entry).map(({ key, value }) => [key, value])));
+  }
+  const jobs = [...original, ...added];
+  return jobs.length > githubMatrixLimit ? { tooMany: jobs.length } : { jobs };
+}
+
+/**
+ * The value of `matrix.<key>` (dotted into objects) in one combination: a plain value, or the empty
+ * text GitHub puts in place of a key the combination lacks. Undefined for anything else.
+ */
+function matrixValueIn(y: ParsedYaml, job: MatrixJob, key: string): Alternative | undefined {
+  const [head, ...rest] = key.split('.');
+  const node = rest.reduce<unknown>((n, k) => mapGet(y, n, k), job.get(head!));
+  if (node === undefined) return { value: '' };
+  const s = scalarText(y, node);
+  if (!s || s.text.includes('${{')) return undefined;
+  return {
+    value: s.text,
+    origin: { name: `matrix.${key}`, value: s.text, source: 'matrix', file: y.file, range: s.range },
+  };
+}
 
 function matrixAlternatives(ctx: JobContext, key: string): Alternative[] | undefined {
   const { y } = ctx;
@@ -97,8 +183,15 @@ function matrixAlternatives(ctx: JobContext, key: string): Alternative[] | undef
 
 function alternativesOf(ctx: JobContext, expression: string): Alternative[] | undefined {
   const e = expression.trim();
-  const matrix = /^matrix(?:\.([A-Za-z0-9_.-]+)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(e);
-  if (matrix) return matrixAlternatives(ctx, (matrix[1] ?? matrix[2])!);
+  const matrix = matrixExpression.exec(e);
+  if (matrix) {
+    const key = (matrix[1] ?? matrix[2])!;
+    if (ctx.jobMatrix) {
+      const one = matrixValueIn(ctx.y, ctx.jobMatrix, key);
+      return one ? [one] : undefined;
+    }
+    return matrixAlternatives(ctx, key);
+  }
   const env = /^env(?:\.([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])$/.exec(e);
   if (env && ctx.allowEnv) {
     const name = (env[1] ?? env[2])!;
@@ -145,8 +238,36 @@ function inputDefaults(y: ParsedYaml, ...inputNodes: unknown[]): Map<string, Sca
   return out;
 }
 
-/** Expand `${{ ... }}` expressions in a value into every combination of known alternatives. */
+const matrixExpression = /^\s*matrix(?:\.([A-Za-z0-9_.-]+)|\[\s*['"]([^'"]+)['"]\s*\])\s*$/;
+
+/**
+ * Expand `${{ ... }}` expressions in a value: with a written-out matrix, once per combination GitHub
+ * runs (so excluded combinations are not judged, and two matrix keys pair as the jobs pair them);
+ * otherwise every combination of the known alternatives. Each distinct value once.
+ */
 function expand(ctx: JobContext, text: string): Expansion {
+  const jobs = ctx.jobs;
+  const usesMatrix = [...text.matchAll(expressionPattern)].some((m) => matrixExpression.test(m[1]!));
+  if (!jobs || !usesMatrix) return expandAlternatives(ctx, text);
+  const values: Expansion['values'] = [];
+  const seen = new Set<string>();
+  const unresolved = new Set<string>();
+  for (const job of jobs) {
+    const inJob: JobContext = { ...ctx, jobs: undefined, jobMatrix: job };
+    const e = expandAlternatives(inJob, text);
+    for (const u of e.unresolved) unresolved.add(u);
+    for (const v of e.values) {
+      if (seen.has(v.value)) continue;
+      seen.add(v.value);
+      values.push(v);
+    }
+  }
+  if (values.length === 0 && unresolved.size > 0) return { values: [], unresolved: [...unresolved] };
+  return { values, unresolved: [] };
+}
+
+/** Every combination of the known alternatives of each expression in a value. */
+function expandAlternatives(ctx: JobContext, text: string): Expansion {
   const parts: (string | Alternative[])[] = [];
   const unresolved: string[] = [];
   let last = 0;
@@ -242,7 +363,21 @@ export function extractGithubWorkflow(
   );
   for (const { key: job, value: jobNode } of mapEntries(y, mapGet(y, root, 'jobs'))) {
     const matrix = mapGet(y, mapGet(y, jobNode, 'strategy'), 'matrix');
-    const jobCtx: JobContext = { y, matrix, env: envMap(y, root, jobNode), allowEnv: false, inputs };
+    const combinations = matrixJobs(y, matrix);
+    let jobs: MatrixJob[] | undefined;
+    if (combinations && 'tooMany' in combinations) {
+      // GitHub refuses such a workflow: no job of it runs, and references made of its matrix
+      // values are not judged (the warning says so).
+      const range = (matrix as { range?: [number, number] } | undefined)?.range ?? [0, 0];
+      out.diagnostics.push({
+        code: inputCodes.badReference,
+        severity: 'warning',
+        message: `job '${job}': strategy.matrix makes ${combinations.tooMany} combinations; GitHub runs at most ${githubMatrixLimit} and rejects this workflow, so its matrix values are not judged`,
+        location: y.index.range(file, range[0], range[1]),
+      });
+      jobs = [];
+    } else jobs = combinations?.jobs;
+    const jobCtx: JobContext = { y, matrix, jobs, env: envMap(y, root, jobNode), allowEnv: false, inputs };
 
     const container = mapGet(y, jobNode, 'container');
     const containerImage = scalarText(y, container) ?? scalarText(y, mapGet(y, container, 'image'));
@@ -256,6 +391,7 @@ export function extractGithubWorkflow(
     setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.versions, (step) => ({
       y,
       matrix,
+      jobs,
       env: envMap(y, root, jobNode, step),
       allowEnv: true,
       inputs,
