@@ -84,6 +84,53 @@ describe('extractGitlabCi', () => {
     ]);
   });
 
+  it('judges each combination of a parallel matrix, inherited through extends', () => {
+    const pipeline = [
+      'variables: { DISTRO: bookworm }',
+      '.tests:',
+      '  image: python:${PY}-slim-${DISTRO}',
+      '  parallel:',
+      '    matrix:',
+      '      - PY: ["3.9", "3.12"]',
+      '      - PY: "3.13"',
+      '        DISTRO: trixie',
+      'test:',
+      '  extends: .tests',
+      '  variables: { PY: "3.11" }',
+    ].join('\n');
+    const { references, diagnostics } = extractGitlabCi('.gitlab-ci.yml', pipeline);
+    expect(diagnostics).toEqual([]);
+    // The matrix values win over the job's own variable; the template itself runs as no job.
+    expect(references.map((r) => [r.job, r.resolved])).toEqual([
+      ['test', 'python:3.9-slim-bookworm'],
+      ['test', 'python:3.12-slim-bookworm'],
+      ['test', 'python:3.13-slim-trixie'],
+    ]);
+    expect(references[0]!.origins?.map((o) => [o.name, o.value, o.range?.startLine])).toEqual([
+      ['PY', '3.9', 6],
+      ['DISTRO', 'bookworm', 1],
+    ]);
+  });
+
+  it('reports a parallel matrix over the GitLab limit once, and judges the job without it', () => {
+    const axis = (k: string) =>
+      `      - { ${k}1: [a, b, c, d, e, f], ${k}2: [a, b, c, d, e, f], ${k}3: [a, b, c, d, e, f] }`;
+    const pipeline = [
+      'test:',
+      '  image: python:${PY}',
+      '  parallel:',
+      '    matrix:',
+      axis('A'),
+      axis('B'),
+    ].join('\n');
+    const { references, diagnostics } = extractGitlabCi('.gitlab-ci.yml', pipeline);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.startLine])).toEqual([
+      ['PBE002', 'warning', 5],
+    ]);
+    expect(diagnostics[0]!.message).toContain('432 jobs');
+    expect(references.map((r) => r.unresolved)).toEqual([['PY']]);
+  });
+
   it('merges a pipeline with its included files: globals, templates and defaults, the including file winning', () => {
     const main = readGitlabFile(
       '.gitlab-ci.yml',

@@ -107,6 +107,9 @@ interface Located {
 
 type Scope = Map<string, VarState>;
 
+/** GitLab runs at most this many jobs from one `parallel: matrix`. */
+const gitlabMatrixLimit = 200;
+
 /** GitLab allows eleven levels of `extends`; deeper chains are not followed (nor do they exhaust the stack). */
 const maxExtendsDepth = 11;
 
@@ -264,18 +267,73 @@ export function extractGitlabPipeline(files: readonly GitlabFile[]): ExtractedRe
       emit('gitlab-service', { f: at.f, node: service }, scope, job);
   };
 
+  /**
+   * The variable scopes a job runs with: one per combination of its `parallel: matrix` (each entry's
+   * lists multiplied, entries one after another; the matrix values over the job's variables), else
+   * the job's own scope. A matrix over GitLab's limit is reported and judged without its values.
+   */
+  const runScopes = (name: string): Scope[] => {
+    const base = scopeOf(name);
+    const parallel = inherited(name, 'parallel');
+    const matrix = parallel ? mapGet(parallel.f.yaml, parallel.node, 'matrix') : undefined;
+    if (!parallel || matrix === undefined) return [base];
+    const y = parallel.f.yaml;
+    const entries = seqItems(y, matrix);
+    const axesOf = (entry: unknown) =>
+      mapEntries(y, entry).map(({ key, value }) => {
+        const one = scalarText(y, value);
+        const values = one ? [one] : seqItems(y, value).flatMap((n) => scalarText(y, n) ?? []);
+        return { key, values };
+      });
+    const total = entries.reduce((n, e) => n + axesOf(e).reduce((m, a) => m * a.values.length, 1), 0);
+    if (total > gitlabMatrixLimit) {
+      const range = (matrix as { range?: [number, number] }).range ?? [0, 0];
+      if (!unfollowed.has(matrix)) {
+        unfollowed.add(matrix);
+        parallel.f.diagnostics.push({
+          code: inputCodes.badReference,
+          severity: 'warning',
+          message: `job '${name}': parallel:matrix makes ${total} jobs; GitLab allows at most ${gitlabMatrixLimit} and rejects this pipeline, so the matrix values are not judged`,
+          location: y.index.range(parallel.f.file, range[0], range[1]),
+        });
+      }
+      return [base];
+    }
+    const scopesOut: Scope[] = [];
+    for (const entry of entries) {
+      let combos: Scope[] = [new Map(base)];
+      for (const axis of axesOf(entry)) {
+        combos = combos.flatMap((scope) =>
+          axis.values.map((v) => {
+            const origin: ValueOrigin = {
+              name: axis.key,
+              value: v.text,
+              source: 'ci-variable',
+              file: y.file,
+              range: v.range,
+            };
+            return new Map(scope).set(axis.key, { kind: 'known', value: v.text, origins: [origin] });
+          }),
+        );
+      }
+      scopesOut.push(...combos);
+    }
+    return scopesOut.length > 0 ? scopesOut : [base];
+  };
+
   for (const name of jobs.keys()) {
     if (name.startsWith('.')) continue; // hidden: a template, not a job
-    const scope = scopeOf(name);
     const image = inherited(name, 'image') ?? defaultImage;
-    if (image) {
-      used.add(image.node);
-      emit('gitlab-image', image, scope, name);
-    }
     const services = inherited(name, 'services') ?? defaultServices;
-    if (services) {
-      used.add(services.node);
-      emitServices(services, scope, name);
+    for (const scope of runScopes(name)) {
+      if (image) {
+        used.add(image.node);
+        emit('gitlab-image', image, scope, name);
+      }
+      if (services) {
+        used.add(services.node);
+        emitServices(services, scope, name);
+      }
     }
   }
   // Images no job runs are judged too, where they are written, with what is known there.
