@@ -73,6 +73,38 @@ describe('configuration', () => {
     expect(e.location?.startLine).toBe(2);
   });
 
+  it('refuses codes that name no rule, unknown architectures and malformed mirrors, at their line', () => {
+    const cases: [string, number, string][] = [
+      ['fail-on = "error"\n[severity]\nPB999 = "error"\n', 3, "'PB999' is not a rule code"],
+      ['select = ["PB9"]\n', 1, "'PB9' matches no rule code"],
+      ['ignore = ["PB005", "PB77"]\n', 1, "'PB77' matches no rule code"],
+      ['archs = ["amd64", "sparc"]\n', 1, "'sparc' is not an architecture"],
+      ['mirrors = ["registry.example.com"]\n', 1, 'host[/path]/python'],
+      ['mirrors = ["registry.example.com/python:3.12"]\n', 1, 'without a tag or digest'],
+    ];
+    for (const [text, line, message] of cases) {
+      const d = errorOf(() => parseConfigText(text, 'pybase.toml'));
+      expect(d.code, text).toBe('PBE004');
+      expect(d.message, text).toContain(message);
+      expect(d.location?.startLine, text).toBe(line);
+    }
+    // Prefixes that match rules, input codes, platforms and registry mirrors with ports are fine.
+    const ok = parseConfigText(
+      'select = ["PB1", "PB3"]\nignore = ["PBE010"]\narchs = ["linux/arm64", "amd64"]\nmirrors = ["registry.local:5000/base/python"]\n',
+      'pybase.toml',
+    );
+    expect(ok?.select).toEqual(['PB1', 'PB3']);
+  });
+
+  it('names the allowed levels when a severity is not one', () => {
+    const d = errorOf(() => parseConfigText('[severity]\nPB003 = "fatal"\n', 'pybase.toml'));
+    expect(d.message).toContain("'severity.PB003': must be error, warning, info or off");
+    const e = errorOf(() => parseConfigText('[severity.PB003]\nprod = "loud"\n', 'pybase.toml'));
+    expect(e.message).toContain('severity.PB003');
+    // The table's header: the value that fails is the whole table.
+    expect(e.location?.startLine).toBe(1);
+  });
+
   it('reports invalid TOML with its line', () => {
     const d = errorOf(() => parseConfigText('ignore = ["PB005"\nselect = 1\n', 'pybase.toml'));
     expect(d.message).toMatch(/pybase\.toml: cannot read TOML/);

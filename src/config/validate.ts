@@ -5,7 +5,10 @@
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
+import { inputCodes } from '../model/diagnostic.js';
+import { allArchs, normalizeArch } from '../model/platform.js';
 import type { PolicyInput } from '../recommend/policy.js';
+import { rules } from '../rules/index.js';
 import { configError, lineOfKey, mayHoldConfig, type PybaseConfig } from './load.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
@@ -50,8 +53,14 @@ function policyFromParsed(p: NonNullable<ParsedConfig['policy']>): PolicyInput {
   return out;
 }
 
+const levelWords = 'error, warning, info or off';
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '';
+  // A severity is one level or a table of levels per stage: zod's union message says neither.
+  if (issue.path[0] === 'severity' && issue.path.length >= 2 && issue.code !== 'invalid_key') {
+    return `'${where}': must be ${levelWords}, or a table of those per stage (dev, ci, build, prod)`;
+  }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
     return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
@@ -86,7 +95,62 @@ export function validateConfig(
       'see docs/reference/check.md for every key; schemas/config.schema.json validates it in editors',
     );
   }
+  const problem = semanticProblem(result.data);
+  if (problem) {
+    throw configError(
+      file,
+      lineOfKey(text, prefix, problem.path),
+      `invalid configuration: '${problem.path.join('.')}': ${problem.message}`,
+      problem.hint,
+    );
+  }
   return fromParsed(result.data, file);
+}
+
+/** Codes a `select` / `ignore` pattern or a severity key may name: every rule's and input codes. */
+const knownCodes = [...rules.map((r) => r.code), ...Object.values(inputCodes)];
+
+/**
+ * What the schema cannot say: rule codes that name no rule, architectures no image is built for,
+ * mirrors not written as an image name. Typos there would otherwise silently do nothing.
+ */
+function semanticProblem(
+  c: ParsedConfig,
+): { path: (string | number)[]; message: string; hint: string } | undefined {
+  const codesHint = "'pybase rules' lists every rule code";
+  for (const key of ['select', 'ignore'] as const) {
+    for (const [i, pattern] of (c[key] ?? []).entries()) {
+      if (!knownCodes.some((code) => code.startsWith(pattern))) {
+        return { path: [key, i], message: `'${pattern}' matches no rule code`, hint: codesHint };
+      }
+    }
+  }
+  for (const code of Object.keys(c.severity)) {
+    if (!rules.some((r) => r.code === code)) {
+      return { path: ['severity', code], message: `'${code}' is not a rule code`, hint: codesHint };
+    }
+  }
+  for (const [i, arch] of (c.archs ?? []).entries()) {
+    if (!normalizeArch(arch)) {
+      return {
+        path: ['archs', i],
+        message: `'${arch}' is not an architecture python images are built for`,
+        hint: `use one of ${allArchs.join(', ')} (or the linux/... platform form)`,
+      };
+    }
+  }
+  for (const [i, mirror] of c.mirrors.entries()) {
+    const name = mirror.replace(/\/+$/, '');
+    const last = name.slice(name.lastIndexOf('/') + 1);
+    if (!name.includes('/') || last.includes(':') || name.includes('@') || /\s/.test(name)) {
+      return {
+        path: ['mirrors', i],
+        message: `'${mirror}' is not a mirror of the python image: write it as host[/path]/python, without a tag or digest`,
+        hint: "for example 'registry.example.com/library/python'",
+      };
+    }
+  }
+  return undefined;
 }
 
 function parseTomlText(text: string, file: string): Record<string, unknown> {
