@@ -120,6 +120,34 @@ describe('ignore pragmas', () => {
     expect(unused.map((d) => `${d.location?.startLine} ${d.data?.unusedCode}`)).toEqual(['1 PB003']);
   });
 
+  it('take a pragma at the end of a YAML or TOML line for that line, and ; comments in INI files', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'compose.yaml': [
+        'services:',
+        '  a:',
+        '    image: python:3.12-slim-trixie # pybase: ignore=PB003',
+        '  b:',
+        '    image: python:3.12-slim-trixie  #pybase: ignore=PB003, PB101',
+        '  c:',
+        '    image: "python:3.12-slim-trixie"',
+        '',
+      ].join('\n'),
+      'tox.ini': '[tox]\n; pybase: ignore=PB302\nenvlist = py311\n',
+    });
+    const r = await runCheck(root, { date: '2026-08-20' });
+    expect(at(r, 'PB003')).toEqual(['compose.yaml:7']);
+    expect(r.suppressed.map((d) => `${d.location?.file}:${d.code}:${d.location?.startLine}`)).toEqual([
+      'compose.yaml:PB003:3',
+      'compose.yaml:PB003:5',
+      'tox.ini:PB302:3',
+    ]);
+    const unused = r.findings.filter((d) => d.code === 'PBE010');
+    expect(unused.map((d) => `${d.location?.file}:${d.location?.startLine} ${d.data?.unusedCode}`)).toEqual([
+      'compose.yaml:5 PB101',
+    ]);
+  });
+
   it('report unknown codes, and do not call an ignore of a disabled rule unused', async () => {
     const root = writeProject({
       Dockerfile: '# pybase: ignore=PB999,PB010,PB002\nFROM python:3.12.14-slim-trixie\n',

@@ -98,23 +98,51 @@ export function parseErrorDiagnostic(
 // The code list is greedy and takes the spaces around it (split below drops them): a lazy list
 // followed by `\s*$` backtracks cubically on a long line of spaces.
 const pragmaPattern = /^\s*#\s*pybase:\s*(ignore|ignore-file)\s*=([A-Za-z0-9_,\s-]*)$/;
+// INI files (tox.ini, setup.cfg) also start comments with `;`.
+const iniPragmaPattern = /^\s*[#;]\s*pybase:\s*(ignore|ignore-file)\s*=([A-Za-z0-9_,\s-]*)$/;
+// The same comment at the end of a line of content (YAML, TOML): ` # pybase: ignore=PB003`. A
+// space must come before the `#`, as YAML requires of a comment after a value.
+const trailingPragmaPattern = /\s#\s*pybase:\s*(ignore)\s*=([A-Za-z0-9_,\s-]*)$/;
 
 /**
  * Whole-line `# pybase: ignore=PB003,PB005` (applies to the next instruction or key) and
  * `# pybase: ignore-file=PB001` (applies to the whole file) comments. `targetOf` tells, for a
- * 0-based line index, which lines the next statement spans; callers know their format.
+ * 0-based line index, which lines the next statement spans; callers know their format. Options:
+ * `ini`, a `;` comment holds a pragma too; `trailing`, for formats where `#` after content starts a
+ * comment (YAML, TOML), an `ignore=` at the end of a line applies to that line.
  */
 export function scanPragmas(
   file: string,
   index: LineIndex,
   targetOf: (pragmaLine: number) => { startLine: number; endLine: number } | undefined,
   isComment: (line: number) => boolean = () => true,
+  { ini = false, trailing = false }: { ini?: boolean; trailing?: boolean } = {},
 ): IgnorePragma[] {
+  const wholeLine = ini ? iniPragmaPattern : pragmaPattern;
   const out: IgnorePragma[] = [];
   // Every pragma holds `pybase:`; most files hold none, and then no line needs reading.
   if (!index.text.includes('pybase:')) return out;
   for (let line = 0; line < index.lineCount; line++) {
-    const m = pragmaPattern.exec(index.lineText(line));
+    const text = index.lineText(line);
+    if (!text.includes('pybase:')) continue;
+    const m = wholeLine.exec(text);
+    if (!m && trailing) {
+      const t = trailingPragmaPattern.exec(text);
+      const codes = (t?.[2] ?? '')
+        .split(/[\s,]+/)
+        .map((c) => c.trim().toUpperCase())
+        .filter((c) => c.length > 0);
+      if (t && codes.length > 0) {
+        out.push({
+          file,
+          line: line + 1,
+          codes,
+          scope: 'next',
+          target: { startLine: line + 1, endLine: line + 1 },
+        });
+      }
+      continue;
+    }
     if (!m || !isComment(line)) continue;
     const codes = (m[2] ?? '')
       .split(/[\s,]+/)

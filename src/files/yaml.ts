@@ -189,7 +189,9 @@ export function isMapping(y: ParsedYaml, node: unknown): boolean {
  * `next` pragma applies to the key on the following line and everything nested under it.
  */
 export function yamlPragmas(file: string, text: string, index = new LineIndex(text)): IgnorePragma[] {
-  return scanPragmas(file, index, (line) => indentedBlockAfter(index, line));
+  return scanPragmas(file, index, (line) => indentedBlockAfter(index, line), undefined, {
+    trailing: true,
+  });
 }
 
 /** The names in a GitLab CI `!reference [job, key, ...]` sequence, or undefined for any other node. */

@@ -100,7 +100,13 @@ export function extractVersionFile(
       setupCfg(c);
       break;
   }
-  c.out.pragmas = scanPragmas(file, c.index, (line) => indentedBlockAfter(c.index, line));
+  // INI files take `;` comments; TOML files end a line with a `#` comment.
+  const ini = kind === 'tox-ini' || kind === 'setup-cfg';
+  const toml = file.endsWith('.toml') || kind === 'pipfile';
+  c.out.pragmas = scanPragmas(file, c.index, (line) => indentedBlockAfter(c.index, line), undefined, {
+    ini,
+    trailing: toml,
+  });
   return c.out;
 }
 
