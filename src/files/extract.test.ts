@@ -228,6 +228,8 @@ describe('extractProject', () => {
         "  - local: '/ci/python.yml'",
         '  - ci/missing.yml',
         "  - local: 'ci/*.yml'",
+        "  - local: 'ci/none/*.yml'",
+        '  - local: $CI_DIR/jobs.yml',
         '  - remote: https://example.com/ci.yml',
         '  - template: Auto-DevOps.gitlab-ci.yml',
         'test:',
@@ -236,17 +238,41 @@ describe('extractProject', () => {
       ].join('\n'),
       'ci/python.yml': "include: 'ci/nested.yml'\n.py:\n  image: python:3.9-slim\n",
       'ci/nested.yml': "include:\n  local: '.gitlab-ci.yml'\nlint:\n  image: python:3.12-alpine\n",
+      // Reached only through the pattern; `*` does not reach into ci/sub/.
+      'ci/more.yml': 'docs:\n  image: python:3.11-slim\n',
+      'ci/sub/deep.yml': 'deep:\n  image: python:3.10-slim\n',
     });
     const result = await extractProject(root);
     expect(result.references.map((r) => [r.file, r.range.startLine, r.text, r.stage])).toEqual([
+      ['ci/more.yml', 2, 'python:3.11-slim', 'ci'],
       ['ci/nested.yml', 4, 'python:3.12-alpine', 'ci'],
       ['ci/python.yml', 3, 'python:3.9-slim', 'ci'],
     ]);
-    expect(result.files).toEqual(expect.arrayContaining(['ci/python.yml', 'ci/nested.yml']));
+    expect(result.files).toEqual(expect.arrayContaining(['ci/python.yml', 'ci/nested.yml', 'ci/more.yml']));
+    expect(result.files).not.toContain('ci/sub/deep.yml');
     const notes = result.diagnostics.map((d) => [d.severity, d.location?.file, d.location?.startLine]);
-    expect(notes).toContainEqual(['warning', '.gitlab-ci.yml', 3]);
-    expect(notes).toContainEqual(['info', '.gitlab-ci.yml', 4]);
-    expect(result.diagnostics).toHaveLength(2);
+    expect(notes).toEqual([
+      ['warning', '.gitlab-ci.yml', 3],
+      ['warning', '.gitlab-ci.yml', 5],
+      ['info', '.gitlab-ci.yml', 6],
+    ]);
+    expect(result.diagnostics[1]?.message).toContain("'ci/none/*.yml' matches no file");
+  });
+
+  it('follows ** patterns of GitLab includes into sub-folders, leaving excluded files out', async () => {
+    const root = await project({
+      '.gitlab-ci.yml': "include: 'ci/**.yml'\n",
+      'ci/a.yml': 'a:\n  image: python:3.11-slim\n',
+      'ci/x/b.yml': 'b:\n  image: python:3.12-slim\n',
+      'ci/x/skip.yml': 'c:\n  image: python:3.13-slim\n',
+      'ci/x/notes.txt': 'image: python:3.8\n',
+    });
+    const result = await extractProject(root, { exclude: ['skip.yml'] });
+    expect(result.references.map((r) => [r.file, r.text])).toEqual([
+      ['ci/a.yml', 'python:3.11-slim'],
+      ['ci/x/b.yml', 'python:3.12-slim'],
+    ]);
+    expect(result.diagnostics).toEqual([]);
   });
 
   it('reports every kind of bad input and never throws', async () => {

@@ -301,8 +301,32 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     for (let i = 0; i < pipeline.length; i++) {
       const from = pipeline[i]!;
       for (const include of from.includes) {
-        // GitLab reads local includes from the repository root; patterns and variables are not followed.
+        // GitLab reads local includes from the repository root. A `*` / `**` pattern names every
+        // matching file of the repository; variables are not followed.
         const rel = path.posix.normalize(include.path.replace(/^\/+/, ''));
+        if (/\*/.test(include.path) && !/[?[{$]/.test(include.path) && !rel.startsWith('../')) {
+          const matched = await filesMatching(root, rel, options);
+          if (matched.length === 0) {
+            result.diagnostics.push({
+              code: inputCodes.unreadableFile,
+              severity: 'warning',
+              message: `${from.file}:${include.range.startLine}: the included pattern '${include.path}' matches no file of the repository`,
+              location: include.range,
+            });
+          }
+          for (const file of matched) {
+            const read = await readIncluded(
+              from.file,
+              'included file',
+              include.path,
+              include.range,
+              file,
+              gitlabSeen,
+            );
+            if (read) pipeline.push(readGitlabFile(read.path, read.text, stageOptions(read.path)));
+          }
+          continue;
+        }
         const followed = /[*?[{$]/.test(include.path) || rel.startsWith('../') ? undefined : rel;
         const read = await readIncluded(
           from.file,
@@ -352,6 +376,40 @@ function linkVersionFiles(versions: VersionStatement[]): void {
     const found = named.flatMap((v) => v.versions ?? []);
     if (found.length > 0) statement.versions = [...new Set(found)];
   }
+}
+
+/** Most files one include pattern may bring in (GitLab itself caps a pipeline's includes at 150). */
+const maxPatternMatches = 150;
+
+/**
+ * The repository files (relative, sorted) a GitLab `include: local` pattern matches: `*` within one
+ * folder, `**` across folders (`ci/**.yml` is every .yml under ci/). Read from the folder before the
+ * first wildcard, honouring .gitignore and the excludes like discovery.
+ */
+async function filesMatching(root: string, pattern: string, options: ExtractOptions): Promise<string[]> {
+  const firstWild = pattern.indexOf('*');
+  const base = pattern
+    .slice(0, firstWild)
+    .replace(/[^/]*$/, '')
+    .replace(/\/$/, '');
+  // `**` glued to a name (`**.yml`) means "any folders, then a name ending so".
+  const glob = pattern.replace(/\*\*(?!\/)/g, '**/*');
+  const isMatch = picomatch(glob, { dot: false });
+  const excluded = options.exclude?.length
+    ? picomatch([...options.exclude], { dot: true, basename: true })
+    : () => false;
+  const { files } = await discoverFilesWithContent(base ? path.join(root, ...base.split('/')) : root, {
+    classify: (rel: string) => {
+      const full = base ? `${base}/${rel}` : rel;
+      return isMatch(full) && !excluded(full) ? ('gitlab-ci' as const) : undefined;
+    },
+    ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
+    ...(options.gitignore !== undefined ? { gitignore: options.gitignore } : {}),
+  });
+  return files
+    .map((f) => (base ? `${base}/${f.path}` : f.path))
+    .sort()
+    .slice(0, maxPatternMatches);
 }
 
 /**
