@@ -6,7 +6,7 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
-import type { IgnorePragma } from '../model/project.js';
+import type { IgnorePragma, OriginSource, ValueOrigin } from '../model/project.js';
 import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from './text.js';
 
 export interface ParsedYaml {
@@ -148,6 +148,11 @@ export interface ScalarText {
   text: string;
   /** The range a fixer replaces: inside the quotes when the quoted text equals the value. */
   range: SourceRange;
+  /**
+   * For a plain scalar that YAML reads as a number written differently (`3.10` is 3.1, `3.0` is 3):
+   * the text a program reading the file gets. Absent otherwise.
+   */
+  readAs?: string;
 }
 
 /** The text and exact range of a scalar node, or undefined for anything else. */
@@ -167,12 +172,21 @@ export function scalarText(y: ParsedYaml, node: unknown): ScalarText | undefined
     }
     case 'PLAIN':
       if (!source.includes('\n') && !source.includes('\r')) {
-        return { text: source, range: y.index.range(y.file, start, valueEnd) };
+        const out: ScalarText = { text: source, range: y.index.range(y.file, start, valueEnd) };
+        if (typeof n.value === 'number' && value !== source) out.readAs = value;
+        return out;
       }
       return { text: value, range: y.index.range(y.file, start, valueEnd) };
     default:
       return { text: value, range: y.index.range(y.file, start, valueEnd) };
   }
+}
+
+/** Where a substituted value is written: a scalar of this file, with what YAML reads it as. */
+export function scalarOrigin(y: ParsedYaml, s: ScalarText, name: string, source: OriginSource): ValueOrigin {
+  const origin: ValueOrigin = { name, value: s.text, source, file: y.file, range: s.range };
+  if (s.readAs !== undefined) origin.readAs = s.readAs;
+  return origin;
 }
 
 /** A string-valued key (`image: python:3.12`), or undefined. */

@@ -50,6 +50,11 @@ export interface ValueOrigin {
   /** Absent for configuration-supplied values. */
   file?: string;
   range?: SourceRange;
+  /**
+   * Set when the value is a bare YAML number whose text YAML changes (`3.10` is the number 3.1): the
+   * text the tool reading the file gets instead of `value`.
+   */
+  readAs?: string;
 }
 
 export interface DockerStageInfo {
@@ -127,8 +132,17 @@ export interface VersionStatement {
   unresolved?: string[];
   /** Where expanded values were written (matrix entries, env values). */
   origins?: ValueOrigin[];
+  /** Values written as bare YAML numbers that YAML reads as another text (`3.10` as 3.1). */
+  yamlNumbers?: YamlNumber[];
   stage: Stage;
   job?: string;
+}
+
+/** A bare YAML number whose text YAML changes: `3.10` is read as the number 3.1. */
+export interface YamlNumber {
+  written: string;
+  readAs: string;
+  range: SourceRange;
 }
 
 export interface IgnorePragma {

@@ -13,6 +13,7 @@ import { pb007 } from './pb007-frozen-tag.js';
 import { pb008 } from './pb008-prerelease-python.js';
 import { pb009 } from './pb009-unresolved-reference.js';
 import { pb010 } from './pb010-registry-not-allowed.js';
+import { pb011 } from './pb011-yaml-number-version.js';
 import { pb101 } from './pb101-python-eol.js';
 import { pb102 } from './pb102-python-eol-soon.js';
 import { pb103 } from './pb103-distro-eol.js';
@@ -40,6 +41,7 @@ export const rules: readonly Rule[] = [
   pb008,
   pb009,
   pb010,
+  pb011,
   pb101,
   pb102,
   pb103,

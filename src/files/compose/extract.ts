@@ -65,9 +65,10 @@ function buildArgs(
   interpolate: (text: string) => ReturnType<typeof substitute>,
 ): ProvidedBuildArg[] {
   const out: ProvidedBuildArg[] = [];
-  const push = (name: string, written: string, range: ValueOrigin['range']) => {
+  const push = (name: string, written: string, range: ValueOrigin['range'], readAs?: string) => {
     const origin: ValueOrigin = { name, value: written, source: 'compose-build-arg', file: y.file };
     if (range) origin.range = range;
+    if (readAs !== undefined) origin.readAs = readAs;
     const sub = interpolate(written);
     const via = sub.origins.length > 0 ? { via: sub.origins } : {};
     if (sub.value !== undefined) out.push({ name, value: sub.value, origin, ...via });
@@ -79,7 +80,7 @@ function buildArgs(
       const s = scalarText(y, value);
       // `NAME:` with no value passes the variable from the environment; unknown here, and when
       // unset compose leaves the ARG default in force, so it is not a provided value.
-      if (s) push(key, s.text, s.range);
+      if (s) push(key, s.text, s.range, s.readAs);
     }
     return out;
   }

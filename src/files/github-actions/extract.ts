@@ -15,6 +15,7 @@ import {
   type ParsedYaml,
   parseYaml,
   type ScalarText,
+  scalarOrigin,
   scalarText,
   seqItems,
   yamlPragmas,
@@ -142,7 +143,7 @@ function matrixValueIn(y: ParsedYaml, job: MatrixJob, key: string): Alternative 
   if (!s || s.text.includes('${{')) return undefined;
   return {
     value: s.text,
-    origin: { name: `matrix.${key}`, value: s.text, source: 'matrix', file: y.file, range: s.range },
+    origin: scalarOrigin(y, s, `matrix.${key}`, 'matrix'),
   };
 }
 
@@ -158,7 +159,7 @@ function matrixAlternatives(ctx: JobContext, key: string): Alternative[] | undef
       seen.add(s.text);
       out.push({
         value: s.text,
-        origin: { name: `matrix.${key}`, value: s.text, source: 'matrix', file: y.file, range: s.range },
+        origin: scalarOrigin(y, s, `matrix.${key}`, 'matrix'),
       });
     }
     return true;
@@ -200,7 +201,7 @@ function alternativesOf(ctx: JobContext, expression: string): Alternative[] | un
     return [
       {
         value: s.text,
-        origin: { name: `env.${name}`, value: s.text, source: 'env', file: ctx.y.file, range: s.range },
+        origin: scalarOrigin(ctx.y, s, `env.${name}`, 'env'),
       },
     ];
   }
@@ -211,13 +212,7 @@ function alternativesOf(ctx: JobContext, expression: string): Alternative[] | un
     if (!defaults || defaults.length === 0 || defaults.some((d) => d.text.includes('${{'))) return undefined;
     return defaults.map((d) => ({
       value: d.text,
-      origin: {
-        name: `inputs.${name}`,
-        value: d.text,
-        source: 'action-input',
-        file: ctx.y.file,
-        range: d.range,
-      },
+      origin: scalarOrigin(ctx.y, d, `inputs.${name}`, 'action-input'),
     }));
   }
   return undefined;
@@ -484,6 +479,12 @@ function setupPythonSteps(
             .filter((l) => l.length > 0)
         : listItems.filter((s): s is ScalarText => s !== undefined).map((s) => s.text);
       const statement: VersionStatement = { kind: 'setup-python', file, range, text: written, stage };
+      const numbers = (versionScalar ? [versionScalar] : listItems).filter(
+        (x): x is ScalarText & { readAs: string } => x?.readAs !== undefined,
+      );
+      if (numbers.length > 0) {
+        statement.yamlNumbers = numbers.map((x) => ({ written: x.text, readAs: x.readAs, range: x.range }));
+      }
       if (job !== undefined) statement.job = job;
       const versions: string[] = [];
       const origins: ValueOrigin[] = [];

@@ -22,6 +22,7 @@ import {
   type ParsedYaml,
   parseYaml,
   referencePath,
+  scalarOrigin,
   scalarText,
   seqItems,
   yamlPragmas,
@@ -305,13 +306,7 @@ export function extractGitlabPipeline(files: readonly GitlabFile[]): ExtractedRe
       for (const axis of axesOf(entry)) {
         combos = combos.flatMap((scope) =>
           axis.values.map((v) => {
-            const origin: ValueOrigin = {
-              name: axis.key,
-              value: v.text,
-              source: 'ci-variable',
-              file: y.file,
-              range: v.range,
-            };
+            const origin = scalarOrigin(y, v, axis.key, 'ci-variable');
             return new Map(scope).set(axis.key, { kind: 'known', value: v.text, origins: [origin] });
           }),
         );
@@ -373,13 +368,7 @@ function addVariables(y: ParsedYaml, node: unknown, into: Scope): void {
     // A variable is `NAME: value` or `NAME: { value: ..., description: ... }`.
     const s = scalarText(y, value) ?? scalarText(y, mapGet(y, value, 'value'));
     if (!s) continue;
-    const origin: ValueOrigin = {
-      name: key,
-      value: s.text,
-      source: 'ci-variable',
-      file: y.file,
-      range: s.range,
-    };
+    const origin = scalarOrigin(y, s, key, 'ci-variable');
     const inner = substitute(s.text, into, { dialect: 'gitlab' });
     into.set(
       key,
