@@ -13,7 +13,7 @@
  * template includes are not followed.
  */
 import { type Diagnostic, inputCodes, type SourceRange } from '../../model/diagnostic.js';
-import type { ExtractedReference, IgnorePragma, ValueOrigin } from '../../model/project.js';
+import type { ExtractedReference, IgnorePragma } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import { substitute, type VarState } from '../substitute.js';
 import {
