@@ -10,13 +10,14 @@ import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
-import type { CompatibilityReport } from '../model/compat.js';
+import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { Arch } from '../model/platform.js';
+import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import type { IndexClient } from '../sources/package-index.js';
 import type { PolicyInput } from './policy.js';
-import { recommend } from './recommend.js';
+import { type RecommendInput, recommend } from './recommend.js';
 import type { RecommendResult, VulnerabilityReport } from './types.js';
 
 export interface RecommendProjectOptions {
@@ -40,10 +41,25 @@ export interface RecommendProjectOptions {
   cacheDir?: string;
 }
 
-export async function recommendProject(
+/** What a recommendation for a project directory is computed from (see {@link readProjectInputs}). */
+export interface ProjectInputs {
+  extraction: Extraction;
+  candidates: ImageCandidate[];
+  archs: Arch[];
+  /** Absent when the project has no dependency file. */
+  compatibility?: CompatibilityReport;
+  requiresPython?: string;
+}
+
+/**
+ * The project's references, its candidate images, and the verdicts of its dependencies on them: the
+ * costly part of a recommendation, so that several policies can be decided on one reading (init
+ * decides again with a shorter support window when the stage's policy leaves nothing).
+ */
+export async function readProjectInputs(
   root: string,
-  options: RecommendProjectOptions,
-): Promise<RecommendResult> {
+  options: Omit<RecommendProjectOptions, 'stages' | 'vulnerabilities' | 'resolveDigest'>,
+): Promise<ProjectInputs> {
   const { catalog, date } = options;
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
   const extraction = await extractProject(root, options.extract ?? {});
@@ -76,20 +92,44 @@ export async function recommendProject(
       };
     }
   }
-  return recommend({
-    catalog,
-    date,
+  return {
+    extraction,
     candidates,
+    archs,
     ...(compatibility ? { compatibility } : {}),
     ...(requiresPython ? { requiresPython } : {}),
-    extraction,
-    archs,
+  };
+}
+
+/** The {@link recommend} input for prepared project inputs and the options of one run. */
+export function recommendInputOf(
+  inputs: ProjectInputs,
+  options: Pick<
+    RecommendProjectOptions,
+    'catalog' | 'date' | 'stages' | 'policy' | 'vulnerabilities' | 'resolveDigest'
+  >,
+): RecommendInput {
+  return {
+    catalog: options.catalog,
+    date: options.date,
+    candidates: inputs.candidates,
+    ...(inputs.compatibility ? { compatibility: inputs.compatibility } : {}),
+    ...(inputs.requiresPython ? { requiresPython: inputs.requiresPython } : {}),
+    extraction: inputs.extraction,
+    archs: inputs.archs,
     ...(options.stages ? { stages: options.stages } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.vulnerabilities ? { vulnerabilities: options.vulnerabilities } : {}),
     ...(options.resolveDigest ? { resolveDigest: options.resolveDigest } : {}),
-    diagnostics: extraction.diagnostics,
-  });
+    diagnostics: inputs.extraction.diagnostics,
+  };
+}
+
+export async function recommendProject(
+  root: string,
+  options: RecommendProjectOptions,
+): Promise<RecommendResult> {
+  return recommend(recommendInputOf(await readProjectInputs(root, options), options));
 }
 
 /**

@@ -85,6 +85,34 @@ describe('pybase init', () => {
     expect(codes.filter((c) => /^PB00[1-7]$|^PB10[13]$/.test(c))).toEqual(['PB005']);
   });
 
+  it('keeps to the Pythons the project allows: 3.11 for ==3.11.* with a note, nothing and exit 1 for ==3.7.*', async () => {
+    const corpus = path.resolve('..', 'shared', 'corpus', 'lockfiles');
+    const gpt = mkdtempSync(path.join(tmpdir(), 'pybase-cli-init-'));
+    temps.push(gpt);
+    cpSync(path.join(corpus, 'zylon-ai__private-gpt', 'uv.lock'), path.join(gpt, 'uv.lock'));
+    const r = await run(['init', gpt, '--offline', '--date', '2026-11-27'], '/');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^image: python:3\.11\.\d+-slim-trixie \(for prod with only the end of life as support limit\)$/m,
+    );
+    expect(r.out).toMatch(/^note: no image has the 12 months of support asked for prod/m);
+    expect(readFileSync(path.join(gpt, 'Dockerfile'), 'utf8')).toMatch(
+      /^FROM python:3\.11\.\d+-slim-trixie AS final$/m,
+    );
+
+    const dash = mkdtempSync(path.join(tmpdir(), 'pybase-cli-init-'));
+    temps.push(dash);
+    cpSync(path.join(corpus, 'chunyeow__dash-coronavirus'), dash, { recursive: true });
+    const none = await run(['init', dash, '--offline', '--date', '2026-11-27'], '/');
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('');
+    expect(none.err).toMatch(/init: no image fits the project for prod: .*'==3\.7\.\*'.*; nothing written/);
+    expect(existsSync(path.join(dash, 'Dockerfile'))).toBe(false);
+    // A file that exists is still the first thing said (exit 2), before any image is chosen.
+    writeFileSync(path.join(dash, 'Dockerfile'), 'FROM scratch\n');
+    expect((await run(['init', dash, '--offline', '--date', '2026-11-27'], '/')).code).toBe(2);
+  });
+
   it('rejects an unknown stage', async () => {
     const dir = copyFixture('init-requirements');
     const r = await run(['init', '--offline', '--stage', 'staging'], dir);
