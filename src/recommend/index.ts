@@ -13,6 +13,7 @@ export {
   type ProjectInputs,
   type RecommendProjectOptions,
   readProjectInputs,
+  readProjectPythonConstraints,
   recommendInputOf,
   recommendProject,
 } from './project.js';

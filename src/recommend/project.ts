@@ -6,17 +6,21 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { candidateImages, defaultArchs } from '../deps/candidates.js';
+import { tryReadProjectDependencies } from '../deps/project.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
 import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
+import type { DependencySet } from '../model/dependencies.js';
+import { isPybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import type { IndexClient } from '../sources/package-index.js';
 import type { PolicyInput } from './policy.js';
+import { type PythonConstraint, projectPythonConstraints } from './python-constraints.js';
 import { type RecommendInput, recommend } from './recommend.js';
 import type { RecommendResult, VulnerabilityReport } from './types.js';
 
@@ -130,6 +134,29 @@ export async function recommendProject(
   options: RecommendProjectOptions,
 ): Promise<RecommendResult> {
   return recommend(recommendInputOf(await readProjectInputs(root, options), options));
+}
+
+/**
+ * The project's own Python constraints (see {@link projectPythonConstraints}): its version
+ * statements and the requires-python of its dependency file, the file named relative to the root.
+ * A dependency file that cannot be read only leaves its constraint out.
+ */
+export async function readProjectPythonConstraints(
+  root: string,
+  options: { extract?: ExtractOptions; deps?: string } = {},
+): Promise<PythonConstraint[]> {
+  const extraction = await extractProject(root, options.extract ?? {});
+  let deps: DependencySet | undefined;
+  try {
+    deps = tryReadProjectDependencies(root, options.deps !== undefined ? { deps: options.deps } : {});
+  } catch (error) {
+    if (!isPybaseError(error)) throw error;
+  }
+  return projectPythonConstraints(
+    extraction,
+    deps?.requiresPython,
+    deps ? projectPath(root, deps.source.file) : undefined,
+  );
 }
 
 /**

@@ -48,6 +48,28 @@ describe('pybase renovate', () => {
     );
   });
 
+  it("keeps to the project's requires-python, and exits 1 when it allows no supported minor", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cli-renovate-'));
+    temps.push(dir);
+    writeFileSync(path.join(dir, 'setup.cfg'), '[options]\npython_requires = >=3.11,<3.13\n');
+    const r = await run(['renovate', dir, '--date', '2026-08-13'], '/');
+    expect(r.code).toBe(0);
+    const re = new RegExp(
+      (
+        JSON.parse(r.out) as { packageRules: { allowedVersions: string }[] }
+      ).packageRules[0]!.allowedVersions.slice(1, -1),
+    );
+    expect(re.test('3.12.14-slim-trixie')).toBe(true);
+    expect(re.test('3.13.15-slim-trixie')).toBe(false);
+    writeFileSync(path.join(dir, 'setup.cfg'), '[options]\npython_requires = ==3.7.*\n');
+    const none = await run(['renovate', dir, '--date', '2026-08-13'], '/');
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('');
+    expect(none.err).toMatch(
+      /renovate: the project allows none of the Python minors supported at 2026-08-13/,
+    );
+  });
+
   it('exits 2 on a bad debian policy or a missing directory', async () => {
     expect((await run(['renovate', '--debian-eol', 'never'], fixtures)).code).toBe(2);
     const r = await run(['renovate', path.join(fixtures, 'no-such-dir')], '/');
