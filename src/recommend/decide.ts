@@ -638,13 +638,19 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
       .map((c) => c.python),
   );
   const current = input.currentMinor;
-  // With the `minor` appetite a downgrade is avoided, unless only a downgrade installs every
-  // dependency from wheels: building from source on a newer Python is worse than an older Python
-  // (numpy 1.24.4 has wheels up to cp311 and does not build on 3.12).
+  // With the `minor` appetite a downgrade is avoided, unless a downgrade installs better than any
+  // image of the current minor or newer: every dependency from wheels where they all build
+  // something, or fewer packages with native code built from source. Building from source on a
+  // newer Python is worse than an older Python (numpy 1.24.4 has wheels up to cp311 and does not
+  // build on 3.12).
   const keepsMinor = (c: ImageCandidate) =>
     current === undefined || minorNumber(c.python) >= minorNumber(current);
-  const allWheels = (c: ImageCandidate) => facts.get(c.tag)?.allWheels ?? true;
-  const wheelsWithoutDowngrade = survivors.some((c) => keepsMinor(c) && allWheels(c));
+  // Install cost, compared like the ranking: wheels first, then native source builds.
+  const cost = (c: ImageCandidate) => {
+    const f = facts.get(c.tag);
+    return f ? (f.allWheels ? 0 : 1) * 1e6 + f.nativeBuilds.length : 0;
+  };
+  const keepCost = Math.min(...survivors.filter(keepsMinor).map(cost));
   const scored: ScoredCandidate[] = survivors.map((c) => {
     const f = facts.get(c.tag);
     const vulns = matchVulns(c, input.vulnerabilities ?? [], input.catalog, input.date);
@@ -653,7 +659,7 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
         ? 0
         : policy.appetite === 'patch'
           ? Number(c.python === current)
-          : Number(keepsMinor(c) || (!wheelsWithoutDowngrade && allWheels(c)));
+          : Number(keepsMinor(c) || cost(c) < keepCost);
     const parts: ScoreParts = {
       appetite,
       wheels: f ? Number(f.allWheels) : 1,

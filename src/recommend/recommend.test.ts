@@ -438,6 +438,20 @@ describe('ranking by native source builds, and the reasons told (real locks of t
     );
   });
 
+  it('mealie on 3.14 already: the minor appetite allows the downgrade that builds fewer native packages', async () => {
+    const root = writeProject({
+      'poetry.lock': readFileSync(path.join(corpus('mealie-recipes__mealie'), 'poetry.lock')),
+      Dockerfile: 'FROM python:3.14-slim\nRUN pip install .\n',
+    });
+    const rec = (await recommendProject(root, { ...at, stages: ['prod'] })).recommendations[0]!;
+    expect(rec.tag).toMatch(/^3\.12\.\d+-trixie$/);
+    expect(rec.candidates[0]!.parts.appetite).toBe(1);
+    // With the patch appetite the current minor still comes first.
+    const keep = (await recommendProject(root, { ...at, stages: ['prod'], policy: { appetite: 'patch' } }))
+      .recommendations[0]!;
+    expect(keep.tag).toMatch(/^3\.14\.\d+-trixie$/);
+  });
+
   it('counts only the packages installed on Linux: Windows-only pywin32 and macOS-only pyobjc are left out', async () => {
     const prefect = (await recommendProject(corpus('PrefectHQ__prefect'), { ...at, stages: ['prod'] }))
       .recommendations[0]!;
