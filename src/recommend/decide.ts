@@ -4,18 +4,20 @@
  *
  * Ranking, in order (the first difference decides):
  *  1. appetite: with `patch`, candidates on the project's current minor first; with `minor`, no
- *     downgrade below the current minor unless nothing else survives, or only a downgrade installs
- *     every dependency from wheels;
+ *     downgrade below the current minor unless nothing else survives, or the downgrade installs
+ *     better (by 2 and 3) than every image of the current minor or newer;
  *  2. wheels: every dependency installs from a wheel (binary or pure) on every architecture;
- *  3. Python: the newest minor;
- *  4. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
+ *  3. builds: the fewest packages with native code built from source (sdist-only packages, built
+ *     the same everywhere, do not count): a source build is a compiler run that can fail;
+ *  4. Python: the newest minor;
+ *  5. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
  *     (then the full image, which has a compiler); alpine first only when the policy wants small
  *     images (`libc = musl`, or `preferSmall` with `libc = any`) - it has already survived only if
  *     every dependency installs from a wheel on musl; otherwise alpine comes last;
- *  5. distro: the newest (highest glibc / Alpine release);
- *  6. vulnerabilities: fewer (weighted by severity) when both images have a scanner report;
- *  7. size: alpine < slim < full;
- *  8. the newest patch, then the tag text (for a stable order).
+ *  6. distro: the newest (highest glibc / Alpine release);
+ *  7. vulnerabilities: fewer (weighted by severity) when both images have a scanner report;
+ *  8. size: alpine < slim < full;
+ *  9. the newest patch, then the tag text (for a stable order).
  */
 import type { Catalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
