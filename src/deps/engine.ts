@@ -549,24 +549,6 @@ function judgeAll(
     perTarget.set(target.key, { packages, counts });
   }
 
-  const results: ImageCompatibility[] = pairs.map(({ image, arch, target }) => {
-    const { packages, counts } = perTarget.get(target.key)!;
-    const allFromWheels = packages.length === counts.wheel + counts.pure;
-    const excluded = projectExcludes(deps, target);
-    const installable =
-      !excluded && counts.unavailable === 0 && (counts['sdist-build'] === 0 || image.hasCompiler);
-    const result: ImageCompatibility = {
-      image,
-      arch,
-      counts: { ...counts },
-      packages,
-      allFromWheels,
-      installable,
-    };
-    if (excluded) result.excludedByProject = excluded;
-    return result;
-  });
-
   // 4. Per-package facts across the candidates.
   const pythonsSeen = new Map<string, { major: number; minor: number; patch?: number; full: string }>();
   for (const t of targets.values()) {
@@ -603,6 +585,30 @@ function judgeAll(
     }
     packages.push(summarize(pkg, archs, pythons, minorsSeen));
   }
+
+  // 5. Per image and architecture. Packages with native code: those with a binary wheel somewhere.
+  const native = new Set(packages.filter((p) => p.hasBinaryWheels).map((p) => p.name));
+  const results: ImageCompatibility[] = pairs.map(({ image, arch, target }) => {
+    const { packages, counts } = perTarget.get(target.key)!;
+    const allFromWheels = packages.length === counts.wheel + counts.pure;
+    const excluded = projectExcludes(deps, target);
+    // A package with no binary wheel anywhere (sdist only, usually pure Python) builds with pip
+    // alone; only packages with native code need the compiler that only full images have.
+    const installable =
+      !excluded &&
+      counts.unavailable === 0 &&
+      (image.hasCompiler || packages.every((p) => p.verdict !== 'sdist-build' || !native.has(p.name)));
+    const result: ImageCompatibility = {
+      image,
+      arch,
+      counts: { ...counts },
+      packages,
+      allFromWheels,
+      installable,
+    };
+    if (excluded) result.excludedByProject = excluded;
+    return result;
+  });
 
   return {
     date: options.date,

@@ -9,7 +9,13 @@ import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/index.js';
 import type { IsoDate } from '../model/date.js';
 import { isPybaseError } from '../model/diagnostic.js';
-import { chooseInitTag, detectDependencyInstall, initProject, renderContainerWorkflow } from './init.js';
+import {
+  chooseInitImage,
+  chooseInitTag,
+  detectDependencyInstall,
+  initProject,
+  renderContainerWorkflow,
+} from './init.js';
 
 const catalog = createCatalog();
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
@@ -221,5 +227,60 @@ describe('initProject', () => {
 
   it('the workflow text is stable', () => {
     expect(renderContainerWorkflow()).toBe(renderContainerWorkflow());
+  });
+});
+
+describe('chooseInitImage: the project constraints always hold', () => {
+  const date: IsoDate = '2026-11-27';
+  const corpus = (name: string) => path.resolve('..', 'shared', 'corpus', 'lockfiles', name);
+  const project = (lockDir: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-choice-'));
+    temps.push(dir);
+    cpSync(corpus(lockDir), dir, { recursive: true });
+    return dir;
+  };
+
+  it('a project allowing only 3.11 (==3.11.*) gets 3.11 with only the end of life as limit, and a note', async () => {
+    const choice = await chooseInitImage(project('zylon-ai__private-gpt'), { catalog, date, offline: true });
+    expect(choice.how).toBe('end-of-life-only');
+    expect(choice.tag).toMatch(/^3\.11\.\d+-slim-trixie$/);
+    expect(choice.note).toMatch(/^no image has the 12 months of support asked for prod \(/);
+    expect(choice.note).toContain('Python 3.11 reaches end of life on 2027-10-31');
+  });
+
+  it('a project whose dependencies must compile gets the full image of the minor that builds the fewest', async () => {
+    const dir = project('mealie-recipes__mealie');
+    const choice = await chooseInitImage(dir, { catalog, date, offline: true });
+    expect(choice).toEqual({ tag: expect.stringMatching(/^3\.12\.\d+-trixie$/), how: 'recommended' });
+    // --python 3.11: only sdist-only (pure) packages build there, so slim is fine; support is short.
+    const old = await chooseInitImage(dir, { catalog, date, offline: true, python: '3.11' });
+    expect(old.tag).toMatch(/^3\.11\.\d+-slim-trixie$/);
+    expect(old.note).toMatch(
+      /no image of Python 3\.11 passes: support-too-short \(Python 3\.11 reaches end of life/,
+    );
+    expect(old.note).not.toContain('bookworm');
+  });
+
+  it('a project excluding every published Python gets no image and the reason', async () => {
+    const dash = await chooseInitImage(project('chunyeow__dash-coronavirus'), {
+      catalog,
+      date,
+      offline: true,
+    });
+    expect(dash.tag).toBeUndefined();
+    expect(dash.note).toMatch(
+      /python-excluded rejects every image \(their Python is excluded by '==3\.7\.\*'/,
+    );
+    const root = mkdtempSync(path.join(tmpdir(), 'pybase-init-choice-'));
+    temps.push(root);
+    writeFileSync(
+      path.join(root, 'pyproject.toml'),
+      '[tool.poetry]\nname = "demo"\n\n[tool.poetry.dependencies]\npython = "~3.9"\nflask = "3.1.0"\n',
+    );
+    const tilde = await chooseInitImage(root, { catalog, date, offline: true });
+    expect(tilde.tag).toBeUndefined();
+    expect(tilde.note).toContain("excluded by '~3.9' (pyproject.toml:5)");
+    const none = await chooseInitImage(root, { catalog, date, offline: true, python: '3.9' });
+    expect(none).toEqual({ note: 'no python:3.9 image is published at 2026-11-27' });
   });
 });

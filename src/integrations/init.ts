@@ -12,10 +12,16 @@ import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
-import type { IsoDate } from '../model/date.js';
+import { addMonths, type IsoDate } from '../model/date.js';
 import type { DependencySourceKind } from '../model/dependencies.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import type { PythonTag } from '../model/image-ref.js';
+import type { RecommendStage } from '../model/stage.js';
+import { type PolicyInput, resolvePolicy } from '../recommend/policy.js';
+import { readProjectInputs, recommendInputOf } from '../recommend/project.js';
+import { recommend } from '../recommend/recommend.js';
+import type { Recommendation } from '../recommend/types.js';
+import type { IndexClient } from '../sources/package-index.js';
 import { pinnedActions, usesLine } from './actions.js';
 
 export interface ChooseTagOptions {
@@ -26,20 +32,25 @@ export interface ChooseTagOptions {
   debianEol?: DebianEolPolicy;
 }
 
-/**
- * The newest supported `X.Y.Z-slim-<distro>` listed at the date: the newest Python minor that is
- * neither end of life nor a pre-release (or the minor asked for), on the newest Debian release still
- * supported, at its newest patch. Throws PybaseError when no such tag is listed.
- */
-export function chooseInitTag(options: ChooseTagOptions): string {
-  const { catalog, date } = options;
-  if (options.python !== undefined && !/^\d+\.\d+$/.test(options.python)) {
+function checkMinor(python: string | undefined): void {
+  if (python !== undefined && !/^\d+\.\d+$/.test(python)) {
     throw new PybaseError({
       code: inputCodes.usage,
       severity: 'error',
-      message: `init: --python wants a Python minor such as 3.12, got '${options.python}'`,
+      message: `init: --python wants a Python minor such as 3.12, got '${python}'`,
     });
   }
+}
+
+/**
+ * The newest supported `X.Y.Z-slim-<distro>` listed at the date: the newest Python minor that is
+ * neither end of life nor a pre-release (or the minor asked for), on the newest Debian release still
+ * supported, at its newest patch. Throws PybaseError when no such tag is listed. It knows nothing of
+ * a project (its requires-python, its dependencies): `pybase init` uses {@link chooseInitImage}.
+ */
+export function chooseInitTag(options: ChooseTagOptions): string {
+  const { catalog, date } = options;
+  checkMinor(options.python);
   let best: { tag: string; parsed: PythonTag; distroRank: number } | undefined;
   for (const tag of catalog.publishedTags(date)) {
     const parsed = tryParseTag(tag);
@@ -77,6 +88,113 @@ export function chooseInitTag(options: ChooseTagOptions): string {
     });
   }
   return best.tag;
+}
+
+export interface InitImageOptions {
+  catalog: Catalog;
+  date: IsoDate;
+  /** The stage the image serves (default `prod`). */
+  stage?: RecommendStage;
+  /** Restrict to one Python minor (`3.12`). */
+  python?: string;
+  policy?: PolicyInput;
+  /** Never ask the package index (dependencies without files in the lock are then unknown). */
+  offline?: boolean;
+  index?: IndexClient;
+}
+
+export interface InitImageChoice {
+  /** The fully specified tag to write; absent when no image fits the project. */
+  tag?: string;
+  /**
+   * `recommended`: what `pybase recommend` proposes for the stage. `end-of-life-only`: the same
+   * decision (requires-python, dependency verdicts, libc, ...) with only the end of life as the
+   * support limit, because no image has the support the stage's policy asks.
+   */
+  how?: 'recommended' | 'end-of-life-only';
+  /** Why the policy's own answer could not be used, or why nothing fits; absent for `recommended`. */
+  note?: string;
+}
+
+/** Why no image of `python` survived the recommendation, from its rejections (most images first). */
+function minorRejected(rec: Recommendation, python: string, date: IsoDate): string {
+  const own = new Set(
+    [...rec.rejected.map((r) => r.tag), ...rec.candidates.map((c) => c.tag)].filter(
+      (t) => tryParseTag(t) !== undefined && minorOf(tryParseTag(t)!) === python,
+    ),
+  );
+  if (own.size === 0) return `no python:${python} image is published at ${date}`;
+  const ranked = rec.rejectionGroups
+    .map((g) => ({ g, n: g.tags.filter((t) => own.has(t)).length }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n);
+  // A reason that rejects every image of the minor says it alone.
+  const groups = (ranked[0]?.n === own.size ? ranked.slice(0, 1) : ranked.slice(0, 2)).map(
+    (x) => `${x.g.code} (${x.g.message})`,
+  );
+  return `no image of Python ${python} passes: ${groups.join('; ')}`;
+}
+
+/**
+ * The image `pybase init` writes: the recommendation for the stage (with `python`, its best
+ * candidate of that minor). When the stage's policy leaves no image only because of the support it
+ * asks (a project allowing only Python 3.11, a year before its end of life), the same decision with
+ * only the end of life as limit, and a note that says so. Otherwise no tag, and a note naming the
+ * reasons: a project whose requires-python or dependencies exclude every image gets no image rather
+ * than one that ignores them.
+ */
+export async function chooseInitImage(root: string, options: InitImageOptions): Promise<InitImageChoice> {
+  const { catalog, date } = options;
+  const stage = options.stage ?? 'prod';
+  checkMinor(options.python);
+  const inputs = await readProjectInputs(root, {
+    catalog,
+    date,
+    ...(options.policy ? { policy: options.policy } : {}),
+    offline: options.offline === true || options.index === undefined,
+    ...(options.index ? { index: options.index } : {}),
+  });
+  const decide = async (policy: PolicyInput | undefined) =>
+    (
+      await recommend(
+        recommendInputOf(inputs, { catalog, date, stages: [stage], ...(policy ? { policy } : {}) }),
+      )
+    ).recommendations[0]!;
+  const pick = (rec: Recommendation) =>
+    options.python === undefined
+      ? rec.candidates[0]
+      : rec.candidates.find((c) => c.candidate.python === options.python);
+  const why = (rec: Recommendation) =>
+    options.python === undefined ? rec.why : minorRejected(rec, options.python, date);
+  const strict = await decide(options.policy);
+  const chosen = pick(strict);
+  if (chosen) return { tag: chosen.tag, how: 'recommended' };
+  const months = resolvePolicy(options.policy).minSupportMonths[stage];
+  if (months === 0) return { note: why(strict) };
+  const relaxed = await decide({
+    ...options.policy,
+    minSupportMonths: { ...resolvePolicy(options.policy).minSupportMonths, [stage]: 0 },
+  });
+  const fallback = pick(relaxed);
+  if (!fallback) return { note: why(relaxed) };
+  const c = fallback.candidate;
+  const ends = [
+    catalog.pythonLifecycle(c.python, date)?.endOfLife,
+    catalog.distroLifecycle(c.distro, date, resolvePolicy(options.policy).debianEol)?.endOfLife,
+  ];
+  const endText = [
+    typeof ends[0] === 'string' ? `Python ${c.python} reaches end of life on ${ends[0]}` : undefined,
+    typeof ends[1] === 'string' && ends[1] < addMonths(date, months)
+      ? `${c.distro} on ${ends[1]}`
+      : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    tag: fallback.tag,
+    how: 'end-of-life-only',
+    note: `no image has the ${months} months of support asked for ${stage} (${why(strict)}); python:${fallback.tag} is the best when only the end of life counts${endText ? ` (${endText})` : ''}: plan the move to a newer Python the project allows`,
+  };
 }
 
 /** How the builder stage installs dependencies. */
@@ -323,10 +441,11 @@ function guessCommand(root: string): string[] | undefined {
 }
 
 /**
- * Write the Dockerfile, .dockerignore and the container workflow into `root`. Throws PybaseError
- * (naming the file) when one of them exists and `force` is not set; then nothing is written.
+ * Throws PybaseError when `root` is not a directory, or (without `force`) when one of the files init
+ * writes exists, naming it. `initProject` checks this itself; callers that first do costly work
+ * (choosing the image) check it before.
  */
-export async function initProject(root: string, options: InitOptions): Promise<InitResult> {
+export function assertInitWritable(root: string, force: boolean): void {
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new PybaseError({
       code: inputCodes.unreadableFile,
@@ -335,20 +454,27 @@ export async function initProject(root: string, options: InitOptions): Promise<I
       hint: 'give the root directory of the project',
     });
   }
-  if (!options.force) {
-    for (const rel of initFiles) {
-      const file = path.join(root, rel);
-      if (existsSync(file)) {
-        throw new PybaseError({
-          code: inputCodes.usage,
-          severity: 'error',
-          message: `init: ${rel} already exists; pybase init does not overwrite it`,
-          location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-          hint: 'pass --force to replace it, or check the existing file with pybase check',
-        });
-      }
+  if (force) return;
+  for (const rel of initFiles) {
+    const file = path.join(root, rel);
+    if (existsSync(file)) {
+      throw new PybaseError({
+        code: inputCodes.usage,
+        severity: 'error',
+        message: `init: ${rel} already exists; pybase init does not overwrite it`,
+        location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+        hint: 'pass --force to replace it, or check the existing file with pybase check',
+      });
     }
   }
+}
+
+/**
+ * Write the Dockerfile, .dockerignore and the container workflow into `root`. Throws PybaseError
+ * (naming the file) when one of them exists and `force` is not set; then nothing is written.
+ */
+export async function initProject(root: string, options: InitOptions): Promise<InitResult> {
+  assertInitWritable(root, options.force === true);
   let digest: string | undefined;
   let digestError: string | undefined;
   if (options.resolveDigest) {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
+import { writeProject } from '../check/test-project.js';
 import type { IsoDate } from '../model/date.js';
-import { pythonTagVersioning, renovateConfig, supportedAtDate } from './renovate.js';
+import { readProjectPythonConstraints } from '../recommend/project.js';
+import { NoAllowedPythonError, pythonTagVersioning, renovateConfig, supportedAtDate } from './renovate.js';
 
 const catalog = createCatalog();
 
@@ -102,5 +104,55 @@ describe('renovateConfig', () => {
     const snippet = renovateConfig({ catalog, date: '2026-08-13', devGlobs: ['docker/dev/**'] });
     expect(snippet.packageRules).toHaveLength(2);
     expect(snippet.packageRules[1]).toMatchObject({ matchFileNames: ['docker/dev/**'], pinDigests: false });
+  });
+});
+
+describe('renovateConfig with the project Python constraints', () => {
+  const date: IsoDate = '2026-08-13';
+  const allowed = (snippet: ReturnType<typeof renovateConfig>) =>
+    new RegExp(snippet.packageRules[0]!.allowedVersions!.slice(1, -1));
+
+  it("allows only the supported minors the project's setup.cfg allows (>=3.11,<3.13)", async () => {
+    const root = writeProject({
+      'setup.cfg': '[metadata]\nname = demo\n\n[options]\npython_requires = >=3.11,<3.13\n',
+    });
+    const pythonConstraints = await readProjectPythonConstraints(root);
+    expect(pythonConstraints).toEqual([{ text: '>=3.11,<3.13', where: 'setup.cfg:5' }]);
+    const snippet = renovateConfig({ catalog, date, pythonConstraints });
+    const re = allowed(snippet);
+    expect(re.test('3.11.15-slim-trixie')).toBe(true);
+    expect(re.test('3.12.14-slim-trixie')).toBe(true);
+    for (const tag of ['3.10.21-slim-trixie', '3.13.15-slim-trixie', '3.14.6-slim-trixie'])
+      expect(re.test(tag), tag).toBe(false);
+    expect(snippet.packageRules[0]!.description).toContain(
+      "Python 3.11, 3.12 only (supported and allowed by '>=3.11,<3.13' (setup.cfg:5))",
+    );
+  });
+
+  it("reads Poetry's python and a lock's requires-python; a minor with one allowed patch is allowed", async () => {
+    const poetry = await readProjectPythonConstraints(
+      writeProject({
+        'pyproject.toml': '[tool.poetry]\nname = "d"\n\n[tool.poetry.dependencies]\npython = "^3.12"\n',
+      }),
+    );
+    const re = allowed(renovateConfig({ catalog, date, pythonConstraints: poetry }));
+    expect(re.test('3.11.15-slim-trixie')).toBe(false);
+    expect(re.test('3.14.6-slim-trixie')).toBe(true);
+    const patch = allowed(
+      renovateConfig({ catalog, date, pythonConstraints: [{ text: '>=3.12.4', where: 'uv.lock' }] }),
+    );
+    expect(patch.test('3.12.14-slim-trixie')).toBe(true);
+    expect(patch.test('3.11.15-slim-trixie')).toBe(false);
+  });
+
+  it('refuses a project that allows none of the supported minors', () => {
+    expect(() =>
+      renovateConfig({ catalog, date, pythonConstraints: [{ text: '==3.7.*', where: 'Pipfile.lock' }] }),
+    ).toThrow(NoAllowedPythonError);
+    expect(() =>
+      renovateConfig({ catalog, date, pythonConstraints: [{ text: '==3.7.*', where: 'Pipfile.lock' }] }),
+    ).toThrow(
+      /allows none of the Python minors supported at 2026-08-13 \(3\.10, .*\): '==3\.7\.\*' \(Pipfile\.lock\)/,
+    );
   });
 });

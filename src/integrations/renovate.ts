@@ -1,6 +1,6 @@
 /**
  * A Renovate `packageRules` snippet that keeps python image updates inside pybase's policy: only
- * Python minors supported at the date, only distros still supported, never a pre-release, never a
+ * Python minors supported at the date that the project's requires-python allows, only distros still supported, never a pre-release, never a
  * switch of variant or distro, patch updates apart from minor ones, digests pinned.
  *
  * The allowed minors and distros are read from the catalog at the date, so the snippet ages: run
@@ -9,6 +9,7 @@
 import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
+import { type PythonConstraint, pythonAllowed } from '../recommend/python-constraints.js';
 
 export interface RenovateOptions {
   catalog: Catalog;
@@ -19,6 +20,11 @@ export interface RenovateOptions {
   debianEol?: DebianEolPolicy;
   /** Globs of files serving the dev stage: digests are not pinned there. */
   devGlobs?: readonly string[];
+  /**
+   * The project's Python constraints (requires-python, Poetry's python, setup.cfg python_requires;
+   * see `readProjectPythonConstraints`): only minors they allow are allowed.
+   */
+  pythonConstraints?: readonly PythonConstraint[];
 }
 
 /** One entry of Renovate's `packageRules`, limited to the keys pybase writes. */
@@ -59,12 +65,15 @@ export const pythonPackageNames: readonly string[] = [
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Supported Python minors and Linux distros among the tags published at the date. */
-export function supportedAtDate(options: Pick<RenovateOptions, 'catalog' | 'date' | 'debianEol'>): {
+export function supportedAtDate(
+  options: Pick<RenovateOptions, 'catalog' | 'date' | 'debianEol' | 'pythonConstraints'>,
+): {
   minors: string[];
   debian: string[];
   alpine: string[];
 } {
   const { catalog, date } = options;
+  const constraints = options.pythonConstraints ?? [];
   const minors = new Set<string>();
   const debian = new Set<string>();
   const alpine = new Set<string>();
@@ -75,7 +84,10 @@ export function supportedAtDate(options: Pick<RenovateOptions, 'catalog' | 'date
     const minor = minorOf(parsed);
     if (!minor) continue;
     const status = catalog.pythonLifecycle(minor, date)?.status;
-    if (status === 'bugfix' || status === 'security') minors.add(minor);
+    // A minor is allowed when the project allows some published patch of it (`>=3.11.4` allows 3.11).
+    const version = `${minor}.${parsed.version?.patch ?? 0}`;
+    if ((status === 'bugfix' || status === 'security') && pythonAllowed(constraints, version))
+      minors.add(minor);
     const d = parsed.distro;
     if (!d || d.family === 'windows') continue;
     let ok = distroOk.get(d.text);
@@ -116,9 +128,34 @@ export function allowedTagPattern(supported: {
   return `^(?:${minors})\\.\\d+(?:${suffix})?$`;
 }
 
-/** The snippet; `JSON.stringify` it into renovate.json (or merge its `packageRules`). */
+/** The project's constraints in words: `'>=3.11,<3.13' (setup.cfg:5)`. */
+function constraintsWords(constraints: readonly PythonConstraint[]): string {
+  const byText = new Map<string, string[]>();
+  for (const c of constraints) byText.set(c.text, [...(byText.get(c.text) ?? []), c.where]);
+  return [...byText].map(([text, places]) => `'${text}' (${places.join(', ')})`).join(' and ');
+}
+
+/**
+ * Thrown by {@link renovateConfig} when the project's Python constraints allow none of the
+ * supported minors: no snippet can keep it inside both.
+ */
+export class NoAllowedPythonError extends Error {}
+
+/**
+ * The snippet; `JSON.stringify` it into renovate.json (or merge its `packageRules`). Throws
+ * {@link NoAllowedPythonError} when the project's constraints allow no supported minor.
+ */
 export function renovateConfig(options: RenovateOptions): RenovateSnippet {
   const supported = supportedAtDate(options);
+  const constraints = options.pythonConstraints ?? [];
+  if (supported.minors.length === 0) {
+    const all = supportedAtDate({ ...options, pythonConstraints: [] }).minors;
+    throw new NoAllowedPythonError(
+      constraints.length > 0
+        ? `the project allows none of the Python minors supported at ${options.date} (${all.join(', ')}): ${constraintsWords(constraints)}`
+        : `no supported Python minor is published at ${options.date}`,
+    );
+  }
   const names = [...pythonPackageNames];
   for (const mirror of options.mirrors ?? []) {
     const name = mirror.replace(/\/+$/, '');
@@ -128,7 +165,8 @@ export function renovateConfig(options: RenovateOptions): RenovateSnippet {
   const rules: RenovatePackageRule[] = [
     {
       description:
-        `pybase policy at ${options.date}: Python ${supported.minors.join(', ')} only, ` +
+        `pybase policy at ${options.date}: Python ${supported.minors.join(', ')} only` +
+        (constraints.length > 0 ? ` (supported and allowed by ${constraintsWords(constraints)}), ` : ', ') +
         'same variant and distro, no pre-releases, patch and minor updates apart, digests pinned',
       matchDatasources: ['docker'],
       matchPackageNames: names,

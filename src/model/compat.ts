@@ -54,7 +54,10 @@ export interface ImageCompatibility {
   packages: PackageVerdict[];
   /** True when every package installs from a wheel (binary or pure) on this image and architecture. */
   allFromWheels: boolean;
-  /** True when nothing is `unavailable` and every `sdist-build` can be built here (the image has a compiler). */
+  /**
+   * True when nothing is `unavailable` and every `sdist-build` can be built here: the image has a
+   * compiler, or the package has no binary wheel anywhere (an sdist-only release, built by pip alone).
+   */
   installable: boolean;
   /**
    * Set when the project's own requires-python (as the dependency file states it) excludes the

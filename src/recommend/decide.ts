@@ -4,20 +4,21 @@
  *
  * Ranking, in order (the first difference decides):
  *  1. appetite: with `patch`, candidates on the project's current minor first; with `minor`, no
- *     downgrade below the current minor unless nothing else survives, or only a downgrade installs
- *     every dependency from wheels;
+ *     downgrade below the current minor unless nothing else survives, or the downgrade installs
+ *     better (by 2 and 3) than every image of the current minor or newer;
  *  2. wheels: every dependency installs from a wheel (binary or pure) on every architecture;
- *  3. Python: the newest minor;
- *  4. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
+ *  3. builds: the fewest packages with native code built from source (sdist-only packages, built
+ *     the same everywhere, do not count): a source build is a compiler run that can fail;
+ *  4. Python: the newest minor;
+ *  5. variant for the stage: slim for ci/prod/prod-ai, slim for dev unless something must compile
  *     (then the full image, which has a compiler); alpine first only when the policy wants small
  *     images (`libc = musl`, or `preferSmall` with `libc = any`) - it has already survived only if
  *     every dependency installs from a wheel on musl; otherwise alpine comes last;
- *  5. distro: the newest (highest glibc / Alpine release);
- *  6. vulnerabilities: fewer (weighted by severity) when both images have a scanner report;
- *  7. size: alpine < slim < full;
- *  8. the newest patch, then the tag text (for a stable order).
+ *  6. distro: the newest (highest glibc / Alpine release);
+ *  7. vulnerabilities: fewer (weighted by severity) when both images have a scanner report;
+ *  8. size: alpine < slim < full;
+ *  9. the newest patch, then the tag text (for a stable order).
  */
-import { satisfies } from '@renovatebot/pep440';
 import type { Catalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import type {
@@ -31,18 +32,26 @@ import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
-import type {
-  Recommendation,
-  RecommendPolicy,
-  RejectedCandidate,
-  Rejection,
-  RejectionCode,
-  RejectionGroup,
-  ScoredCandidate,
-  ScoreParts,
-  TraceStep,
-  VulnerabilityReport,
-  VulnSeverity,
+import {
+  constraintsText,
+  excludingConstraints,
+  type PythonConstraint,
+  projectPythonConstraints,
+  pythonAllowed,
+} from './python-constraints.js';
+import {
+  type Recommendation,
+  type RecommendPolicy,
+  type RejectedCandidate,
+  type Rejection,
+  type RejectionCode,
+  type RejectionGroup,
+  rejectionCodes,
+  type ScoredCandidate,
+  type ScoreParts,
+  type TraceStep,
+  type VulnerabilityReport,
+  type VulnSeverity,
 } from './types.js';
 import { exceededLimits } from './vuln-limits.js';
 
@@ -110,6 +119,8 @@ interface DepFacts {
   build: { label: string; reason: string }[];
   /** sdist builds of packages that publish no binary wheel anywhere. */
   buildPure: { label: string; reason: string }[];
+  /** Distinct packages with native code built from source on some architecture (`name version`). */
+  nativeBuilds: string[];
   unknown: boolean;
   /** No sdist-build and nothing unavailable on any architecture. */
   allWheels: boolean;
@@ -126,7 +137,14 @@ function depFacts(
   byKey: Map<string, ImageCompatibility>,
   native: ReadonlySet<string>,
 ): DepFacts {
-  const facts: DepFacts = { unavailable: [], build: [], buildPure: [], unknown: false, allWheels: true };
+  const facts: DepFacts = {
+    unavailable: [],
+    build: [],
+    buildPure: [],
+    nativeBuilds: [],
+    unknown: false,
+    allWheels: true,
+  };
   for (const arch of archs) {
     const ic = byKey.get(`${c.tag} ${arch}`);
     if (!ic) {
@@ -140,6 +158,7 @@ function depFacts(
       } else if (p.verdict === 'unknown') facts.unknown = true;
     }
   }
+  facts.nativeBuilds = [...new Set(facts.build.map((b) => b.label))];
   facts.allWheels =
     facts.unavailable.length === 0 && facts.build.length === 0 && facts.buildPure.length === 0;
   return facts;
@@ -149,39 +168,11 @@ function supportEnd(end: IsoDate | true | undefined): IsoDate | true | undefined
   return end;
 }
 
-/** Project-level specifiers (requires-python and the like) that exclude Python versions. */
-function projectSpecifiers(input: DecideInput): { text: string; where: string }[] {
-  const out: { text: string; where: string }[] = [];
-  if (input.requiresPython) {
-    out.push({ text: input.requiresPython, where: input.compatibility?.source?.file ?? 'the lock' });
-  }
-  for (const v of input.extraction?.versions ?? []) {
-    if (v.specifier) out.push({ text: v.specifier, where: `${v.file}:${v.range.startLine}` });
-  }
-  return out;
-}
-
-/** Answers of `specifierAllows`: every stage asks the same few specifiers about the same versions. */
-const allowed = new Map<string, boolean | undefined>();
-
-function specifierAllows(spec: string, version: string): boolean | undefined {
-  const key = `${spec}\u0000${version}`;
-  if (allowed.has(key)) return allowed.get(key);
-  let answer: boolean | undefined;
-  try {
-    answer = satisfies(version, spec);
-  } catch {
-    answer = undefined;
-  }
-  allowed.set(key, answer);
-  return answer;
-}
-
 interface Context {
   input: DecideInput;
   policy: RecommendPolicy;
   byKey: Map<string, ImageCompatibility>;
-  specs: { text: string; where: string }[];
+  specs: PythonConstraint[];
   mlPackages: PackageSummary[];
   facts: Map<string, DepFacts>;
 }
@@ -260,22 +251,16 @@ function hardConstraints(c: ImageCandidate, stage: RecommendStage, ctx: Context)
   }
   // One rejection for every specifier that excludes this Python; the same specifier written in
   // several files (the lock and pyproject.toml) is named once, with all its places.
-  const excludedBy = new Map<string, string[]>();
-  for (const spec of ctx.specs) {
-    if (specifierAllows(spec.text, c.pythonVersion) === false) {
-      const places = excludedBy.get(spec.text) ?? [];
-      if (!places.includes(spec.where)) places.push(spec.where);
-      excludedBy.set(spec.text, places);
-    }
-  }
-  if (excludedBy.size > 0) {
-    const by = [...excludedBy].map(([text, places]) => `'${text}' (${places.join(', ')})`);
+  const excluded = excludingConstraints(ctx.specs, c.pythonVersion);
+  if (excluded.length > 0) {
     out.push({
       code: 'python-excluded',
-      message: `Python ${c.python} is excluded by ${by.join(' and ')}`,
+      message: `Python ${c.python} is excluded by ${constraintsText(excluded)}`,
     });
   }
-  const facts = ctx.facts.get(c.tag);
+  // The dependency verdicts of a Python the project excludes say nothing: its lock was not
+  // resolved for it, and nothing would be installed there. The exclusion is the reason.
+  const facts = excluded.length > 0 ? undefined : ctx.facts.get(c.tag);
   if (facts) {
     if (facts.unavailable.length > 0) {
       out.push({
@@ -373,7 +358,7 @@ function vulnWeight(counts: Record<VulnSeverity, number>): number {
 function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   const pa = a.parts;
   const pb = b.parts;
-  const keys: (keyof ScoreParts)[] = ['appetite', 'wheels', 'python', 'variant', 'distro'];
+  const keys: (keyof ScoreParts)[] = ['appetite', 'wheels', 'builds', 'python', 'variant', 'distro'];
   for (const k of keys) if (pa[k] !== pb[k]) return pb[k] - pa[k];
   if (a.vulnerabilities && b.vulnerabilities && pa.vulnerabilities !== pb.vulnerabilities) {
     return pb.vulnerabilities - pa.vulnerabilities;
@@ -383,15 +368,22 @@ function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   return byPatch !== 0 ? byPatch : a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
 }
 
+/**
+ * The parts packed into one number, most significant first, each in its own decimal places (the
+ * largest stays below 2^53): appetite 1 digit, wheels 1, builds 3, Python minor 2, variant 1,
+ * distro 3, vulnerabilities 3, size 1.
+ */
 function total(p: ScoreParts): number {
+  const clamp = (n: number, max: number) => Math.max(0, Math.min(max, n));
   return (
-    p.appetite * 1e13 +
-    p.wheels * 1e12 +
-    p.python * 1e9 +
-    p.variant * 1e8 +
-    p.distro * 1e5 +
+    p.appetite * 1e14 +
+    p.wheels * 1e13 +
+    (999 - clamp(-p.builds, 999)) * 1e10 +
+    clamp(p.python % 100, 99) * 1e8 +
+    clamp(p.variant, 9) * 1e7 +
+    clamp(p.distro, 999) * 1e4 +
     (999 + Math.max(-999, p.vulnerabilities)) * 10 +
-    p.size
+    clamp(p.size, 9)
   );
 }
 
@@ -410,7 +402,12 @@ function trades(c: ScoredCandidate, best: ScoredCandidate): string[] {
         : `newer Python ${a.python}`,
     );
   }
-  if (c.parts.wheels < best.parts.wheels) out.push('some dependencies must be built from source');
+  if (c.parts.builds < best.parts.builds) {
+    const n = -c.parts.builds;
+    out.push(
+      `builds ${n} package${n === 1 ? '' : 's'} with native code from source${best.parts.builds < 0 ? ` (${-best.parts.builds} on the recommendation)` : ''}`,
+    );
+  } else if (c.parts.wheels < best.parts.wheels) out.push('some dependencies must be built from source');
   if (a.variant !== b.variant) {
     if (a.variant === 'alpine') out.push('alpine: smallest, but musl libc (wheels must be musllinux)');
     else if (a.variant === 'full') out.push('full image: has a compiler and headers, several times larger');
@@ -436,11 +433,20 @@ function trades(c: ScoredCandidate, best: ScoredCandidate): string[] {
 }
 
 /** Codes whose messages name one Python minor; their groups merge across minors. */
-const perPythonCodes: ReadonlySet<RejectionCode> = new Set(['deps-need-compiler', 'deps-unavailable']);
+const perPythonCodes: ReadonlySet<RejectionCode> = new Set([
+  'deps-need-compiler',
+  'deps-unavailable',
+  'python-excluded',
+]);
 const pythonInMessage = / (for|on) Python \d+\.\d+( glibc| musl)?/;
+const excludedPython = /^Python \d+\.\d+ is excluded by /;
 
-/** The message without its Python minor (`no wheel for Python 3.13 glibc` -> `no wheel for glibc`). */
+/**
+ * The message without its Python minor (`no wheel for Python 3.13 glibc` -> `no wheel for glibc`,
+ * `Python 3.9 is excluded by '>=3.11'` -> `their Python is excluded by '>=3.11'`).
+ */
 function withoutPython(message: string): string {
+  if (excludedPython.test(message)) return message.replace(excludedPython, 'their Python is excluded by ');
   return message.replace(pythonInMessage, (_all, prep: string, libc: string | undefined) =>
     libc ? ` ${prep}${libc}` : '',
   );
@@ -514,7 +520,10 @@ function scopeOf(tags: string[], byTag: Map<string, ImageCandidate>, all: readon
   if (variants.length === 1 && covers((c) => c.variant === variants[0] && minors.includes(c.python))) {
     return `all ${variants[0]} on Python ${minorsText(minors)}`;
   }
-  return `${set.size} image${set.size === 1 ? '' : 's'}`;
+  // No whole class of images: say how many, of which libc and which Pythons.
+  const libcs = [...new Set(cs.map((c) => c.libc.family))];
+  const libc = libcs.length === 1 ? ` ${libcs[0]}` : '';
+  return `${set.size}${libc} image${set.size === 1 ? '' : 's'} of Python ${minorsText(minors)}`;
 }
 
 /** The tag at the stage's precision: dev the minor line (`3.12-slim-trixie`), else the full tag. */
@@ -537,23 +546,53 @@ export function stagePrecision(stage: RecommendStage): 'minor' | 'patch' {
   return stage === 'dev' ? 'minor' : 'patch';
 }
 
-function dependencyTrace(report: CompatibilityReport | undefined): {
+/**
+ * The names of the packages pip would install on some image the project allows (markers are
+ * applied per image and architecture, as `pybase deps` shows them), optionally only on the images
+ * `which` selects. A package whose marker excludes every Linux image (`sys_platform == "win32"`,
+ * macOS-only frameworks) is never among them.
+ */
+function neededNames(
+  report: CompatibilityReport,
+  allowed: (c: ImageCandidate) => boolean,
+  which: (ic: ImageCompatibility) => boolean = () => true,
+): Set<string> {
+  const judged = report.images.filter((ic) => allowed(ic.image));
+  const out = new Set<string>();
+  for (const ic of judged.length > 0 ? judged : report.images) {
+    if (!which(ic)) continue;
+    for (const p of ic.packages) out.add(p.name);
+  }
+  return out;
+}
+
+function dependencyTrace(
+  report: CompatibilityReport | undefined,
+  allowed: (c: ImageCandidate) => boolean,
+): {
   answer: string;
   binary: PackageSummary[];
+  /** Packages with binary wheels needed on some musl image. */
+  muslBinary: PackageSummary[];
 } {
-  if (!report) return { answer: 'unknown: no dependency file was read', binary: [] };
-  const binary = report.packages.filter((p) => p.hasBinaryWheels);
+  if (!report) return { answer: 'unknown: no dependency file was read', binary: [], muslBinary: [] };
+  const needed = neededNames(report, allowed);
+  const onMusl = neededNames(report, allowed, (ic) => ic.image.libc.family === 'musl');
+  const binary = report.packages.filter((p) => p.hasBinaryWheels && needed.has(p.name));
+  const muslBinary = report.packages.filter((p) => p.hasBinaryWheels && onMusl.has(p.name));
   if (binary.length === 0) {
     return {
       answer: report.incomplete
         ? 'not known: the lock names no files (offline); judged as pure Python where known'
         : 'no: every dependency is pure Python, so any libc works',
       binary,
+      muslBinary,
     };
   }
   return {
     answer: `yes: ${binary.length} package${binary.length === 1 ? ' ships' : 's ship'} binary wheels (${listShort(binary.map(pkgLabel), 4)}), so libc matters`,
     binary,
+    muslBinary,
   };
 }
 
@@ -573,7 +612,11 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
     input,
     policy,
     byKey,
-    specs: projectSpecifiers(input),
+    specs: projectPythonConstraints(
+      input.extraction,
+      input.requiresPython,
+      input.compatibility?.source?.file,
+    ),
     mlPackages: (input.compatibility?.packages ?? []).filter((p) => isMlPackage(p.name)),
     facts,
   };
@@ -588,17 +631,28 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
   // Per Python minor: does some glibc image of it need to compile a dependency with native code?
   const compileMinors = new Set(
     candidates
-      .filter((c) => c.libc.family === 'glibc' && (facts.get(c.tag)?.build.length ?? 0) > 0)
+      .filter(
+        (c) =>
+          c.libc.family === 'glibc' &&
+          (facts.get(c.tag)?.build.length ?? 0) > 0 &&
+          pythonAllowed(ctx.specs, c.pythonVersion),
+      )
       .map((c) => c.python),
   );
   const current = input.currentMinor;
-  // With the `minor` appetite a downgrade is avoided, unless only a downgrade installs every
-  // dependency from wheels: building from source on a newer Python is worse than an older Python
-  // (numpy 1.24.4 has wheels up to cp311 and does not build on 3.12).
+  // With the `minor` appetite a downgrade is avoided, unless a downgrade installs better than any
+  // image of the current minor or newer: every dependency from wheels where they all build
+  // something, or fewer packages with native code built from source. Building from source on a
+  // newer Python is worse than an older Python (numpy 1.24.4 has wheels up to cp311 and does not
+  // build on 3.12).
   const keepsMinor = (c: ImageCandidate) =>
     current === undefined || minorNumber(c.python) >= minorNumber(current);
-  const allWheels = (c: ImageCandidate) => facts.get(c.tag)?.allWheels ?? true;
-  const wheelsWithoutDowngrade = survivors.some((c) => keepsMinor(c) && allWheels(c));
+  // Install cost, compared like the ranking: wheels first, then native source builds.
+  const cost = (c: ImageCandidate) => {
+    const f = facts.get(c.tag);
+    return f ? (f.allWheels ? 0 : 1) * 1e6 + f.nativeBuilds.length : 0;
+  };
+  const keepCost = Math.min(...survivors.filter(keepsMinor).map(cost));
   const scored: ScoredCandidate[] = survivors.map((c) => {
     const f = facts.get(c.tag);
     const vulns = matchVulns(c, input.vulnerabilities ?? [], input.catalog, input.date);
@@ -607,10 +661,11 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
         ? 0
         : policy.appetite === 'patch'
           ? Number(c.python === current)
-          : Number(keepsMinor(c) || (!wheelsWithoutDowngrade && allWheels(c)));
+          : Number(keepsMinor(c) || cost(c) < keepCost);
     const parts: ScoreParts = {
       appetite,
       wheels: f ? Number(f.allWheels) : 1,
+      builds: f ? 0 - f.nativeBuilds.length : 0,
       python: minorNumber(c.python),
       distro: distroScore(c),
       variant: variantScore(c, stage, policy, compileMinors.has(c.python)),
@@ -636,12 +691,20 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
   if (best) for (const s of scored.slice(1)) s.trades = trades(s, best);
 
   const rejectionGroups = groupRejections(rejected, candidates);
-  const trace = buildTrace(input, stage, policy, best, rejectionGroups, scored);
+  const trace = buildTrace(input, stage, policy, best, rejected, rejectionGroups, scored, ctx);
   const rec: Recommendation = {
     stage,
     why: best
-      ? whyLine(best, stage, input, policy, compileMinors.has(best.candidate.python))
-      : whyNone(rejectionGroups),
+      ? whyLine(
+          best,
+          scored,
+          facts.get(best.tag),
+          stage,
+          input,
+          policy,
+          compileMinors.has(best.candidate.python),
+        )
+      : whyNone(rejected, rejectionGroups, candidates),
     alternatives: scored.slice(1, 4),
     candidates: scored,
     rejected,
@@ -664,15 +727,74 @@ export function decideStage(input: DecideInput, stage: RecommendStage): Recommen
   return rec;
 }
 
-function whyNone(groups: RejectionGroup[]): string {
-  const top = groups[0];
-  return top
-    ? `no published image passes every constraint; the most common reason: ${top.code} (${top.message})`
-    : 'no published image to choose from at this date';
+/**
+ * Why nothing survives, counted in images: the code that rejects the most images, then the code
+ * that rejects most of the images left, and so on (at most three), each with its most frequent
+ * messages. A code that rejects one distro (bookworm past its end of life) must not hide the one
+ * that rejects every image (the project's requires-python).
+ */
+function whyNone(
+  rejected: RejectedCandidate[],
+  groups: RejectionGroup[],
+  all: readonly ImageCandidate[],
+): string {
+  if (rejected.length === 0) return 'no published image to choose from at this date';
+  const byTag = new Map(all.map((c) => [c.tag, c]));
+  const left = new Set(rejected.map((r) => r.tag));
+  const parts: string[] = [];
+  while (left.size > 0 && parts.length < 3) {
+    const byCode = new Map<RejectionCode, Set<string>>();
+    for (const r of rejected) {
+      if (!left.has(r.tag)) continue;
+      for (const reason of r.reasons) {
+        const set = byCode.get(reason.code) ?? new Set<string>();
+        set.add(r.tag);
+        byCode.set(reason.code, set);
+      }
+    }
+    const [code, covered] = [...byCode].sort(
+      (a, b) => b[1].size - a[1].size || rejectionCodes.indexOf(a[0]) - rejectionCodes.indexOf(b[0]),
+    )[0]!;
+    const ranked = groups
+      .filter((g) => g.code === code)
+      .map((g) => ({ g, n: g.tags.filter((t) => covered.has(t)).length }))
+      .filter((x) => x.n > 0)
+      .sort((a, b) => b.n - a.n);
+    // One message that covers them all says it; otherwise the most frequent ones.
+    const messages = (ranked[0]?.n === covered.size ? ranked.slice(0, 1) : ranked).map((x) => x.g.message);
+    const said =
+      messages.length <= 2
+        ? messages.join('; ')
+        : `${messages.slice(0, 2).join('; ')}; and ${messages.length - 2} more`;
+    const how =
+      parts.length === 0
+        ? `${code} rejects ${covered.size === all.length ? 'every image' : `${covered.size} of ${all.length} images`}`
+        : `the other ${covered.size} (${scopeOf([...covered], byTag, all)}): ${code}`;
+    parts.push(`${how} (${said})`);
+    for (const t of covered) left.delete(t);
+  }
+  if (left.size > 0) parts.push(`and ${left.size} more for other reasons`);
+  return `no published image passes every constraint: ${parts.join('; ')}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Survivors of newer minors that rank lower only because they build more native packages from source. */
+function newerWithMoreBuilds(best: ScoredCandidate, scored: readonly ScoredCandidate[]): ScoredCandidate[] {
+  return scored.filter(
+    (s) =>
+      minorNumber(s.candidate.python) > minorNumber(best.candidate.python) &&
+      s.parts.appetite === best.parts.appetite &&
+      s.parts.builds < best.parts.builds,
+  );
 }
 
 function whyLine(
   best: ScoredCandidate,
+  scored: readonly ScoredCandidate[],
+  facts: DepFacts | undefined,
   stage: RecommendStage,
   input: DecideInput,
   policy: RecommendPolicy,
@@ -680,6 +802,9 @@ function whyLine(
 ): string {
   const c = best.candidate;
   const parts: string[] = [];
+  const native = facts?.nativeBuilds ?? [];
+  const pure = [...new Set((facts?.buildPure ?? []).map((b) => b.label))];
+  const fewer = newerWithMoreBuilds(best, scored).length > 0;
   if (best.parts.appetite === 1 && policy.appetite === 'patch')
     parts.push(`keeps the current Python ${c.python}`);
   else if (best.verdictsUnknown)
@@ -688,7 +813,20 @@ function whyLine(
     );
   else if (input.compatibility && best.parts.wheels === 1)
     parts.push(`Python ${c.python} is the newest minor every dependency installs from wheels on`);
+  else if (fewer)
+    parts.push(
+      `Python ${c.python} builds the fewest packages with native code from source (${native.length === 0 ? 'none' : `${native.length}: ${listShort(native)}`}; newer minors build more)`,
+    );
   else parts.push(`Python ${c.python} is the newest minor that passes every constraint`);
+  if (!fewer && native.length > 0)
+    parts.push(
+      `${plural(native.length, 'package', 'packages')} with native code built from source (${listShort(native)})`,
+    );
+  // Only worth saying where there is no compiler: sdist-only packages are why "from wheels" is not said.
+  if (pure.length > 0 && !c.hasCompiler)
+    parts.push(
+      `${listShort(pure)} ${pure.length === 1 ? 'publishes' : 'publish'} only an sdist, built from source (no binary wheel anywhere, so no compiler is assumed)`,
+    );
   if (c.variant === 'alpine') parts.push('alpine: smallest, and every dependency has a wheel for musl');
   else if (c.variant === 'full')
     parts.push(mustCompile ? 'full image: something must compile' : 'full image: no slim image passes');
@@ -703,20 +841,75 @@ function whyLine(
   return parts.join('; ');
 }
 
+/**
+ * Why each newer minor than the recommendation's lost, per minor: the codes that reject its image
+ * of the recommendation's variant and distro (the one it would have been; reasons of other
+ * distros, such as bookworm past its end of life, do not explain the minor), or, when one of its
+ * images survives, what ranks it lower. Minors with the same answer share one entry.
+ */
+function newerMinorsText(
+  best: ScoredCandidate,
+  candidates: readonly ImageCandidate[],
+  rejected: readonly RejectedCandidate[],
+  scored: readonly ScoredCandidate[],
+  policy: RecommendPolicy,
+): string[] {
+  const b = best.candidate;
+  const minors = [
+    ...new Set(
+      candidates
+        .filter((c) => !c.prerelease && minorNumber(c.python) > minorNumber(b.python))
+        .map((c) => c.python),
+    ),
+  ].sort((x, y) => minorNumber(x) - minorNumber(y));
+  const byTag = new Map(rejected.map((r) => [r.tag, r]));
+  const answers = new Map<string, string[]>();
+  for (const minor of minors) {
+    const top = scored.find((s) => s.candidate.python === minor);
+    let answer: string;
+    if (top) {
+      if (top.parts.appetite < best.parts.appetite)
+        answer = `ranked lower by the ${policy.appetite} appetite`;
+      else if (top.parts.builds < best.parts.builds) answer = `builds ${-top.parts.builds} from source`;
+      else if (top.parts.wheels < best.parts.wheels) answer = 'builds sdists from source';
+      else answer = 'ranked lower';
+    } else {
+      const own = candidates.filter((c) => c.python === minor);
+      const twin = own.filter((c) => c.variant === b.variant && c.distro === b.distro);
+      const sameVariant = own.filter((c) => c.variant === b.variant);
+      const pool = twin.length > 0 ? twin : sameVariant.length > 0 ? sameVariant : own;
+      const codes = new Set<RejectionCode>();
+      for (const c of pool) for (const r of byTag.get(c.tag)?.reasons ?? []) codes.add(r.code);
+      answer = `rejected: ${[...codes].join(', ')}`;
+    }
+    answers.set(answer, [...(answers.get(answer) ?? []), minor]);
+  }
+  return [...answers].map(([answer, list]) => `${minorsText(list)} ${answer}`);
+}
+
+/** Why the recommendation's minor beats newer ones that build more packages with native code. */
+function fewestText(best: ScoredCandidate): string {
+  if (best.parts.wheels === 1) return 'every dependency installs from wheels';
+  if (best.parts.builds === 0) return 'no package with native code is built from source';
+  return `the fewest packages with native code built from source (${-best.parts.builds}) among the images that pass`;
+}
+
 function buildTrace(
   input: DecideInput,
   stage: RecommendStage,
   policy: RecommendPolicy,
   best: ScoredCandidate | undefined,
+  rejected: readonly RejectedCandidate[],
   groups: RejectionGroup[],
   scored: ScoredCandidate[],
+  ctx: Context,
 ): TraceStep[] {
-  const deps = dependencyTrace(input.compatibility);
+  const deps = dependencyTrace(input.compatibility, (c) => pythonAllowed(ctx.specs, c.pythonVersion));
   const steps: TraceStep[] = [
     { step: 'c-extensions', question: 'Does the project need C extensions?', answer: deps.answer },
   ];
   let alpine: string;
-  const musl = deps.binary.filter((p) => !p.hasMusllinuxWheel);
+  const musl = deps.muslBinary.filter((p) => !p.hasMusllinuxWheel);
   // Reasons that keep alpine out: those covering every alpine image, or, when no alpine image
   // survives, those that only concern alpine images (per Python, for instance).
   // A group whose images all fall for a reason that has nothing to do with alpine (their Python is
@@ -744,16 +937,12 @@ function buildTrace(
   else alpine = 'no alpine image passes the constraints';
   steps.push({ step: 'alpine', question: 'Alpine (musl) considered?', answer: alpine });
   if (best) {
-    const newer = groups.filter((g) =>
-      g.tags.some((t) => {
-        const c = input.candidates.find((x) => x.tag === t);
-        return c !== undefined && !c.prerelease && minorNumber(c.python) > minorNumber(best.candidate.python);
-      }),
-    );
+    const newer = newerMinorsText(best, input.candidates, rejected, scored, policy);
+    const fewest = newerWithMoreBuilds(best, scored).length > 0;
     steps.push({
       step: 'python',
       question: 'Which Python minor?',
-      answer: `${best.candidate.python}${newer.length > 0 ? ` (newer minors rejected: ${[...new Set(newer.map((g) => g.code))].join(', ')})` : ''}`,
+      answer: `${best.candidate.python}${fewest ? `: ${fewestText(best)}` : ''}${newer.length > 0 ? ` (newer: ${newer.join('; ')})` : ''}`,
     });
     steps.push({
       step: 'patch',

@@ -6,17 +6,22 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { candidateImages, defaultArchs } from '../deps/candidates.js';
+import { tryReadProjectDependencies } from '../deps/project.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
-import type { CompatibilityReport } from '../model/compat.js';
+import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
+import type { DependencySet } from '../model/dependencies.js';
+import { isPybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
+import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import type { IndexClient } from '../sources/package-index.js';
 import type { PolicyInput } from './policy.js';
-import { recommend } from './recommend.js';
+import { type PythonConstraint, projectPythonConstraints } from './python-constraints.js';
+import { type RecommendInput, recommend } from './recommend.js';
 import type { RecommendResult, VulnerabilityReport } from './types.js';
 
 export interface RecommendProjectOptions {
@@ -40,10 +45,25 @@ export interface RecommendProjectOptions {
   cacheDir?: string;
 }
 
-export async function recommendProject(
+/** What a recommendation for a project directory is computed from (see {@link readProjectInputs}). */
+export interface ProjectInputs {
+  extraction: Extraction;
+  candidates: ImageCandidate[];
+  archs: Arch[];
+  /** Absent when the project has no dependency file. */
+  compatibility?: CompatibilityReport;
+  requiresPython?: string;
+}
+
+/**
+ * The project's references, its candidate images, and the verdicts of its dependencies on them: the
+ * costly part of a recommendation, so that several policies can be decided on one reading (init
+ * decides again with a shorter support window when the stage's policy leaves nothing).
+ */
+export async function readProjectInputs(
   root: string,
-  options: RecommendProjectOptions,
-): Promise<RecommendResult> {
+  options: Omit<RecommendProjectOptions, 'stages' | 'vulnerabilities' | 'resolveDigest'>,
+): Promise<ProjectInputs> {
   const { catalog, date } = options;
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
   const extraction = await extractProject(root, options.extract ?? {});
@@ -76,20 +96,67 @@ export async function recommendProject(
       };
     }
   }
-  return recommend({
-    catalog,
-    date,
+  return {
+    extraction,
     candidates,
+    archs,
     ...(compatibility ? { compatibility } : {}),
     ...(requiresPython ? { requiresPython } : {}),
-    extraction,
-    archs,
+  };
+}
+
+/** The {@link recommend} input for prepared project inputs and the options of one run. */
+export function recommendInputOf(
+  inputs: ProjectInputs,
+  options: Pick<
+    RecommendProjectOptions,
+    'catalog' | 'date' | 'stages' | 'policy' | 'vulnerabilities' | 'resolveDigest'
+  >,
+): RecommendInput {
+  return {
+    catalog: options.catalog,
+    date: options.date,
+    candidates: inputs.candidates,
+    ...(inputs.compatibility ? { compatibility: inputs.compatibility } : {}),
+    ...(inputs.requiresPython ? { requiresPython: inputs.requiresPython } : {}),
+    extraction: inputs.extraction,
+    archs: inputs.archs,
     ...(options.stages ? { stages: options.stages } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.vulnerabilities ? { vulnerabilities: options.vulnerabilities } : {}),
     ...(options.resolveDigest ? { resolveDigest: options.resolveDigest } : {}),
-    diagnostics: extraction.diagnostics,
-  });
+    diagnostics: inputs.extraction.diagnostics,
+  };
+}
+
+export async function recommendProject(
+  root: string,
+  options: RecommendProjectOptions,
+): Promise<RecommendResult> {
+  return recommend(recommendInputOf(await readProjectInputs(root, options), options));
+}
+
+/**
+ * The project's own Python constraints (see {@link projectPythonConstraints}): its version
+ * statements and the requires-python of its dependency file, the file named relative to the root.
+ * A dependency file that cannot be read only leaves its constraint out.
+ */
+export async function readProjectPythonConstraints(
+  root: string,
+  options: { extract?: ExtractOptions; deps?: string } = {},
+): Promise<PythonConstraint[]> {
+  const extraction = await extractProject(root, options.extract ?? {});
+  let deps: DependencySet | undefined;
+  try {
+    deps = tryReadProjectDependencies(root, options.deps !== undefined ? { deps: options.deps } : {});
+  } catch (error) {
+    if (!isPybaseError(error)) throw error;
+  }
+  return projectPythonConstraints(
+    extraction,
+    deps?.requiresPython,
+    deps ? projectPath(root, deps.source.file) : undefined,
+  );
 }
 
 /**

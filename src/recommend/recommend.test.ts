@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
+import { writeProject } from '../check/test-project.js';
 import { candidateImages } from '../deps/index.js';
 import type {
   CompatibilityReport,
@@ -410,5 +412,167 @@ describe('output', () => {
   it('text and Markdown snapshots', () => {
     expect(renderRecommendText(result)).toMatchSnapshot();
     expect(renderRecommendMarkdown(result)).toMatchSnapshot();
+  });
+});
+
+describe('ranking by native source builds, and the reasons told (real locks of the corpus)', () => {
+  const corpus = (name: string) => path.resolve('..', 'shared', 'corpus', 'lockfiles', name);
+  const at = { catalog, date: '2026-11-27' as const, offline: true };
+
+  it('mealie: no image installs everything from wheels, so the minor building the fewest native packages wins', async () => {
+    const r = await recommendProject(corpus('mealie-recipes__mealie'), { ...at, stages: ['prod'] });
+    const rec = r.recommendations[0]!;
+    const best = rec.candidates[0]!;
+    const newest = rec.candidates.find((c) => c.candidate.python === '3.14');
+    // 3.14 survives (its full image has a compiler) but builds pydantic-core, jiter, orjson...
+    expect(newest).toBeDefined();
+    expect(newest!.parts.builds).toBeLessThan(best.parts.builds);
+    expect(rec.tag).toMatch(/^3\.12\.\d+-trixie$/);
+    expect(best.candidate.hasCompiler).toBe(true);
+    expect(rec.why).toMatch(/^Python 3\.12 builds the fewest packages with native code from source \(3: /);
+    const python = rec.trace.find((t) => t.step === 'python')?.answer ?? '';
+    expect(python).toMatch(/^3\.12: the fewest packages with native code built from source \(3\)/);
+    expect(python).toMatch(/3\.14 builds \d+ from source/);
+    expect(newest!.trades.join('; ')).toMatch(
+      /builds \d+ packages with native code from source \(3 on the recommendation\)/,
+    );
+  });
+
+  it('mealie on 3.14 already: the minor appetite allows the downgrade that builds fewer native packages', async () => {
+    const root = writeProject({
+      'poetry.lock': readFileSync(path.join(corpus('mealie-recipes__mealie'), 'poetry.lock')),
+      Dockerfile: 'FROM python:3.14-slim\nRUN pip install .\n',
+    });
+    const rec = (await recommendProject(root, { ...at, stages: ['prod'] })).recommendations[0]!;
+    expect(rec.tag).toMatch(/^3\.12\.\d+-trixie$/);
+    expect(rec.candidates[0]!.parts.appetite).toBe(1);
+    // With the patch appetite the current minor still comes first.
+    const keep = (await recommendProject(root, { ...at, stages: ['prod'], policy: { appetite: 'patch' } }))
+      .recommendations[0]!;
+    expect(keep.tag).toMatch(/^3\.14\.\d+-trixie$/);
+  });
+
+  it('counts only the packages installed on Linux: Windows-only pywin32 and macOS-only pyobjc are left out', async () => {
+    const prefect = (await recommendProject(corpus('PrefectHQ__prefect'), { ...at, stages: ['prod'] }))
+      .recommendations[0]!;
+    const alpine = prefect.trace.find((t) => t.step === 'alpine')?.answer ?? '';
+    expect(alpine).not.toContain('pywin32');
+    const openhands = (await recommendProject(corpus('All-Hands-AI__OpenHands'), { ...at, stages: ['prod'] }))
+      .recommendations[0]!;
+    const ext = openhands.trace.find((t) => t.step === 'c-extensions')?.answer ?? '';
+    const count = Number(/^yes: (\d+) packages/.exec(ext)?.[1]);
+    expect(count).toBeGreaterThan(10);
+    expect(count).toBeLessThan(100);
+    expect(ext).not.toMatch(/pyobjc/);
+  });
+
+  it('says why nothing passes by counting images: the project excludes every Python first', async () => {
+    const dash = (await recommendProject(corpus('chunyeow__dash-coronavirus'), { ...at, stages: ['prod'] }))
+      .recommendations[0]!;
+    expect(dash.tag).toBeUndefined();
+    expect(dash.why).toBe(
+      "no published image passes every constraint: python-excluded rejects every image (their Python is excluded by '==3.7.*' (Pipfile.lock))",
+    );
+    const gpt = (await recommendProject(corpus('zylon-ai__private-gpt'), { ...at, stages: ['prod'] }))
+      .recommendations[0]!;
+    expect(gpt.why).toMatch(
+      /: python-excluded rejects 24 of 30 images \(their Python is excluded by '==3\.11\.\*'/,
+    );
+    expect(gpt.why).toMatch(
+      /; the other 6 \(all Python 3\.11\): support-too-short \(Python 3\.11 reaches end of life on 2027-10-31, within the 12 months of support asked\)$/,
+    );
+  });
+
+  it('does not judge dependencies on Pythons the project excludes (lerobot: torch +cu128 on 3.10, 3.11)', async () => {
+    const rec = (await recommendProject(corpus('huggingface__lerobot'), { ...at, stages: ['prod'] }))
+      .recommendations[0]!;
+    for (const r of rec.rejected) {
+      if (!/^3\.1[01]\./.test(r.tag)) continue;
+      expect(r.reasons.map((x) => x.code)).toContain('python-excluded');
+      expect(r.reasons.some((x) => x.code.startsWith('deps-'))).toBe(false);
+    }
+  });
+});
+
+describe('the project Python constraints', () => {
+  const date = '2026-11-27' as const;
+
+  it('names a constraint once with its line, and explains newer minors by their own reasons only', async () => {
+    const root = writeProject({
+      'pyproject.toml':
+        '[project]\nname = "demo"\nversion = "0.1"\nrequires-python = ">=3.10,<3.13"\ndependencies = ["flask==3.1.0"]\n',
+    });
+    const rec = (await recommendProject(root, { catalog, date, stages: ['prod'], offline: true }))
+      .recommendations[0]!;
+    expect(rec.tag).toMatch(/^3\.12\.\d+-slim-trixie$/);
+    const excluded = rec.rejectionGroups.filter((g) => g.code === 'python-excluded');
+    expect(excluded.map((g) => [g.scope, g.message])).toEqual([
+      ['all Python 3.13, 3.14', "their Python is excluded by '>=3.10,<3.13' (pyproject.toml:4)"],
+    ]);
+    // bookworm is past its end of life, but that does not explain why 3.13 and 3.14 lost.
+    expect(rec.trace.find((t) => t.step === 'python')?.answer).toBe(
+      '3.12 (newer: 3.13, 3.14 rejected: python-excluded)',
+    );
+  });
+
+  it("reads Poetry's python constraint in Poetry syntax ('^3.11' allows 3.12 to 3.14)", async () => {
+    const root = writeProject({
+      'pyproject.toml':
+        '[tool.poetry]\nname = "demo"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "3.1.0"\n',
+    });
+    const rec = (await recommendProject(root, { catalog, date, stages: ['prod'], offline: true }))
+      .recommendations[0]!;
+    expect(rec.tag).toMatch(/^3\.14\.\d+-slim-trixie$/);
+    const excluded = rec.rejectionGroups.filter((g) => g.code === 'python-excluded');
+    expect(excluded.map((g) => g.message)).toEqual(["Python 3.10 is excluded by '^3.11' (pyproject.toml:5)"]);
+  });
+
+  it('a rejection of no whole class of images names its Pythons', () => {
+    const candidates = candidateImages(catalog, date);
+    const compat = report(candidates, ['amd64'], (c) => [
+      {
+        name: 'cext',
+        version: '1.0',
+        verdict:
+          (c.python === '3.12' || c.python === '3.13') && c.libc.family === 'glibc' ? 'unavailable' : 'wheel',
+      },
+    ]);
+    const rec = decideStage({ catalog, date, candidates, compatibility: compat, archs: ['amd64'] }, 'prod');
+    const g = rec.rejectionGroups.find((x) => x.code === 'deps-unavailable');
+    expect(g?.scope).toBe('8 glibc images of Python 3.12, 3.13');
+  });
+
+  it('ranks fewer native source builds before a newer minor; sdist-only packages do not count', () => {
+    const candidates = candidateImages(catalog, date).filter((c) => c.distro === 'trixie');
+    const compat = report(
+      candidates,
+      ['amd64'],
+      (c) => [
+        { name: 'cext', version: '1.0', verdict: c.python === '3.14' ? 'sdist-build' : 'wheel' },
+        { name: 'cext2', version: '1.0', verdict: c.python === '3.14' ? 'sdist-build' : 'wheel' },
+        { name: 'cext3', version: '1.0', verdict: c.python === '3.13' ? 'sdist-build' : 'wheel' },
+        { name: 'puresdist', version: '1.0', verdict: 'sdist-build' },
+      ],
+      [
+        { name: 'cext', version: '1.0', hasBinaryWheels: true, hasMusllinuxWheel: true },
+        { name: 'cext2', version: '1.0', hasBinaryWheels: true, hasMusllinuxWheel: true },
+        { name: 'cext3', version: '1.0', hasBinaryWheels: true, hasMusllinuxWheel: true },
+        { name: 'puresdist', version: '1.0', hasBinaryWheels: false, hasMusllinuxWheel: false },
+      ],
+    );
+    const rec = decideStage({ catalog, date, candidates, compatibility: compat, archs: ['amd64'] }, 'prod');
+    // 3.12 builds no native package (only the sdist-only one, on slim: no compiler needed).
+    expect(rec.tag).toMatch(/^3\.12\.\d+-slim-trixie$/);
+    const byMinor = (m: string) => rec.candidates.find((c) => c.candidate.python === m)!;
+    expect(byMinor('3.12').parts.builds).toBe(0);
+    expect(byMinor('3.13').parts.builds).toBe(-1);
+    expect(byMinor('3.14').parts.builds).toBe(-2);
+    expect(byMinor('3.13').rank).toBeLessThan(byMinor('3.14').rank);
+    expect(rec.why).toMatch(
+      /puresdist 1\.0 publishes only an sdist, built from source \(no binary wheel anywhere/,
+    );
+    expect(rec.trace.find((t) => t.step === 'python')?.answer).toBe(
+      '3.12: no package with native code is built from source (newer: 3.13 builds 1 from source; 3.14 builds 2 from source)',
+    );
   });
 });

@@ -97,6 +97,11 @@ export interface ScoreParts {
   appetite: number;
   /** 1 when every dependency installs from a wheel on every architecture. */
   wheels: number;
+  /**
+   * Minus the number of packages with native code (binary wheels elsewhere) that pip would build
+   * from source on the image, on any architecture: fewer builds rank first.
+   */
+  builds: number;
   /** Python minor as a number (3.12 -> 312). */
   python: number;
   /** Distro rank: newer is higher. */

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { captureIo } from '../../test/support/run-main.js';
 import { main } from '../cli/main.js';
+import { pinnedActions, usesLine } from '../integrations/actions.js';
 import { buildMatrix, formatBake, formatMatrix, installCommand, type Matrix } from './matrix.js';
 
 const date = '2026-08-20';
@@ -79,9 +81,48 @@ describe('pybase matrix', () => {
     const jobs = Object.values(wf.jobs);
     expect(jobs.map((j) => j.container.image)).toEqual(m.entries.map((e) => e.image));
     for (const j of jobs) {
-      expect(j.steps.some((s) => s.run?.includes('uv sync --frozen --no-build'))).toBe(true);
+      expect(j.steps.some((s) => s.run?.includes('uv sync --frozen --no-build'))).toBe(false);
+      expect(j.steps.some((s) => s.run === installCommand(m.lock))).toBe(true);
       expect(j.steps.some((s) => s.run?.endsWith('python job.py'))).toBe(true);
     }
+  });
+
+  it('verify: checkout pinned to the commit init pins, the release in a comment', async () => {
+    const m = await buildMatrix('test/fixtures/report-data', { date, top: 2 });
+    const text = formatMatrix(m, 'github', { verify: true });
+    const { checkout } = pinnedActions;
+    const lines = text.split('\n').filter((l) => l.includes('uses:'));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l.trim()).toBe(`- uses: ${usesLine(checkout)}`);
+    const wf = parse(text) as { jobs: Record<string, { steps: { uses?: string }[] }> };
+    for (const j of Object.values(wf.jobs))
+      expect(j.steps[0]?.uses).toBe(`actions/checkout@${checkout.commit}`);
+  });
+
+  it('verify: uv installs the judged runtime dependencies only, never the project or a group', () => {
+    const uv = installCommand({ file: 'uv.lock', kind: 'uv.lock' });
+    expect(uv).toBe('pip install uv && uv sync --frozen --no-default-groups --no-install-local --no-build');
+    expect(installCommand({ file: 'poetry.lock', kind: 'poetry.lock' })).toContain('--only main');
+    expect(installCommand({ file: 'pdm.lock', kind: 'pdm.lock' })).toContain('pdm export --prod');
+    expect(installCommand({ file: 'pyproject.toml', kind: 'pyproject' })).toBe(
+      'pip install --only-binary=:all: .',
+    );
+  });
+
+  it('an empty matrix is an error: exit 1, the reason on stderr, nothing GitHub would reject on stdout', async () => {
+    const dash = path.resolve('..', 'shared', 'corpus', 'lockfiles', 'chunyeow__dash-coronavirus');
+    const io = captureIo({ now: '2026-11-27T12:00:00Z' });
+    expect(await main(['matrix', dash], io)).toBe(1);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toMatch(
+      /matrix: no candidate image passes the constraints, the matrix would be empty: .*python-excluded rejects every image/,
+    );
+    const json = captureIo({ now: '2026-11-27T12:00:00Z' });
+    expect(await main(['matrix', dash, '--format', 'json'], json)).toBe(1);
+    expect(JSON.parse(json.stdout())).toMatchObject({
+      entries: [],
+      why: expect.stringContaining('python-excluded'),
+    });
   });
 
   it('installs from binaries only for every lock kind', () => {

@@ -5,8 +5,9 @@
  * image that installs the locked dependencies from binaries only and runs a smoke command.
  */
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { createCatalog } from '../catalog/catalog.js';
+import { pinnedActions } from '../integrations/actions.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySourceKind } from '../model/dependencies.js';
 import { recommendProject } from '../recommend/project.js';
@@ -35,6 +36,8 @@ export interface Matrix {
   entries: MatrixEntry[];
   /** The dependency file the verify jobs install, relative to the project root. */
   lock?: { file: string; kind: DependencySourceKind | string };
+  /** When there are no entries: why no image passes (the recommendation's why). */
+  why?: string;
 }
 
 export interface MatrixBuildOptions {
@@ -53,6 +56,7 @@ export function matrixFromRecommendation(result: RecommendResult, top = 3): Omit
   return {
     date: result.date,
     stage: rec?.stage ?? 'prod',
+    ...(ranked.length === 0 ? { why: rec?.why ?? 'no recommendation was made' } : {}),
     entries: ranked.map((s) => ({
       image: `python:${s.tag}`,
       tag: s.tag,
@@ -86,20 +90,26 @@ export async function buildMatrix(root: string, options: MatrixBuildOptions): Pr
   };
 }
 
-/** Shell command that installs the locked dependencies from binary wheels only (no sdist builds). */
+/**
+ * Shell command that installs the locked dependencies from binary wheels only (no sdist builds):
+ * the runtime dependencies pybase judged, without dependency groups (dev, test), without the
+ * project itself and other local packages (pybase does not judge them, and they are always built).
+ */
 export function installCommand(lock: Matrix['lock']): string {
   if (!lock) return 'echo "no dependency file: nothing to install"';
   const file = lock.file.split(path.sep).join('/');
   switch (lock.kind) {
     case 'uv.lock':
-      return 'pip install uv && uv sync --frozen --no-build';
+      // --no-default-groups: no dev (nor any other default) group; --no-install-local: not the
+      // project, its workspace members or path dependencies, which --no-build would refuse to build.
+      return 'pip install uv && uv sync --frozen --no-default-groups --no-install-local --no-build';
     case 'poetry.lock':
-      return 'pip install poetry poetry-plugin-export && poetry export -f requirements.txt -o /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
+      return 'pip install poetry poetry-plugin-export && poetry export -f requirements.txt --only main -o /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
     case 'pdm.lock':
-      return 'pip install pdm && pdm export -o /tmp/requirements.txt --no-hashes && pip install --only-binary=:all: -r /tmp/requirements.txt';
+      return 'pip install pdm && pdm export --prod --no-hashes -o /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
     case 'Pipfile.lock':
       return 'pip install pipenv && pipenv requirements > /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
-    case 'pyproject.toml':
+    case 'pyproject':
       return 'pip install --only-binary=:all: .';
     default:
       return `pip install --only-binary=:all: -r ${file}`;
@@ -152,8 +162,12 @@ export function githubMatrix(m: Matrix): { include: Record<string, string | numb
   };
 }
 
-/** A complete workflow: one job per image, installing from binaries only, then the smoke command. */
+/**
+ * A complete workflow: one job per image, installing from binaries only, then the smoke command.
+ * Actions are pinned to a release commit, the release named in a comment, as `pybase init` does.
+ */
 export function verifyWorkflow(m: Matrix, smoke?: string): string {
+  const checkout = pinnedActions.checkout;
   const jobs: Record<string, unknown> = {};
   for (const e of m.entries) {
     jobs[targetName(e.tag)] = {
@@ -161,7 +175,7 @@ export function verifyWorkflow(m: Matrix, smoke?: string): string {
       'runs-on': 'ubuntu-latest',
       container: { image: e.image },
       steps: [
-        { uses: 'actions/checkout@v4' },
+        { uses: `${checkout.uses}@${checkout.commit}` },
         { name: 'install the locked dependencies from wheels only', run: installCommand(m.lock) },
         ...(smoke
           ? [
@@ -174,10 +188,17 @@ export function verifyWorkflow(m: Matrix, smoke?: string): string {
       ],
     };
   }
-  return stringify(
-    { name: 'python image matrix', on: { push: null, pull_request: null }, jobs },
-    { lineWidth: 0 },
-  );
+  const doc = new Document({ name: 'python image matrix', on: { push: null, pull_request: null }, jobs });
+  const versions = new Map(Object.values(pinnedActions).map((a) => [`${a.uses}@${a.commit}`, a.version]));
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'uses' && isScalar(pair.value)) {
+        const version = versions.get(String(pair.value.value));
+        if (version) pair.value.comment = ` ${version}`;
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
 }
 
 export interface MatrixFormatOptions {

@@ -39,6 +39,43 @@ describe('pybase deps', () => {
     expect(r.out).toMatch(/numpy 1\.24\.4: built from source on \d+ of \d+/);
   });
 
+  it('agrees with recommend on sdist-only packages: built from source, a compiler only for native code', async () => {
+    const corpus = path.resolve('..', 'shared', 'corpus', 'lockfiles');
+    const fastapi = path.join(corpus, 'fastapi__full-stack-fastapi-template');
+    const r = await run(['deps', fastapi, '--offline', '--date', '2026-11-27', '--no-cache'], '/');
+    expect(r.code).toBe(0);
+    const row = (tag: string) => r.out.split('\n').find((l) => l.startsWith(`${tag} `)) ?? '';
+    // dkimpy publishes only an sdist (pure Python): slim builds it without a compiler.
+    expect(row('3.14.7-slim-trixie')).toMatch(
+      /^3\.14\.7-slim-trixie\s+1 built from source\s+1 built from source$/,
+    );
+    expect(r.out).not.toMatch(/need a compiler/);
+    const json = await run(
+      ['deps', fastapi, '--offline', '--date', '2026-11-27', '--no-cache', '--json'],
+      '/',
+    );
+    const report = JSON.parse(json.out) as CompatibilityReport;
+    const slim = report.images.filter((c) => c.image.tag === '3.14.7-slim-trixie');
+    expect(slim.map((c) => [c.counts['sdist-build'], c.installable])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    // mealie's lock: on 3.12 slim, 3 packages with native code need a compiler, 6 sdist-only ones do not.
+    const mealie = await run(
+      [
+        'deps',
+        path.join(corpus, 'mealie-recipes__mealie'),
+        '--offline',
+        '--date',
+        '2026-11-27',
+        '--no-cache',
+      ],
+      '/',
+    );
+    const slim312 = mealie.out.split('\n').find((l) => l.startsWith('3.12.14-slim-trixie ')) ?? '';
+    expect(slim312).toMatch(/3 need a compiler, 6 built from source/);
+  });
+
   it('the summary counts only the images the project allows, and names the lock relative to the directory', async () => {
     const repo = path.resolve(import.meta.dirname, '../../..');
     const r = await run(['deps', 'examples/reports-api', '--offline', '--date', '2026-11-27'], repo);

@@ -32,7 +32,8 @@ const help = `Usage: pybase deps [PATH] [options]
 
 Which python images can install the project's dependencies: for every candidate image (each fully
 specified Linux tag published at the date) and architecture, whether every package installs from a
-wheel, which ones must be built from source (a compiler is needed), and which cannot install at all.
+wheel, which ones must be built from source (a compiler is needed for packages with native code;
+sdist-only packages are only "built from source"), and which cannot install at all.
 
 Dependencies are read from the most precise file in PATH (default: the current directory):
 uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt, pyproject.toml. Files the lock does
@@ -201,17 +202,29 @@ function header(report: CompatibilityReport, io: Io): string {
   return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
 }
 
-/** One matrix cell: what installing everything on that image and architecture comes down to. */
-export function cellText(c: ImageCompatibility): string {
+/** Names of the packages with native code: a binary wheel for some platform (as recommend counts them). */
+export function nativePackages(report: CompatibilityReport): Set<string> {
+  return new Set(report.packages.filter((p) => p.hasBinaryWheels).map((p) => p.name));
+}
+
+/**
+ * One matrix cell: what installing everything on that image and architecture comes down to. A
+ * package built from its sdist needs a compiler only when it has native code (binary wheels for
+ * other platforms); an sdist-only package is usually pure Python and is just `built from source`.
+ */
+export function cellText(c: ImageCompatibility, native: ReadonlySet<string>): string {
   const n = c.counts;
   if (c.excludedByProject) return 'project excludes this Python';
   if (c.packages.length === 0) return 'nothing to install';
   const parts: string[] = [];
   if (n.unavailable > 0) parts.push(`${n.unavailable} cannot install`);
   if (n['sdist-build'] > 0) {
-    parts.push(
-      c.image.hasCompiler ? `${n['sdist-build']} built here` : `${n['sdist-build']} need a compiler`,
-    );
+    if (c.image.hasCompiler) parts.push(`${n['sdist-build']} built here`);
+    else {
+      const compiled = c.packages.filter((p) => p.verdict === 'sdist-build' && native.has(p.name)).length;
+      if (compiled > 0) parts.push(`${compiled} need a compiler`);
+      if (n['sdist-build'] > compiled) parts.push(`${n['sdist-build'] - compiled} built from source`);
+    }
   }
   if (n.unknown > 0) parts.push(`${n.unknown} unknown`);
   return parts.length === 0 ? 'all wheels' : parts.join(', ');
@@ -220,7 +233,7 @@ export function cellText(c: ImageCompatibility): string {
 function colour(c: ImageCompatibility, text: string, io: Io): string {
   const s = style(io.color && io.stdoutIsTTY);
   if (c.allFromWheels) return s.green(text);
-  if (!c.installable || (c.counts['sdist-build'] > 0 && !c.image.hasCompiler)) return s.red(text);
+  if (!c.installable) return s.red(text);
   return s.yellow(text);
 }
 
@@ -244,6 +257,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     lines.push('No candidate image is published for these architectures at this date.');
     return `${lines.join('\n')}\n`;
   }
+  const native = nativePackages(report);
   const rows: string[][] = [['image', ...report.archs]];
   let minor: string | undefined;
   for (const image of order) {
@@ -254,7 +268,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
       image.tag,
       ...report.archs.map((a) => {
         const c = row.get(a);
-        return c ? colour(c, cellText(c), io) : s.dim('not published');
+        return c ? colour(c, cellText(c, native), io) : s.dim('not published');
       }),
     ]);
   }
@@ -367,9 +381,10 @@ const verdictRank: Record<Verdict, number> = {
 
 export function renderImageTables(report: CompatibilityReport, io: Io): string {
   const s = style(io.color && io.stdoutIsTTY);
+  const native = nativePackages(report);
   const lines = [header(report, io)];
   for (const c of report.images) {
-    lines.push('', `${s.bold(c.image.tag)} ${c.arch}: ${colour(c, cellText(c), io)}`);
+    lines.push('', `${s.bold(c.image.tag)} ${c.arch}: ${colour(c, cellText(c, native), io)}`);
     if (c.excludedByProject) lines.push(s.red(`  ${c.excludedByProject}`));
     const sorted = [...c.packages].sort(
       (a: PackageVerdict, b: PackageVerdict) =>

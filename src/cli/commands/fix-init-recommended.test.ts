@@ -100,13 +100,17 @@ describe('pybase init on the recommendation', () => {
     expect(m.out).toMatch(/image: python:3\.\d+\.\d+-alpine3\.\d+ \(recommended for ci\)/);
   });
 
-  it('falls back to the newest supported slim image when recommend has none, and says so', async () => {
+  it('when no image has the support asked, decides with only the end of life as limit, and says so', async () => {
     const dir = copy(path.join(fixtures, 'init-uv'));
     writeFileSync(path.join(dir, 'pybase.toml'), '[policy]\nmin-support-months = 240\n');
     const r = await run(['init', '--offline'], dir);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/image: python:3\.\d+\.\d+-slim-trixie \(newest supported slim image\)/);
-    expect(r.out).toMatch(/note: pybase recommend has no recommendation for prod: .*support-too-short/);
+    expect(r.out).toMatch(
+      /image: python:3\.\d+\.\d+-slim-trixie \(for prod with only the end of life as support limit\)/,
+    );
+    expect(r.out).toMatch(
+      /note: no image has the 240 months of support asked for prod \(.*support-too-short/,
+    );
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(true);
   });
 

@@ -1,20 +1,15 @@
 import path from 'node:path';
 import {
-  type Catalog,
-  chooseInitTag,
+  assertInitWritable,
+  chooseInitImage,
   createCatalog,
-  type IndexClient,
-  type IsoDate,
+  type InitImageChoice,
   initProject,
   loadConfig,
-  minorOf,
-  type PolicyInput,
   type RecommendStage,
   recommendPolicyOf,
-  recommendProject,
   recommendStages,
   registryDigestResolver,
-  tryParseTag,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
@@ -33,9 +28,11 @@ Write a starting Dockerfile, .dockerignore and .github/workflows/container.yml f
     with OCI labels from the build arguments VCS_REF, BUILD_DATE, VERSION and SOURCE;
   - container.yml: build, scan (Trivy), SBOM (Syft), sign (cosign), every action pinned to a
     release commit.
-The image is what pybase recommend proposes for the stage (policy from [tool.pybase.policy]); when
-it has no recommendation (or none of the --python minor), the newest supported X.Y.Z-slim-<newest
-Debian> at the date, and the output says so. Its digest is asked from the registry unless --offline.
+The image is what pybase recommend proposes for the stage (policy from [tool.pybase.policy]); with
+--python, its best candidate of that minor. When no image has the support the stage asks (a project
+that allows only a Python near its end of life), the same decision with only the end of life as the
+limit, and a note says so. The project's requires-python and its dependency verdicts always hold:
+when no image fits them, nothing is written. Its digest is asked from the registry unless --offline.
 
 Options:
   --stage STAGE        the stage the image serves: dev, ci, prod (default), prod-ai
@@ -45,43 +42,9 @@ Options:
   --date YYYY-MM-DD    choose as of that date (default: today)
   --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
 
-Exit codes: 0 written, 2 usage or input error (a file exists, no supported image).
+Exit codes: 0 written, 1 no image fits the project (nothing written; the reasons on stderr),
+2 usage or input error (a file exists).
 `;
-
-/** The recommended tag for the stage, or why there is none that init can write. */
-type Recommended = { tag: string } | { why: string };
-
-async function recommendedTag(
-  root: string,
-  catalog: Catalog,
-  date: IsoDate,
-  stage: RecommendStage,
-  python: string | undefined,
-  policy: PolicyInput,
-  index: IndexClient | undefined,
-): Promise<Recommended> {
-  const result = await recommendProject(root, {
-    catalog,
-    date,
-    stages: [stage],
-    policy,
-    offline: index === undefined,
-    ...(index ? { index } : {}),
-  });
-  const rec = result.recommendations[0];
-  const tag = rec?.tag;
-  if (!rec || !tag)
-    return { why: `pybase recommend has no recommendation for ${stage}: ${rec?.why ?? 'no result'}` };
-  if (python !== undefined && minorOf(tryParseTag(tag)!) !== python) {
-    // The recommendation is for another minor: take the best candidate of the minor asked, if any.
-    const same = rec.candidates.find((c) => c.candidate.python === python);
-    if (same) return { tag: same.tag };
-    return {
-      why: `no image of Python ${python} passes the constraints of ${stage} (pybase recommend ${stage}: ${tag})`,
-    };
-  }
-  return { tag };
-}
 
 export const command: Command = {
   summary: 'write a pinned multi-stage Dockerfile and a build, scan, SBOM and sign workflow',
@@ -103,24 +66,31 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const python = stringOption(values, 'python');
+    assertInitWritable(root, values.force === true);
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);
     const opened = values.offline === true ? undefined : await openIndex(values, io, 'init', [], config);
-    let recommended: Recommended;
+    let choice: InitImageChoice;
     try {
-      recommended = await recommendedTag(root, catalog, date, stage, python, policy, opened?.index);
+      choice = await chooseInitImage(root, {
+        catalog,
+        date,
+        stage,
+        policy,
+        ...(python !== undefined ? { python } : {}),
+        offline: values.offline === true,
+        ...(opened ? { index: opened.index } : {}),
+      });
     } finally {
       await opened?.close();
     }
-    const tag =
-      'tag' in recommended
-        ? recommended.tag
-        : chooseInitTag({
-            catalog,
-            date,
-            ...(python !== undefined ? { python } : {}),
-            ...(policy.debianEol ? { debianEol: policy.debianEol } : {}),
-          });
+    const tag = choice.tag;
+    if (tag === undefined) {
+      io.err(
+        `pybase: init: no image fits the project for ${stage}: ${choice.note ?? 'no reason known'}; nothing written\n`,
+      );
+      return 1;
+    }
     const client = values.offline === true ? undefined : await openRegistry(values, io, 'init');
     try {
       const result = await initProject(root, {
@@ -131,11 +101,9 @@ export const command: Command = {
       });
       for (const file of result.written) io.out(`wrote ${file}\n`);
       io.out(
-        `image: python:${result.tag}${result.digest ? `@${result.digest}` : ''} (${'tag' in recommended ? `recommended for ${stage}` : 'newest supported slim image'})\n`,
+        `image: python:${result.tag}${result.digest ? `@${result.digest}` : ''} (${choice.how === 'recommended' ? `recommended for ${stage}` : `for ${stage} with only the end of life as support limit`})\n`,
       );
-      if ('why' in recommended) {
-        io.out(`note: ${recommended.why}; the newest supported slim image was used instead\n`);
-      }
+      if (choice.note) io.out(`note: ${choice.note}\n`);
       io.out(
         `dependencies: ${result.install.kind === 'none' ? 'no dependency file found' : `installed from ${result.install.file}`}\n`,
       );

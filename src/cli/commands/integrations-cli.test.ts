@@ -48,6 +48,28 @@ describe('pybase renovate', () => {
     );
   });
 
+  it("keeps to the project's requires-python, and exits 1 when it allows no supported minor", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cli-renovate-'));
+    temps.push(dir);
+    writeFileSync(path.join(dir, 'setup.cfg'), '[options]\npython_requires = >=3.11,<3.13\n');
+    const r = await run(['renovate', dir, '--date', '2026-08-13'], '/');
+    expect(r.code).toBe(0);
+    const re = new RegExp(
+      (
+        JSON.parse(r.out) as { packageRules: { allowedVersions: string }[] }
+      ).packageRules[0]!.allowedVersions.slice(1, -1),
+    );
+    expect(re.test('3.12.14-slim-trixie')).toBe(true);
+    expect(re.test('3.13.15-slim-trixie')).toBe(false);
+    writeFileSync(path.join(dir, 'setup.cfg'), '[options]\npython_requires = ==3.7.*\n');
+    const none = await run(['renovate', dir, '--date', '2026-08-13'], '/');
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('');
+    expect(none.err).toMatch(
+      /renovate: the project allows none of the Python minors supported at 2026-08-13/,
+    );
+  });
+
   it('exits 2 on a bad debian policy or a missing directory', async () => {
     expect((await run(['renovate', '--debian-eol', 'never'], fixtures)).code).toBe(2);
     const r = await run(['renovate', path.join(fixtures, 'no-such-dir')], '/');
@@ -83,6 +105,34 @@ describe('pybase init', () => {
     const codes = (JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code);
     // only the information that the production image has no digest (init ran offline)
     expect(codes.filter((c) => /^PB00[1-7]$|^PB10[13]$/.test(c))).toEqual(['PB005']);
+  });
+
+  it('keeps to the Pythons the project allows: 3.11 for ==3.11.* with a note, nothing and exit 1 for ==3.7.*', async () => {
+    const corpus = path.resolve('..', 'shared', 'corpus', 'lockfiles');
+    const gpt = mkdtempSync(path.join(tmpdir(), 'pybase-cli-init-'));
+    temps.push(gpt);
+    cpSync(path.join(corpus, 'zylon-ai__private-gpt', 'uv.lock'), path.join(gpt, 'uv.lock'));
+    const r = await run(['init', gpt, '--offline', '--date', '2026-11-27'], '/');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^image: python:3\.11\.\d+-slim-trixie \(for prod with only the end of life as support limit\)$/m,
+    );
+    expect(r.out).toMatch(/^note: no image has the 12 months of support asked for prod/m);
+    expect(readFileSync(path.join(gpt, 'Dockerfile'), 'utf8')).toMatch(
+      /^FROM python:3\.11\.\d+-slim-trixie AS final$/m,
+    );
+
+    const dash = mkdtempSync(path.join(tmpdir(), 'pybase-cli-init-'));
+    temps.push(dash);
+    cpSync(path.join(corpus, 'chunyeow__dash-coronavirus'), dash, { recursive: true });
+    const none = await run(['init', dash, '--offline', '--date', '2026-11-27'], '/');
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('');
+    expect(none.err).toMatch(/init: no image fits the project for prod: .*'==3\.7\.\*'.*; nothing written/);
+    expect(existsSync(path.join(dash, 'Dockerfile'))).toBe(false);
+    // A file that exists is still the first thing said (exit 2), before any image is chosen.
+    writeFileSync(path.join(dash, 'Dockerfile'), 'FROM scratch\n');
+    expect((await run(['init', dash, '--offline', '--date', '2026-11-27'], '/')).code).toBe(2);
   });
 
   it('rejects an unknown stage', async () => {

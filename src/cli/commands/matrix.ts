@@ -18,7 +18,8 @@ Options:
   --date YYYY-MM-DD      as of that date (default: today)
   --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
 
-Exit codes: 0 ok, 2 usage or input error.
+Exit codes: 0 ok, 1 no image passes the constraints (nothing on stdout but with --format json;
+the reason on stderr), 2 usage or input error.
 `;
 
 export const command: Command = {
@@ -61,7 +62,13 @@ export const command: Command = {
       ...(snapshotPath ? { snapshotPath } : {}),
     });
     if (matrix.entries.length === 0) {
-      io.err('pybase: no candidate image passes the constraints: the matrix is empty\n');
+      // GitHub rejects a job whose matrix is empty, and a bake file without targets builds nothing:
+      // say why and fail. JSON still prints its document (no entries) for scripts that read it.
+      io.err(
+        `pybase: matrix: no candidate image passes the constraints, the matrix would be empty: ${matrix.why ?? 'no reason known'}\n`,
+      );
+      if (format === 'json') io.out(formatMatrix(matrix, format, { verify: values.verify === true }));
+      return 1;
     }
     io.out(formatMatrix(matrix, format, { verify: values.verify === true, ...(smoke ? { smoke } : {}) }));
     return 0;

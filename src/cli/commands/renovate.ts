@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { createCatalog, loadConfig, renovateConfig } from '../../index.js';
+import {
+  createCatalog,
+  loadConfig,
+  NoAllowedPythonError,
+  type RenovateSnippet,
+  readProjectPythonConstraints,
+  renovateConfig,
+} from '../../index.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { commandDate, debianPolicy, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Command } from '../main.js';
@@ -7,7 +14,8 @@ import type { Command } from '../main.js';
 const help = `Usage: pybase renovate [PATH] [options]
 
 Print Renovate packageRules (JSON) that keep python image updates inside pybase's policy: only the
-Python minors supported at the date, only distros still supported, the same variant and distro as
+Python minors supported at the date that the project allows (requires-python of pyproject.toml or
+the lock, Poetry's python, setup.cfg python_requires), only distros still supported, the same variant and distro as
 written, no pre-releases, patch and minor updates in separate pull requests, digests pinned.
 Mirrors from the configuration of PATH (default: the current directory) are matched too.
 
@@ -20,7 +28,8 @@ Options:
 Merge the printed packageRules into renovate.json. Run it again when a Python minor or a distro
 reaches end of life: the allowed versions are a snapshot of the date.
 
-Exit codes: 0 printed, 2 usage, configuration or input error.
+Exit codes: 0 printed, 1 the project allows none of the supported minors (nothing printed, the
+reason on stderr), 2 usage, configuration or input error.
 `;
 
 export const command: Command = {
@@ -39,14 +48,23 @@ export const command: Command = {
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const snapshotPath = snapshotPathOf(values, io);
-    const snippet = renovateConfig({
-      catalog: createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {}),
-      date,
-      mirrors: config.mirrors,
-      debianEol:
-        values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate'),
-      ...(config.stages.dev && config.stages.dev.length > 0 ? { devGlobs: config.stages.dev } : {}),
-    });
+    const pythonConstraints = await readProjectPythonConstraints(root);
+    let snippet: RenovateSnippet;
+    try {
+      snippet = renovateConfig({
+        catalog: createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {}),
+        date,
+        mirrors: config.mirrors,
+        debianEol:
+          values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate'),
+        ...(config.stages.dev && config.stages.dev.length > 0 ? { devGlobs: config.stages.dev } : {}),
+        pythonConstraints,
+      });
+    } catch (error) {
+      if (!(error instanceof NoAllowedPythonError)) throw error;
+      io.err(`pybase: renovate: ${error.message}; no rules printed\n`);
+      return 1;
+    }
     io.out(`${JSON.stringify(snippet, null, 2)}\n`);
     return 0;
   },
