@@ -1,4 +1,5 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -12,7 +13,8 @@ export const pb201: Rule = {
     whatItDoes:
       'For every Alpine image the project names, judges the locked dependencies on that image and each ' +
       'configured architecture, and names the packages that have no musllinux wheel for its Python: pip ' +
-      'has to build them from source there, or cannot install them at all.',
+      'has to build them from source there, or cannot install them at all. ' +
+      builderStageNote,
     whyIsThisBad:
       'Most binary packages publish manylinux (glibc) wheels; far fewer publish musllinux ones. On Alpine ' +
       'pip then compiles them (slow, needs build-base and headers, can fail) or gives up when there is no ' +
@@ -31,13 +33,15 @@ export const pb201: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
+    const builders = stageBuilders(ctx, facts);
     return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
       if (image.candidate.libc.family !== 'musl') return [];
+      const builder = builders.builderOf(pr);
       const byArch: string[] = [];
       const names = new Set<string>();
       for (const result of image.report.images) {
         const missing = result.packages
-          .filter((p) => p.verdict === 'sdist-build' || p.verdict === 'unavailable')
+          .filter((p) => failsHere(p.verdict, builder))
           .filter((p) => {
             const summary = image.report.packages.find((s) => s.name === p.name);
             return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';

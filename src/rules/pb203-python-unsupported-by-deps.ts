@@ -1,4 +1,5 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -13,7 +14,8 @@ export const pb203: Rule = {
     whatItDoes:
       "Finds locked packages that ship binary wheels, but none for the image's Python minor (so pip builds " +
       "the sdist), and packages whose requires-python excludes the image's Python (so pip cannot install " +
-      'the locked release at all).',
+      'the locked release at all). ' +
+      builderStageNote,
     whyIsThisBad:
       'A Python upgrade in the Dockerfile that the lock does not follow: the build compiles packages ' +
       'from source or fails with "no matching distribution".',
@@ -25,8 +27,10 @@ export const pb203: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
+    const builders = stageBuilders(ctx, facts);
     return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
       const minor = image.candidate.python;
+      const builder = builders.builderOf(pr);
       const noWheel = new Set<string>();
       const excluded = new Set<string>();
       for (const result of image.report.images) {
@@ -35,7 +39,7 @@ export const pb203: Rule = {
             excluded.add(p.version ? `${p.name} ${p.version}` : p.name);
             continue;
           }
-          if (p.verdict !== 'sdist-build' && p.verdict !== 'unavailable') continue;
+          if (!failsHere(p.verdict, builder)) continue;
           const summary = image.report.packages.find((s) => s.name === p.name);
           if (summary?.hasBinaryWheels && !(summary.wheelPythons ?? []).includes(minor)) {
             noWheel.add(p.version ? `${p.name} ${p.version}` : p.name);

@@ -1,4 +1,5 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -12,7 +13,8 @@ export const pb204: Rule = {
     whatItDoes:
       'Checks every configured architecture (`archs`): the tag must be published for it, and locked ' +
       'packages that install from a wheel on another architecture of the same image must have one for ' +
-      'it too.',
+      'it too. ' +
+      builderStageNote,
     whyIsThisBad:
       'A multi-platform build (`docker buildx --platform linux/amd64,linux/arm64`) fails on the missing ' +
       'platform, or silently compiles packages from source there.',
@@ -30,8 +32,10 @@ export const pb204: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
+    const builders = stageBuilders(ctx, facts);
     return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
       const { candidate } = image;
+      const builder = builders.builderOf(pr);
       const out = [];
       const unpublished = image.architecturesKnown
         ? facts.archs.filter((a) => !candidate.architectures.includes(a))
@@ -54,7 +58,7 @@ export const pb204: Rule = {
       for (const r of image.report.images) {
         if (unpublished.includes(r.arch)) continue;
         const missing = r.packages
-          .filter((p) => (p.verdict === 'sdist-build' || p.verdict === 'unavailable') && good.has(p.name))
+          .filter((p) => failsHere(p.verdict, builder) && good.has(p.name))
           .map((p) => p.name);
         if (missing.length === 0) continue;
         out.push(
