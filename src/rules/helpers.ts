@@ -38,6 +38,26 @@ export function isFloating(tag: PythonTag): boolean {
   return !isFullySpecified(tag);
 }
 
+/**
+ * True when the image a reference pulls can change over time: a floating tag without a digest. A
+ * digest (`@sha256:`) names one image for good, whatever the tag beside it says.
+ */
+export function moves(pr: PythonReference): boolean {
+  return pr.image.python !== undefined && pr.image.digest === undefined && isFloating(pr.image.python);
+}
+
+/**
+ * References whose image the dependency rules (PB2xx) can place: every one, except digest-pinned ones
+ * whose tag leaves the Python minor or the distro open (the digest's image is not what the tag
+ * resolves to today, and pybase cannot tell which one it is).
+ */
+export function placeableImages<R extends PythonReference>(python: readonly R[]): R[] {
+  return python.filter((pr) => {
+    const tag = pr.image.python;
+    return !pr.image.digest || (tag?.version?.minor !== undefined && tag.distro !== undefined);
+  });
+}
+
 /** `3.12.14 on trixie` */
 export function describeFacts(facts: ImageFacts): string {
   const py = facts.python ?? facts.minor;
@@ -53,8 +73,7 @@ export function describeFacts(facts: ImageFacts): string {
 
 /** For floating tags: ", which resolves to Python 3.12.14 on Debian trixie at 2026-11-27". */
 export function resolvesTo(pr: PythonReference, date: IsoDate): string {
-  const tag = pr.image.python;
-  if (!tag || !pr.status || !isFloating(tag)) return '';
+  if (!pr.status || !moves(pr)) return '';
   const d = describeFacts(pr.status.facts);
   return d ? ` (a floating tag: at ${date} it resolves to ${d})` : '';
 }

@@ -9,7 +9,8 @@ export const pb002: Rule = {
   defaultSeverity: levels('error', { dev: 'warning' }),
   docs: {
     whatItDoes:
-      'Flags python tags whose version is only the major number, such as `3`, `3-slim` or `3-alpine`.',
+      'Flags python tags whose version is only the major number, such as `3`, `3-slim` or `3-alpine`. ' +
+      'A reference pinned by digest is left alone.',
     whyIsThisBad:
       '`3` follows the newest Python 3 minor, exactly like `latest`: a new minor arrives once a year and ' +
       'changes the interpreter under the project without a commit.',

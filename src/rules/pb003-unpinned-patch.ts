@@ -10,7 +10,8 @@ export const pb003: Rule = {
   docs: {
     whatItDoes:
       'Flags python tags that name a minor version but not the patch (`3.12`, `3.12-slim-trixie`) in CI, ' +
-      'builder stages and production. Development images may float; pre-release lines (`3.15-rc`) are PB008.',
+      'builder stages and production. Development images may float; pre-release lines (`3.15-rc`) are PB008. ' +
+      'A reference pinned by digest is left alone.',
     whyIsThisBad:
       'A minor tag is rebuilt for every patch release: CI runs drift from one day to the next and a ' +
       'production rebuild can change Python under a release that was tested with another patch.',

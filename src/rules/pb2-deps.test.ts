@@ -128,6 +128,19 @@ describe('the wheelhouse pattern: a builder stage with a compiler, a final stage
   });
 });
 
+describe('dependency rules on digest-pinned references', () => {
+  it('do not judge a bare digest as the image latest resolves to today; do judge a digest beside a minor and distro', async () => {
+    const lock = readFileSync(path.join(fixtures, 'deps-rule-python312/pdm.lock'), 'utf8');
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const bare = writeProject({ Dockerfile: `FROM python@${digest}\n`, 'pdm.lock': lock });
+    expect((await runCheck(bare, { date })).findings.filter((f) => f.code.startsWith('PB2'))).toEqual([]);
+    const stated = writeProject({ Dockerfile: `FROM python:3.12-slim-trixie@${digest}\n`, 'pdm.lock': lock });
+    expect(
+      codes((await runCheck(stated, { date })).findings.filter((f) => f.code.startsWith('PB2'))),
+    ).toEqual(['PB203', 'PB205']);
+  });
+});
+
 describe('compiler detection in RUN lines', () => {
   it('finds apt and apk compiler installs per stage, across continuation lines', () => {
     const stages = runTextByStage(

@@ -1,7 +1,7 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
 import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb201: Rule = {
@@ -34,33 +34,35 @@ export const pb201: Rule = {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
     const builders = stageBuilders(ctx, facts);
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      if (image.candidate.libc.family !== 'musl') return [];
-      const builder = builders.builderOf(pr);
-      const byArch: string[] = [];
-      const names = new Set<string>();
-      for (const result of image.report.images) {
-        const missing = result.packages
-          .filter((p) => failsHere(p.verdict, builder))
-          .filter((p) => {
-            const summary = image.report.packages.find((s) => s.name === p.name);
-            return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
-          })
-          .map((p) => p.name);
-        if (missing.length === 0) continue;
-        for (const n of missing) names.add(n);
-        byArch.push(`${result.arch}: ${nameList(missing)}`);
-      }
-      if (names.size === 0) return [];
-      return [
-        makeFinding(pb201, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} uses musl (${image.candidate.tag}), but ${names.size} locked package${names.size === 1 ? ' has' : 's have'} no musllinux wheel for Python ${image.candidate.python} (${byArch.join('; ')})`,
-          hint: 'use a Debian slim image, or make sure the build stage can compile these packages',
-          data: { image: image.candidate.tag, packages: [...names] },
-        }),
-      ];
-    });
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        if (image.candidate.libc.family !== 'musl') return [];
+        const builder = builders.builderOf(pr);
+        const byArch: string[] = [];
+        const names = new Set<string>();
+        for (const result of image.report.images) {
+          const missing = result.packages
+            .filter((p) => failsHere(p.verdict, builder))
+            .filter((p) => {
+              const summary = image.report.packages.find((s) => s.name === p.name);
+              return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
+            })
+            .map((p) => p.name);
+          if (missing.length === 0) continue;
+          for (const n of missing) names.add(n);
+          byArch.push(`${result.arch}: ${nameList(missing)}`);
+        }
+        if (names.size === 0) return [];
+        return [
+          makeFinding(pb201, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} uses musl (${image.candidate.tag}), but ${names.size} locked package${names.size === 1 ? ' has' : 's have'} no musllinux wheel for Python ${image.candidate.python} (${byArch.join('; ')})`,
+            hint: 'use a Debian slim image, or make sure the build stage can compile these packages',
+            data: { image: image.candidate.tag, packages: [...names] },
+          }),
+        ];
+      },
+    );
   },
 };

@@ -1,7 +1,7 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
 import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb204: Rule = {
@@ -33,45 +33,47 @@ export const pb204: Rule = {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
     const builders = stageBuilders(ctx, facts);
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      const { candidate } = image;
-      const builder = builders.builderOf(pr);
-      const out = [];
-      const unpublished = image.architecturesKnown
-        ? facts.archs.filter((a) => !candidate.architectures.includes(a))
-        : [];
-      if (unpublished.length > 0) {
-        out.push(
-          makeFinding(pb204, {
-            stage: pr.ref.stage,
-            location: pr.ref.range,
-            message: `${shown(pr)} (${candidate.tag}) is not published for ${unpublished.join(', ')}`,
-            hint: `it is published for ${candidate.architectures.join(', ')}`,
-            data: { image: candidate.tag, architectures: unpublished },
-          }),
-        );
-      }
-      const good = new Set<string>();
-      for (const r of image.report.images) {
-        for (const p of r.packages) if (p.verdict === 'wheel' || p.verdict === 'pure') good.add(p.name);
-      }
-      for (const r of image.report.images) {
-        if (unpublished.includes(r.arch)) continue;
-        const missing = r.packages
-          .filter((p) => failsHere(p.verdict, builder) && good.has(p.name))
-          .map((p) => p.name);
-        if (missing.length === 0) continue;
-        out.push(
-          makeFinding(pb204, {
-            stage: pr.ref.stage,
-            location: pr.ref.range,
-            message: `${shown(pr)} on ${r.arch}: no wheel for ${nameList(missing)}, which install from wheels on other architectures`,
-            hint: 'pin releases with wheels for this architecture, or build them in a stage with a compiler',
-            data: { image: candidate.tag, arch: r.arch, packages: missing },
-          }),
-        );
-      }
-      return out;
-    });
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        const { candidate } = image;
+        const builder = builders.builderOf(pr);
+        const out = [];
+        const unpublished = image.architecturesKnown
+          ? facts.archs.filter((a) => !candidate.architectures.includes(a))
+          : [];
+        if (unpublished.length > 0) {
+          out.push(
+            makeFinding(pb204, {
+              stage: pr.ref.stage,
+              location: pr.ref.range,
+              message: `${shown(pr)} (${candidate.tag}) is not published for ${unpublished.join(', ')}`,
+              hint: `it is published for ${candidate.architectures.join(', ')}`,
+              data: { image: candidate.tag, architectures: unpublished },
+            }),
+          );
+        }
+        const good = new Set<string>();
+        for (const r of image.report.images) {
+          for (const p of r.packages) if (p.verdict === 'wheel' || p.verdict === 'pure') good.add(p.name);
+        }
+        for (const r of image.report.images) {
+          if (unpublished.includes(r.arch)) continue;
+          const missing = r.packages
+            .filter((p) => failsHere(p.verdict, builder) && good.has(p.name))
+            .map((p) => p.name);
+          if (missing.length === 0) continue;
+          out.push(
+            makeFinding(pb204, {
+              stage: pr.ref.stage,
+              location: pr.ref.range,
+              message: `${shown(pr)} on ${r.arch}: no wheel for ${nameList(missing)}, which install from wheels on other architectures`,
+              hint: 'pin releases with wheels for this architecture, or build them in a stage with a compiler',
+              data: { image: candidate.tag, arch: r.arch, packages: missing },
+            }),
+          );
+        }
+        return out;
+      },
+    );
   },
 };

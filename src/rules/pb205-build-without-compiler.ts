@@ -1,7 +1,7 @@
 import { dependencyFactsOf, installsCompiler, nameList, referencesWithFacts } from '../deps/facts.js';
 import { stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb205: Rule = {
@@ -31,29 +31,32 @@ export const pb205: Rule = {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
     const builders = stageBuilders(ctx, facts);
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      if (image.candidate.hasCompiler || pr.ref.kind !== 'dockerfile-from' || !pr.ref.dockerStage) return [];
-      // The wheelhouse pattern: an earlier stage with a compiler builds, this one installs the result.
-      if (builders.builderOf(pr) !== undefined) return [];
-      const builds = new Set<string>();
-      for (const r of image.report.images) {
-        for (const p of r.packages) if (p.verdict === 'sdist-build') builds.add(p.name);
-      }
-      if (builds.size === 0) return [];
-      const runText = facts.stageRunText(pr.ref.file, pr.ref.dockerStage.index);
-      if (runText === undefined || installsCompiler(runText)) return [];
-      return [
-        makeFinding(pb205, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} has no C compiler and this stage installs none, but pip must build ${nameList([...builds])} from source`,
-          hint:
-            image.candidate.libc.family === 'musl'
-              ? 'add `RUN apk add --no-cache build-base` to the stage, or use a Debian image with wheels'
-              : 'build the wheels in a builder stage that installs a compiler (`RUN apt-get update && apt-get install -y --no-install-recommends build-essential`) and COPY --from it, or install the compiler in this stage',
-          data: { image: image.candidate.tag, packages: [...builds] },
-        }),
-      ];
-    });
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        if (image.candidate.hasCompiler || pr.ref.kind !== 'dockerfile-from' || !pr.ref.dockerStage)
+          return [];
+        // The wheelhouse pattern: an earlier stage with a compiler builds, this one installs the result.
+        if (builders.builderOf(pr) !== undefined) return [];
+        const builds = new Set<string>();
+        for (const r of image.report.images) {
+          for (const p of r.packages) if (p.verdict === 'sdist-build') builds.add(p.name);
+        }
+        if (builds.size === 0) return [];
+        const runText = facts.stageRunText(pr.ref.file, pr.ref.dockerStage.index);
+        if (runText === undefined || installsCompiler(runText)) return [];
+        return [
+          makeFinding(pb205, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} has no C compiler and this stage installs none, but pip must build ${nameList([...builds])} from source`,
+            hint:
+              image.candidate.libc.family === 'musl'
+                ? 'add `RUN apk add --no-cache build-base` to the stage, or use a Debian image with wheels'
+                : 'build the wheels in a builder stage that installs a compiler (`RUN apt-get update && apt-get install -y --no-install-recommends build-essential`) and COPY --from it, or install the compiler in this stage',
+            data: { image: image.candidate.tag, packages: [...builds] },
+          }),
+        ];
+      },
+    );
   },
 };

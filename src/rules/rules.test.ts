@@ -268,3 +268,32 @@ describe('PB301 / PB302 / PB303 consistency', () => {
     expect(only(await codesAt(same, d), 'PB303')).toEqual([]);
   });
 });
+
+describe('digest-pinned references', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  it('PB303: a bare digest or latest@digest has no known Python; a digest beside a minor tag keeps that minor', async () => {
+    const final = `FROM python:3.12.14-slim-trixie@${digest}\n`;
+    for (const builder of [`python@${digest}`, `python:latest@${digest}`]) {
+      const files = { Dockerfile: `FROM ${builder} AS build\n${final}` };
+      expect(only(await codesAt(files, d), 'PB303')).toEqual([]);
+    }
+    const stated = { Dockerfile: `FROM python:3.11@${digest} AS build\n${final}` };
+    expect(only(await codesAt(stated, d), 'PB303')).toEqual(['Dockerfile:1 PB303 error']);
+  });
+  it('PB004 leaves a digest-pinned reference alone, as PB001-PB003 do', async () => {
+    const out = await codesAt({ Dockerfile: `FROM python:3.12@${digest} AS a\nFROM python:3.12-slim\n` }, d);
+    expect(out.filter((l) => / PB00[1-4] /.test(l))).toEqual([
+      'Dockerfile:2 PB003 warning',
+      'Dockerfile:2 PB004 warning',
+    ]);
+  });
+  it('does not say what a digest-pinned floating tag resolves to, and judges end of life by the minor it names', async () => {
+    const root = writeProject({ Dockerfile: `FROM python:3.9@${digest}\n` });
+    const r = await runCheck(root, { date: '2026-11-27' });
+    const pb101 = r.findings.find((f) => f.code === 'PB101');
+    expect(pb101?.message).toMatch(/Python 3\.9 reached its end of life/);
+    expect(pb101?.message).not.toMatch(/resolves to/);
+    // The digest's distro is unknown: no distro end of life is invented for it.
+    expect(r.findings.filter((f) => f.code === 'PB103')).toEqual([]);
+  });
+});
