@@ -147,7 +147,7 @@ export interface Equivalents {
 
 export interface Suggestion {
   tag: string;
-  /** Listed at the date asked about (else: listed at some other time). */
+  /** Listed at the date asked about (else: listed before it, and removed since). */
   published: boolean;
   /** Edit distance plus a penalty for differing parsed parts; smaller is nearer. */
   distance: number;
@@ -192,6 +192,7 @@ export interface Catalog {
   libc(query: LibcQuery, date?: IsoDate): LibcInfo;
   newestPatch(minor: string, date: IsoDate): NewestPatch;
   newestEquivalents(tag: string, date: IsoDate): Equivalents | undefined;
+  /** Tags near `tag` that exist at the date (listed then, or listed before and removed), nearest first. */
   suggest(tag: string, date: IsoDate, n?: number): Suggestion[];
   dataAge(date: IsoDate): DataAge;
   /** Provenance of every source file, by its path in the data directory. */
@@ -687,8 +688,9 @@ class SnapshotCatalog implements Catalog {
   }
 
   /**
-   * Tags known but not listed at the date whose length is within `within` of `length`, as the
-   * per-length lists they are kept in (suggestions rank them). Indexed by length once per list state.
+   * Tags listed before the date but not at it (removed since) whose length is within `within` of
+   * `length`, as the per-length lists they are kept in (suggestions rank them). Tags first listed after
+   * the date did not exist then and are left out. Indexed by length once per list state.
    */
   private unlistedAt(date: IsoDate, length: number, within: number): CandidateLists {
     const state = this.history.stateAt(date);
@@ -698,6 +700,8 @@ class SnapshotCatalog implements Catalog {
       byLength = new Map();
       for (const t of this.history.knownTags()) {
         if (listed.has(t)) continue;
+        const first = this.history.firstListedState(t);
+        if (first === undefined || first > state) continue;
         const bucket = byLength.get(t.length);
         if (bucket) bucket.push(t);
         else byLength.set(t.length, [t]);

@@ -106,6 +106,17 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     add('PB006', 'error', `python:${tag} was never published${suggestionText(report.suggestions)}`);
     return report;
   }
+  const firstListed = status.intervals[0]?.from;
+  if (!status.published && status.removedOn === undefined && firstListed && firstListed > date) {
+    // Listed only after the date: there was no image to describe then.
+    report.suggestions = catalog.suggest(tag, date);
+    add(
+      'PB006',
+      'error',
+      `python:${tag} was not yet published at ${date} (first listed ${firstListed})${suggestionText(report.suggestions)}`,
+    );
+    return report;
+  }
 
   let asOf = date;
   if (!status.published) {

@@ -45,6 +45,10 @@ export function ruleCatalogOf(
       const state = rb.status === 'rebuilt' ? 'current' : rb.status === 'frozen' ? 'frozen' : 'unknown';
       const out: ImageStatus = { state, facts: factsOf(catalog, rb.fullTag, tag, date) };
       if (state === 'frozen' && rb.since) out.since = rb.since;
+      if (state === 'unknown') {
+        const first = catalog.tagIntervals(tag)[0]?.from;
+        if (first && first > date) out.firstListed = first;
+      }
       if (rb.replacement) out.replacement = rb.replacement.tag;
       statusCache.set(key, out);
       return out;

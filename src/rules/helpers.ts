@@ -39,6 +39,14 @@ export function isFloating(tag: PythonTag): boolean {
 }
 
 /**
+ * True when no image stands behind the reference at the date: its tag was never published up to then
+ * (PB006). Rules about what a tag resolves to, or how it moves, say nothing about such a reference.
+ */
+export function unpublished(pr: PythonReference): boolean {
+  return pr.status?.state === 'unknown';
+}
+
+/**
  * True when the image a reference pulls can change over time: a floating tag without a digest. A
  * digest (`@sha256:`) names one image for good, whatever the tag beside it says.
  */
@@ -73,7 +81,7 @@ export function describeFacts(facts: ImageFacts): string {
 
 /** For floating tags: ", which resolves to Python 3.12.14 on Debian trixie at 2026-11-27". */
 export function resolvesTo(pr: PythonReference, date: IsoDate): string {
-  if (!pr.status || !moves(pr)) return '';
+  if (!pr.status || unpublished(pr) || !moves(pr)) return '';
   const d = describeFacts(pr.status.facts);
   return d ? ` (a floating tag: at ${date} it resolves to ${d})` : '';
 }

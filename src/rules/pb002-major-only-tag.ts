@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { pinnedTag, resolvesTo, shown } from './helpers.js';
+import { pinnedTag, resolvesTo, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb002: Rule = {
@@ -22,7 +22,7 @@ export const pb002: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (tag?.precision !== 'major' || pr.image.digest) return [];
+      if (tag?.precision !== 'major' || pr.image.digest || unpublished(pr)) return [];
       const pin = pinnedTag(pr);
       return [
         makeFinding(pb002, {

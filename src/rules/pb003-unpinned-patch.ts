@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { pinnedTag, resolvesTo, shown } from './helpers.js';
+import { pinnedTag, resolvesTo, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb003: Rule = {
@@ -29,7 +29,7 @@ export const pb003: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (tag?.precision !== 'minor' || tag.rcLine || pr.image.digest) return [];
+      if (tag?.precision !== 'minor' || tag.rcLine || pr.image.digest || unpublished(pr)) return [];
       const pin = pinnedTag(pr);
       return [
         makeFinding(pb003, {

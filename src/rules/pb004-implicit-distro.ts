@@ -1,6 +1,6 @@
 import { formatTag } from '../catalog/tag.js';
 import { levels, makeFinding } from './finding.js';
-import { describeFacts, shown } from './helpers.js';
+import { describeFacts, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb004: Rule = {
@@ -26,7 +26,8 @@ export const pb004: Rule = {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
       // A digest-pinned reference does not move (PB001-PB003 leave it alone for the same reason).
-      if (!tag?.version || tag.distro || tag.variant === 'onbuild' || pr.image.digest) return [];
+      if (!tag?.version || tag.distro || tag.variant === 'onbuild' || pr.image.digest || unpublished(pr))
+        return [];
       const distro = pr.status?.facts.distro;
       const now = distro ? `: at ${ctx.date} it is ${describeFacts({ distro })}` : '';
       return [

@@ -98,6 +98,18 @@ describe('PB006 unknown-tag and PB007 frozen-tag', () => {
     const f = r.findings.find((x) => x.code === 'PB006');
     expect(f?.hint).toContain('3.12-slim-bookworm');
   });
+  it('PB006 says a tag first listed after the date was not yet published; rules about its image stay quiet', async () => {
+    const r = await runCheck(writeProject({ Dockerfile: 'FROM python:3.12-slim\n' }), { date: '2023-01-01' });
+    expect(r.findings.map((f) => f.code)).toEqual(['PB006']);
+    const f = r.findings[0]!;
+    expect(f.message).toContain(
+      "tag '3.12-slim' was not yet published at 2023-01-01 (first listed 2023-10-03)",
+    );
+    expect(f.data?.firstListed).toBe('2023-10-03');
+    // Suggestions are tags that existed at the date: no 3.12 patch tag (those came later).
+    expect(f.data?.suggestions).not.toEqual([]);
+    expect(((f.data?.suggestions ?? []) as string[]).filter((s) => s.startsWith('3.12.'))).toEqual([]);
+  });
   it('PB006 does not fire on a published tag', async () => {
     expect(only(await codesAt({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' }, d), 'PB006')).toEqual([]);
   });

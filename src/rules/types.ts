@@ -57,13 +57,15 @@ export type ImageState =
   | 'current'
   /** Published once, no longer listed at the date: the image never changes again. */
   | 'frozen'
-  /** Never published up to the date. */
+  /** Never published up to the date (`firstListed` says when it was, if it was later). */
   | 'unknown';
 
 export interface ImageStatus {
   state: ImageState;
   /** For `frozen`: the first date it was no longer listed. */
   since?: IsoDate;
+  /** For `unknown`: the first date the tag was listed, when that is after the date (not yet published then). */
+  firstListed?: IsoDate;
   /** For `frozen`: the tag that carries the same line today (same variant, newest patch / distro). */
   replacement?: string;
   /** What the tag resolves to at the date (or, for a frozen tag, what it carried last). */
@@ -78,7 +80,7 @@ export interface RuleCatalog {
   /** Date of the newest fact in the data. */
   dataDate: IsoDate;
   status(tag: string, date: IsoDate): ImageStatus;
-  /** Published tags close to `tag` at the date, best first. */
+  /** Tags close to `tag` that exist at the date (published then first), best first. */
   suggest(tag: string, date: IsoDate): string[];
   /** End of life of a Python minor (`3.12`), undefined when the data does not know it. */
   pythonEol(minor: string): IsoDate | undefined;
