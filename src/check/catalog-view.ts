@@ -7,6 +7,7 @@ import { type PythonPatchRelease, pythonPatchReleases } from '../catalog/patch-r
 import { formatVersion, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { Distro } from '../model/image-ref.js';
+import { type Arch, normalizeArch } from '../model/platform.js';
 import type { DebianEolPolicy, ImageFacts, ImageStatus, RuleCatalog } from '../rules/types.js';
 
 function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, date: IsoDate): ImageFacts {
@@ -23,6 +24,18 @@ function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, dat
     if (libc.family) facts.libc = { family: libc.family, ...(libc.version ? { version: libc.version } : {}) };
   }
   return facts;
+}
+
+/** Linux architectures of the image a listed tag names at the date (undefined when not known). */
+function architecturesOf(catalog: Catalog, tag: string, date: IsoDate): Arch[] | undefined {
+  const listed = catalog.resolve(tag, date)?.architectures;
+  if (!listed || listed.length === 0) return undefined;
+  const out: Arch[] = [];
+  for (const a of listed) {
+    const arch = normalizeArch(a);
+    if (arch && arch !== 'windows-amd64' && !out.includes(arch)) out.push(arch);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 export function ruleCatalogOf(
@@ -44,6 +57,10 @@ export function ruleCatalogOf(
       const rb = catalog.rebuildStatus(tag, date);
       const state = rb.status === 'rebuilt' ? 'current' : rb.status === 'frozen' ? 'frozen' : 'unknown';
       const out: ImageStatus = { state, facts: factsOf(catalog, rb.fullTag, tag, date) };
+      if (state === 'current') {
+        const architectures = architecturesOf(catalog, tag, date);
+        if (architectures) out.facts.architectures = architectures;
+      }
       if (state === 'frozen' && rb.since) out.since = rb.since;
       if (state === 'unknown') {
         const first = catalog.tagIntervals(tag)[0]?.from;

@@ -7,11 +7,13 @@ import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified } from '../catalog/tag.js';
 import { type PybaseConfig, withConfigDefaults } from '../config/load.js';
+import { defaultArchs } from '../deps/candidates.js';
 import { loadDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
 import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
 import type { PythonTag } from '../model/image-ref.js';
+import { type Arch, normalizeArch } from '../model/platform.js';
 import type { ExtractedReference, Extraction } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 import { findingStage } from '../rules/finding.js';
@@ -223,6 +225,16 @@ export function judgeReferences(
   return out;
 }
 
+/** The configured architectures, normalized (`linux/arm64` is `arm64v8`); unknown names are left out. */
+export function configuredArchs(archs: readonly string[] | undefined): Arch[] {
+  const out: Arch[] = [];
+  for (const a of archs ?? []) {
+    const arch = normalizeArch(a);
+    if (arch && arch !== 'windows-amd64' && !out.includes(arch)) out.push(arch);
+  }
+  return out.length > 0 ? out : [...defaultArchs];
+}
+
 /**
  * Dependency facts for the PB2xx rules, read offline from the project's lock file, when one of
  * those rules runs (src/deps/ does the work; lock files suffice, nothing is looked up).
@@ -273,6 +285,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       eolWindowDays: config.eolWindowDays,
       debianEolPolicy: config.debianEolPolicy,
       allowedRegistries: config.allowedRegistries,
+      archs: configuredArchs(config.archs),
     },
     ...(dependencies !== undefined ? { dependencies } : {}),
   };

@@ -165,6 +165,39 @@ describe('PB010 registry-not-allowed', () => {
   });
 });
 
+describe('PB204 arch-not-covered without dependencies', () => {
+  const archs = ['amd64', 'arm64v8', 's390x'];
+  it('reports a tag not published for a configured architecture, with no dependency file', async () => {
+    const root = writeProject({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' });
+    const r = await runCheck(root, { date: '2026-11-27', config: { archs } });
+    const found = r.findings.filter((f) => f.code === 'PB204');
+    expect(found.map((f) => f.message)).toEqual([
+      "'python:3.12-slim-bookworm' (3.12.14-slim-bookworm) is not published for s390x",
+    ]);
+    expect(found[0]?.hint).toMatch(/^it is published for amd64, .*ppc64le$/);
+  });
+  it('is quiet for a tag published for every configured architecture, and under the default archs', async () => {
+    const trixie = writeProject({ Dockerfile: 'FROM python:3.12.14-slim-trixie\n' });
+    expect(
+      (await runCheck(trixie, { date: '2026-11-27', config: { archs } })).findings.filter(
+        (f) => f.code === 'PB204',
+      ),
+    ).toEqual([]);
+    const bookworm = writeProject({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' });
+    expect(
+      (await runCheck(bookworm, { date: '2026-11-27' })).findings.filter((f) => f.code === 'PB204'),
+    ).toEqual([]);
+  });
+  it('reports the missing architecture once when the project also has dependencies', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12-slim-bookworm\n',
+      'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["requests==2.32.3"]\n',
+    });
+    const r = await runCheck(root, { date: '2026-11-27', config: { archs } });
+    expect(r.findings.filter((f) => f.code === 'PB204').map((f) => f.location?.startLine)).toEqual([1]);
+  });
+});
+
 describe('PB101-PB104 end of life', () => {
   it('PB101 fires after the Python end of life, PB102 inside the window before it', async () => {
     const files = { Dockerfile: 'FROM python:3.10.18-slim-bookworm\n' };

@@ -7,6 +7,7 @@ import type { PythonPatchRelease } from '../catalog/patch-releases.js';
 import type { IsoDate } from '../model/date.js';
 import type { Diagnostic, Severity, SourceRange } from '../model/diagnostic.js';
 import type { Distro, ImageRef } from '../model/image-ref.js';
+import type { Arch } from '../model/platform.js';
 import type { ExtractedReference, Extraction, StageBaseReference } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 
@@ -48,6 +49,8 @@ export interface ImageFacts {
   minor?: string;
   distro?: Distro;
   libc?: ImageLibc;
+  /** Linux architectures the image is published for, when the tag is listed at the date and the data knows them. */
+  architectures?: Arch[];
 }
 
 export type { DebianEolPolicy };
@@ -105,6 +108,8 @@ export interface RuleOptions {
   debianEolPolicy: DebianEolPolicy;
   /** Registry hosts allowed (`docker.io` for Docker Hub); empty means any. */
   allowedRegistries: string[];
+  /** Architectures the images are built for (configuration `archs`, normalized; default amd64, arm64v8). */
+  archs: Arch[];
 }
 
 /**
