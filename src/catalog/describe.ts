@@ -130,7 +130,7 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   if (resolution) report.resolution = resolution;
   const full = resolution?.parsed ?? ref.python;
   const fullTag = resolution?.fullTag ?? tag;
-  report.rebuild = catalog.rebuildStatus(fullTag, date);
+  report.rebuild = catalog.rebuildStatus(fullTag, date, options.debianEol ?? 'security');
 
   const minor = minorOf(full);
   if (minor) {
@@ -142,7 +142,7 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     if (distro) report.distro = distro;
   }
   report.libc = catalog.libc(full, date);
-  const equivalents = catalog.newestEquivalents(fullTag, date);
+  const equivalents = catalog.newestEquivalents(fullTag, date, options.debianEol ?? 'security');
   if (equivalents) report.equivalents = equivalents;
 
   // Problems, most serious first.

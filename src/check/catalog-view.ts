@@ -40,7 +40,12 @@ function architecturesOf(catalog: Catalog, tag: string, date: IsoDate): Arch[] |
 
 export function ruleCatalogOf(
   catalog: Catalog,
-  options: { snapshotPath?: string; dataDate: IsoDate },
+  options: {
+    snapshotPath?: string;
+    dataDate: IsoDate;
+    /** Which Debian releases count as past end of life when a frozen tag's replacement is chosen. */
+    debianEolPolicy?: DebianEolPolicy;
+  },
 ): RuleCatalog {
   // The catalog is immutable: every answer below is computed once per run and handed out as a copy.
   const statusCache = new Map<string, ImageStatus>();
@@ -54,7 +59,7 @@ export function ruleCatalogOf(
       const key = `${tag}@${date}`;
       const known = statusCache.get(key);
       if (known) return known;
-      const rb = catalog.rebuildStatus(tag, date);
+      const rb = catalog.rebuildStatus(tag, date, options.debianEolPolicy);
       const state = rb.status === 'rebuilt' ? 'current' : rb.status === 'frozen' ? 'frozen' : 'unknown';
       const out: ImageStatus = { state, facts: factsOf(catalog, rb.fullTag, tag, date) };
       if (state === 'current') {

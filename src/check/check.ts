@@ -262,6 +262,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
   const age = catalog.dataAge(date);
   const ruleCatalog = ruleCatalogOf(catalog, {
     dataDate: age.dataDate,
+    debianEolPolicy: config.debianEolPolicy,
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
   });
   const extraction =

@@ -110,6 +110,15 @@ describe('PB006 unknown-tag and PB007 frozen-tag', () => {
     expect(f.data?.suggestions).not.toEqual([]);
     expect(((f.data?.suggestions ?? []) as string[]).filter((s) => s.startsWith('3.12.'))).toEqual([]);
   });
+  it('PB007 names a current equivalent on a supported distro, unless the policy still supports the old one', async () => {
+    const files = { Dockerfile: 'FROM python:3.8\n' };
+    const at = async (config: Partial<PybaseConfig>) => {
+      const r = await runCheck(writeProject(files), { date: '2026-11-27', config });
+      return r.findings.find((f) => f.code === 'PB007')?.hint;
+    };
+    expect(await at({})).toMatch(/^the current equivalent is '3\.\d+\.\d+-trixie'$/);
+    expect(await at({ debianEolPolicy: 'lts' })).toMatch(/-bookworm'$/);
+  });
   it('PB006 does not fire on a published tag', async () => {
     expect(only(await codesAt({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' }, d), 'PB006')).toEqual([]);
   });
