@@ -299,6 +299,79 @@ describe('PB301 / PB302 / PB303 consistency', () => {
     const ok = { ...files, '.github/workflows/ci.yml': workflow.replace('"3.13"', '"3.12"') };
     expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
   });
+  it('PB302: an invalid requires-python is reported as invalid, not as excluding the production Python', async () => {
+    const cases: [string, RegExp][] = [
+      ['3.12', /write '>=3\.12' \(this minor and later\) or '==3\.12\.\*'/],
+      ['^3.12', /write '>=3\.12,<4\.0'/],
+      ['>=3.12;', /write '>=3\.12'/],
+    ];
+    for (const [spec, hint] of cases) {
+      const root = writeProject({
+        Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+        'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${spec}"\n`,
+      });
+      const found = (await runCheck(root, { date: d })).findings.filter((f) => f.code === 'PB302');
+      expect(found.map((f) => `${f.location?.file}:${f.location?.startLine} ${f.message}`)).toEqual([
+        `pyproject.toml:3 requires-python '${spec}' is not a valid PEP 440 specifier: pybase cannot compare it with the Python of the images`,
+      ]);
+      expect(found[0]?.hint).toMatch(hint);
+    }
+    // Valid forms are compared as before.
+    for (const spec of ['>=3.12', '~=3.12', '==3.12.*', '>=3.10,<3.14', '>= 3.12']) {
+      const root = writeProject({
+        Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+        'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${spec}"\n`,
+      });
+      expect(
+        (await runCheck(root, { date: d })).findings.filter((f) => f.code === 'PB302'),
+        spec,
+      ).toEqual([]);
+    }
+  });
+  it('PB302: with several production minors, a statement agrees when it names one of them, a specifier when it allows all', async () => {
+    const workflow = (versions: string) =>
+      `jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${versions}\n`;
+    const base = {
+      'services/a/Dockerfile': 'FROM python:3.12.14-slim-trixie\n',
+      'services/b/Dockerfile': 'FROM python:3.13.13-slim-trixie\n',
+      '.python-version': '3.13\n',
+    };
+    const single = await runCheck(writeProject({ ...base, '.github/workflows/ci.yml': workflow('"3.13"') }), {
+      date: d,
+    });
+    expect(single.findings.filter((f) => f.code === 'PB302')).toEqual([]);
+    const other = await runCheck(
+      writeProject({ ...base, '.python-version': '3.9\n', '.github/workflows/ci.yml': workflow('"3.14"') }),
+      { date: d },
+    );
+    expect(other.findings.filter((f) => f.code === 'PB302').map((f) => f.message)).toEqual([
+      "setup-python python-version '3.14' names Python 3.14, but production runs Python 3.12 (services/a/Dockerfile:1), 3.13 (services/b/Dockerfile:1)",
+      ".python-version '3.9' names Python 3.9, but production runs Python 3.12 (services/a/Dockerfile:1), 3.13 (services/b/Dockerfile:1)",
+    ]);
+    const spec = await runCheck(
+      writeProject({ ...base, 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.13"\n' }),
+      { date: d },
+    );
+    expect(spec.findings.filter((f) => f.code === 'PB302').map((f) => f.message)).toEqual([
+      "requires-python '>=3.13' excludes Python 3.12.14 (services/a/Dockerfile:1), which production runs",
+    ]);
+  });
+  it('PB302 names statements by their file and key, and lists versions in version order', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      Pipfile: '[requires]\npython_version = "3.10"\n',
+      'runtime.txt': 'python-3.11.9\n',
+      'tox.ini': '[tox]\nenvlist = py39, py313, py314\n',
+    });
+    const messages = (await runCheck(root, { date: d })).findings
+      .filter((f) => f.code === 'PB302')
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      "Pipfile python_version '3.10' names Python 3.10, but production runs Python 3.12 (Dockerfile:1)",
+      "runtime.txt 'python-3.11.9' names Python 3.11, but production runs Python 3.12 (Dockerfile:1)",
+      "tox envlist 'py39, py313, py314' names Python 3.9, 3.13, 3.14, but production runs Python 3.12 (Dockerfile:1)",
+    ]);
+  });
   it('PB303: builder on another minor or libc family than the final stage', async () => {
     const minor = {
       Dockerfile: 'FROM python:3.11.16-slim-trixie AS build\nFROM python:3.12.14-slim-trixie\n',
