@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../check/check.js';
 import { writeProject } from '../check/test-project.js';
-import { defaultConfig, type PybaseConfig } from '../config/load.js';
+import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
 
 async function codesAt(files: Record<string, string>, date: string, config: Partial<PybaseConfig> = {}) {
   const root = writeProject(files);
@@ -152,6 +152,38 @@ describe('PB009 unresolved-reference', () => {
     expect(only(await codesAt({ Dockerfile: text }, d), 'PB009')).toEqual(['Dockerfile:2 PB009 warning']);
     expect(only(await codesAt({ Dockerfile: text }, d, { buildArgs: { PY: '3.12' } }), 'PB009')).toEqual([]);
     expect(only(await codesAt({ Dockerfile: 'ARG NODE\nFROM node:${NODE}\n' }, d), 'PB009')).toEqual([]);
+  });
+  it('shows the variables as written and gives each kind of file a hint that works there', async () => {
+    const root = writeProject({
+      'deploy/compose.yaml': 'services:\n  app:\n    image: python:${PYV}-slim\n',
+      '.gitlab-ci.yml': 'job:\n  image: python:$GPY\n  script: [echo]\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container: python:${{ vars.PYV }}\n    steps:\n      - run: echo\n  u:\n    runs-on: ubuntu-latest\n    container: python:${{ matrix.py }}\n    steps:\n      - run: echo\n',
+      Dockerfile: 'ARG BASE\nFROM $BASE\n',
+      'pybase.toml': '[build-args]\nPYV = "3.12"\nGPY = "3.12"\n',
+    });
+    const config = await loadConfig(root);
+    const found = (await runCheck(root, { date: d, config })).findings.filter((f) => f.code === 'PB009');
+    const byFile = Object.fromEntries(
+      found.map((f) => [`${f.location?.file}:${f.location?.startLine}`, [f.message, f.hint]]),
+    );
+    expect(byFile['.github/workflows/ci.yml:5']?.[0]).toBe(
+      "'python:${{ vars.PYV }}' uses ${{ vars.PYV }} without a value: the image cannot be judged",
+    );
+    expect(byFile['.github/workflows/ci.yml:5']?.[1]).toMatch(
+      /^vars\.PYV is a repository or organization setting pybase cannot read/,
+    );
+    expect(byFile['.github/workflows/ci.yml:10']?.[1]).toBe('give strategy.matrix a value for py');
+    expect(byFile['.gitlab-ci.yml:2']?.[0]).toBe(
+      "'python:$GPY' uses $GPY without a value: the image cannot be judged",
+    );
+    expect(byFile['.gitlab-ci.yml:2']?.[1]).toMatch(/^give GPY a value under variables:/);
+    expect(byFile['deploy/compose.yaml:3']?.[1]).toMatch(/^set PYV in deploy\/\.env beside the compose file/);
+    expect(byFile['Dockerfile:2']?.[1]).toMatch(/build-args in the pybase configuration/);
+    // build-args feed Dockerfile ARGs only: no other hint points there.
+    for (const [where, [, hint]] of Object.entries(byFile)) {
+      if (where !== 'Dockerfile:2') expect(hint, where).not.toMatch(/build-args/);
+    }
   });
 });
 
