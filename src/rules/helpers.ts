@@ -16,6 +16,14 @@ export function shown(pr: PythonReference): string {
   return `'${pr.ref.text}' (= '${pr.text}'${origins ? `; ${origins}` : ''})`;
 }
 
+/**
+ * A value as written, on one line: a Dockerfile continuation (`\` or the escape character, then a line
+ * break) joins the lines it splits, as Docker does; other line breaks read as spaces.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/[\\`]\r?\n/g, '').replace(/\s*\r?\n\s*/g, ' ');
+}
+
 /** Where the values of a reference's variables are written, at most three, in words. */
 function originsOf(ref: ExtractedReference): string {
   const seen = new Set<string>();
@@ -25,7 +33,7 @@ function originsOf(ref: ExtractedReference): string {
     if (o.source === 'config-build-arg') where = 'in the configuration';
     else if (!o.file || !o.range) continue;
     else where = `at ${o.file === ref.file ? 'line ' : `${o.file}:`}${o.range.startLine}`;
-    const text = `${o.name}=${o.value} ${where}`;
+    const text = `${o.name}=${oneLine(o.value)} ${where}`;
     if (seen.has(text)) continue;
     seen.add(text);
     parts.push(text);

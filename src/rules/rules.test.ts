@@ -78,6 +78,17 @@ describe('PB002 / PB003 / PB004 precision', () => {
   });
 });
 
+describe('messages', () => {
+  it('print an ARG value continued over two lines on one line', async () => {
+    const r = await runCheck(writeProject({ Dockerfile: 'ARG PY=3.12\\\n.14\nFROM python:${PY}-slim\n' }), {
+      date: d,
+    });
+    const message = r.findings.find((f) => f.code === 'PB004')?.message ?? '';
+    expect(message).toContain("(= 'python:3.12.14-slim'; PY=3.12.14 at line 1)");
+    expect(message).not.toContain('\n');
+  });
+});
+
 describe('PB005 missing-digest', () => {
   it('is information in prod only', async () => {
     const out = await codesAt(
