@@ -23,9 +23,14 @@ const statementNames: Record<VersionStatement['kind'], string> = {
   'setup-python-file': 'setup-python python-version-file',
 };
 
+/** The statement as written, cut short when it is long (its location points at the whole of it). */
+function statementText(st: VersionStatement): string {
+  return st.text.length > 80 ? `${st.text.slice(0, 77)}...` : st.text;
+}
+
 /** The statement named for a message: `requires-python '>=3.13'`. */
 function statementName(st: VersionStatement): string {
-  return `${statementNames[st.kind] ?? st.kind} '${st.text}'`;
+  return `${statementNames[st.kind] ?? st.kind} '${statementText(st)}'`;
 }
 
 /**
@@ -106,7 +111,7 @@ export const pb302: Rule = {
           location: st.range,
           message: `${statementName(st)} ${bad.why}: pybase cannot compare it with the Python of the images`,
           hint: bad.hint,
-          data: { kind: st.kind, statement: st.text, invalid: true },
+          data: { kind: st.kind, statement: statementText(st), invalid: true },
         }),
       );
     }
@@ -145,7 +150,11 @@ export const pb302: Rule = {
           location: st.range,
           message,
           hint: `make it agree with Python ${listOf(prod.minors)}, or change the production image`,
-          data: { kind: st.kind, statement: st.text, prodMinors: [...prod.minors].sort(compareVersionTexts) },
+          data: {
+            kind: st.kind,
+            statement: statementText(st),
+            prodMinors: [...prod.minors].sort(compareVersionTexts),
+          },
         }),
       );
     }

@@ -359,6 +359,14 @@ describe('PB301 / PB302 / PB303 consistency', () => {
       ]);
       expect(found[0]?.hint).toMatch(hint);
     }
+    // A long one is shown cut short; its location points at the whole of it.
+    const long = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${'('.repeat(10_000)}"\n`,
+    });
+    const cut = (await runCheck(long, { date: d })).findings.find((f) => f.code === 'PB302');
+    expect(cut?.message.length).toBeLessThan(300);
+    expect(JSON.stringify(cut?.data).length).toBeLessThan(300);
     // Valid forms are compared as before.
     for (const spec of ['>=3.12', '~=3.12', '==3.12.*', '>=3.10,<3.14', '>= 3.12']) {
       const root = writeProject({
