@@ -152,9 +152,25 @@ describe('rebuildStatus', () => {
   });
 
   it('an old patch is frozen and replaced by the newest patch on the same distro', () => {
-    const s = catalog.rebuildStatus('3.12.1-slim-bookworm', '2026-08-20');
+    const s = catalog.rebuildStatus('3.12.1-slim-bookworm', '2026-03-01');
     expect(s.status).toBe('frozen');
-    expect(s.replacement).toEqual({ tag: '3.12.14-slim-bookworm', reason: 'newer-version' });
+    expect(s.replacement?.reason).toBe('newer-version');
+    expect(s.replacement?.tag).toMatch(/^3\.12\.\d+-slim-bookworm$/);
+  });
+
+  it('a replacement is on a supported distro when the same one is past its end of life', () => {
+    // Debian bookworm's security support ended on 2026-07-11; its LTS runs on.
+    const s = catalog.rebuildStatus('3.12.1-slim-bookworm', '2026-08-20');
+    expect(s.replacement).toEqual({ tag: '3.12.14-slim-trixie', reason: 'distro-eol' });
+    expect(catalog.rebuildStatus('3.12.1-slim-bookworm', '2026-08-20', 'lts').replacement).toEqual({
+      tag: '3.12.14-slim-bookworm',
+      reason: 'newer-version',
+    });
+    // A dropped minor on an ended distro moves to the nearest lasting minor on a supported one.
+    const gone = catalog.rebuildStatus('3.8', '2026-11-27');
+    expect(gone.replacement?.reason).toBe('minor-dropped');
+    expect(gone.replacement?.tag).toMatch(/^3\.\d+\.\d+-trixie$/);
+    expect(catalog.rebuildStatus('3.8', '2026-11-27', 'lts').replacement?.tag).toMatch(/-bookworm$/);
   });
 
   it('a dropped distro is said so, with the default distro as replacement', () => {
@@ -186,13 +202,17 @@ describe('newest patch and equivalents', () => {
   });
 
   it('gives the newest patch, the newest distro and the newest minor for an old tag', () => {
-    const e = catalog.newestEquivalents('3.12.1-slim-bookworm', '2026-08-20');
+    const e = catalog.newestEquivalents('3.12.1-slim-bookworm', '2026-08-20', 'lts');
     expect(e).toMatchObject({
       base: '3.12.1-slim-bookworm',
       newestPatch: '3.12.14-slim-bookworm',
       newestDistro: '3.12.14-slim-trixie',
       newestMinor: '3.14.7-slim-bookworm',
     });
+    // Past bookworm's security support, the newest minor is named on a supported distro.
+    expect(catalog.newestEquivalents('3.12.1-slim-bookworm', '2026-08-20')?.newestMinor).toBe(
+      '3.14.7-slim-trixie',
+    );
   });
 });
 

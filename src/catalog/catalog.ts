@@ -99,7 +99,12 @@ export interface Resolution extends ResolvedImage {
 
 export type RebuildState = 'rebuilt' | 'frozen' | 'never-published';
 
-export type ReplacementReason = 'newer-version' | 'distro-dropped' | 'minor-dropped';
+/**
+ * `newer-version`: the newest patch on the same distro; `distro-dropped`: the distro is no longer listed
+ * for the minor; `distro-eol`: the same distro is still listed but past its end of life, so the line
+ * continues on a supported one; `minor-dropped`: the nearest newer minor.
+ */
+export type ReplacementReason = 'newer-version' | 'distro-dropped' | 'distro-eol' | 'minor-dropped';
 
 export interface RebuildStatus {
   tag: string;
@@ -113,7 +118,10 @@ export interface RebuildStatus {
   since?: IsoDate;
   /** The image the tag names at the date (rebuilt) or named last (frozen). */
   fullTag?: string;
-  /** For a frozen tag: what to move to, and why that one. */
+  /**
+   * For a frozen tag: what to move to, and why that one. A replacement on a distro past its end of
+   * life (under the policy asked for) is chosen only when no supported distro carries the line.
+   */
   replacement?: { tag: string; reason: ReplacementReason };
   /** The distro (or Windows build) is no longer listed for this Python minor and variant. */
   distroDropped?: boolean;
@@ -141,13 +149,16 @@ export interface Equivalents {
   newestPatch?: string;
   /** Same minor and variant on the newest distro listed (the default one). */
   newestDistro?: string;
-  /** Newest stable Python minor listed with the same variant (same distro when listed, else default). */
+  /**
+   * Newest stable Python minor listed with the same variant: on the same distro when listed and not past
+   * its end of life, else on the default distro.
+   */
   newestMinor?: string;
 }
 
 export interface Suggestion {
   tag: string;
-  /** Listed at the date asked about (else: listed at some other time). */
+  /** Listed at the date asked about (else: listed before it, and removed since). */
   published: boolean;
   /** Edit distance plus a penalty for differing parsed parts; smaller is nearer. */
   distance: number;
@@ -179,7 +190,8 @@ export interface Catalog {
    * of 2016 outside today's grammar rules, cannot be resolved).
    */
   resolve(tag: string, date: IsoDate): Resolution | undefined;
-  rebuildStatus(tag: string, date: IsoDate): RebuildStatus;
+  /** `policy` decides which Debian releases count as past end of life for the replacement (default `security`). */
+  rebuildStatus(tag: string, date: IsoDate, policy?: DebianEolPolicy): RebuildStatus;
   /** Undefined for a minor the data knows nothing about. */
   pythonLifecycle(minor: string, date: IsoDate): PythonLifecycle | undefined;
   /** Undefined for an unknown release (and for Windows). */
@@ -191,7 +203,9 @@ export interface Catalog {
   /** libc of a tag (a tag without distro needs the date to know its default distro) or variant + distro. */
   libc(query: LibcQuery, date?: IsoDate): LibcInfo;
   newestPatch(minor: string, date: IsoDate): NewestPatch;
-  newestEquivalents(tag: string, date: IsoDate): Equivalents | undefined;
+  /** `policy` decides which Debian releases count as past end of life for `newestMinor` (default `security`). */
+  newestEquivalents(tag: string, date: IsoDate, policy?: DebianEolPolicy): Equivalents | undefined;
+  /** Tags near `tag` that exist at the date (listed then, or listed before and removed), nearest first. */
   suggest(tag: string, date: IsoDate, n?: number): Suggestion[];
   dataAge(date: IsoDate): DataAge;
   /** Provenance of every source file, by its path in the data directory. */
@@ -462,7 +476,7 @@ class SnapshotCatalog implements Catalog {
     };
   }
 
-  rebuildStatus(tag: string, date: IsoDate): RebuildStatus {
+  rebuildStatus(tag: string, date: IsoDate, policy: DebianEolPolicy = 'security'): RebuildStatus {
     const status = this.tagStatus(tag, date);
     if (!status.everPublished) return { tag, date, status: 'never-published' };
     if (status.published) {
@@ -490,14 +504,26 @@ class SnapshotCatalog implements Catalog {
     if (!base) return out;
     const view = this.view(this.history.stateAt(date));
     const f = base.image.parsed;
+    // A replacement should not be past its own end of life when a supported distro carries the line.
+    const liveDistro = (images: Image[]) => images.filter((i) => !this.distroEnded(i, date, policy));
     const sameMinor = view.images.filter(
       (i) => i.parsed.variant === f.variant && compareMinorOf(i.parsed.version, f.version) === 0,
     );
     const sameDistro = sameMinor.filter((i) => distroName(i) === distroName(base.image));
     const newestSameDistro = newestOf(sameDistro);
-    if (newestSameDistro)
+    if (newestSameDistro && !this.distroEnded(newestSameDistro, date, policy))
       return { ...out, replacement: { tag: newestSameDistro.tag, reason: 'newer-version' } };
-    const onDefault = this.onDefaultDistro(view, sameMinor);
+    if (newestSameDistro) {
+      const live = this.onDefaultDistro(view, liveDistro(sameMinor)) ?? newestOf(liveDistro(sameMinor));
+      return {
+        ...out,
+        replacement: live
+          ? { tag: live.tag, reason: 'distro-eol' }
+          : { tag: newestSameDistro.tag, reason: 'newer-version' },
+      };
+    }
+    const onDefault =
+      this.onDefaultDistro(view, liveDistro(sameMinor)) ?? this.onDefaultDistro(view, sameMinor);
     if (onDefault)
       return { ...out, distroDropped: true, replacement: { tag: onDefault.tag, reason: 'distro-dropped' } };
     // The minor is gone in this variant: the nearest newer stable minor, same distro when listed.
@@ -523,14 +549,25 @@ class SnapshotCatalog implements Catalog {
     );
     if (!nearestMinor) return { ...out, minorDropped: true };
     const ofMinor = newer.filter((i) => compareMinorOf(i.parsed.version, nearestMinor) === 0);
+    const sameDistroOfMinor = ofMinor.filter((i) => distroName(i) === distroName(base.image));
     const pick =
-      newestOf(ofMinor.filter((i) => distroName(i) === distroName(base.image))) ??
+      newestOf(liveDistro(sameDistroOfMinor)) ??
+      this.onDefaultDistro(view, liveDistro(ofMinor)) ??
+      newestOf(liveDistro(ofMinor)) ??
+      newestOf(sameDistroOfMinor) ??
       this.onDefaultDistro(view, ofMinor);
     return {
       ...out,
       minorDropped: true,
       ...(pick ? { replacement: { tag: pick.tag, reason: 'minor-dropped' as const } } : {}),
     };
+  }
+
+  /** True when the image's distro is past its end of life at the date under the policy (never for Windows). */
+  private distroEnded(image: Image, date: IsoDate, policy: DebianEolPolicy): boolean {
+    const distro = image.parsed.distro;
+    if (!distro || image.windows || distro.family === 'windows') return false;
+    return this.distroLifecycle(distro, date, policy)?.endOfLifeReached === true;
   }
 
   /** Among images of one minor and variant: the newest version on the default (newest) distro. */
@@ -549,7 +586,11 @@ class SnapshotCatalog implements Catalog {
     );
   }
 
-  newestEquivalents(tag: string, date: IsoDate): Equivalents | undefined {
+  newestEquivalents(
+    tag: string,
+    date: IsoDate,
+    policy: DebianEolPolicy = 'security',
+  ): Equivalents | undefined {
     checkDate(date);
     const base = this.baseImage(tag, date);
     if (!base) return undefined;
@@ -564,9 +605,11 @@ class SnapshotCatalog implements Catalog {
     let newestMinor: Image | undefined;
     if (top) {
       const ofTop = stable.filter((i) => compareMinorOf(i.parsed.version, top.parsed.version) === 0);
+      const sameDistro = newestOf(ofTop.filter((i) => distroName(i) === distroName(base.image)));
       newestMinor =
-        newestOf(ofTop.filter((i) => distroName(i) === distroName(base.image))) ??
-        this.onDefaultDistro(view, ofTop);
+        sameDistro && !this.distroEnded(sameDistro, date, policy)
+          ? sameDistro
+          : (this.onDefaultDistro(view, ofTop) ?? sameDistro);
     }
     return {
       tag,
@@ -687,8 +730,9 @@ class SnapshotCatalog implements Catalog {
   }
 
   /**
-   * Tags known but not listed at the date whose length is within `within` of `length`, as the
-   * per-length lists they are kept in (suggestions rank them). Indexed by length once per list state.
+   * Tags listed before the date but not at it (removed since) whose length is within `within` of
+   * `length`, as the per-length lists they are kept in (suggestions rank them). Tags first listed after
+   * the date did not exist then and are left out. Indexed by length once per list state.
    */
   private unlistedAt(date: IsoDate, length: number, within: number): CandidateLists {
     const state = this.history.stateAt(date);
@@ -698,6 +742,8 @@ class SnapshotCatalog implements Catalog {
       byLength = new Map();
       for (const t of this.history.knownTags()) {
         if (listed.has(t)) continue;
+        const first = this.history.firstListedState(t);
+        if (first === undefined || first > state) continue;
         const bucket = byLength.get(t.length);
         if (bucket) bucket.push(t);
         else byLength.set(t.length, [t]);

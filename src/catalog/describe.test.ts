@@ -32,6 +32,19 @@ describe('describeReference', () => {
     expect(r.problems.find((p) => p.key === 'PB101')?.severity).toBe('error');
   });
 
+  it('says a tag first listed after the date was not yet published, and suggests only tags of that time', () => {
+    const r = describeReference('python:3.12-slim', { catalog, date: '2023-01-01' });
+    expect(r.problems.map((p) => p.key)).toEqual(['PB006']);
+    expect(r.problems[0]?.message).toMatch(
+      /^python:3\.12-slim was not yet published at 2023-01-01 \(first listed 2023-10-03\)/,
+    );
+    expect(r.problems[0]?.severity).toBe('error');
+    expect(r.suggestions?.length).toBeGreaterThan(0);
+    for (const s of r.suggestions ?? []) {
+      expect(catalog.tagIntervals(s.tag)[0]!.from <= '2023-01-01', s.tag).toBe(true);
+    }
+  });
+
   it('suggests real tags for one never published', () => {
     const r = describeReference('python:3.12-slim-bookwork', { catalog, date: '2026-11-27' });
     expect(r.suggestions?.[0]?.tag).toBe('3.12-slim-bookworm');

@@ -106,6 +106,17 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     add('PB006', 'error', `python:${tag} was never published${suggestionText(report.suggestions)}`);
     return report;
   }
+  const firstListed = status.intervals[0]?.from;
+  if (!status.published && status.removedOn === undefined && firstListed && firstListed > date) {
+    // Listed only after the date: there was no image to describe then.
+    report.suggestions = catalog.suggest(tag, date);
+    add(
+      'PB006',
+      'error',
+      `python:${tag} was not yet published at ${date} (first listed ${firstListed})${suggestionText(report.suggestions)}`,
+    );
+    return report;
+  }
 
   let asOf = date;
   if (!status.published) {
@@ -119,7 +130,7 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   if (resolution) report.resolution = resolution;
   const full = resolution?.parsed ?? ref.python;
   const fullTag = resolution?.fullTag ?? tag;
-  report.rebuild = catalog.rebuildStatus(fullTag, date);
+  report.rebuild = catalog.rebuildStatus(fullTag, date, options.debianEol ?? 'security');
 
   const minor = minorOf(full);
   if (minor) {
@@ -131,7 +142,7 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     if (distro) report.distro = distro;
   }
   report.libc = catalog.libc(full, date);
-  const equivalents = catalog.newestEquivalents(fullTag, date);
+  const equivalents = catalog.newestEquivalents(fullTag, date, options.debianEol ?? 'security');
   if (equivalents) report.equivalents = equivalents;
 
   // Problems, most serious first.

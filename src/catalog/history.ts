@@ -108,6 +108,12 @@ export class TagHistory {
     return g !== undefined && coversState((this.groups[g] as [number[], string])[0], state);
   }
 
+  /** The state in which the tag was first listed; undefined for a tag never listed. */
+  firstListedState(tag: string): ListState | undefined {
+    const g = this.index().get(tag);
+    return g === undefined ? undefined : ((this.groups[g] as [number[], string])[0][0] as number);
+  }
+
   /** True when the tag was ever listed. */
   isKnown(tag: string): boolean {
     return this.index().has(tag);

@@ -111,7 +111,10 @@ describe('catalog suggestions', () => {
     const parsed = tryParseTag(tag);
     const listed = catalog.publishedTags(date);
     const listedSet = new Set(listed);
-    const others = catalog.allKnownTags().filter((t) => !listedSet.has(t));
+    // Tags removed before the date; tags first listed after it did not exist yet.
+    const others = catalog
+      .allKnownTags()
+      .filter((t) => !listedSet.has(t) && catalog.tagIntervals(t)[0]!.from <= date);
     const limit = Math.max(3, Math.floor(tag.length / 3));
     const nowRanked = rank(tag, parsed, listed, tryParseTag);
     const out: { tag: string; published: boolean; distance: number }[] = [];

@@ -7,6 +7,7 @@ import { type PythonPatchRelease, pythonPatchReleases } from '../catalog/patch-r
 import { formatVersion, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { Distro } from '../model/image-ref.js';
+import { type Arch, normalizeArch } from '../model/platform.js';
 import type { DebianEolPolicy, ImageFacts, ImageStatus, RuleCatalog } from '../rules/types.js';
 
 function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, date: IsoDate): ImageFacts {
@@ -25,9 +26,26 @@ function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, dat
   return facts;
 }
 
+/** Linux architectures of the image a listed tag names at the date (undefined when not known). */
+function architecturesOf(catalog: Catalog, tag: string, date: IsoDate): Arch[] | undefined {
+  const listed = catalog.resolve(tag, date)?.architectures;
+  if (!listed || listed.length === 0) return undefined;
+  const out: Arch[] = [];
+  for (const a of listed) {
+    const arch = normalizeArch(a);
+    if (arch && arch !== 'windows-amd64' && !out.includes(arch)) out.push(arch);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 export function ruleCatalogOf(
   catalog: Catalog,
-  options: { snapshotPath?: string; dataDate: IsoDate },
+  options: {
+    snapshotPath?: string;
+    dataDate: IsoDate;
+    /** Which Debian releases count as past end of life when a frozen tag's replacement is chosen. */
+    debianEolPolicy?: DebianEolPolicy;
+  },
 ): RuleCatalog {
   // The catalog is immutable: every answer below is computed once per run and handed out as a copy.
   const statusCache = new Map<string, ImageStatus>();
@@ -41,10 +59,18 @@ export function ruleCatalogOf(
       const key = `${tag}@${date}`;
       const known = statusCache.get(key);
       if (known) return known;
-      const rb = catalog.rebuildStatus(tag, date);
+      const rb = catalog.rebuildStatus(tag, date, options.debianEolPolicy);
       const state = rb.status === 'rebuilt' ? 'current' : rb.status === 'frozen' ? 'frozen' : 'unknown';
       const out: ImageStatus = { state, facts: factsOf(catalog, rb.fullTag, tag, date) };
+      if (state === 'current') {
+        const architectures = architecturesOf(catalog, tag, date);
+        if (architectures) out.facts.architectures = architectures;
+      }
       if (state === 'frozen' && rb.since) out.since = rb.since;
+      if (state === 'unknown') {
+        const first = catalog.tagIntervals(tag)[0]?.from;
+        if (first && first > date) out.firstListed = first;
+      }
       if (rb.replacement) out.replacement = rb.replacement.tag;
       statusCache.set(key, out);
       return out;

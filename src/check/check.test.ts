@@ -1,9 +1,12 @@
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../catalog/catalog.js';
+import { parseTag } from '../catalog/tag.js';
 import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
 import { isPybaseError } from '../model/diagnostic.js';
-import { exceedsThreshold, mayBePython, runCheck } from './check.js';
+import { ruleCatalogOf } from './catalog-view.js';
+import { exceedsThreshold, mayBePython, pinnedStatus, runCheck } from './check.js';
 import { writeProject } from './test-project.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
@@ -208,5 +211,23 @@ describe('mayBePython', () => {
     expect(mayBePython('${BASE_IMAGE}')).toBe(true);
     expect(mayBePython('node:${NODE_VERSION}')).toBe(false);
     expect(mayBePython('ghcr.io/astral-sh/uv:${UV}')).toBe(false);
+  });
+});
+
+describe('pinnedStatus', () => {
+  it('keeps of a digest-pinned reference only what its tag states', () => {
+    const catalog = ruleCatalogOf(createCatalog(), { dataDate: '2026-08-22' });
+    const status = (tag: string) => pinnedStatus(parseTag(tag), catalog.status(tag, '2026-11-27'));
+    expect(status('latest').facts).toEqual({ libc: { family: 'glibc' } });
+    expect(status('3.12').facts).toEqual({ minor: '3.12', libc: { family: 'glibc' } });
+    expect(status('3.12-alpine').facts).toEqual({ minor: '3.12', libc: { family: 'musl' } });
+    expect(status('3.12-slim-trixie').facts).toMatchObject({
+      minor: '3.12',
+      distro: { name: 'trixie' },
+      libc: { family: 'glibc', version: '2.41' },
+    });
+    expect(status('3.12-slim-trixie').facts.python).toBeUndefined();
+    // A fully specified tag states everything.
+    expect(status('3.12.14-slim-trixie').facts.python).toBe('3.12.14');
   });
 });

@@ -5,16 +5,28 @@
 import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
+import { isFullySpecified } from '../catalog/tag.js';
 import { type PybaseConfig, withConfigDefaults } from '../config/load.js';
+import { defaultArchs } from '../deps/candidates.js';
 import { loadDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
 import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
+import type { PythonTag } from '../model/image-ref.js';
+import { type Arch, normalizeArch } from '../model/platform.js';
 import type { ExtractedReference, Extraction } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 import { findingStage } from '../rules/finding.js';
 import { rules as allRules } from '../rules/index.js';
-import type { PythonReference, Rule, RuleCatalog, RuleContext, RuleLevel } from '../rules/types.js';
+import type {
+  ImageFacts,
+  ImageStatus,
+  PythonReference,
+  Rule,
+  RuleCatalog,
+  RuleContext,
+  RuleLevel,
+} from '../rules/types.js';
 import { ruleCatalogOf } from './catalog-view.js';
 import { applySuppressions } from './suppress.js';
 
@@ -146,6 +158,28 @@ export interface JudgedReferences {
   unreadable: Diagnostic[];
 }
 
+/**
+ * The status of a digest-pinned reference (`python:3.12@sha256:...`): the digest names one image that
+ * never moves, and the tag beside it says only what it names. What the tag resolves to at the date
+ * (the newest patch, the default distro) is not that image, so only the facts the tag itself states are
+ * kept: the minor when it names one, the patch when it names one, the distro and its libc when it names
+ * one (else the libc family of its variant). A bare digest (`python@sha256:...`) has no known Python.
+ */
+export function pinnedStatus(tag: PythonTag, status: ImageStatus): ImageStatus {
+  if (isFullySpecified(tag)) return status;
+  const from = status.facts;
+  const facts: ImageFacts = {};
+  if (tag.version?.minor !== undefined && from.minor) facts.minor = from.minor;
+  if (tag.precision === 'patch' && from.python) facts.python = from.python;
+  if (tag.distro) {
+    if (from.distro) facts.distro = from.distro;
+    if (from.libc) facts.libc = from.libc;
+  } else if (tag.variant === 'alpine') facts.libc = { family: 'musl' };
+  else if (tag.variant === 'full' || tag.variant === 'slim' || tag.variant === 'onbuild')
+    facts.libc = { family: 'glibc' };
+  return { ...status, facts };
+}
+
 /** Split extracted references into python ones (with their status at the date) and unresolved ones. */
 export function judgeReferences(
   extraction: Extraction,
@@ -182,10 +216,23 @@ export function judgeReferences(
     }
     if (!image.isPython) continue;
     const pr: PythonReference = { ref, text, image };
-    if (image.python) pr.status = catalog.status(image.tag ?? 'latest', date);
+    if (image.python) {
+      const status = catalog.status(image.tag ?? 'latest', date);
+      pr.status = image.digest ? pinnedStatus(image.python, status) : status;
+    }
     out.python.push(pr);
   }
   return out;
+}
+
+/** The configured architectures, normalized (`linux/arm64` is `arm64v8`); unknown names are left out. */
+export function configuredArchs(archs: readonly string[] | undefined): Arch[] {
+  const out: Arch[] = [];
+  for (const a of archs ?? []) {
+    const arch = normalizeArch(a);
+    if (arch && arch !== 'windows-amd64' && !out.includes(arch)) out.push(arch);
+  }
+  return out.length > 0 ? out : [...defaultArchs];
 }
 
 /**
@@ -215,6 +262,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
   const age = catalog.dataAge(date);
   const ruleCatalog = ruleCatalogOf(catalog, {
     dataDate: age.dataDate,
+    debianEolPolicy: config.debianEolPolicy,
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
   });
   const extraction =
@@ -238,6 +286,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       eolWindowDays: config.eolWindowDays,
       debianEolPolicy: config.debianEolPolicy,
       allowedRegistries: config.allowedRegistries,
+      archs: configuredArchs(config.archs),
     },
     ...(dependencies !== undefined ? { dependencies } : {}),
   };

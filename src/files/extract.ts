@@ -82,6 +82,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     files: [],
     references: [],
     stageBases: [],
+    stageCopies: [],
     versions: [],
     pragmas: [],
     diagnostics: [...discovery.diagnostics],
@@ -264,6 +265,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       }
       if (i === 0) {
         result.stageBases.push(...extraction.stageBases);
+        result.stageCopies?.push(...extraction.stageCopies);
         result.pragmas.push(...extraction.pragmas);
         result.diagnostics.push(...extraction.diagnostics);
       }
@@ -357,6 +359,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
   result.files.sort();
   result.references.sort(byPosition);
   result.stageBases.sort(byPosition);
+  result.stageCopies?.sort(byPosition);
   result.versions.sort(byPosition);
   result.pragmas.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
   return result;

@@ -104,6 +104,21 @@ export interface StageBaseReference {
   stage: Stage;
 }
 
+/**
+ * A `COPY --from=<stage>` or `RUN --mount=...,from=<stage>` that names an earlier build stage of the
+ * same Dockerfile: the stage takes files (built wheels, a virtualenv) from that stage.
+ */
+export interface StageCopy {
+  file: string;
+  /** Range of the `--from` / `from=` value as written. */
+  range: SourceRange;
+  kind: 'copy' | 'mount';
+  /** The stage the instruction belongs to. */
+  stageIndex: number;
+  /** The earlier stage it names. */
+  fromStageIndex: number;
+}
+
 export type VersionStatementKind =
   | 'python-version-file'
   | 'requires-python'
@@ -176,6 +191,8 @@ export interface Extraction {
   references: ExtractedReference[];
   /** FROMs naming an earlier stage or `scratch`. */
   stageBases: StageBaseReference[];
+  /** Instructions that take files from an earlier stage (absent in extractions made without them). */
+  stageCopies?: StageCopy[];
   versions: VersionStatement[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];

@@ -4,6 +4,7 @@
  */
 import type { CheckResult } from '../check/check.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { messageAfterLocation } from './text.js';
 
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -24,7 +25,8 @@ export function formatGithubAnnotation(d: Diagnostic): string {
       props.push(`endColumn=${loc.endColumn}`);
   }
   props.push(`title=${escapeProperty(d.code)}`);
-  const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
+  const text = messageAfterLocation(d);
+  const message = d.hint ? `${text}\n${d.hint}` : text;
   return `::${command} ${props.join(',')}::${escapeData(message)}`;
 }
 

@@ -42,6 +42,28 @@ describe('text', () => {
   });
 });
 
+describe('text: files that could not be read, and input problems', () => {
+  it('counts skipped files among those checked and does not repeat the location in the message', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'Dockerfile.bin': new Uint8Array([0, 1, 2, 70, 82, 79, 77]),
+      'compose.yaml': 'services: [\n',
+      'pyproject.toml': '[project\nname=\n',
+    });
+    const r = await runCheck(root, { date: '2026-11-27' });
+    const text = formatText(r);
+    expect(text).toContain('Dockerfile.bin:1:1 PBE007 info skipped: binary content');
+    expect(text).toMatch(/^compose\.yaml:2:1 PBE006 error cannot parse: /m);
+    expect(text).not.toMatch(/PBE00\d \w+ [^ ]+:\d+: /);
+    // Three files read, one skipped: the files with problems are four of four.
+    expect(text).toMatch(/ in 4 files of 4 checked \(1 not read\) at 2026-11-27\.$/m);
+    // The JSON keeps the whole message for callers that print it alone.
+    expect(r.findings.find((f) => f.code === 'PBE007')?.message).toMatch(/^Dockerfile\.bin: skipped/);
+    const annotations = formatGithub(r);
+    expect(annotations).toContain('title=PBE007::skipped: binary content');
+  });
+});
+
 describe('json', () => {
   it('schemas/check-result.schema.json is generated from the zod schema (UPDATE_SCHEMAS=1 rewrites it)', () => {
     const schema = checkResultJsonSchema();

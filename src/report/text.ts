@@ -20,10 +20,31 @@ function colourOf(style: TextStyle, severity: Severity): (s: string) => string {
   return severity === 'error' ? style.red : severity === 'warning' ? style.yellow : style.cyan;
 }
 
+/**
+ * The message without the `file:line:` prefix its location already gives. Input problems (PBE002,
+ * PBE005, PBE006, ...) start their message with where they are, for callers that print the message
+ * alone; a report that prints the location first need not say it twice.
+ */
+export function messageAfterLocation(d: Diagnostic): string {
+  const loc = d.location;
+  if (!loc) return d.message;
+  for (const prefix of [
+    `${loc.file}:${loc.startLine}:${loc.startColumn}: `,
+    `${loc.file}:${loc.startLine}: `,
+    `${loc.file}: `,
+  ]) {
+    if (d.message.startsWith(prefix) && d.message.length > prefix.length)
+      return d.message.slice(prefix.length);
+  }
+  return d.message;
+}
+
 export function formatDiagnosticLine(d: Diagnostic, style: TextStyle = plain): string {
   const loc = d.location;
   const where = loc ? `${loc.file}:${loc.startLine}:${loc.startColumn} ` : '';
-  const lines = [`${style.bold(where)}${d.code} ${colourOf(style, d.severity)(d.severity)} ${d.message}`];
+  const lines = [
+    `${style.bold(where)}${d.code} ${colourOf(style, d.severity)(d.severity)} ${messageAfterLocation(d)}`,
+  ];
   if (d.hint) lines.push(`    ${style.dim('hint:')} ${d.hint}`);
   return lines.join('\n');
 }
@@ -35,11 +56,18 @@ export function formatText(result: CheckResult, options: { style?: TextStyle } =
   if (out.length > 0) out.push('');
   for (const n of result.notices) out.push(formatDiagnosticLine(n, style));
   const c = result.counts;
-  const files = new Set(result.findings.map((d) => d.location?.file).filter(Boolean)).size;
+  // Files with findings include files that were skipped or could not be read (a binary file, an
+  // unreadable one): they count among the files checked, and the summary says how many were not read.
+  const read = new Set(result.extraction.files);
+  const withFindings = new Set<string>();
+  for (const d of result.findings) if (d.location?.file) withFindings.add(d.location.file);
+  const notRead = [...withFindings].filter((f) => !read.has(f)).length;
+  const checked = read.size + notRead;
+  const unread = notRead > 0 ? ` (${notRead} not read)` : '';
   const summary =
     c.total === 0
-      ? `No problems found in ${plural(result.extraction.files.length, 'file')} at ${result.date}.`
-      : `Found ${plural(c.total, 'problem')} (${c.error} error, ${c.warning} warning, ${c.info} info) in ${plural(files, 'file')} of ${result.extraction.files.length} checked at ${result.date}.`;
+      ? `No problems found in ${plural(checked, 'file')} at ${result.date}.`
+      : `Found ${plural(c.total, 'problem')} (${c.error} error, ${c.warning} warning, ${c.info} info) in ${plural(withFindings.size, 'file')} of ${checked} checked${unread} at ${result.date}.`;
   out.push(style.bold(summary));
   if (result.suppressed.length > 0)
     out.push(`${plural(result.suppressed.length, 'finding')} silenced by ignore pragmas.`);

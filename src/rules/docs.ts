@@ -10,8 +10,11 @@ function fence(code: string, language: string): string {
   return ['```' + language, code, '```'].join('\n');
 }
 
-/** The Markdown page of a rule, with the same sections for every rule. */
-export function renderRuleDoc(rule: Rule): string {
+/**
+ * The Markdown page of a rule, with the same sections for every rule. The page in docs/rules starts
+ * with a comment saying it is generated; `header: false` leaves it out (for a reader, not a file).
+ */
+export function renderRuleDoc(rule: Rule, render: { header?: boolean } = {}): string {
   const lang = rule.docs.exampleLanguage ?? 'dockerfile';
   // Columns padded to equal width, as Markdown formatters lay tables out.
   const w1 = Math.max('stage'.length, ...stages.map((s) => s.length));
@@ -27,8 +30,7 @@ export function renderRuleDoc(rule: Rule): string {
       ? ['None.']
       : rule.docs.options.map((o) => `- \`${o.key}\` (default: ${o.default}): ${o.description}`);
   return [
-    generatedHeader,
-    '',
+    ...(render.header === false ? [] : [generatedHeader, '']),
     `# ${rule.code} ${rule.name}`,
     '',
     rule.summary.charAt(0).toUpperCase() + rule.summary.slice(1) + '.',

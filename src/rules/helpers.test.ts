@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseReference } from '../catalog/reference.js';
 import type { ExtractedReference, ValueOrigin } from '../model/project.js';
-import { shown } from './helpers.js';
+import { oneLine, shown } from './helpers.js';
 import type { PythonReference } from './types.js';
 
 function reference(text: string, resolved: string | undefined, origins: ValueOrigin[] = []): PythonReference {
@@ -49,5 +49,16 @@ describe('shown', () => {
     expect(shown(pr)).toBe(
       "'python:${A}${B}${C}${D}' (= 'python:3.12'; A=3 in the configuration, B=. at line 1, C=1 at line 2 and 1 more)",
     );
+  });
+});
+
+describe('values split over lines', () => {
+  it('prints an ARG default continued with a backslash (or the escape character) on one line', () => {
+    const pr = reference('python:${PY}-slim', 'python:3.12.14-slim', [
+      { name: 'PY', value: '3.12\\\n.14', source: 'arg-default', ...at('Dockerfile', 1) },
+    ]);
+    expect(shown(pr)).toBe("'python:${PY}-slim' (= 'python:3.12.14-slim'; PY=3.12.14 at line 1)");
+    expect(oneLine('3.12`\r\n.14')).toBe('3.12.14');
+    expect(oneLine('a\n  b')).toBe('a b');
   });
 });

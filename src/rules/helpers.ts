@@ -16,6 +16,14 @@ export function shown(pr: PythonReference): string {
   return `'${pr.ref.text}' (= '${pr.text}'${origins ? `; ${origins}` : ''})`;
 }
 
+/**
+ * A value as written, on one line: a Dockerfile continuation (`\` or the escape character, then a line
+ * break) joins the lines it splits, as Docker does; other line breaks read as spaces.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/[\\`]\r?\n/g, '').replace(/\s*\r?\n\s*/g, ' ');
+}
+
 /** Where the values of a reference's variables are written, at most three, in words. */
 function originsOf(ref: ExtractedReference): string {
   const seen = new Set<string>();
@@ -25,7 +33,7 @@ function originsOf(ref: ExtractedReference): string {
     if (o.source === 'config-build-arg') where = 'in the configuration';
     else if (!o.file || !o.range) continue;
     else where = `at ${o.file === ref.file ? 'line ' : `${o.file}:`}${o.range.startLine}`;
-    const text = `${o.name}=${o.value} ${where}`;
+    const text = `${o.name}=${oneLine(o.value)} ${where}`;
     if (seen.has(text)) continue;
     seen.add(text);
     parts.push(text);
@@ -36,6 +44,34 @@ function originsOf(ref: ExtractedReference): string {
 /** True when the tag can move to another Python or another distro over time. */
 export function isFloating(tag: PythonTag): boolean {
   return !isFullySpecified(tag);
+}
+
+/**
+ * True when no image stands behind the reference at the date: its tag was never published up to then
+ * (PB006). Rules about what a tag resolves to, or how it moves, say nothing about such a reference.
+ */
+export function unpublished(pr: PythonReference): boolean {
+  return pr.status?.state === 'unknown';
+}
+
+/**
+ * True when the image a reference pulls can change over time: a floating tag without a digest. A
+ * digest (`@sha256:`) names one image for good, whatever the tag beside it says.
+ */
+export function moves(pr: PythonReference): boolean {
+  return pr.image.python !== undefined && pr.image.digest === undefined && isFloating(pr.image.python);
+}
+
+/**
+ * References whose image the dependency rules (PB2xx) can place: every one, except digest-pinned ones
+ * whose tag leaves the Python minor or the distro open (the digest's image is not what the tag
+ * resolves to today, and pybase cannot tell which one it is).
+ */
+export function placeableImages<R extends PythonReference>(python: readonly R[]): R[] {
+  return python.filter((pr) => {
+    const tag = pr.image.python;
+    return !pr.image.digest || (tag?.version?.minor !== undefined && tag.distro !== undefined);
+  });
 }
 
 /** `3.12.14 on trixie` */
@@ -53,8 +89,7 @@ export function describeFacts(facts: ImageFacts): string {
 
 /** For floating tags: ", which resolves to Python 3.12.14 on Debian trixie at 2026-11-27". */
 export function resolvesTo(pr: PythonReference, date: IsoDate): string {
-  const tag = pr.image.python;
-  if (!tag || !pr.status || !isFloating(tag)) return '';
+  if (!pr.status || unpublished(pr) || !moves(pr)) return '';
   const d = describeFacts(pr.status.facts);
   return d ? ` (a floating tag: at ${date} it resolves to ${d})` : '';
 }

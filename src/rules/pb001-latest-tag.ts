@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { pinnedTag, resolvesTo, shown } from './helpers.js';
+import { pinnedTag, resolvesTo, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb001: Rule = {
@@ -23,7 +23,7 @@ export const pb001: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (!tag || tag.version || pr.image.digest) return [];
+      if (!tag || tag.version || pr.image.digest || unpublished(pr)) return [];
       const what =
         pr.image.tag === undefined ? 'has no tag, so it means `latest`' : `names no Python version`;
       const pin = pinnedTag(pr);

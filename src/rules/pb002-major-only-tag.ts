@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { pinnedTag, resolvesTo, shown } from './helpers.js';
+import { pinnedTag, resolvesTo, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb002: Rule = {
@@ -9,7 +9,8 @@ export const pb002: Rule = {
   defaultSeverity: levels('error', { dev: 'warning' }),
   docs: {
     whatItDoes:
-      'Flags python tags whose version is only the major number, such as `3`, `3-slim` or `3-alpine`.',
+      'Flags python tags whose version is only the major number, such as `3`, `3-slim` or `3-alpine`. ' +
+      'A reference pinned by digest is left alone.',
     whyIsThisBad:
       '`3` follows the newest Python 3 minor, exactly like `latest`: a new minor arrives once a year and ' +
       'changes the interpreter under the project without a commit.',
@@ -21,7 +22,7 @@ export const pb002: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (tag?.precision !== 'major' || pr.image.digest) return [];
+      if (tag?.precision !== 'major' || pr.image.digest || unpublished(pr)) return [];
       const pin = pinnedTag(pr);
       return [
         makeFinding(pb002, {

@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { pinnedTag, resolvesTo, shown } from './helpers.js';
+import { pinnedTag, resolvesTo, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb003: Rule = {
@@ -10,7 +10,8 @@ export const pb003: Rule = {
   docs: {
     whatItDoes:
       'Flags python tags that name a minor version but not the patch (`3.12`, `3.12-slim-trixie`) in CI, ' +
-      'builder stages and production. Development images may float; pre-release lines (`3.15-rc`) are PB008.',
+      'builder stages and production. Development images may float; pre-release lines (`3.15-rc`) are PB008. ' +
+      'A reference pinned by digest is left alone.',
     whyIsThisBad:
       'A minor tag is rebuilt for every patch release: CI runs drift from one day to the next and a ' +
       'production rebuild can change Python under a release that was tested with another patch.',
@@ -28,7 +29,7 @@ export const pb003: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (tag?.precision !== 'minor' || tag.rcLine || pr.image.digest) return [];
+      if (tag?.precision !== 'minor' || tag.rcLine || pr.image.digest || unpublished(pr)) return [];
       const pin = pinnedTag(pr);
       return [
         makeFinding(pb003, {

@@ -1,6 +1,6 @@
 import { formatTag } from '../catalog/tag.js';
 import { levels, makeFinding } from './finding.js';
-import { describeFacts, shown } from './helpers.js';
+import { describeFacts, shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb004: Rule = {
@@ -11,7 +11,8 @@ export const pb004: Rule = {
   docs: {
     whatItDoes:
       'Flags python tags with a version but no distro part: `3.12`, `3.12-slim`, `3.12.14-alpine`. ' +
-      'Version-less tags are already PB001.',
+      'Version-less tags are already PB001. A reference pinned by digest is left alone: like PB001-PB003, ' +
+      'this rule is about tags that move, and a digest does not.',
     whyIsThisBad:
       'Without the suffix the image follows the default distro, which changes: `3.12-slim` was Debian ' +
       'bookworm until 2025-08 and trixie after. The Debian (or Alpine) release decides the glibc/musl ' +
@@ -24,7 +25,9 @@ export const pb004: Rule = {
   check(ctx) {
     return ctx.python.flatMap((pr) => {
       const tag = pr.image.python;
-      if (!tag?.version || tag.distro || tag.variant === 'onbuild') return [];
+      // A digest-pinned reference does not move (PB001-PB003 leave it alone for the same reason).
+      if (!tag?.version || tag.distro || tag.variant === 'onbuild' || pr.image.digest || unpublished(pr))
+        return [];
       const distro = pr.status?.facts.distro;
       const now = distro ? `: at ${ctx.date} it is ${describeFacts({ distro })}` : '';
       return [

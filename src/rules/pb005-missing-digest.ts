@@ -1,5 +1,5 @@
 import { levels, makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { shown, unpublished } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb005: Rule = {
@@ -26,7 +26,7 @@ export const pb005: Rule = {
   },
   check(ctx) {
     return ctx.python.flatMap((pr) => {
-      if (pr.image.digest || !pr.image.python) return [];
+      if (pr.image.digest || !pr.image.python || unpublished(pr)) return [];
       return [
         makeFinding(pb005, {
           stage: pr.ref.stage,

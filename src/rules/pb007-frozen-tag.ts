@@ -11,14 +11,21 @@ export const pb007: Rule = {
     whatItDoes:
       'Flags python tags that were published but are no longer listed by the official image at the date: ' +
       'a patch replaced by a newer one, a Python minor or a distro dropped at its end of life. It says ' +
-      'since when and which tag carries the same line today.',
+      'since when and which tag carries the same line today: the newest patch on the same distro, or, when ' +
+      'that distro is past its end of life (under `debian-eol-policy`), on a supported one.',
     whyIsThisBad:
       'A tag that left the list still pulls, but the image never changes again: OS security fixes stop ' +
       'the day it is dropped, silently.',
     example: 'FROM python:3.9-alpine',
     useInstead: 'FROM python:3.13-alpine3.23',
     fix: 'Move to the replacement tag. When the replacement changes the Python minor or the distro, test first.',
-    options: [],
+    options: [
+      {
+        key: 'debian-eol-policy',
+        description: 'Which Debian end of life rules out a distro for the replacement (security or lts).',
+        default: 'security',
+      },
+    ],
   },
   check(ctx) {
     return ctx.python.flatMap((pr) => {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../check/check.js';
+import { writeProject } from '../check/test-project.js';
 import { loadConfig } from '../config/load.js';
 import { installsCompiler, runTextByStage } from '../deps/facts.js';
 
@@ -52,6 +54,90 @@ describe('dependency rules on fixture projects', () => {
 
   it('trixie (glibc 2.41) for the same lock: nothing fires', async () => {
     expect(await pb2Findings('deps-rule-glibc-trixie')).toEqual([]);
+  });
+});
+
+describe('the wheelhouse pattern: a builder stage with a compiler, a final stage that copies from it', () => {
+  // numpy 1.24.4 has wheels up to cp311: on Python 3.12 pip builds it from the sdist.
+  const lock = readFileSync(path.join(fixtures, 'deps-rule-python312/pdm.lock'), 'utf8');
+  const aptCompiler = 'RUN apt-get update && apt-get install -y --no-install-recommends build-essential';
+  async function found(dockerfile: string) {
+    const root = writeProject({ Dockerfile: dockerfile, 'pdm.lock': lock });
+    const result = await runCheck(root, { date });
+    return result.findings
+      .filter((f) => f.code.startsWith('PB2'))
+      .map((f) => `${f.location?.startLine} ${f.code}`)
+      .sort();
+  }
+
+  it('judges the builds on the builder stage only: no PB203 / PB205 on the stage that copies the wheels', async () => {
+    const lines = [
+      'FROM python:3.12.14-slim-trixie AS build',
+      aptCompiler,
+      'RUN pip wheel -w /wheels -r requirements.txt',
+      'FROM python:3.12.14-slim-trixie',
+      'COPY --from=build /wheels /wheels',
+      'RUN pip install --no-index /wheels/*',
+    ];
+    expect(await found(lines.join('\n'))).toEqual(['1 PB203']);
+    // RUN --mount from= the builder is the same pattern.
+    lines[4] =
+      'RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install --no-index /wheels/*';
+    expect(await found(lines.join('\n'))).toEqual(['1 PB203']);
+  });
+
+  it('still fires on the final stage when it copies nothing, or copies from a stage without a compiler', async () => {
+    expect(
+      await found(
+        'FROM python:3.12.14-slim-trixie AS build\n' + aptCompiler + '\nFROM python:3.12.14-slim-trixie\n',
+      ),
+    ).toEqual(['1 PB203', '3 PB203', '3 PB205']);
+    expect(
+      await found(
+        'FROM python:3.12.14-slim-trixie AS build\nRUN pip wheel -w /wheels numpy\nFROM python:3.12.14-slim-trixie\nCOPY --from=build /wheels /wheels\n',
+      ),
+    ).toEqual(['1 PB203', '1 PB205', '3 PB203', '3 PB205']);
+  });
+
+  it('counts a full python image, and a stage built FROM a stage with a compiler, as a builder', async () => {
+    expect(
+      await found(
+        'FROM python:3.12.14-trixie AS build\nFROM python:3.12.14-slim-trixie\nCOPY --from=build /w /w\n',
+      ),
+    ).toEqual(['1 PB203']);
+    expect(
+      await found(
+        `FROM python:3.12.14-slim-trixie AS base\n${aptCompiler}\nFROM base AS build\nRUN pip wheel -w /w numpy\nFROM python:3.12.14-slim-trixie\nCOPY --from=build /w /w\n`,
+      ),
+    ).toEqual(['1 PB203']);
+  });
+
+  it('keeps PB201 on an Alpine builder and leaves the Alpine stage that copies its wheels alone', async () => {
+    const alpineLock = readFileSync(path.join(fixtures, 'deps-rule-alpine/pdm.lock'), 'utf8');
+    const root = writeProject({
+      Dockerfile:
+        'FROM python:3.11-alpine AS build\nRUN apk add --no-cache build-base\nRUN pip wheel -w /w numpy\nFROM python:3.11-alpine\nCOPY --from=build /w /w\n',
+      'pdm.lock': alpineLock,
+    });
+    const result = await runCheck(root, { date });
+    expect(
+      result.findings
+        .filter((f) => f.code.startsWith('PB2'))
+        .map((f) => `${f.location?.startLine} ${f.code}`),
+    ).toEqual(['1 PB201']);
+  });
+});
+
+describe('dependency rules on digest-pinned references', () => {
+  it('do not judge a bare digest as the image latest resolves to today; do judge a digest beside a minor and distro', async () => {
+    const lock = readFileSync(path.join(fixtures, 'deps-rule-python312/pdm.lock'), 'utf8');
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const bare = writeProject({ Dockerfile: `FROM python@${digest}\n`, 'pdm.lock': lock });
+    expect((await runCheck(bare, { date })).findings.filter((f) => f.code.startsWith('PB2'))).toEqual([]);
+    const stated = writeProject({ Dockerfile: `FROM python:3.12-slim-trixie@${digest}\n`, 'pdm.lock': lock });
+    expect(
+      codes((await runCheck(stated, { date })).findings.filter((f) => f.code.startsWith('PB2'))),
+    ).toEqual(['PB203', 'PB205']);
   });
 });
 

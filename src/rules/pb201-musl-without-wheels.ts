@@ -1,6 +1,7 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb201: Rule = {
@@ -12,7 +13,8 @@ export const pb201: Rule = {
     whatItDoes:
       'For every Alpine image the project names, judges the locked dependencies on that image and each ' +
       'configured architecture, and names the packages that have no musllinux wheel for its Python: pip ' +
-      'has to build them from source there, or cannot install them at all.',
+      'has to build them from source there, or cannot install them at all. ' +
+      builderStageNote,
     whyIsThisBad:
       'Most binary packages publish manylinux (glibc) wheels; far fewer publish musllinux ones. On Alpine ' +
       'pip then compiles them (slow, needs build-base and headers, can fail) or gives up when there is no ' +
@@ -31,32 +33,36 @@ export const pb201: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      if (image.candidate.libc.family !== 'musl') return [];
-      const byArch: string[] = [];
-      const names = new Set<string>();
-      for (const result of image.report.images) {
-        const missing = result.packages
-          .filter((p) => p.verdict === 'sdist-build' || p.verdict === 'unavailable')
-          .filter((p) => {
-            const summary = image.report.packages.find((s) => s.name === p.name);
-            return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
-          })
-          .map((p) => p.name);
-        if (missing.length === 0) continue;
-        for (const n of missing) names.add(n);
-        byArch.push(`${result.arch}: ${nameList(missing)}`);
-      }
-      if (names.size === 0) return [];
-      return [
-        makeFinding(pb201, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} uses musl (${image.candidate.tag}), but ${names.size} locked package${names.size === 1 ? ' has' : 's have'} no musllinux wheel for Python ${image.candidate.python} (${byArch.join('; ')})`,
-          hint: 'use a Debian slim image, or make sure the build stage can compile these packages',
-          data: { image: image.candidate.tag, packages: [...names] },
-        }),
-      ];
-    });
+    const builders = stageBuilders(ctx, facts);
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        if (image.candidate.libc.family !== 'musl') return [];
+        const builder = builders.builderOf(pr);
+        const byArch: string[] = [];
+        const names = new Set<string>();
+        for (const result of image.report.images) {
+          const missing = result.packages
+            .filter((p) => failsHere(p.verdict, builder))
+            .filter((p) => {
+              const summary = image.report.packages.find((s) => s.name === p.name);
+              return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
+            })
+            .map((p) => p.name);
+          if (missing.length === 0) continue;
+          for (const n of missing) names.add(n);
+          byArch.push(`${result.arch}: ${nameList(missing)}`);
+        }
+        if (names.size === 0) return [];
+        return [
+          makeFinding(pb201, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} uses musl (${image.candidate.tag}), but ${names.size} locked package${names.size === 1 ? ' has' : 's have'} no musllinux wheel for Python ${image.candidate.python} (${byArch.join('; ')})`,
+            hint: 'use a Debian slim image, or make sure the build stage can compile these packages',
+            data: { image: image.candidate.tag, packages: [...names] },
+          }),
+        ];
+      },
+    );
   },
 };

@@ -1,7 +1,8 @@
 import { compareDotted } from '../deps/candidates.js';
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb202: Rule = {
@@ -13,7 +14,8 @@ export const pb202: Rule = {
     whatItDoes:
       'For every Debian image the project names, finds locked packages whose manylinux wheels for its ' +
       'Python and architecture all need a newer glibc than the image ships (e.g. `manylinux_2_38` wheels ' +
-      'on bookworm, glibc 2.36), and names the package, the glibc its wheels need and the glibc of the image.',
+      'on bookworm, glibc 2.36), and names the package, the glibc its wheels need and the glibc of the image. ' +
+      builderStageNote,
     whyIsThisBad:
       'pip skips wheels the libc cannot load and builds the sdist instead (a compiler is needed), or fails ' +
       'when there is none. The usual cause is an old distro (bullseye, bookworm) under a recent lock.',
@@ -31,30 +33,34 @@ export const pb202: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      const { candidate } = image;
-      if (candidate.libc.family !== 'glibc') return [];
-      const found: { name: string; arch: string; need: string }[] = [];
-      for (const result of image.report.images) {
-        for (const p of result.packages) {
-          if (p.verdict !== 'sdist-build' && p.verdict !== 'unavailable') continue;
-          const need = facts.glibcNeeded(p.name, candidate, result.arch);
-          if (need && compareDotted(need, candidate.libc.version) > 0) {
-            found.push({ name: p.name, arch: result.arch, need });
+    const builders = stageBuilders(ctx, facts);
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        const { candidate } = image;
+        if (candidate.libc.family !== 'glibc') return [];
+        const builder = builders.builderOf(pr);
+        const found: { name: string; arch: string; need: string }[] = [];
+        for (const result of image.report.images) {
+          for (const p of result.packages) {
+            if (!failsHere(p.verdict, builder)) continue;
+            const need = facts.glibcNeeded(p.name, candidate, result.arch);
+            if (need && compareDotted(need, candidate.libc.version) > 0) {
+              found.push({ name: p.name, arch: result.arch, need });
+            }
           }
         }
-      }
-      if (found.length === 0) return [];
-      const names = [...new Set(found.map((f) => `${f.name} (glibc >= ${f.need} on ${f.arch})`))];
-      return [
-        makeFinding(pb202, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} has glibc ${candidate.libc.version} (${candidate.tag}), older than the wheels of ${nameList(names, 4)} need`,
-          hint: 'use the newest Debian release of this Python (e.g. the -trixie tag)',
-          data: { image: candidate.tag, glibc: candidate.libc.version, packages: found },
-        }),
-      ];
-    });
+        if (found.length === 0) return [];
+        const names = [...new Set(found.map((f) => `${f.name} (glibc >= ${f.need} on ${f.arch})`))];
+        return [
+          makeFinding(pb202, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} has glibc ${candidate.libc.version} (${candidate.tag}), older than the wheels of ${nameList(names, 4)} need`,
+            hint: 'use the newest Debian release of this Python (e.g. the -trixie tag)',
+            data: { image: candidate.tag, glibc: candidate.libc.version, packages: found },
+          }),
+        ];
+      },
+    );
   },
 };

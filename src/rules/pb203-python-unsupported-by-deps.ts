@@ -1,6 +1,7 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb203: Rule = {
@@ -13,7 +14,8 @@ export const pb203: Rule = {
     whatItDoes:
       "Finds locked packages that ship binary wheels, but none for the image's Python minor (so pip builds " +
       "the sdist), and packages whose requires-python excludes the image's Python (so pip cannot install " +
-      'the locked release at all).',
+      'the locked release at all). ' +
+      builderStageNote,
     whyIsThisBad:
       'A Python upgrade in the Dockerfile that the lock does not follow: the build compiles packages ' +
       'from source or fails with "no matching distribution".',
@@ -25,36 +27,41 @@ export const pb203: Rule = {
   check(ctx) {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts) return [];
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      const minor = image.candidate.python;
-      const noWheel = new Set<string>();
-      const excluded = new Set<string>();
-      for (const result of image.report.images) {
-        for (const p of result.packages) {
-          if (p.verdict === 'unavailable' && /requires Python '/.test(p.reason)) {
-            excluded.add(p.version ? `${p.name} ${p.version}` : p.name);
-            continue;
-          }
-          if (p.verdict !== 'sdist-build' && p.verdict !== 'unavailable') continue;
-          const summary = image.report.packages.find((s) => s.name === p.name);
-          if (summary?.hasBinaryWheels && !(summary.wheelPythons ?? []).includes(minor)) {
-            noWheel.add(p.version ? `${p.name} ${p.version}` : p.name);
+    const builders = stageBuilders(ctx, facts);
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        const minor = image.candidate.python;
+        const builder = builders.builderOf(pr);
+        const noWheel = new Set<string>();
+        const excluded = new Set<string>();
+        for (const result of image.report.images) {
+          for (const p of result.packages) {
+            if (p.verdict === 'unavailable' && /requires Python '/.test(p.reason)) {
+              excluded.add(p.version ? `${p.name} ${p.version}` : p.name);
+              continue;
+            }
+            if (!failsHere(p.verdict, builder)) continue;
+            const summary = image.report.packages.find((s) => s.name === p.name);
+            if (summary?.hasBinaryWheels && !(summary.wheelPythons ?? []).includes(minor)) {
+              noWheel.add(p.version ? `${p.name} ${p.version}` : p.name);
+            }
           }
         }
-      }
-      const parts: string[] = [];
-      if (noWheel.size > 0) parts.push(`no cp${minor.replace('.', '')} wheel for ${nameList([...noWheel])}`);
-      if (excluded.size > 0) parts.push(`requires-python excludes it for ${nameList([...excluded])}`);
-      if (parts.length === 0) return [];
-      return [
-        makeFinding(pb203, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} runs Python ${image.candidate.pythonVersion}, which the locked dependencies do not support: ${parts.join('; ')}`,
-          hint: 'update the lock for this Python, or use the Python the lock was made for',
-          data: { image: image.candidate.tag, noWheel: [...noWheel], excluded: [...excluded] },
-        }),
-      ];
-    });
+        const parts: string[] = [];
+        if (noWheel.size > 0)
+          parts.push(`no cp${minor.replace('.', '')} wheel for ${nameList([...noWheel])}`);
+        if (excluded.size > 0) parts.push(`requires-python excludes it for ${nameList([...excluded])}`);
+        if (parts.length === 0) return [];
+        return [
+          makeFinding(pb203, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} runs Python ${image.candidate.pythonVersion}, which the locked dependencies do not support: ${parts.join('; ')}`,
+            hint: 'update the lock for this Python, or use the Python the lock was made for',
+            data: { image: image.candidate.tag, noWheel: [...noWheel], excluded: [...excluded] },
+          }),
+        ];
+      },
+    );
   },
 };

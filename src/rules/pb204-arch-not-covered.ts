@@ -1,7 +1,10 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Arch } from '../model/platform.js';
+import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
-import type { Rule } from './types.js';
+import { pinnedTag, placeableImages, shown } from './helpers.js';
+import type { PythonReference, Rule } from './types.js';
 
 export const pb204: Rule = {
   code: 'PB204',
@@ -10,9 +13,10 @@ export const pb204: Rule = {
   defaultSeverity: { dev: 'info', ci: 'warning', build: 'error', prod: 'error' },
   docs: {
     whatItDoes:
-      'Checks every configured architecture (`archs`): the tag must be published for it, and locked ' +
-      'packages that install from a wheel on another architecture of the same image must have one for ' +
-      'it too.',
+      'Checks every configured architecture (`archs`): the tag must be published for it (read from the ' +
+      'tag list, for every project), and, when the project has a lock or dependency file, locked packages ' +
+      'that install from a wheel on another architecture of the same image must have one for it too. ' +
+      builderStageNote,
     whyIsThisBad:
       'A multi-platform build (`docker buildx --platform linux/amd64,linux/arm64`) fails on the missing ' +
       'platform, or silently compiles packages from source there.',
@@ -28,25 +32,36 @@ export const pb204: Rule = {
     ],
   },
   check(ctx) {
+    const out: Diagnostic[] = [];
+    // Publication: what the tag list says, for every reference, with or without dependencies.
+    const unpublishedOf = new Map<PythonReference, Arch[]>();
+    for (const pr of ctx.python) {
+      const published = pr.status?.state === 'current' ? pr.status.facts.architectures : undefined;
+      if (!published) continue;
+      const missing = ctx.options.archs.filter((a) => !published.includes(a));
+      if (missing.length === 0) continue;
+      unpublishedOf.set(pr, missing);
+      const image = pinnedTag(pr);
+      out.push(
+        makeFinding(pb204, {
+          stage: pr.ref.stage,
+          location: pr.ref.range,
+          message: `${shown(pr)}${image && image !== pr.image.tag ? ` (${image})` : ''} is not published for ${missing.join(', ')}`,
+          hint: `it is published for ${published.join(', ')}`,
+          data: { ...(image ? { image } : {}), architectures: missing },
+        }),
+      );
+    }
+    // Wheels: locked packages per architecture, when the project has dependencies.
     const facts = dependencyFactsOf(ctx.dependencies);
-    if (!facts) return [];
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
+    if (!facts) return out;
+    const builders = stageBuilders(ctx, facts);
+    for (const { pr, facts: image } of referencesWithFacts(placeableImages(ctx.python), facts, ctx.date)) {
       const { candidate } = image;
-      const out = [];
-      const unpublished = image.architecturesKnown
-        ? facts.archs.filter((a) => !candidate.architectures.includes(a))
-        : [];
-      if (unpublished.length > 0) {
-        out.push(
-          makeFinding(pb204, {
-            stage: pr.ref.stage,
-            location: pr.ref.range,
-            message: `${shown(pr)} (${candidate.tag}) is not published for ${unpublished.join(', ')}`,
-            hint: `it is published for ${candidate.architectures.join(', ')}`,
-            data: { image: candidate.tag, architectures: unpublished },
-          }),
-        );
-      }
+      const builder = builders.builderOf(pr);
+      const unpublished =
+        unpublishedOf.get(pr) ??
+        (image.architecturesKnown ? facts.archs.filter((a) => !candidate.architectures.includes(a)) : []);
       const good = new Set<string>();
       for (const r of image.report.images) {
         for (const p of r.packages) if (p.verdict === 'wheel' || p.verdict === 'pure') good.add(p.name);
@@ -54,7 +69,7 @@ export const pb204: Rule = {
       for (const r of image.report.images) {
         if (unpublished.includes(r.arch)) continue;
         const missing = r.packages
-          .filter((p) => (p.verdict === 'sdist-build' || p.verdict === 'unavailable') && good.has(p.name))
+          .filter((p) => failsHere(p.verdict, builder) && good.has(p.name))
           .map((p) => p.name);
         if (missing.length === 0) continue;
         out.push(
@@ -67,7 +82,7 @@ export const pb204: Rule = {
           }),
         );
       }
-      return out;
-    });
+    }
+    return out;
   },
 };

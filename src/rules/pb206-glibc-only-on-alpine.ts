@@ -1,6 +1,6 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
 import { makeFinding } from './finding.js';
-import { shown } from './helpers.js';
+import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
 
 export const pb206: Rule = {
@@ -30,18 +30,20 @@ export const pb206: Rule = {
     const facts = dependencyFactsOf(ctx.dependencies);
     if (!facts || facts.glibcOnly.length === 0) return [];
     const locked = new Set(facts.deps.dependencies.map((d) => d.name));
-    return referencesWithFacts(ctx.python, facts, ctx.date).flatMap(({ pr, facts: image }) => {
-      if (image.candidate.libc.family !== 'musl') return [];
-      const inLock = facts.glibcOnly.filter((n) => locked.has(n));
-      return [
-        makeFinding(pb206, {
-          stage: pr.ref.stage,
-          location: pr.ref.range,
-          message: `${shown(pr)} uses musl, but the configuration declares ${nameList(facts.glibcOnly)} glibc-only${inLock.length > 0 ? ` (locked: ${nameList(inLock)})` : ''}`,
-          hint: 'use a Debian (glibc) image such as the -slim-trixie tag of the same Python',
-          data: { image: image.candidate.tag, glibcOnly: facts.glibcOnly, locked: inLock },
-        }),
-      ];
-    });
+    return referencesWithFacts(placeableImages(ctx.python), facts, ctx.date).flatMap(
+      ({ pr, facts: image }) => {
+        if (image.candidate.libc.family !== 'musl') return [];
+        const inLock = facts.glibcOnly.filter((n) => locked.has(n));
+        return [
+          makeFinding(pb206, {
+            stage: pr.ref.stage,
+            location: pr.ref.range,
+            message: `${shown(pr)} uses musl, but the configuration declares ${nameList(facts.glibcOnly)} glibc-only${inLock.length > 0 ? ` (locked: ${nameList(inLock)})` : ''}`,
+            hint: 'use a Debian (glibc) image such as the -slim-trixie tag of the same Python',
+            data: { image: image.candidate.tag, glibcOnly: facts.glibcOnly, locked: inLock },
+          }),
+        ];
+      },
+    );
   },
 };

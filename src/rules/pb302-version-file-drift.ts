@@ -1,21 +1,72 @@
-import { satisfies } from '@renovatebot/pep440';
+import { satisfies, validRange } from '@renovatebot/pep440';
 import { poetryConstraintToPep440 } from '../files/lockfiles/poetry/constraint.js';
 import type { VersionStatement } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { minorOfVersion } from './helpers.js';
-import { listOf, productionPython } from './project-python.js';
-import type { Rule } from './types.js';
+import { compareVersionTexts, listOf, productionPython } from './project-python.js';
+import type { PythonReference, Rule } from './types.js';
 
 const specifierKinds = new Set<VersionStatement['kind']>(['requires-python', 'poetry-python', 'setup-cfg']);
-const listKinds = new Set<VersionStatement['kind']>(['setup-python', 'tox-envlist']);
+
+/** How each kind of statement is named in messages: by the file and key the user edits. */
+const statementNames: Record<VersionStatement['kind'], string> = {
+  'python-version-file': '.python-version',
+  'requires-python': 'requires-python',
+  'poetry-python': "Poetry's python constraint",
+  'runtime-txt': 'runtime.txt',
+  'pipfile-python-version': 'Pipfile python_version',
+  'pipfile-python-full-version': 'Pipfile python_full_version',
+  'tool-versions': '.tool-versions',
+  'tox-envlist': 'tox envlist',
+  'setup-cfg': 'python_requires',
+  'setup-python': 'setup-python python-version',
+  'setup-python-file': 'setup-python python-version-file',
+};
+
+/** The statement as written, cut short when it is long (its location points at the whole of it). */
+function statementText(st: VersionStatement): string {
+  return st.text.length > 80 ? `${st.text.slice(0, 77)}...` : st.text;
+}
+
+/** The statement named for a message: `requires-python '>=3.13'`. */
+function statementName(st: VersionStatement): string {
+  return `${statementNames[st.kind] ?? st.kind} '${statementText(st)}'`;
+}
+
+/**
+ * Why a specifier statement cannot be read, with a hint; undefined when it can. `3.12`, `^3.12` and
+ * `>=3.12;` are not PEP 440 specifiers (pip and uv refuse them); Poetry's constraint has its own syntax.
+ */
+function unreadableSpecifier(st: VersionStatement): { why: string; hint: string } | undefined {
+  const spec = (st.specifier ?? st.text).trim();
+  if (st.kind === 'poetry-python') {
+    const bad = spec
+      .split('||')
+      .map((p) => poetryConstraintToPep440(p))
+      .find((p) => !p.ok);
+    return bad
+      ? { why: 'is not a valid Poetry version constraint', hint: "write it as '^3.12' or '>=3.12,<4.0'" }
+      : undefined;
+  }
+  if (validRange(spec)) return undefined;
+  const bare = /^v?(\d+\.\d+)(?:\.\d+)?$/.exec(spec);
+  let hint = "write a PEP 440 specifier, such as '>=3.12' or '>=3.10,<3.14'";
+  if (bare) hint = `write '>=${bare[1]}' (this minor and later) or '==${bare[1]}.*' (this minor only)`;
+  else {
+    const poetry = poetryConstraintToPep440(spec.replace(/[;,\s]+$/, ''));
+    if (poetry.ok && poetry.specifier !== '' && validRange(poetry.specifier))
+      hint = `write '${poetry.specifier}'`;
+  }
+  return { why: 'is not a valid PEP 440 specifier', hint };
+}
 
 /** True when `version` satisfies the statement's specifier; undefined when it cannot be read. */
 function allows(st: VersionStatement, version: string): boolean | undefined {
+  if (unreadableSpecifier(st)) return undefined;
   const spec = st.specifier ?? st.text;
   if (st.kind === 'poetry-python') {
     // Poetry's `||` joins alternatives: allowed when any of them allows it.
     const parts = spec.split('||').map((p) => poetryConstraintToPep440(p));
-    if (parts.some((p) => !p.ok)) return undefined;
     return parts.some((p) => p.ok && (p.specifier === '' || satisfies(version, p.specifier)));
   }
   try {
@@ -32,10 +83,13 @@ export const pb302: Rule = {
   defaultSeverity: levels('warning'),
   docs: {
     whatItDoes:
-      "Compares the Python version statements of the repository with the production image's Python: " +
-      "`requires-python` (or Poetry's `python`, `python_requires`) that excludes it, a `.python-version`, " +
-      '`runtime.txt`, Pipfile or `.tool-versions` naming another minor, a setup-python matrix or tox ' +
-      'envlist that does not include it.',
+      "Compares the Python version statements of the repository with the production images' Python. " +
+      "A specifier (`requires-python`, Poetry's `python`, `python_requires`) states what the project " +
+      'supports: it must allow the Python of every production image. A statement that names versions ' +
+      '(`.python-version`, `runtime.txt`, Pipfile, `.tool-versions`, a setup-python version or matrix, a ' +
+      'tox envlist) states what a tool runs: it must name at least one production minor. A specifier ' +
+      'that is not valid PEP 440 (`3.12`, `^3.12`, `>=3.12;`) is reported as such, since it cannot be ' +
+      'compared (pip and uv refuse it).',
     whyIsThisBad:
       'Developers, CI and packaging then test or resolve dependencies for another Python than the one ' +
       'that runs in production: the locked wheels may not even install there.',
@@ -46,46 +100,80 @@ export const pb302: Rule = {
     options: [],
   },
   check(ctx) {
-    const prod = productionPython(ctx);
-    if (prod.minors.size === 0) return [];
     const out = [];
-    // The production places are the same for every statement: named once, and at most three of them
-    // (a monorepo has thousands of production references and hundreds of statements).
-    let where: string | undefined;
     for (const st of ctx.extraction.versions) {
-      let problem: string | undefined;
+      if (!specifierKinds.has(st.kind)) continue;
+      const bad = unreadableSpecifier(st);
+      if (!bad) continue;
+      out.push(
+        makeFinding(pb302, {
+          stage: st.stage,
+          location: st.range,
+          message: `${statementName(st)} ${bad.why}: pybase cannot compare it with the Python of the images`,
+          hint: bad.hint,
+          data: { kind: st.kind, statement: statementText(st), invalid: true },
+        }),
+      );
+    }
+    const prod = productionPython(ctx);
+    if (prod.minors.size === 0) return out;
+    // Where each production minor runs, at most three places each (a monorepo has thousands of
+    // production references and hundreds of statements): built once, on the first finding.
+    let placesByMinor: Map<string, string> | undefined;
+    const runs = (minors: Iterable<string>, full = false): string => {
+      placesByMinor ??= placesOfMinors(prod.refs);
+      return [...minors]
+        .sort(compareVersionTexts)
+        .map((m) => `${full ? (prod.versions.get(m) ?? m) : m} (${placesByMinor?.get(m) ?? ''})`)
+        .join(', ');
+    };
+    for (const st of ctx.extraction.versions) {
+      let message: string | undefined;
       if (specifierKinds.has(st.kind)) {
-        const excluded = [...prod.versions.values()].filter((v) => allows(st, v) === false);
-        if (excluded.length > 0) problem = `'${st.text}' excludes Python ${excluded.join(', ')}`;
-      } else if (listKinds.has(st.kind)) {
-        const named = new Set(
-          (st.versions ?? []).map(minorOfVersion).filter((m): m is string => m !== undefined),
-        );
-        if (named.size === 0) continue;
-        const missing = [...prod.minors].filter((m) => !named.has(m));
-        if (missing.length > 0) problem = `${listOf(named)} does not include Python ${missing.join(', ')}`;
+        const excluded = [...prod.minors].filter((m) => allows(st, prod.versions.get(m)!) === false);
+        if (excluded.length > 0) {
+          message = `${statementName(st)} excludes Python ${runs(excluded, true)}, which production runs`;
+        }
       } else {
         const named = new Set(
           (st.versions ?? []).map(minorOfVersion).filter((m): m is string => m !== undefined),
         );
         if (named.size === 0) continue;
-        if (![...named].some((m) => prod.minors.has(m))) problem = `names Python ${listOf(named)}`;
+        if (![...named].some((m) => prod.minors.has(m))) {
+          message = `${statementName(st)} names Python ${listOf(named)}, but production runs Python ${runs(prod.minors)}`;
+        }
       }
-      if (!problem) continue;
-      where ??= placesOf(prod.refs.map((p) => `${p.ref.file}:${p.ref.range.startLine}`));
+      if (!message) continue;
       out.push(
         makeFinding(pb302, {
           stage: st.stage,
           location: st.range,
-          message: `${st.kind} ${problem}, but production runs Python ${listOf(prod.minors)} (${where})`,
+          message,
           hint: `make it agree with Python ${listOf(prod.minors)}, or change the production image`,
-          data: { kind: st.kind, statement: st.text, prodMinors: [...prod.minors] },
+          data: {
+            kind: st.kind,
+            statement: statementText(st),
+            prodMinors: [...prod.minors].sort(compareVersionTexts),
+          },
         }),
       );
     }
     return out;
   },
 };
+
+/** `3.12` -> `a/Dockerfile:1, b/Dockerfile:1, c/Dockerfile:1 and 4 more`: where each minor runs. */
+function placesOfMinors(refs: readonly PythonReference[]): Map<string, string> {
+  const byMinor = new Map<string, string[]>();
+  for (const pr of refs) {
+    const minor = pr.status?.facts.minor;
+    if (!minor || pr.image.python?.prerelease) continue;
+    const list = byMinor.get(minor) ?? [];
+    list.push(`${pr.ref.file}:${pr.ref.range.startLine}`);
+    byMinor.set(minor, list);
+  }
+  return new Map([...byMinor].map(([m, places]) => [m, placesOf(places)]));
+}
 
 /** `a:1, b:2, c:3 and 4 more`: enough to find the production images without repeating all of them. */
 function placesOf(places: readonly string[], shown = 3): string {

@@ -42,7 +42,9 @@ export const pb303: Rule = {
   docs: {
     whatItDoes:
       'In a multi-stage Dockerfile, compares each python builder stage with the python image of the final ' +
-      "stage: a different Python minor, a different libc family, or a builder glibc newer than the runtime's.",
+      "stage: a different Python minor, a different libc family, or a builder glibc newer than the runtime's. " +
+      'A reference pinned by digest is compared by what its tag states (`python:3.12@sha256:...` is Python ' +
+      '3.12 on an unknown distro); a bare digest (`python@sha256:...`) has no known Python and is not compared.',
     whyIsThisBad:
       'Packages built or installed in the builder are copied into the final image: compiled extensions ' +
       'and wheels for another Python minor do not load, and code linked against a newer glibc fails with ' +

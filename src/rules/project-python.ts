@@ -1,5 +1,5 @@
 /** What production runs: Python versions and libc families of the production python images. */
-import { libcFamily } from './helpers.js';
+import { compareDotted, libcFamily } from './helpers.js';
 import type { PythonReference, RuleContext } from './types.js';
 
 export interface ProductionPython {
@@ -30,6 +30,15 @@ export function productionPython(ctx: RuleContext): ProductionPython {
   return { refs, minors, versions, libcs };
 }
 
+const dotted = /^\d+(?:\.\d+)*$/;
+
+/** Versions in version order (`3.9` before `3.13`), other words in text order. */
+export function compareVersionTexts(a: string, b: string): number {
+  if (dotted.test(a) && dotted.test(b)) return compareDotted(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `3.9, 3.13, 3.14`: sorted as versions, joined. */
 export function listOf(values: Iterable<string>): string {
-  return [...values].sort().join(', ');
+  return [...values].sort(compareVersionTexts).join(', ');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../check/check.js';
 import { writeProject } from '../check/test-project.js';
-import { defaultConfig, type PybaseConfig } from '../config/load.js';
+import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
 
 async function codesAt(files: Record<string, string>, date: string, config: Partial<PybaseConfig> = {}) {
   const root = writeProject(files);
@@ -78,6 +78,17 @@ describe('PB002 / PB003 / PB004 precision', () => {
   });
 });
 
+describe('messages', () => {
+  it('print an ARG value continued over two lines on one line', async () => {
+    const r = await runCheck(writeProject({ Dockerfile: 'ARG PY=3.12\\\n.14\nFROM python:${PY}-slim\n' }), {
+      date: d,
+    });
+    const message = r.findings.find((f) => f.code === 'PB004')?.message ?? '';
+    expect(message).toContain("(= 'python:3.12.14-slim'; PY=3.12.14 at line 1)");
+    expect(message).not.toContain('\n');
+  });
+});
+
 describe('PB005 missing-digest', () => {
   it('is information in prod only', async () => {
     const out = await codesAt(
@@ -97,6 +108,27 @@ describe('PB006 unknown-tag and PB007 frozen-tag', () => {
     const r = await runCheck(root, { date: d });
     const f = r.findings.find((x) => x.code === 'PB006');
     expect(f?.hint).toContain('3.12-slim-bookworm');
+  });
+  it('PB006 says a tag first listed after the date was not yet published; rules about its image stay quiet', async () => {
+    const r = await runCheck(writeProject({ Dockerfile: 'FROM python:3.12-slim\n' }), { date: '2023-01-01' });
+    expect(r.findings.map((f) => f.code)).toEqual(['PB006']);
+    const f = r.findings[0]!;
+    expect(f.message).toContain(
+      "tag '3.12-slim' was not yet published at 2023-01-01 (first listed 2023-10-03)",
+    );
+    expect(f.data?.firstListed).toBe('2023-10-03');
+    // Suggestions are tags that existed at the date: no 3.12 patch tag (those came later).
+    expect(f.data?.suggestions).not.toEqual([]);
+    expect(((f.data?.suggestions ?? []) as string[]).filter((s) => s.startsWith('3.12.'))).toEqual([]);
+  });
+  it('PB007 names a current equivalent on a supported distro, unless the policy still supports the old one', async () => {
+    const files = { Dockerfile: 'FROM python:3.8\n' };
+    const at = async (config: Partial<PybaseConfig>) => {
+      const r = await runCheck(writeProject(files), { date: '2026-11-27', config });
+      return r.findings.find((f) => f.code === 'PB007')?.hint;
+    };
+    expect(await at({})).toMatch(/^the current equivalent is '3\.\d+\.\d+-trixie'$/);
+    expect(await at({ debianEolPolicy: 'lts' })).toMatch(/-bookworm'$/);
   });
   it('PB006 does not fire on a published tag', async () => {
     expect(only(await codesAt({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' }, d), 'PB006')).toEqual([]);
@@ -132,6 +164,38 @@ describe('PB009 unresolved-reference', () => {
     expect(only(await codesAt({ Dockerfile: text }, d, { buildArgs: { PY: '3.12' } }), 'PB009')).toEqual([]);
     expect(only(await codesAt({ Dockerfile: 'ARG NODE\nFROM node:${NODE}\n' }, d), 'PB009')).toEqual([]);
   });
+  it('shows the variables as written and gives each kind of file a hint that works there', async () => {
+    const root = writeProject({
+      'deploy/compose.yaml': 'services:\n  app:\n    image: python:${PYV}-slim\n',
+      '.gitlab-ci.yml': 'job:\n  image: python:$GPY\n  script: [echo]\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container: python:${{ vars.PYV }}\n    steps:\n      - run: echo\n  u:\n    runs-on: ubuntu-latest\n    container: python:${{ matrix.py }}\n    steps:\n      - run: echo\n',
+      Dockerfile: 'ARG BASE\nFROM $BASE\n',
+      'pybase.toml': '[build-args]\nPYV = "3.12"\nGPY = "3.12"\n',
+    });
+    const config = await loadConfig(root);
+    const found = (await runCheck(root, { date: d, config })).findings.filter((f) => f.code === 'PB009');
+    const byFile = Object.fromEntries(
+      found.map((f) => [`${f.location?.file}:${f.location?.startLine}`, [f.message, f.hint]]),
+    );
+    expect(byFile['.github/workflows/ci.yml:5']?.[0]).toBe(
+      "'python:${{ vars.PYV }}' uses ${{ vars.PYV }} without a value: the image cannot be judged",
+    );
+    expect(byFile['.github/workflows/ci.yml:5']?.[1]).toMatch(
+      /^vars\.PYV is a repository or organization setting pybase cannot read/,
+    );
+    expect(byFile['.github/workflows/ci.yml:10']?.[1]).toBe('give strategy.matrix a value for py');
+    expect(byFile['.gitlab-ci.yml:2']?.[0]).toBe(
+      "'python:$GPY' uses $GPY without a value: the image cannot be judged",
+    );
+    expect(byFile['.gitlab-ci.yml:2']?.[1]).toMatch(/^give GPY a value under variables:/);
+    expect(byFile['deploy/compose.yaml:3']?.[1]).toMatch(/^set PYV in deploy\/\.env beside the compose file/);
+    expect(byFile['Dockerfile:2']?.[1]).toMatch(/build-args in the pybase configuration/);
+    // build-args feed Dockerfile ARGs only: no other hint points there.
+    for (const [where, [, hint]] of Object.entries(byFile)) {
+      if (where !== 'Dockerfile:2') expect(hint, where).not.toMatch(/build-args/);
+    }
+  });
 });
 
 describe('PB010 registry-not-allowed', () => {
@@ -150,6 +214,39 @@ describe('PB010 registry-not-allowed', () => {
         'PB010',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('PB204 arch-not-covered without dependencies', () => {
+  const archs = ['amd64', 'arm64v8', 's390x'];
+  it('reports a tag not published for a configured architecture, with no dependency file', async () => {
+    const root = writeProject({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' });
+    const r = await runCheck(root, { date: '2026-11-27', config: { archs } });
+    const found = r.findings.filter((f) => f.code === 'PB204');
+    expect(found.map((f) => f.message)).toEqual([
+      "'python:3.12-slim-bookworm' (3.12.14-slim-bookworm) is not published for s390x",
+    ]);
+    expect(found[0]?.hint).toMatch(/^it is published for amd64, .*ppc64le$/);
+  });
+  it('is quiet for a tag published for every configured architecture, and under the default archs', async () => {
+    const trixie = writeProject({ Dockerfile: 'FROM python:3.12.14-slim-trixie\n' });
+    expect(
+      (await runCheck(trixie, { date: '2026-11-27', config: { archs } })).findings.filter(
+        (f) => f.code === 'PB204',
+      ),
+    ).toEqual([]);
+    const bookworm = writeProject({ Dockerfile: 'FROM python:3.12-slim-bookworm\n' });
+    expect(
+      (await runCheck(bookworm, { date: '2026-11-27' })).findings.filter((f) => f.code === 'PB204'),
+    ).toEqual([]);
+  });
+  it('reports the missing architecture once when the project also has dependencies', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12-slim-bookworm\n',
+      'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["requests==2.32.3"]\n',
+    });
+    const r = await runCheck(root, { date: '2026-11-27', config: { archs } });
+    expect(r.findings.filter((f) => f.code === 'PB204').map((f) => f.location?.startLine)).toEqual([1]);
   });
 });
 
@@ -245,6 +342,87 @@ describe('PB301 / PB302 / PB303 consistency', () => {
     const ok = { ...files, '.github/workflows/ci.yml': workflow.replace('"3.13"', '"3.12"') };
     expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
   });
+  it('PB302: an invalid requires-python is reported as invalid, not as excluding the production Python', async () => {
+    const cases: [string, RegExp][] = [
+      ['3.12', /write '>=3\.12' \(this minor and later\) or '==3\.12\.\*'/],
+      ['^3.12', /write '>=3\.12,<4\.0'/],
+      ['>=3.12;', /write '>=3\.12'/],
+    ];
+    for (const [spec, hint] of cases) {
+      const root = writeProject({
+        Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+        'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${spec}"\n`,
+      });
+      const found = (await runCheck(root, { date: d })).findings.filter((f) => f.code === 'PB302');
+      expect(found.map((f) => `${f.location?.file}:${f.location?.startLine} ${f.message}`)).toEqual([
+        `pyproject.toml:3 requires-python '${spec}' is not a valid PEP 440 specifier: pybase cannot compare it with the Python of the images`,
+      ]);
+      expect(found[0]?.hint).toMatch(hint);
+    }
+    // A long one is shown cut short; its location points at the whole of it.
+    const long = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${'('.repeat(10_000)}"\n`,
+    });
+    const cut = (await runCheck(long, { date: d })).findings.find((f) => f.code === 'PB302');
+    expect(cut?.message.length).toBeLessThan(300);
+    expect(JSON.stringify(cut?.data).length).toBeLessThan(300);
+    // Valid forms are compared as before.
+    for (const spec of ['>=3.12', '~=3.12', '==3.12.*', '>=3.10,<3.14', '>= 3.12']) {
+      const root = writeProject({
+        Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+        'pyproject.toml': `[project]\nname = "x"\nrequires-python = "${spec}"\n`,
+      });
+      expect(
+        (await runCheck(root, { date: d })).findings.filter((f) => f.code === 'PB302'),
+        spec,
+      ).toEqual([]);
+    }
+  });
+  it('PB302: with several production minors, a statement agrees when it names one of them, a specifier when it allows all', async () => {
+    const workflow = (versions: string) =>
+      `jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${versions}\n`;
+    const base = {
+      'services/a/Dockerfile': 'FROM python:3.12.14-slim-trixie\n',
+      'services/b/Dockerfile': 'FROM python:3.13.13-slim-trixie\n',
+      '.python-version': '3.13\n',
+    };
+    const single = await runCheck(writeProject({ ...base, '.github/workflows/ci.yml': workflow('"3.13"') }), {
+      date: d,
+    });
+    expect(single.findings.filter((f) => f.code === 'PB302')).toEqual([]);
+    const other = await runCheck(
+      writeProject({ ...base, '.python-version': '3.9\n', '.github/workflows/ci.yml': workflow('"3.14"') }),
+      { date: d },
+    );
+    expect(other.findings.filter((f) => f.code === 'PB302').map((f) => f.message)).toEqual([
+      "setup-python python-version '3.14' names Python 3.14, but production runs Python 3.12 (services/a/Dockerfile:1), 3.13 (services/b/Dockerfile:1)",
+      ".python-version '3.9' names Python 3.9, but production runs Python 3.12 (services/a/Dockerfile:1), 3.13 (services/b/Dockerfile:1)",
+    ]);
+    const spec = await runCheck(
+      writeProject({ ...base, 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.13"\n' }),
+      { date: d },
+    );
+    expect(spec.findings.filter((f) => f.code === 'PB302').map((f) => f.message)).toEqual([
+      "requires-python '>=3.13' excludes Python 3.12.14 (services/a/Dockerfile:1), which production runs",
+    ]);
+  });
+  it('PB302 names statements by their file and key, and lists versions in version order', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      Pipfile: '[requires]\npython_version = "3.10"\n',
+      'runtime.txt': 'python-3.11.9\n',
+      'tox.ini': '[tox]\nenvlist = py39, py313, py314\n',
+    });
+    const messages = (await runCheck(root, { date: d })).findings
+      .filter((f) => f.code === 'PB302')
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      "Pipfile python_version '3.10' names Python 3.10, but production runs Python 3.12 (Dockerfile:1)",
+      "runtime.txt 'python-3.11.9' names Python 3.11, but production runs Python 3.12 (Dockerfile:1)",
+      "tox envlist 'py39, py313, py314' names Python 3.9, 3.13, 3.14, but production runs Python 3.12 (Dockerfile:1)",
+    ]);
+  });
   it('PB303: builder on another minor or libc family than the final stage', async () => {
     const minor = {
       Dockerfile: 'FROM python:3.11.16-slim-trixie AS build\nFROM python:3.12.14-slim-trixie\n',
@@ -266,5 +444,34 @@ describe('PB301 / PB302 / PB303 consistency', () => {
       Dockerfile: 'FROM python:3.12.14-slim-bookworm AS build\nFROM python:3.12.14-slim-bookworm\n',
     };
     expect(only(await codesAt(same, d), 'PB303')).toEqual([]);
+  });
+});
+
+describe('digest-pinned references', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  it('PB303: a bare digest or latest@digest has no known Python; a digest beside a minor tag keeps that minor', async () => {
+    const final = `FROM python:3.12.14-slim-trixie@${digest}\n`;
+    for (const builder of [`python@${digest}`, `python:latest@${digest}`]) {
+      const files = { Dockerfile: `FROM ${builder} AS build\n${final}` };
+      expect(only(await codesAt(files, d), 'PB303')).toEqual([]);
+    }
+    const stated = { Dockerfile: `FROM python:3.11@${digest} AS build\n${final}` };
+    expect(only(await codesAt(stated, d), 'PB303')).toEqual(['Dockerfile:1 PB303 error']);
+  });
+  it('PB004 leaves a digest-pinned reference alone, as PB001-PB003 do', async () => {
+    const out = await codesAt({ Dockerfile: `FROM python:3.12@${digest} AS a\nFROM python:3.12-slim\n` }, d);
+    expect(out.filter((l) => / PB00[1-4] /.test(l))).toEqual([
+      'Dockerfile:2 PB003 warning',
+      'Dockerfile:2 PB004 warning',
+    ]);
+  });
+  it('does not say what a digest-pinned floating tag resolves to, and judges end of life by the minor it names', async () => {
+    const root = writeProject({ Dockerfile: `FROM python:3.9@${digest}\n` });
+    const r = await runCheck(root, { date: '2026-11-27' });
+    const pb101 = r.findings.find((f) => f.code === 'PB101');
+    expect(pb101?.message).toMatch(/Python 3\.9 reached its end of life/);
+    expect(pb101?.message).not.toMatch(/resolves to/);
+    // The digest's distro is unknown: no distro end of life is invented for it.
+    expect(r.findings.filter((f) => f.code === 'PB103')).toEqual([]);
   });
 });

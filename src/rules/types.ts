@@ -7,6 +7,7 @@ import type { PythonPatchRelease } from '../catalog/patch-releases.js';
 import type { IsoDate } from '../model/date.js';
 import type { Diagnostic, Severity, SourceRange } from '../model/diagnostic.js';
 import type { Distro, ImageRef } from '../model/image-ref.js';
+import type { Arch } from '../model/platform.js';
 import type { ExtractedReference, Extraction, StageBaseReference } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 
@@ -48,6 +49,8 @@ export interface ImageFacts {
   minor?: string;
   distro?: Distro;
   libc?: ImageLibc;
+  /** Linux architectures the image is published for, when the tag is listed at the date and the data knows them. */
+  architectures?: Arch[];
 }
 
 export type { DebianEolPolicy };
@@ -57,13 +60,15 @@ export type ImageState =
   | 'current'
   /** Published once, no longer listed at the date: the image never changes again. */
   | 'frozen'
-  /** Never published up to the date. */
+  /** Never published up to the date (`firstListed` says when it was, if it was later). */
   | 'unknown';
 
 export interface ImageStatus {
   state: ImageState;
   /** For `frozen`: the first date it was no longer listed. */
   since?: IsoDate;
+  /** For `unknown`: the first date the tag was listed, when that is after the date (not yet published then). */
+  firstListed?: IsoDate;
   /** For `frozen`: the tag that carries the same line today (same variant, newest patch / distro). */
   replacement?: string;
   /** What the tag resolves to at the date (or, for a frozen tag, what it carried last). */
@@ -78,7 +83,7 @@ export interface RuleCatalog {
   /** Date of the newest fact in the data. */
   dataDate: IsoDate;
   status(tag: string, date: IsoDate): ImageStatus;
-  /** Published tags close to `tag` at the date, best first. */
+  /** Tags close to `tag` that exist at the date (published then first), best first. */
   suggest(tag: string, date: IsoDate): string[];
   /** End of life of a Python minor (`3.12`), undefined when the data does not know it. */
   pythonEol(minor: string): IsoDate | undefined;
@@ -103,6 +108,8 @@ export interface RuleOptions {
   debianEolPolicy: DebianEolPolicy;
   /** Registry hosts allowed (`docker.io` for Docker Hub); empty means any. */
   allowedRegistries: string[];
+  /** Architectures the images are built for (configuration `archs`, normalized; default amd64, arm64v8). */
+  archs: Arch[];
 }
 
 /**

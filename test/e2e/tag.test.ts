@@ -18,6 +18,13 @@ describe('pybase tag (built CLI)', () => {
     expect(r.stdout).toMatch(/Python 3\.9 reached its end of life/);
   });
 
+  it('exits 1 for a tag not yet published at the date, without calling it no longer published', () => {
+    const r = runCli(['tag', 'python:3.12-slim', '--date', '2023-01-01']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('was not yet published at 2023-01-01 (first listed 2023-10-03)');
+    expect(r.stdout).not.toMatch(/no longer published|PB00[1-57]/);
+  });
+
   it('suggests the nearest real tags for a typo', () => {
     const r = runCli(['tag', 'python:3.12-slim-bookwork', '--date', '2026-11-27']);
     expect(r.status).toBe(1);

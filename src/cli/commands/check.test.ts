@@ -79,7 +79,8 @@ describe('pybase rules / rule', () => {
   it('prints a rule, and exits 2 with the nearest codes for an unknown one', async () => {
     const r = await run(['rule', 'PB101'], '/');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('# PB101 python-eol');
+    expect(r.out.startsWith('# PB101 python-eol\n')).toBe(true);
+    expect(r.out).not.toContain('<!--');
     expect(r.out).toContain('## Why is this bad?');
     const u = await run(['rule', 'PB10'], '/');
     expect(u.code).toBe(2);

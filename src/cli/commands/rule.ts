@@ -23,7 +23,7 @@ export const command: Command = {
       const { check: _check, ...meta } = rule;
       io.out(`${JSON.stringify(meta, null, 2)}\n`);
     } else {
-      io.out(renderRuleDoc(rule));
+      io.out(renderRuleDoc(rule, { header: false }));
     }
     return 0;
   },

@@ -190,6 +190,25 @@ describe('extractDockerfile', () => {
     });
   });
 
+  it('records COPY --from and RUN --mount from= that name an earlier stage, by name, ARG or number', () => {
+    const text = [
+      'ARG B=build',
+      'FROM python:3.12 AS build',
+      'FROM python:3.12-slim AS final',
+      'ARG B',
+      'COPY --from=${B} /wheels /wheels',
+      'RUN --mount=type=bind,from=0,target=/w pip install /w/*',
+      'COPY --from=python:3.13 /a /b',
+      'COPY --from=later /a /b',
+      'FROM python:3.12-slim AS later',
+    ].join('\n');
+    const { stageCopies } = extractDockerfile('Dockerfile', text);
+    expect(stageCopies.map((c) => [c.kind, c.stageIndex, c.fromStageIndex, c.range.startLine])).toEqual([
+      ['copy', 1, 0, 5],
+      ['mount', 1, 0, 6],
+    ]);
+  });
+
   it('finds flags and heredocs however the instruction is written, and skips only plain commands', () => {
     const text = [
       'FROM python:3.12-slim',

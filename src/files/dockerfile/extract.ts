@@ -19,6 +19,7 @@ import type {
   ExtractedReference,
   IgnorePragma,
   StageBaseReference,
+  StageCopy,
   ValueOrigin,
 } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
@@ -66,6 +67,8 @@ export interface DockerfileExtraction {
    */
   builtStages?: number[];
   stageBases: StageBaseReference[];
+  /** `COPY --from` / `RUN --mount=...,from=` naming an earlier stage. */
+  stageCopies: StageCopy[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];
 }
@@ -127,7 +130,13 @@ export function extractDockerfile(
   text: string,
   options: DockerfileOptions = {},
 ): DockerfileExtraction {
-  const out: DockerfileExtraction = { references: [], stageBases: [], pragmas: [], diagnostics: [] };
+  const out: DockerfileExtraction = {
+    references: [],
+    stageBases: [],
+    stageCopies: [],
+    pragmas: [],
+    diagnostics: [],
+  };
   const index = new LineIndex(text);
   const reduced = options.parseEveryInstruction ? undefined : reduceDockerfile(text);
   let dockerfile: ReturnType<typeof DockerfileParser.parse>;
@@ -384,6 +393,15 @@ export function extractDockerfile(
       const stage = namedStage(resolved.value ?? c.raw, stageIndex);
       if (stage !== undefined) {
         needs.get(stageIndex)?.push(stage);
+        if (stage < stageIndex) {
+          out.stageCopies.push({
+            file,
+            range: toRange(index, file, c.range),
+            kind: c.kind === 'dockerfile-copy-from' ? 'copy' : 'mount',
+            stageIndex,
+            fromStageIndex: stage,
+          });
+        }
         continue;
       }
       out.references.push(
