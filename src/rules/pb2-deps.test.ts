@@ -39,6 +39,21 @@ describe('dependency rules on fixture projects', () => {
     expect(found.find((f) => f.code === 'PB203')!.message).toMatch(/no cp312 wheel for numpy 1\.24\.4/);
   });
 
+  it('no PB205 for a package that publishes only an sdist (usually pure Python: pip builds it without a compiler)', async () => {
+    const lock = readFileSync(
+      path.resolve(
+        import.meta.dirname,
+        '../../../shared/corpus/lockfiles/fastapi__full-stack-fastapi-template/uv.lock',
+      ),
+      'utf8',
+    );
+    expect(lock).toContain('name = "dkimpy"');
+    // The lock requires Python >= 3.14; there every package but dkimpy has a wheel.
+    const root = writeProject({ 'uv.lock': lock, Dockerfile: 'FROM python:3.14.7-slim-trixie\n' });
+    const result = await runCheck(root, { date: '2026-11-27' });
+    expect(result.findings.filter((f) => f.code === 'PB205')).toEqual([]);
+  });
+
   it('Python 3.11 slim: every package from a wheel, nothing fires', async () => {
     expect(await pb2Findings('deps-rule-python311')).toEqual([]);
   });

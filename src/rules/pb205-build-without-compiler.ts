@@ -12,7 +12,8 @@ export const pb205: Rule = {
   docs: {
     whatItDoes:
       'For a Dockerfile stage based on a slim or Alpine python image (which ship no C compiler), finds ' +
-      'locked packages that have no fitting wheel there, so pip must build the sdist, while no RUN line of ' +
+      'locked packages with native code (binary wheels for other targets) that have no fitting wheel there, ' +
+      'so pip must build the sdist, while no RUN line of ' +
       'the stage installs a compiler (`apt-get install gcc|build-essential`, `apk add build-base|gcc`). ' +
       'A stage that takes files from an earlier stage with a compiler (`COPY --from=<stage>` or ' +
       '`RUN --mount=...,from=<stage>`, where that stage installs a compiler, starts from a full python ' +
@@ -37,9 +38,13 @@ export const pb205: Rule = {
           return [];
         // The wheelhouse pattern: an earlier stage with a compiler builds, this one installs the result.
         if (builders.builderOf(pr) !== undefined) return [];
+        // Only packages known to hold native code (binary wheels elsewhere) need a compiler: one that
+        // publishes nothing but an sdist is usually pure Python, which pip builds without one.
+        const native = new Set(image.report.packages.filter((s) => s.hasBinaryWheels).map((s) => s.name));
         const builds = new Set<string>();
         for (const r of image.report.images) {
-          for (const p of r.packages) if (p.verdict === 'sdist-build') builds.add(p.name);
+          for (const p of r.packages)
+            if (p.verdict === 'sdist-build' && native.has(p.name)) builds.add(p.name);
         }
         if (builds.size === 0) return [];
         const runText = facts.stageRunText(pr.ref.file, pr.ref.dockerStage.index);
