@@ -17,9 +17,9 @@
  *  7. size: alpine < slim < full;
  *  8. the newest patch, then the tag text (for a stable order).
  */
-import { satisfies } from '@renovatebot/pep440';
 import type { Catalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
+import { pep440Allows, versionStatementAllows } from '../files/version-files/specifier.js';
 import type {
   CompatibilityReport,
   ImageCandidate,
@@ -149,39 +149,63 @@ function supportEnd(end: IsoDate | true | undefined): IsoDate | true | undefined
   return end;
 }
 
-/** Project-level specifiers (requires-python and the like) that exclude Python versions. */
-function projectSpecifiers(input: DecideInput): { text: string; where: string }[] {
-  const out: { text: string; where: string }[] = [];
+/**
+ * Project-level specifiers (requires-python and the like) that exclude Python versions: the lock's
+ * (PEP 440) and each version statement's, read in its own syntax (Poetry's `^3.10`, `||`).
+ */
+function projectSpecifiers(input: DecideInput): ProjectSpecifier[] {
+  const out: ProjectSpecifier[] = [];
   if (input.requiresPython) {
-    out.push({ text: input.requiresPython, where: input.compatibility?.source?.file ?? 'the lock' });
+    const text = input.requiresPython;
+    out.push({
+      text,
+      where: input.compatibility?.source?.file ?? 'the lock',
+      allows: (version) => specifierAllows(`pep440\u0000${text}`, version, () => pep440Allows(text, version)),
+    });
   }
   for (const v of input.extraction?.versions ?? []) {
-    if (v.specifier) out.push({ text: v.specifier, where: `${v.file}:${v.range.startLine}` });
+    if (!v.specifier) continue;
+    const statement = { kind: v.kind, specifier: v.specifier, text: v.text };
+    out.push({
+      text: v.specifier,
+      where: `${v.file}:${v.range.startLine}`,
+      allows: (version) =>
+        specifierAllows(`${v.kind}\u0000${v.specifier}`, version, () =>
+          versionStatementAllows(statement, version),
+        ),
+    });
   }
   return out;
+}
+
+interface ProjectSpecifier {
+  /** The range as written. */
+  text: string;
+  where: string;
+  /** True when the range allows the Python version; undefined when it cannot be read. */
+  allows(version: string): boolean | undefined;
 }
 
 /** Answers of `specifierAllows`: every stage asks the same few specifiers about the same versions. */
 const allowed = new Map<string, boolean | undefined>();
 
-function specifierAllows(spec: string, version: string): boolean | undefined {
-  const key = `${spec}\u0000${version}`;
-  if (allowed.has(key)) return allowed.get(key);
-  let answer: boolean | undefined;
-  try {
-    answer = satisfies(version, spec);
-  } catch {
-    answer = undefined;
-  }
-  allowed.set(key, answer);
-  return answer;
+function specifierAllows(
+  key: string,
+  version: string,
+  answer: () => boolean | undefined,
+): boolean | undefined {
+  const full = `${key}\u0000${version}`;
+  if (allowed.has(full)) return allowed.get(full);
+  const result = answer();
+  allowed.set(full, result);
+  return result;
 }
 
 interface Context {
   input: DecideInput;
   policy: RecommendPolicy;
   byKey: Map<string, ImageCompatibility>;
-  specs: { text: string; where: string }[];
+  specs: ProjectSpecifier[];
   mlPackages: PackageSummary[];
   facts: Map<string, DepFacts>;
 }
@@ -262,7 +286,7 @@ function hardConstraints(c: ImageCandidate, stage: RecommendStage, ctx: Context)
   // several files (the lock and pyproject.toml) is named once, with all its places.
   const excludedBy = new Map<string, string[]>();
   for (const spec of ctx.specs) {
-    if (specifierAllows(spec.text, c.pythonVersion) === false) {
+    if (spec.allows(c.pythonVersion) === false) {
       const places = excludedBy.get(spec.text) ?? [];
       if (!places.includes(spec.where)) places.push(spec.where);
       excludedBy.set(spec.text, places);
