@@ -8,6 +8,8 @@ import {
   type Catalog,
   createCatalog,
   type DebianEolPolicy,
+  type Diagnostic,
+  dependencyReadErrors,
   type IsoDate,
   inputCodes,
   isoDateOf,
@@ -15,7 +17,7 @@ import {
   parseIsoDate,
 } from '../index.js';
 import { usageError } from './args.js';
-import type { Io } from './io.js';
+import { type Io, locationPrefix, style } from './io.js';
 
 /** `--date`, or today (the day the command started, UTC). */
 export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
@@ -68,4 +70,20 @@ export function noteStaleData(values: Record<string, unknown>, io: Io, date: Iso
   io.err(
     `pybase: note: the data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
   );
+}
+
+/**
+ * Prints the errors met while reading the dependency file (an include cycle, an included file that
+ * cannot be read, a lock missing entries) on stderr; true when there was one: the command then exits
+ * 2, its output being about incomplete dependencies.
+ */
+export function reportDependencyErrors(diagnostics: readonly Diagnostic[], io: Io): boolean {
+  const errors = dependencyReadErrors(diagnostics);
+  const first = errors[0];
+  if (!first) return false;
+  const s = style(io.color && io.stderrIsTTY);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s) in the dependency file)` : '';
+  io.err(`${s.red('pybase: error:')} ${locationPrefix(first)}${first.message}${more}\n`);
+  if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
+  return true;
 }

@@ -101,8 +101,25 @@ export interface DependencySet {
   projectPackages?: string[];
   /** The dependencies of the selected groups. */
   dependencies: Dependency[];
-  /** Unreadable entries, include cycles, not-judgeable requirements... */
+  /**
+   * Unreadable entries, include cycles, not-judgeable requirements... Errors (severity `error`) mean
+   * the dependencies read are incomplete: see {@link dependencyReadErrors}.
+   */
   diagnostics: Diagnostic[];
+  /**
+   * Set when the file could not be read at all (not valid TOML or JSON, cut short, not the format its
+   * name says): the set is then empty and must not be judged as a project without dependencies.
+   * The same diagnostic is also in `diagnostics`.
+   */
+  unreadable?: Diagnostic;
+}
+
+/**
+ * The errors among a dependency reader's diagnostics (an include cycle, an included file that cannot
+ * be read, a lock that names packages it does not list): the dependencies judged are incomplete.
+ */
+export function dependencyReadErrors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error' && d.data?.dependencyFile !== undefined);
 }
 
 /** PEP 503 normalised form of a distribution name. */

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
+import { writeProject } from '../../check/test-project.js';
 import type { CompatibilityReport } from '../../model/compat.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
@@ -15,13 +16,51 @@ function run(argv: string[], cwd = numpy) {
 }
 
 describe('pybase deps', () => {
-  it('names the file and line of a note once', async () => {
+  it('a lock that cannot be parsed is an input error up front, not a project without dependencies', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pybase-deps-broken-'));
     writeFileSync(path.join(dir, 'Pipfile.lock'), '{"default": {"a": [[[}}');
     const r = await run(['deps', '--offline'], dir);
-    const note = r.out.split('\n').find((l) => l.includes('not valid JSON')) ?? '';
-    expect(note).toMatch(/^ {2}error: \S*Pipfile\.lock:1:\d+: not valid JSON/);
-    expect(note.split('Pipfile.lock')).toHaveLength(2);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const error = r.err.split('\n').find((l) => l.includes('not valid JSON')) ?? '';
+    expect(error).toMatch(/^pybase: error: \S*Pipfile\.lock:1:\d+: not valid JSON/);
+    expect(error.split('Pipfile.lock')).toHaveLength(2);
+  });
+
+  it.each(['deps', 'recommend', 'matrix', 'init', 'report'])(
+    '%s: a uv.lock cut short exits 2 naming the file and line',
+    async (command) => {
+      const text = readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+      const dir = writeProject({ 'uv.lock': text.slice(0, 2500) });
+      const argv = [
+        command,
+        '--offline',
+        '--date',
+        '2026-11-27',
+        ...(command === 'report' ? ['--html', '-'] : []),
+      ];
+      const r = await run(argv, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/pybase: error: \S*uv\.lock:\d+:\d+: not valid TOML/);
+      expect(r.out).not.toMatch(/every dependency is pure Python|Every package installs from a wheel/);
+      if (command === 'init') expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    },
+  );
+
+  it('an include cycle is reported after the matrix and exits 2', async () => {
+    const r = await run(
+      ['deps', '--offline', '--date', '2026-11-27'],
+      path.join(fixtures, 'deps-include-cycle'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/requirements\.txt: 2 packages/);
+    expect(r.err).toMatch(/pybase: error: \S*a\.txt:2: including \S*requirements\.txt forms a cycle/);
+    const rec = await run(
+      ['recommend', '--offline', '--date', '2026-11-27'],
+      path.join(fixtures, 'deps-include-cycle'),
+    );
+    expect(rec.code).toBe(2);
+    expect(rec.err).toMatch(/forms a cycle/);
   });
 
   it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {

@@ -23,7 +23,7 @@ import {
   type Verdict,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
+import { commandDate, noteStaleData, reportDependencyErrors, snapshotPathOf } from '../context.js';
 import { type Io, locationPrefix, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, reportNetworkFailures } from '../network-options.js';
@@ -181,7 +181,9 @@ export const command: Command = {
     }
     if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
     else io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
-    return reportNetworkFailures(report.diagnostics, io) ? 2 : 0;
+    const network = reportNetworkFailures(report.diagnostics, io);
+    const input = reportDependencyErrors(report.diagnostics, io);
+    return network || input ? 2 : 0;
   },
 };
 

@@ -23,7 +23,7 @@ import {
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData } from '../context.js';
+import { commandDate, noteStaleData, reportDependencyErrors } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, indexOptionsHelp, reportNetworkFailures } from '../network-options.js';
@@ -229,7 +229,8 @@ export const command: Command = {
             ? renderRecommendMarkdown(result)
             : renderRecommendText(result),
       );
-      if (reportNetworkFailures(result.diagnostics, io)) return 2;
+      const network = reportNetworkFailures(result.diagnostics, io);
+      if (reportDependencyErrors(result.diagnostics, io) || network) return 2;
       return result.recommendations.every((r) => r.reference !== undefined) ? 0 : 1;
     } finally {
       await client?.close();

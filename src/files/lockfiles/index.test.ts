@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/support/paths.js';
+import { type DependencySourceKind, dependencyReadErrors } from '../../model/dependencies.js';
 import { PybaseError } from '../../model/diagnostic.js';
 import { dependencySourceKind, findDependencySource, parseDependencies, readDependencies } from './index.js';
 import { jsonErrorOffset } from './shared.js';
@@ -121,6 +122,100 @@ describe('malformed input becomes a located diagnostic', () => {
     );
     expect(set.dependencies.map((d) => d.name)).toEqual(['ok']);
     expect(set.diagnostics[0]).toMatchObject({ severity: 'warning', location: { startLine: 2 } });
+  });
+});
+
+describe('a file that cannot be read at all is unreadable, not an empty project', () => {
+  const uvText = () => readFileSync(join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+
+  it.each([
+    ['uv.lock', () => uvText().slice(0, 3000), /^f:\d+:\d+: not valid TOML/],
+    ['poetry.lock', () => '[[package]]\nname = "a"\nversion = \n', /^f:3:\d+: not valid TOML/],
+    ['pdm.lock', () => '[metadata]\nlock_version = "4.5"\n[[package]\n', /^f:3:\d+: not valid TOML/],
+    ['Pipfile.lock', () => '{\n  "_meta": {\n    "pipfile-spec": 6\n', /^f:4:\d+: not valid JSON/],
+    ['pyproject', () => '[project]\ndependencies = ["a",\n', /^f:\d+:\d+: not valid TOML/],
+    ['uv.lock', () => '', /^f:1: no lock format `version` and no \[\[package\]\]: this is not a uv\.lock/],
+    [
+      'poetry.lock',
+      () => 'title = "x"\n',
+      /^f:1: no \[metadata\] and no \[\[package\]\]: this is not a poetry\.lock/,
+    ],
+    ['pdm.lock', () => '', /^f:1: no \[metadata\] and no \[\[package\]\]: this is not a pdm\.lock/],
+    ['Pipfile.lock', () => '[1, 2]', /^f:1: the document is not a JSON object: this is not a Pipfile\.lock/],
+    ['Pipfile.lock', () => '{"a": 1}', /^f:1: no _meta, default or develop section/],
+    [
+      'requirements',
+      () => 'hello world\n',
+      /^f:1: "hello world" is not a valid requirement.*no line of f is a requirement/,
+    ],
+    ['requirements', () => 'flask==3.0\u0000\u0001\n', /^f:1: binary data, not a requirements file/],
+  ] as [DependencySourceKind, () => string, RegExp][])('%s (case %#)', (kind, text, message) => {
+    const set = parseDependencies(text(), 'f', kind);
+    expect(set.dependencies).toEqual([]);
+    expect(set.unreadable).toMatchObject({ code: 'PBE006', severity: 'error', location: { file: 'f' } });
+    expect(set.unreadable?.message).toMatch(message);
+    expect(set.diagnostics).toContainEqual(set.unreadable);
+  });
+
+  it('readDependencies throws it, with the file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-cut-'));
+    const file = join(dir, 'uv.lock');
+    writeFileSync(file, uvText().slice(0, 3000));
+    expect(() => readDependencies(file)).toThrow(PybaseError);
+    try {
+      readDependencies(file);
+    } catch (error) {
+      expect((error as PybaseError).diagnostic.message).toMatch(
+        new RegExp(`^${file}:\\d+:\\d+: not valid TOML`),
+      );
+    }
+  });
+
+  it('files that read, even empty ones, are not unreadable', () => {
+    expect(parseDependencies('', 'f', 'requirements').unreadable).toBeUndefined();
+    expect(parseDependencies('# nothing yet\n', 'f', 'requirements').unreadable).toBeUndefined();
+    expect(parseDependencies('[project]\nname = "x"\n', 'f', 'pyproject').unreadable).toBeUndefined();
+    expect(parseDependencies('version = 1\n', 'f', 'uv.lock').unreadable).toBeUndefined();
+    // One bad line among requirements is a warning: the others are judged.
+    const mixed = parseDependencies('flask==3.0.3\nhello world\n', 'f', 'requirements');
+    expect(mixed.unreadable).toBeUndefined();
+    expect(mixed.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(dependencyReadErrors(mixed.diagnostics)).toEqual([]);
+  });
+});
+
+describe('errors that leave the dependencies incomplete', () => {
+  it('a uv.lock cut at a line end names the packages it lacks, once', () => {
+    const text = readFileSync(join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+    const lines = text.split('\n');
+    const cut = lines
+      .slice(
+        0,
+        lines.findIndex((l, i) => i > 60 && l.startsWith('[[package]]')),
+      )
+      .join('\n');
+    const set = parseDependencies(cut, 'uv.lock', 'uv.lock');
+    expect(set.unreadable).toBeUndefined();
+    const errors = dependencyReadErrors(set.diagnostics);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(
+      /^uv\.lock:1: the lock is incomplete: \d+ dependencies have no \[\[package\]\] entry/,
+    );
+    expect(errors[0]?.data).toMatchObject({ dependencyFile: 'uv.lock' });
+  });
+
+  it('a poetry.lock without its closing [metadata] is cut short', () => {
+    const set = parseDependencies('[[package]]\nname = "a"\nversion = "1"\n', 'poetry.lock', 'poetry.lock');
+    expect(dependencyReadErrors(set.diagnostics).map((d) => d.message)).toEqual([
+      'poetry.lock:1: no [metadata] section (Poetry writes it last): the lock is cut short',
+    ]);
+  });
+
+  it('an include cycle is an error of the file read', () => {
+    const set = readDependencies(join(fixtures, 'deps-include-cycle', 'requirements.txt'));
+    expect(dependencyReadErrors(set.diagnostics).map((d) => d.message)).toEqual([
+      expect.stringMatching(/forms a cycle/),
+    ]);
   });
 });
 

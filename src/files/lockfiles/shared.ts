@@ -442,17 +442,65 @@ export function finishSet(
     dependencies.push(dependency);
     if (dependency.kind !== 'registry') diagnostics.push(notJudgeable(dependency));
   }
+  // Errors mark the set as incomplete for its callers (dependencyReadErrors); they name the file read.
+  const marked = diagnostics.map((d) =>
+    d.severity === 'error' && d.data?.dependencyFile === undefined
+      ? { ...d, data: { ...d.data, dependencyFile: source.file } }
+      : d,
+  );
   const set: DependencySet = {
     source,
     indexUrls: rest.indexUrls,
     groups: known,
     dependencies,
-    diagnostics,
+    diagnostics: marked,
   };
+  if (rest.unreadable !== undefined) {
+    set.unreadable = marked[diagnostics.indexOf(rest.unreadable)] ?? rest.unreadable;
+  }
   if (rest.requiresPython !== undefined) set.requiresPython = rest.requiresPython;
   if (rest.findLinks !== undefined) set.findLinks = rest.findLinks;
   if (rest.projectPackages !== undefined) set.projectPackages = rest.projectPackages;
   return set;
+}
+
+/** The tool that writes each lock, for the hint of a lock that cannot be read. */
+const lockTools: Partial<Record<DependencySource['kind'], string>> = {
+  'uv.lock': 'uv lock',
+  'poetry.lock': 'poetry lock',
+  'pdm.lock': 'pdm lock',
+  'Pipfile.lock': 'pipenv lock',
+};
+
+/** The error for a file that parses but is not the format its name says (`what` says what is missing). */
+export function notTheFormat(source: DependencySource, what: string): Diagnostic {
+  const tool = lockTools[source.kind];
+  return makeDiagnostic(
+    inputCodes.parseError,
+    'error',
+    `${source.file}:1: ${what}: this is not a ${source.kind} (empty, cut short or another file)`,
+    source.file,
+    1,
+    {
+      hint: tool
+        ? `Regenerate it with ${tool}, or name another file with --deps.`
+        : 'Name another file with --deps.',
+    },
+  );
+}
+
+/**
+ * The set for a file that cannot be read at all: no dependencies, and `unreadable` says why (the
+ * diagnostic becomes an error if it was not one).
+ */
+export function unreadableSet(
+  source: DependencySource,
+  options: ReadOptions | undefined,
+  diagnostic: Diagnostic,
+  others: Diagnostic[] = [],
+): DependencySet {
+  const unreadable: Diagnostic = { ...diagnostic, severity: 'error' };
+  return finishSet(source, [], options, { indexUrls: [], diagnostics: [unreadable, ...others], unreadable });
 }
 
 /** The "cannot judge from an index" notice for a VCS/URL/path/editable dependency. */
