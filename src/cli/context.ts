@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  type Arch,
   type Catalog,
   createCatalog,
   type DebianEolPolicy,
@@ -13,6 +14,8 @@ import {
   type IsoDate,
   inputCodes,
   isoDateOf,
+  linuxArchSpellings,
+  normalizeArch,
   PybaseError,
   parseIsoDate,
 } from '../index.js';
@@ -86,4 +89,24 @@ export function reportDependencyErrors(diagnostics: readonly Diagnostic[], io: I
   io.err(`${s.red('pybase: error:')} ${locationPrefix(first)}${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;
+}
+
+/**
+ * Linux architectures from `--arch` values or the configuration's `archs` (`where` says which, for
+ * the message), in any spelling `normalizeArch` knows; an unknown one is a usage error listing the
+ * usual spellings, every one of which is accepted.
+ */
+export function linuxArchsOf(values: readonly string[], command: string, where: string): Arch[] {
+  const out: Arch[] = [];
+  for (const v of values) {
+    const arch = normalizeArch(v);
+    if (!arch || arch === 'windows-amd64') {
+      throw usageError(
+        `${command}: unknown Linux architecture '${v}' (${where}): write one of ${linuxArchSpellings.join(', ')} (linux/arm64, arm64v8, aarch64, x86_64 and the like work too)`,
+        command,
+      );
+    }
+    if (!out.includes(arch)) out.push(arch);
+  }
+  return out;
 }

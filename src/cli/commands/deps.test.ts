@@ -63,6 +63,63 @@ describe('pybase deps', () => {
     expect(rec.err).toMatch(/forms a cycle/);
   });
 
+  it.each(['deps', 'recommend'])(
+    '%s: every architecture spelling the error suggests is accepted; an unknown one exits 2',
+    async (command) => {
+      const project = path.join(fixtures, 'recommend-flask-app');
+      const bad = await run(
+        [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', 'sparc'],
+        project,
+      );
+      expect(bad.code).toBe(2);
+      const listed = /write one of ([^()]+) \(/.exec(bad.err)?.[1]?.split(', ') ?? [];
+      expect(listed).toEqual(expect.arrayContaining(['arm/v7', 'arm/v6', 'arm64', '386', 's390x']));
+      for (const arch of [...listed, 'linux/arm/v7', 'arm32v7', 'armv7', 'arm32v6', 'arm64/v8']) {
+        const r = await run(
+          [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', arch, '--json'],
+          project,
+        );
+        expect(r.err, arch).not.toMatch(/unknown Linux architecture/);
+        if (arch === 'mips64le') continue;
+        expect((JSON.parse(r.out) as { archs: string[] }).archs).toHaveLength(1);
+      }
+    },
+  );
+
+  it.each(['deps', 'recommend'])(
+    '%s: an architecture no image of the date is built for exits 2',
+    async (command) => {
+      const project = path.join(fixtures, 'recommend-flask-app');
+      const r = await run(
+        [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', 'mips64le'],
+        project,
+      );
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(
+        /no python image published at 2026-11-27 is built for mips64le; they are built for amd64, /,
+      );
+    },
+  );
+
+  it('a date before the architecture data says so instead of calling the images unpublished', async () => {
+    const project = path.join(fixtures, 'recommend-flask-app');
+    const r = await run(['deps', '--offline', '--no-cache', '--date', '2019-01-01'], project);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /the architectures of the \d+ python images published at 2019-01-01 are not in the data \(it records them from \d{4}-\d{2}-\d{2} on\)/,
+    );
+    expect(r.out).not.toContain('No candidate image is published');
+    const partly = await run(['deps', '--offline', '--no-cache', '--date', '2021-06-01'], project);
+    expect(partly.code).toBe(0);
+    expect(partly.out).toMatch(
+      /Not judged: \d+ images published at 2021-06-01 whose architectures the data does not record/,
+    );
+    const rec = await run(['recommend', '--offline', '--no-cache', '--date', '2019-01-01'], project);
+    expect(rec.code).toBe(2);
+    expect(rec.err).toMatch(/are not in the data/);
+  });
+
   it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {
     const r = await run(['deps', '--offline']);
     expect(r.code).toBe(0);

@@ -3,11 +3,13 @@ import path from 'node:path';
 import {
   type Appetite,
   type Arch,
+  candidateImages,
+  checkArchitectures,
   createCatalog,
+  defaultArchs,
   inputCodes,
   type LibcChoice,
   loadConfig,
-  normalizeArch,
   type PolicyInput,
   PybaseError,
   parseVulnerabilityReportAsync,
@@ -23,7 +25,7 @@ import {
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, reportDependencyErrors } from '../context.js';
+import { commandDate, linuxArchsOf, noteStaleData, reportDependencyErrors } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, indexOptionsHelp, reportNetworkFailures } from '../network-options.js';
@@ -91,12 +93,7 @@ function oneOf<T extends string>(
 
 /** Architectures named by flags or by the configuration's `archs`. */
 export function archsOf(values: readonly string[], where: string): Arch[] {
-  return values.map((a) => {
-    const arch = normalizeArch(a);
-    if (!arch || arch === 'windows-amd64')
-      throw usageError(`recommend: unknown architecture '${a}' (${where})`, 'recommend');
-    return arch;
-  });
+  return linuxArchsOf(values, 'recommend', where);
 }
 
 export const command: Command = {
@@ -194,6 +191,14 @@ export const command: Command = {
     const dataDir = stringOption(values, 'data-dir');
     const catalog = createCatalog(
       dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
+    );
+    // Architectures that cannot be judged at the date are refused before any work.
+    checkArchitectures(
+      catalog,
+      candidateImages(catalog, date, { includePrerelease: policy.prereleases === true }),
+      archs.length > 0 ? archs : configArchs.length > 0 ? configArchs : defaultArchs,
+      date,
+      { command: 'recommend' },
     );
     // The network clients are loaded only when the command goes online.
     const network = offline ? undefined : await import('../network.js');
