@@ -11,6 +11,7 @@ import {
   type DebianEolPolicy,
   type Diagnostic,
   dependencyReadErrors,
+  type FoundDependencySource,
   type IsoDate,
   inputCodes,
   isoDateOf,
@@ -109,4 +110,20 @@ export function linuxArchsOf(values: readonly string[], command: string, where: 
     if (!out.includes(arch)) out.push(arch);
   }
   return out;
+}
+
+/**
+ * A note on stderr when the dependency file was chosen among several requirements files: which one
+ * was read, which were passed over, and how to read another (`how`).
+ */
+export function noteDependencyChoice(found: FoundDependencySource | undefined, io: Io, how: string): void {
+  if (!found || found.passedOver.length === 0) return;
+  const shown = (file: string) => {
+    const rel = path.relative(io.cwd, file);
+    return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+  };
+  const others = found.passedOver.map((f) => shown(f.file));
+  const list =
+    others.length > 4 ? `${others.slice(0, 4).join(', ')} and ${others.length - 4} more` : others.join(', ');
+  io.err(`pybase: note: dependencies read from ${shown(found.file)}; also found ${list} (${how})\n`);
 }

@@ -120,6 +120,32 @@ describe('pybase deps', () => {
     expect(rec.err).toMatch(/are not in the data/);
   });
 
+  it.each([
+    ['deps', 'read another with --deps FILE'],
+    ['recommend', 'read another with --deps FILE'],
+    ['init', 'the Dockerfile installs that one; edit it to install another'],
+  ])('%s: reads requirements-prod.txt over requirements-dev.txt and says so', async (command, how) => {
+    const dir = writeProject({
+      'requirements-dev.txt': 'pytest==8.3.3\nflask==3.0.3\n',
+      'requirements-prod.txt': 'flask==3.0.3\n',
+    });
+    const r = await run(
+      [command, '--offline', '--date', '2026-11-27', ...(command === 'init' ? [] : ['--no-cache'])],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      `pybase: note: dependencies read from requirements-prod.txt; also found requirements-dev.txt (${how})`,
+    );
+    if (command === 'deps') expect(r.out.split('\n')[0]).toMatch(/requirements-prod\.txt: 1 package/);
+    if (command === 'init') expect(r.out).toContain('dependencies: installed from requirements-prod.txt');
+    const named = await run(
+      [command, '--offline', '--date', '2026-11-27', '--deps', 'requirements-dev.txt'],
+      dir,
+    );
+    if (command !== 'init') expect(named.err).not.toContain('also found');
+  });
+
   it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {
     const r = await run(['deps', '--offline']);
     expect(r.code).toBe(0);

@@ -27,6 +27,7 @@ import { listOption, parseCommandArgs, stringOption, usageError } from '../args.
 import {
   commandDate,
   linuxArchsOf,
+  noteDependencyChoice,
   noteStaleData,
   reportDependencyErrors,
   snapshotPathOf,
@@ -132,6 +133,7 @@ export const command: Command = {
       dir,
       depsFile !== undefined ? { deps: path.resolve(io.cwd, depsFile) } : {},
     );
+    noteDependencyChoice(found, io, 'read another with --deps FILE');
     const offline = values.offline === true;
     const cacheDir = stringOption(values, 'cache-dir');
     let close: (() => Promise<void>) | undefined;

@@ -3,6 +3,7 @@ import {
   type Catalog,
   chooseInitTag,
   createCatalog,
+  findDependencySource,
   type IndexClient,
   type IsoDate,
   initProject,
@@ -17,7 +18,7 @@ import {
   tryParseTag,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
+import { commandDate, noteDependencyChoice, noteStaleData, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
@@ -105,6 +106,11 @@ export const command: Command = {
     const python = stringOption(values, 'python');
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);
+    noteDependencyChoice(
+      findDependencySource(root),
+      io,
+      'the Dockerfile installs that one; edit it to install another',
+    );
     const opened = values.offline === true ? undefined : await openIndex(values, io, 'init', [], config);
     let recommended: Recommended;
     try {

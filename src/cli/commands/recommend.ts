@@ -7,6 +7,7 @@ import {
   checkArchitectures,
   createCatalog,
   defaultArchs,
+  findDependencySource,
   inputCodes,
   type LibcChoice,
   loadConfig,
@@ -25,7 +26,13 @@ import {
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, linuxArchsOf, noteStaleData, reportDependencyErrors } from '../context.js';
+import {
+  commandDate,
+  linuxArchsOf,
+  noteDependencyChoice,
+  noteStaleData,
+  reportDependencyErrors,
+} from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, indexOptionsHelp, reportNetworkFailures } from '../network-options.js';
@@ -205,6 +212,8 @@ export const command: Command = {
     const client = await network?.openRegistry(values, io, 'recommend');
     const opened = await network?.openIndex(values, io, 'recommend', [], config);
     const deps = stringOption(values, 'deps');
+    if (deps === undefined)
+      noteDependencyChoice(findDependencySource(root), io, 'read another with --deps FILE');
     const cacheDir = stringOption(values, 'cache-dir');
     try {
       const result = await recommendProject(root, {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,12 +34,54 @@ describe('findDependencySource', () => {
     expect(findDependencySource(empty)).toBeUndefined();
   });
 
+  it.each([
+    [['requirements-dev.txt', 'requirements-prod.txt'], 'requirements-prod.txt'],
+    [
+      ['requirements-test.txt', 'requirements_production.txt', 'requirements-base.txt'],
+      'requirements_production.txt',
+    ],
+    [['requirements-dev.txt', 'requirements-docs.txt', 'requirements-base.txt'], 'requirements-base.txt'],
+    [['requirements-dev.txt', 'requirements-lock.txt'], 'requirements-lock.txt'],
+    [['requirements-dev.txt', 'requirements.txt', 'requirements-prod.txt'], 'requirements.txt'],
+    [
+      ['requirements/base.txt', 'requirements/local.txt', 'requirements/production.txt'],
+      'requirements/production.txt',
+    ],
+    [['requirements/prod.txt', 'requirements-prod.txt'], 'requirements-prod.txt'],
+    [['requirements/dev.txt', 'requirements-test.txt'], 'requirements-test.txt'],
+    [['requirements/dev.txt', 'requirements/tests.txt'], 'requirements/dev.txt'],
+  ])('among %j reads %s, and names the others it passed over', (names, chosen) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-reqs-'));
+    for (const n of names) {
+      mkdirSync(join(dir, n, '..'), { recursive: true });
+      writeFileSync(join(dir, n), 'flask==3.0.3\n');
+    }
+    const found = findDependencySource(dir);
+    expect(found?.file).toBe(join(dir, chosen));
+    expect(found?.kind).toBe('requirements');
+    expect(found?.passedOver.map((f) => f.file).sort()).toEqual(
+      names
+        .filter((n) => n !== chosen)
+        .map((n) => join(dir, n))
+        .sort(),
+    );
+  });
+
+  it('passes nothing over with a single requirements file, a lock, or a named file', () => {
+    expect(findDependencySource(join(fixtures, 'deps-requirements'))?.passedOver).toEqual([]);
+    expect(findDependencySource(join(fixtures, 'deps-precedence'))?.passedOver).toEqual([]);
+    expect(
+      findDependencySource(join(fixtures, 'deps-precedence'), { deps: 'requirements-dev.txt' })?.passedOver,
+    ).toEqual([]);
+  });
+
   it('uses the file named by --deps, and refuses a missing or unknown one', () => {
     const found = findDependencySource(join(fixtures, 'deps-include-cycle'), { deps: 'a.txt' });
     expect(found).toEqual({
       file: join(fixtures, 'deps-include-cycle', 'a.txt'),
       kind: 'requirements',
       alsoPresent: [],
+      passedOver: [],
     });
     expect(() => findDependencySource(fixtures, { deps: 'nope.lock' })).toThrow(PybaseError);
     expect(() => findDependencySource(join(fixtures, 'deps-precedence'), { deps: '../deps-pdm' })).toThrow(
