@@ -35,10 +35,21 @@ export interface DistributionFile {
 }
 
 /**
- * How a dependency is obtained. Only `registry` can be judged from a package index; the others
- * (a VCS checkout, a direct URL, a local path, an editable install) are reported as not judgeable.
+ * How a dependency is obtained. A `registry` one is judged from the files the lock names or the
+ * package index lists; a direct URL or path to a wheel or sdist is judged from that file, whose name
+ * carries its tags (see {@link isJudgeable}); the others (a VCS checkout, a source folder, an editable
+ * install) are reported as not judgeable.
  */
 export type DependencyKind = 'registry' | 'vcs' | 'url' | 'path' | 'editable';
+
+/**
+ * True when the wheel logic can judge the dependency: one from a registry, or a direct URL or path
+ * whose distribution files are known (a wheel's name says where it installs, an sdist is built).
+ */
+export function isJudgeable(dep: Pick<Dependency, 'kind' | 'files'>): boolean {
+  if (dep.kind === 'registry') return true;
+  return (dep.kind === 'url' || dep.kind === 'path') && dep.files !== undefined && dep.files.length > 0;
+}
 
 /** The group name for runtime dependencies. Every other group name is the file's own. */
 export const mainGroup = 'main';

@@ -4,8 +4,13 @@
  */
 
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { Dependency, DependencySet, DependencySource } from '../../model/dependencies.js';
-import { mainGroup, normalizePackageName } from '../../model/dependencies.js';
+import type {
+  Dependency,
+  DependencySet,
+  DependencySource,
+  DistributionFile,
+} from '../../model/dependencies.js';
+import { isJudgeable, mainGroup, normalizePackageName } from '../../model/dependencies.js';
 import type { Diagnostic, Severity, SourceRange } from '../../model/diagnostic.js';
 import { inputCodes } from '../../model/diagnostic.js';
 
@@ -439,8 +444,17 @@ export function finishSet(
     const dependency: Dependency = { ...fields, groups: sortGroups(groupConditions.keys()) };
     const marker = conditionText(condition);
     if (marker !== undefined) dependency.marker = marker;
+    // A direct URL or a path to a wheel or an sdist is that file: its name says where it installs.
+    if (
+      (dependency.kind === 'url' || dependency.kind === 'path') &&
+      !(dependency.files && dependency.files.length > 0) &&
+      dependency.url !== undefined
+    ) {
+      const file = distributionFileAt(dependency.url);
+      if (file) dependency.files = [file];
+    }
     dependencies.push(dependency);
-    if (dependency.kind !== 'registry') diagnostics.push(notJudgeable(dependency));
+    if (!isJudgeable(dependency)) diagnostics.push(notJudgeable(dependency));
   }
   // Errors mark the set as incomplete for its callers (dependencyReadErrors); they name the file read.
   const marked = diagnostics.map((d) =>
@@ -501,6 +515,14 @@ export function unreadableSet(
 ): DependencySet {
   const unreadable: Diagnostic = { ...diagnostic, severity: 'error' };
   return finishSet(source, [], options, { indexUrls: [], diagnostics: [unreadable, ...others], unreadable });
+}
+
+/** The file a direct URL or path names when it is a wheel or an sdist archive, else undefined. */
+function distributionFileAt(url: string): DistributionFile | undefined {
+  if (/^(git|hg|svn|bzr)\+/i.test(url)) return undefined;
+  const filename = fileNameOf(url);
+  if (!/\.(whl|tar\.gz|zip|tar\.bz2|tar\.xz|tgz)$/i.test(filename)) return undefined;
+  return { filename, url };
 }
 
 /** The "cannot judge from an index" notice for a VCS/URL/path/editable dependency. */
