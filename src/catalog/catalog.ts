@@ -210,6 +210,11 @@ export interface Catalog {
   dataAge(date: IsoDate): DataAge;
   /** Provenance of every source file, by its path in the data directory. */
   sources(): Record<string, SourceProvenance>;
+  /**
+   * Date of the oldest recorded tag list, which is where architectures come from: before it they are
+   * taken from the nearest list when its images match, else unknown. Undefined without any list.
+   */
+  architecturesRecordedFrom(): IsoDate | undefined;
 }
 
 const staleAfterDays = 90;
@@ -807,6 +812,12 @@ class SnapshotCatalog implements Catalog {
 
   sources(): Record<string, SourceProvenance> {
     return this.snapshot.sources;
+  }
+
+  architecturesRecordedFrom(): IsoDate | undefined {
+    let oldest: IsoDate | undefined;
+    for (const { list } of this.lists()) if (oldest === undefined || list.date < oldest) oldest = list.date;
+    return oldest;
   }
 }
 

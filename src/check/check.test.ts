@@ -1,10 +1,11 @@
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
 import { parseTag } from '../catalog/tag.js';
 import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
 import { isPybaseError } from '../model/diagnostic.js';
+import { rules } from '../rules/index.js';
 import { ruleCatalogOf } from './catalog-view.js';
 import { exceedsThreshold, mayBePython, pinnedStatus, runCheck } from './check.js';
 import { writeProject } from './test-project.js';
@@ -201,6 +202,53 @@ describe('bad input never crashes', () => {
       expect(err.diagnostic.code).toBe('PBE004');
       expect(err.diagnostic.location).toMatchObject({ file: 'pybase.toml', startLine: 2 });
     }
+  });
+});
+
+describe('a dependency file the PB2xx rules cannot read is a finding', () => {
+  const uvText = () => readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+
+  it('a uv.lock cut short: PBE006 at its line, relative to the root, instead of judging nothing', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-alpine3.23\n',
+      'uv.lock': uvText().slice(0, 2500),
+    });
+    const r = await runCheck(root, { date: seedDate });
+    const problem = r.findings.find((d) => d.code === 'PBE006');
+    expect(problem).toMatchObject({ severity: 'error', location: { file: 'uv.lock' } });
+    expect(problem?.message).toMatch(/^uv\.lock:\d+:\d+: not valid TOML/);
+    expect(JSON.stringify(problem)).not.toContain(root);
+    expect(exceedsThreshold(r, 'error')).toBe(true);
+    // Without the PB2xx rules the lock is not read, and not reported.
+    const without = await runCheck(root, {
+      date: seedDate,
+      rules: rules.filter((rule) => !rule.code.startsWith('PB2')),
+    });
+    expect(without.findings.filter((d) => d.code === 'PBE006')).toEqual([]);
+  });
+
+  it('an include cycle in requirements is reported with paths relative to the root', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'requirements.txt': '-r requirements/base.txt\n',
+      'requirements/base.txt': 'flask==3.0.3\n-r ../requirements.txt\n',
+    });
+    const r = await runCheck(root, { date: seedDate });
+    const problem = r.findings.find((d) => d.code === 'PBE006');
+    expect(problem?.location?.file).toBe('requirements/base.txt');
+    expect(problem?.message).toContain('forms a cycle');
+    expect(problem?.message).not.toContain(root);
+  });
+
+  it('a pyproject.toml that is both a version file and the dependency file is reported once', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'pyproject.toml': '[project]\nname = "x\n',
+    });
+    const r = await runCheck(root, { date: seedDate });
+    expect(r.findings.filter((d) => d.code === 'PBE006').map((d) => d.location?.file)).toEqual([
+      'pyproject.toml',
+    ]);
   });
 });
 

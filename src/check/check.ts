@@ -8,7 +8,7 @@ import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified } from '../catalog/tag.js';
 import { type PybaseConfig, withConfigDefaults } from '../config/load.js';
 import { defaultArchs } from '../deps/candidates.js';
-import { loadDependencyFacts } from '../deps/facts.js';
+import { readDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
 import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
@@ -237,20 +237,59 @@ export function configuredArchs(archs: readonly string[] | undefined): Arch[] {
 
 /**
  * Dependency facts for the PB2xx rules, read offline from the project's lock file, when one of
- * those rules runs (src/deps/ does the work; lock files suffice, nothing is looked up).
+ * those rules runs (src/deps/ does the work; lock files suffice, nothing is looked up). A lock that
+ * cannot be read, or that reads with errors, is an input finding: the rules would otherwise judge
+ * nothing, or too little, in silence.
  */
 function dependencyFactsFor(
   root: string,
   selected: readonly Rule[],
   catalog: Catalog,
   config: PybaseConfig,
-): unknown {
-  if (!selected.some((r) => r.code.startsWith('PB2'))) return undefined;
-  return loadDependencyFacts(root, {
+): { facts?: unknown; problems: Diagnostic[] } {
+  if (!selected.some((r) => r.code.startsWith('PB2'))) return { problems: [] };
+  const read = readDependencyFacts(root, {
     catalog,
     ...(config.archs ? { archs: config.archs } : {}),
     ...(config.glibcOnly ? { glibcOnly: config.glibcOnly } : {}),
   });
+  const problems = read.problems.map((d) => relativeTo(root, d));
+  return read.facts !== undefined ? { facts: read.facts, problems } : { problems };
+}
+
+/** `extra` without the diagnostics `seen` already has (a pyproject.toml is read both ways). */
+function withoutRepeats(extra: readonly Diagnostic[], seen: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.code} ${d.location?.file ?? ''}:${d.location?.startLine ?? ''}`;
+  const known = new Set(seen.map(key));
+  return extra.filter((d) => !known.has(key(d)));
+}
+
+/**
+ * A diagnostic of the dependency reader named as the other findings name files: relative to the
+ * root, with '/'. Readers name files as they were found (`<root>/uv.lock`) or resolved (includes).
+ */
+function relativeTo(root: string, d: Diagnostic): Diagnostic {
+  const prefixes = [...new Set([path.resolve(root), path.normalize(root)])]
+    .filter((p) => p !== '.' && p !== '')
+    .map((p) => (p.endsWith(path.sep) ? p : `${p}${path.sep}`))
+    .sort((a, b) => b.length - a.length);
+  const shorten = (text: string) => {
+    let out = text;
+    for (const prefix of prefixes) {
+      const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(^|[\\s('"=>])${escaped}`, 'g'), '$1');
+    }
+    return path.sep === '/' ? out : out.split(path.sep).join('/');
+  };
+  return {
+    ...d,
+    message: shorten(d.message),
+    ...(d.hint !== undefined ? { hint: shorten(d.hint) } : {}),
+    ...(d.location ? { location: { ...d.location, file: shorten(d.location.file) } } : {}),
+    ...(typeof d.data?.dependencyFile === 'string'
+      ? { data: { ...d.data, dependencyFile: shorten(d.data.dependencyFile) } }
+      : {}),
+  };
 }
 
 /** Check the project at `root` at `options.date`. */
@@ -274,7 +313,11 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
     }));
   const judged = judgeReferences(extraction, ruleCatalog, date, config.mirrors);
   const selected = selectRules(options.rules ?? allRules, config);
-  const dependencies = options.dependencies ?? dependencyFactsFor(root, selected, catalog, config);
+  const read =
+    options.dependencies !== undefined
+      ? { facts: options.dependencies, problems: [] }
+      : dependencyFactsFor(root, selected, catalog, config);
+  const dependencies = read.facts;
   const context: RuleContext = {
     date,
     extraction,
@@ -309,7 +352,12 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
   }
   const known = new Set<string>([...allRules.map((r) => r.code), ...Object.values(inputCodes)]);
   const sup = applySuppressions(
-    [...raw, ...judged.unreadable, ...extraction.diagnostics],
+    [
+      ...raw,
+      ...judged.unreadable,
+      ...extraction.diagnostics,
+      ...withoutRepeats(read.problems, extraction.diagnostics),
+    ],
     extraction.pragmas,
     {
       ranCodes: new Set([...selected.map((r) => r.code), ...Object.values(inputCodes)]),

@@ -5,17 +5,23 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  type Arch,
   type Catalog,
   createCatalog,
   type DebianEolPolicy,
+  type Diagnostic,
+  dependencyReadErrors,
+  type FoundDependencySource,
   type IsoDate,
   inputCodes,
   isoDateOf,
+  linuxArchSpellings,
+  normalizeArch,
   PybaseError,
   parseIsoDate,
 } from '../index.js';
 import { usageError } from './args.js';
-import type { Io } from './io.js';
+import { type Io, locationPrefix, style } from './io.js';
 
 /** `--date`, or today (the day the command started, UTC). */
 export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
@@ -68,4 +74,56 @@ export function noteStaleData(values: Record<string, unknown>, io: Io, date: Iso
   io.err(
     `pybase: note: the data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
   );
+}
+
+/**
+ * Prints the errors met while reading the dependency file (an include cycle, an included file that
+ * cannot be read, a lock missing entries) on stderr; true when there was one: the command then exits
+ * 2, its output being about incomplete dependencies.
+ */
+export function reportDependencyErrors(diagnostics: readonly Diagnostic[], io: Io): boolean {
+  const errors = dependencyReadErrors(diagnostics);
+  const first = errors[0];
+  if (!first) return false;
+  const s = style(io.color && io.stderrIsTTY);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s) in the dependency file)` : '';
+  io.err(`${s.red('pybase: error:')} ${locationPrefix(first)}${first.message}${more}\n`);
+  if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
+  return true;
+}
+
+/**
+ * Linux architectures from `--arch` values or the configuration's `archs` (`where` says which, for
+ * the message), in any spelling `normalizeArch` knows; an unknown one is a usage error listing the
+ * usual spellings, every one of which is accepted.
+ */
+export function linuxArchsOf(values: readonly string[], command: string, where: string): Arch[] {
+  const out: Arch[] = [];
+  for (const v of values) {
+    const arch = normalizeArch(v);
+    if (!arch || arch === 'windows-amd64') {
+      throw usageError(
+        `${command}: unknown Linux architecture '${v}' (${where}): write one of ${linuxArchSpellings.join(', ')} (linux/arm64, arm64v8, aarch64, x86_64 and the like work too)`,
+        command,
+      );
+    }
+    if (!out.includes(arch)) out.push(arch);
+  }
+  return out;
+}
+
+/**
+ * A note on stderr when the dependency file was chosen among several requirements files: which one
+ * was read, which were passed over, and how to read another (`how`).
+ */
+export function noteDependencyChoice(found: FoundDependencySource | undefined, io: Io, how: string): void {
+  if (!found || found.passedOver.length === 0) return;
+  const shown = (file: string) => {
+    const rel = path.relative(io.cwd, file);
+    return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+  };
+  const others = found.passedOver.map((f) => shown(f.file));
+  const list =
+    others.length > 4 ? `${others.slice(0, 4).join(', ')} and ${others.length - 4} more` : others.join(', ');
+  io.err(`pybase: note: dependencies read from ${shown(found.file)}; also found ${list} (${how})\n`);
 }

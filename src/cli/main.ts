@@ -100,7 +100,11 @@ function topHelp(): string {
 export function reportError(err: PybaseError, io: Io): void {
   const s = style(io.color && io.stderrIsTTY);
   const d = err.diagnostic;
-  const where = d.location ? `${d.location.file}:${d.location.startLine}:${d.location.startColumn}: ` : '';
+  // Readers start their messages with `file:line:` themselves: the place is not written twice.
+  const where =
+    d.location && !d.message.startsWith(`${d.location.file}:${d.location.startLine}`)
+      ? `${d.location.file}:${d.location.startLine}:${d.location.startColumn}: `
+      : '';
   io.err(`${s.red('pybase: error:')} ${where}${d.message}\n`);
   if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
 }

@@ -7,8 +7,9 @@ import type { Catalog } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import type { ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
+import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import type { PythonTag } from '../model/image-ref.js';
-import { type Arch, normalizeArch } from '../model/platform.js';
+import { type Arch, allArchs, archSpelling, normalizeArch } from '../model/platform.js';
 
 export interface CandidateOptions {
   /** Also list pre-release Pythons (`3.15.0rc1`). Default false. */
@@ -112,4 +113,50 @@ export function compareDotted(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** Candidates whose architectures the data does not record (an empty list: a tag list has none). */
+export function withUnknownArchitectures(candidates: readonly ImageCandidate[]): ImageCandidate[] {
+  return candidates.filter((c) => c.architectures.length === 0);
+}
+
+/**
+ * Refuses architectures that cannot be judged at the date, before any work: when the data records
+ * no architecture for any of the candidates (dates before its first tag list), and, unless
+ * `named` (the user named the images: each says for itself where it is not published), when no
+ * candidate is built for an architecture asked (`mips64le` after bookworm). Nothing without candidates.
+ */
+export function checkArchitectures(
+  catalog: Pick<Catalog, 'architecturesRecordedFrom'>,
+  candidates: readonly ImageCandidate[],
+  archs: readonly Arch[],
+  date: IsoDate,
+  options: { command: string; named?: boolean },
+): void {
+  if (candidates.length === 0) return;
+  const { command } = options;
+  const known = candidates.filter((c) => c.architectures.length > 0);
+  if (known.length === 0) {
+    const since = catalog.architecturesRecordedFrom();
+    const what = options.named
+      ? candidates.map((c) => c.tag).join(', ')
+      : `the ${candidates.length} python image${candidates.length === 1 ? '' : 's'} published at ${date}`;
+    throw new PybaseError({
+      code: inputCodes.data,
+      severity: 'error',
+      message: `${command}: the architectures of ${what} are not in the data${since ? ` (it records them from ${since} on)` : ''}: pybase cannot tell whether ${candidates.length === 1 && options.named ? 'it was' : 'they were'} built for ${archs.map(archSpelling).join(', ')}`,
+      hint: `pybase tags --date ${date} lists the tags of that date; judge a date${since ? ` from ${since} on` : ' the data covers'}`,
+    });
+  }
+  if (options.named) return;
+  const published = allArchs.filter((a) => known.some((c) => c.architectures.includes(a)));
+  const missing = archs.filter((a) => !published.includes(a));
+  if (missing.length > 0) {
+    throw new PybaseError({
+      code: inputCodes.usage,
+      severity: 'error',
+      message: `${command}: no python image published at ${date} is built for ${missing.map(archSpelling).join(', ')}; they are built for ${published.map(archSpelling).join(', ')}`,
+      hint: 'name architectures among those (--arch, or archs in the configuration)',
+    });
+  }
 }

@@ -264,3 +264,80 @@ describe('files from the package index', () => {
     expect(by('3.13').installable).toBe(true);
   });
 });
+
+describe('a direct URL to a wheel or sdist is judged by its file', () => {
+  const uvLock = [
+    'version = 1',
+    'requires-python = ">=3.12"',
+    '',
+    '[[package]]',
+    'name = "app"',
+    'version = "1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+    `  { name = "psycopg-c", marker = "platform_machine == 'x86_64'" },`,
+    '  { name = "vcs-thing" },',
+    ']',
+    '',
+    '[[package]]',
+    'name = "psycopg-c"',
+    'version = "3.3.0"',
+    'source = { url = "https://example.org/psycopg_c-3.3.0-cp312-cp312-linux_x86_64.whl" }',
+    'wheels = [',
+    '  { url = "https://example.org/psycopg_c-3.3.0-cp312-cp312-linux_x86_64.whl", hash = "sha256:00" },',
+    ']',
+    '',
+    '[[package]]',
+    'name = "vcs-thing"',
+    'version = "0.1"',
+    'source = { git = "https://example.org/vcs-thing.git#abc" }',
+    '',
+  ].join('\n');
+
+  it('a uv.lock url wheel counts like any wheel; a VCS checkout stays not judgeable', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-url-wheel-'));
+    writeFileSync(path.join(dir, 'uv.lock'), uvLock);
+    const deps = readDependencies(path.join(dir, 'uv.lock'));
+    const notJudgeable = deps.diagnostics.filter((d) => d.data?.reason === 'not-judgeable');
+    expect(notJudgeable.map((d) => d.data?.name)).toEqual(['vcs-thing']);
+    const report = await analyzeDependencies({ deps, images, archs: ['amd64'], date, offline: true });
+    const on = (tag: string) => report.images.find((c) => c.image.tag.startsWith(tag) && c.arch === 'amd64');
+    const cp312 = on('3.12.')!;
+    expect(cp312.packages.map((p) => [p.name, p.verdict])).toEqual([['psycopg-c', 'wheel']]);
+    expect(cp312.packages[0]?.reason).toContain('psycopg_c-3.3.0-cp312-cp312-linux_x86_64.whl');
+    expect(cp312.counts.wheel).toBe(1);
+    const cp313 = on('3.13.')!;
+    expect(cp313.packages.map((p) => [p.name, p.verdict])).toEqual([['psycopg-c', 'unavailable']]);
+  });
+
+  it('a requirement naming a wheel or sdist URL is that file; one naming a repository is not', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-url-wheel-'));
+    writeFileSync(
+      path.join(dir, 'requirements.txt'),
+      [
+        'six @ https://example.org/files/six-1.16.0-py2.py3-none-any.whl',
+        'legacy @ https://example.org/files/legacy-2.0.tar.gz',
+        'other @ git+https://example.org/other.git@v1',
+        '',
+      ].join('\n'),
+    );
+    const deps = readDependencies(path.join(dir, 'requirements.txt'));
+    expect(deps.dependencies.map((d) => [d.name, d.kind, d.files?.map((f) => f.filename)])).toEqual([
+      ['six', 'url', ['six-1.16.0-py2.py3-none-any.whl']],
+      ['legacy', 'url', ['legacy-2.0.tar.gz']],
+      ['other', 'vcs', undefined],
+    ]);
+    const report = await analyzeDependencies({
+      deps,
+      images: images.slice(0, 1),
+      archs: ['amd64'],
+      date,
+      offline: true,
+    });
+    expect(report.incomplete).toBe(false);
+    expect(report.images[0]?.packages.map((p) => [p.name, p.verdict])).toEqual([
+      ['six', 'pure'],
+      ['legacy', 'sdist-build'],
+    ]);
+  });
+});

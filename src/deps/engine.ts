@@ -17,7 +17,7 @@ import type {
   Verdict,
 } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
-import type { Dependency, DependencySet } from '../model/dependencies.js';
+import { type Dependency, type DependencySet, isJudgeable } from '../model/dependencies.js';
 import { type Diagnostic, inputCodes, isPybaseError } from '../model/diagnostic.js';
 import { type Arch, wheelMachine } from '../model/platform.js';
 import type { IndexClient, IndexFile, IndexProgress, ProjectLookup } from '../sources/package-index.js';
@@ -420,7 +420,7 @@ function summarize(
  */
 export async function analyzeDependencies(options: AnalyzeOptions): Promise<CompatibilityReport> {
   const own = new Set(options.deps.projectPackages ?? []);
-  const registry = options.deps.dependencies.filter((d) => d.kind === 'registry' && !own.has(d.name));
+  const registry = options.deps.dependencies.filter((d) => isJudgeable(d) && !own.has(d.name));
   const needLookup = registry.filter((d) => !(d.files && d.files.length > 0));
   const lookups = new Map<string, ProjectLookup>();
   const online = !options.offline && options.index !== undefined;
@@ -443,7 +443,7 @@ export function analyzeDependenciesOffline(
   options: Omit<AnalyzeOptions, 'index' | 'offline' | 'onProgress'>,
 ): CompatibilityReport {
   const own = new Set(options.deps.projectPackages ?? []);
-  const registry = options.deps.dependencies.filter((d) => d.kind === 'registry' && !own.has(d.name));
+  const registry = options.deps.dependencies.filter((d) => isJudgeable(d) && !own.has(d.name));
   return judgeAll({ ...options, offline: true }, registry, undefined);
 }
 

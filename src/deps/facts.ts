@@ -10,8 +10,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
-import { type DependencySet, normalizePackageName } from '../model/dependencies.js';
-import { isPybaseError } from '../model/diagnostic.js';
+import { type DependencySet, dependencyReadErrors, normalizePackageName } from '../model/dependencies.js';
+import { type Diagnostic, isPybaseError } from '../model/diagnostic.js';
 import { type Arch, normalizeArch, wheelMachine } from '../model/platform.js';
 import { formatLibc, wheelLibcNeeds } from '../wheels/index.js';
 import { candidateOf } from './candidates.js';
@@ -94,15 +94,33 @@ export function loadDependencyFacts(
   root: string,
   options: DependencyFactsOptions,
 ): DependencyFacts | undefined {
+  return readDependencyFacts(root, options).facts;
+}
+
+export interface ReadDependencyFacts {
+  /** Undefined when the project has no dependency file, or it cannot be read at all. */
+  facts?: DependencyFacts;
+  /**
+   * Why the dependencies are missing or incomplete: the file cannot be read or parsed, or reading it
+   * met errors (an include cycle, a lock missing entries). Their files are as found under `root`.
+   */
+  problems: Diagnostic[];
+}
+
+/** {@link loadDependencyFacts}, with the errors met on the way instead of silence. */
+export function readDependencyFacts(root: string, options: DependencyFactsOptions): ReadDependencyFacts {
   let deps: DependencySet | undefined;
   try {
     deps = tryReadProjectDependencies(root, options);
   } catch (error) {
-    if (isPybaseError(error)) return undefined;
+    if (isPybaseError(error)) return { problems: [error.diagnostic] };
     throw error;
   }
-  if (!deps) return undefined;
-  return createDependencyFacts(root, deps, options);
+  if (!deps) return { problems: [] };
+  return {
+    facts: createDependencyFacts(root, deps, options),
+    problems: dependencyReadErrors(deps.diagnostics),
+  };
 }
 
 export function createDependencyFacts(

@@ -10,7 +10,13 @@ export type {
   PackageVerdict,
 } from '../model/compat.js';
 export { verdicts } from '../model/compat.js';
-export { type CandidateOptions, candidateImages, candidateOf } from './candidates.js';
+export {
+  type CandidateOptions,
+  candidateImages,
+  candidateOf,
+  checkArchitectures,
+  withUnknownArchitectures,
+} from './candidates.js';
 export {
   type AnalyzeOptions,
   analyzeDependencies,

@@ -2,7 +2,7 @@
  * Where a project's dependency file is, without loading the readers: a cached analysis needs only the
  * file's path and bytes.
  */
-import { type DependencySourceFile, findDependencySource } from '../files/lockfiles/locate.js';
+import { type FoundDependencySource, findDependencySource } from '../files/lockfiles/locate.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 
 /** The files looked for, most precise first (requirements*.txt matches any requirements file). */
@@ -22,7 +22,7 @@ export const dependencyFilesLookedFor: readonly string[] = [
 export function locateProjectDependencies(
   dir: string,
   options: { deps?: string } = {},
-): DependencySourceFile {
+): FoundDependencySource {
   const found = findDependencySource(dir, options.deps !== undefined ? { deps: options.deps } : {});
   if (found) return found;
   throw noDependencyFile(dir);

@@ -38,6 +38,7 @@ import type {
 } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySet, DependencySourceKind } from '../model/dependencies.js';
+import { PybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { IndexClient, IndexProgress } from '../sources/package-index.js';
 
@@ -349,6 +350,8 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
         }
       : {}),
   });
+  // A file that cannot be parsed at all is an input error, not a project without dependencies.
+  if (deps.unreadable) throw new PybaseError(deps.unreadable);
   const needsIndex = deps.dependencies.some((d) => d.kind === 'registry' && !(d.files && d.files.length > 0));
   const index = !request.offline && needsIndex && request.index ? await request.index(deps) : undefined;
   const report = await analyzeDependencies({

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser, type Label } from 'dockerfile-ast';
@@ -134,6 +134,23 @@ describe('initProject', () => {
     const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
     expect(text).toContain('COPY pyproject.toml uv.lock ./');
     expect(text).toMatch(/uv sync --frozen --no-dev/);
+  });
+
+  it('installs a requirements file kept in a folder with the folder, for the files it includes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-'));
+    temps.push(dir);
+    mkdirSync(path.join(dir, 'requirements'));
+    writeFileSync(path.join(dir, 'requirements', 'base.txt'), 'flask==3.0.3\n');
+    writeFileSync(path.join(dir, 'requirements', 'production.txt'), '-r base.txt\ngunicorn==23.0.0\n');
+    writeFileSync(path.join(dir, 'requirements', 'local.txt'), '-r base.txt\npytest==8.3.3\n');
+    const result = await initProject(dir, {
+      date: '2026-08-13',
+      tag: chooseInitTag({ catalog, date: '2026-08-13' }),
+    });
+    expect(result.install).toEqual({ kind: 'requirements', file: 'requirements/production.txt' });
+    const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(text).toContain('COPY requirements/ requirements/');
+    expect(text).toContain('pip install --no-cache-dir -r requirements/production.txt');
   });
 
   it('writes a workflow whose every action is pinned to a full commit with its release as a comment', async () => {

@@ -255,11 +255,18 @@ function installLines(install: DependencyInstall): string[] {
         '    && pipenv requirements > /tmp/requirements.txt \\',
         `    && ${venv}/bin/pip install --no-cache-dir -r /tmp/requirements.txt`,
       ];
-    case 'requirements':
+    case 'requirements': {
+      // A file in a folder (requirements/prod.txt) usually includes its neighbours (-r base.txt):
+      // the whole folder is copied.
+      const folder = path.posix.dirname(file ?? '');
+      if (folder !== '.') {
+        return [`COPY ${folder}/ ${folder}/`, `RUN ${venv}/bin/pip install --no-cache-dir -r ${file}`];
+      }
       return [
         `COPY ${file} ./`,
         `RUN ${venv}/bin/pip install --no-cache-dir -r ${path.posix.basename(file ?? '')}`,
       ];
+    }
     case 'pyproject':
       return ['COPY . .', `RUN ${venv}/bin/pip install --no-cache-dir .`];
     default:

@@ -35,10 +35,21 @@ export interface DistributionFile {
 }
 
 /**
- * How a dependency is obtained. Only `registry` can be judged from a package index; the others
- * (a VCS checkout, a direct URL, a local path, an editable install) are reported as not judgeable.
+ * How a dependency is obtained. A `registry` one is judged from the files the lock names or the
+ * package index lists; a direct URL or path to a wheel or sdist is judged from that file, whose name
+ * carries its tags (see {@link isJudgeable}); the others (a VCS checkout, a source folder, an editable
+ * install) are reported as not judgeable.
  */
 export type DependencyKind = 'registry' | 'vcs' | 'url' | 'path' | 'editable';
+
+/**
+ * True when the wheel logic can judge the dependency: one from a registry, or a direct URL or path
+ * whose distribution files are known (a wheel's name says where it installs, an sdist is built).
+ */
+export function isJudgeable(dep: Pick<Dependency, 'kind' | 'files'>): boolean {
+  if (dep.kind === 'registry') return true;
+  return (dep.kind === 'url' || dep.kind === 'path') && dep.files !== undefined && dep.files.length > 0;
+}
 
 /** The group name for runtime dependencies. Every other group name is the file's own. */
 export const mainGroup = 'main';
@@ -101,8 +112,25 @@ export interface DependencySet {
   projectPackages?: string[];
   /** The dependencies of the selected groups. */
   dependencies: Dependency[];
-  /** Unreadable entries, include cycles, not-judgeable requirements... */
+  /**
+   * Unreadable entries, include cycles, not-judgeable requirements... Errors (severity `error`) mean
+   * the dependencies read are incomplete: see {@link dependencyReadErrors}.
+   */
   diagnostics: Diagnostic[];
+  /**
+   * Set when the file could not be read at all (not valid TOML or JSON, cut short, not the format its
+   * name says): the set is then empty and must not be judged as a project without dependencies.
+   * The same diagnostic is also in `diagnostics`.
+   */
+  unreadable?: Diagnostic;
+}
+
+/**
+ * The errors among a dependency reader's diagnostics (an include cycle, an included file that cannot
+ * be read, a lock that names packages it does not list): the dependencies judged are incomplete.
+ */
+export function dependencyReadErrors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error' && d.data?.dependencyFile !== undefined);
 }
 
 /** PEP 503 normalised form of a distribution name. */

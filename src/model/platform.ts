@@ -79,9 +79,38 @@ const aliases: Record<string, Arch> = {
   'windows/amd64': 'windows-amd64',
 };
 
-/** Map any common spelling of an architecture to pybase's model, or undefined when unknown. */
+/**
+ * Map any common spelling of an architecture to pybase's model, or undefined when unknown. An OCI
+ * platform may leave out its `linux/` (`arm/v7`, `arm64/v8`).
+ */
 export function normalizeArch(text: string): Arch | undefined {
-  return aliases[text.trim().toLowerCase()];
+  const key = text.trim().toLowerCase();
+  return aliases[key] ?? aliases[`linux/${key}`];
+}
+
+/**
+ * The Linux architectures as users usually write them (OCI platforms without `linux/`), in the order
+ * of {@link allArchs}: what messages suggest. Each of them is understood by {@link normalizeArch}, as
+ * are docker-library names (`arm64v8`), kernel names (`aarch64`) and full platforms (`linux/arm/v7`).
+ */
+export const linuxArchSpellings: readonly string[] = [
+  'amd64',
+  'arm/v5',
+  'arm/v6',
+  'arm/v7',
+  'arm64',
+  '386',
+  'mips64le',
+  'ppc64le',
+  'riscv64',
+  's390x',
+];
+
+/** The usual spelling of an architecture (`arm/v7` for arm32v7, `arm64` for arm64v8). */
+export function archSpelling(arch: Arch): string {
+  return ociPlatform(arch)
+    .replace(/^linux\//, '')
+    .replace(/^arm64\/v8$/, 'arm64');
 }
 
 /** The OCI platform string (`linux/arm64/v8`) of an architecture. */

@@ -3,8 +3,8 @@
  * 440), and every specifier the repository writes (`requires-python`, Poetry's `python`,
  * `python_requires` of setup.cfg). `recommend`, `init` and `renovate` keep to the Pythons these allow.
  */
-import { satisfies, validRange } from '@renovatebot/pep440';
-import { poetryConstraintToPep440 } from '../files/lockfiles/poetry/constraint.js';
+import { poetryConstraintAllows } from '../files/lockfiles/poetry/constraint.js';
+import { pep440Allows } from '../files/version-files/specifier.js';
 import type { Extraction } from '../model/project.js';
 
 export interface PythonConstraint {
@@ -43,36 +43,17 @@ export function projectPythonConstraints(
 /** Answers by constraint and version: every stage asks the same few constraints about the same versions. */
 const answers = new Map<string, boolean | undefined>();
 
-function pep440Allows(spec: string, version: string): boolean | undefined {
-  const text = spec.trim();
-  if (text === '') return true;
-  // `satisfies` answers false for a specifier it cannot read: that must not exclude anything.
-  if (!validRange(text)) return undefined;
-  try {
-    return satisfies(version, text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Whether the constraint admits the Python `version` (`3.12.4`); undefined when it cannot be read
- * (then it excludes nothing, as pip ignores a requires-python it cannot parse).
+ * (then it excludes nothing, as pip ignores a requires-python it cannot parse). Read by the same
+ * functions as the version statements of `check`: PEP 440, or Poetry's syntax.
  */
 export function constraintAllows(c: PythonConstraint, version: string): boolean | undefined {
   const key = `${c.poetry ? 'p' : 'r'}\u0000${c.text}\u0000${version}`;
   if (answers.has(key)) return answers.get(key);
-  let answer: boolean | undefined;
-  if (c.poetry) {
-    // Poetry's `||` joins alternatives: allowed when any of them allows it.
-    const parts = c.text.split('||').map((p) => poetryConstraintToPep440(p));
-    if (parts.every((p) => p.ok)) {
-      const each = parts.map((p) => (p.ok ? pep440Allows(p.specifier, version) : undefined));
-      answer = each.some((a) => a === true) ? true : each.some((a) => a === undefined) ? undefined : false;
-    }
-  } else {
-    answer = pep440Allows(c.text, version);
-  }
+  const text = c.text.trim();
+  const answer =
+    text === '' ? true : c.poetry ? poetryConstraintAllows(text, version) : pep440Allows(text, version);
   answers.set(key, answer);
   return answer;
 }

@@ -1,5 +1,9 @@
-import { satisfies, validRange } from '@renovatebot/pep440';
-import { poetryConstraintToPep440 } from '../files/lockfiles/poetry/constraint.js';
+import { validRange } from '@renovatebot/pep440';
+import {
+  poetryConstraintAlternatives,
+  poetryConstraintToPep440,
+} from '../files/lockfiles/poetry/constraint.js';
+import { versionStatementAllows } from '../files/version-files/specifier.js';
 import type { VersionStatement } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { minorOfVersion } from './helpers.js';
@@ -40,10 +44,7 @@ function statementName(st: VersionStatement): string {
 function unreadableSpecifier(st: VersionStatement): { why: string; hint: string } | undefined {
   const spec = (st.specifier ?? st.text).trim();
   if (st.kind === 'poetry-python') {
-    const bad = spec
-      .split('||')
-      .map((p) => poetryConstraintToPep440(p))
-      .find((p) => !p.ok);
+    const bad = poetryConstraintAlternatives(spec).find((p) => !p.ok);
     return bad
       ? { why: 'is not a valid Poetry version constraint', hint: "write it as '^3.12' or '>=3.12,<4.0'" }
       : undefined;
@@ -63,17 +64,7 @@ function unreadableSpecifier(st: VersionStatement): { why: string; hint: string 
 /** True when `version` satisfies the statement's specifier; undefined when it cannot be read. */
 function allows(st: VersionStatement, version: string): boolean | undefined {
   if (unreadableSpecifier(st)) return undefined;
-  const spec = st.specifier ?? st.text;
-  if (st.kind === 'poetry-python') {
-    // Poetry's `||` joins alternatives: allowed when any of them allows it.
-    const parts = spec.split('||').map((p) => poetryConstraintToPep440(p));
-    return parts.some((p) => p.ok && (p.specifier === '' || satisfies(version, p.specifier)));
-  }
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return undefined;
-  }
+  return versionStatementAllows(st, version);
 }
 
 export const pb302: Rule = {

@@ -314,6 +314,23 @@ describe('PB301 / PB302 / PB303 consistency', () => {
     };
     expect(only(await codesAt(ok, d), 'PB302')).toEqual([]);
   });
+  it.each([
+    ['^3.10', []],
+    ['~3.12', []],
+    ['3.12.*', []],
+    ['^3.8 || ^3.12', []],
+    ['~3.8|~3.12', []],
+    ['>=3.10, <3.13', []],
+    ['^3.13', ['pyproject.toml:5 PB302 warning']],
+    ['~3.11 || ^3.13', ['pyproject.toml:5 PB302 warning']],
+    ['^3.10,<3.12', ['pyproject.toml:5 PB302 warning']],
+  ])("PB302: Poetry's python = %j read in Poetry's syntax", async (constraint, expected) => {
+    const files = {
+      Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
+      'pyproject.toml': `[tool.poetry]\nname = "x"\nversion = "1"\n[tool.poetry.dependencies]\npython = "${constraint}"\n`,
+    };
+    expect(only(await codesAt(files, d), 'PB302')).toEqual(expected);
+  });
   it('PB302: names at most three production places, then how many more', async () => {
     const files: Record<string, string> = { '.python-version': '3.11\n' };
     for (let i = 1; i <= 5; i++) files[`svc${i}/Dockerfile`] = 'FROM python:3.12.14-slim-trixie\n';

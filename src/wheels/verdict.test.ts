@@ -42,6 +42,26 @@ describe('judgePackage', () => {
     });
   });
 
+  it('installs a plain linux_* wheel on musl as pip does, with a caution about its libc', () => {
+    const torch = {
+      name: 'torch',
+      version: '2.5.1+cpu',
+      files: files('torch-2.5.1+cpu-cp312-cp312-linux_s390x.whl'),
+    };
+    const onAlpine = judgePackage(torch, musl('3.12', '1.2.5', 's390x'));
+    expect(onAlpine).toMatchObject({ verdict: 'wheel', tag: 'cp312-cp312-linux_s390x' });
+    expect(onAlpine.reason).toMatch(/does not say which libc it was built for: most are built on glibc/);
+    const onDebian = judgePackage(torch, glibc('3.12', '2.41', 's390x'));
+    expect(onDebian.verdict).toBe('wheel');
+    expect(onDebian.reason).not.toMatch(/libc it was built for/);
+    // A musllinux wheel says its libc: no caution.
+    const tagged = judgePackage(
+      { name: 'x', version: '1', files: files('x-1-cp312-cp312-musllinux_1_2_s390x.whl') },
+      musl('3.12', '1.2.5', 's390x'),
+    );
+    expect(tagged.reason).not.toMatch(/libc it was built for/);
+  });
+
   it('prefers a binary wheel over a pure one, and the best tag among binary ones', () => {
     const pkg = {
       name: 'pyyaml',

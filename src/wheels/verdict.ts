@@ -294,7 +294,7 @@ export function judgePackage(
       verdict: pure ? 'pure' : 'wheel',
       file: best.file.filename,
       tag: best.tag,
-      reason: `${label} installs ${pure ? 'the pure-Python wheel' : 'the wheel'} ${best.file.filename} on ${describeShort(supported.target)}${yanked ? ' (a yanked file: nothing else fits)' : ''}`,
+      reason: `${label} installs ${pure ? 'the pure-Python wheel' : 'the wheel'} ${best.file.filename} on ${describeShort(supported.target)}${yanked ? ' (a yanked file: nothing else fits)' : ''}${plainLinuxOnMusl(best.tag, target) ? plainLinuxCaution : ''}`,
     };
     if (yanked) judgement.yanked = true;
     return judgement;
@@ -322,6 +322,17 @@ export function judgePackage(
   }
   return { verdict: 'unavailable', reason: `${miss}, and no sdist to build from` };
 }
+
+/**
+ * pip accepts a plain `linux_<machine>` wheel on musl as on glibc, and so does pybase; but the tag says
+ * nothing about the libc it was built against, and most such wheels are built on glibc.
+ */
+function plainLinuxOnMusl(tag: string, target: WheelTarget): boolean {
+  return target.libc.family === 'musl' && tag.endsWith(`-linux_${target.machine}`);
+}
+
+const plainLinuxCaution =
+  ' (pip accepts this plain linux_* wheel on musl, but its tag does not say which libc it was built for: most are built on glibc and then fail to load on Alpine)';
 
 function describeShort(target: WheelTarget): string {
   return `${pyLabel(target)} ${target.libc.family} ${target.libc.major}.${target.libc.minor} ${target.machine}`;

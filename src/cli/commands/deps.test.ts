@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
+import { writeProject } from '../../check/test-project.js';
 import type { CompatibilityReport } from '../../model/compat.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
@@ -15,13 +16,134 @@ function run(argv: string[], cwd = numpy) {
 }
 
 describe('pybase deps', () => {
-  it('names the file and line of a note once', async () => {
+  it('a lock that cannot be parsed is an input error up front, not a project without dependencies', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pybase-deps-broken-'));
     writeFileSync(path.join(dir, 'Pipfile.lock'), '{"default": {"a": [[[}}');
     const r = await run(['deps', '--offline'], dir);
-    const note = r.out.split('\n').find((l) => l.includes('not valid JSON')) ?? '';
-    expect(note).toMatch(/^ {2}error: \S*Pipfile\.lock:1:\d+: not valid JSON/);
-    expect(note.split('Pipfile.lock')).toHaveLength(2);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const error = r.err.split('\n').find((l) => l.includes('not valid JSON')) ?? '';
+    expect(error).toMatch(/^pybase: error: \S*Pipfile\.lock:1:\d+: not valid JSON/);
+    expect(error.split('Pipfile.lock')).toHaveLength(2);
+  });
+
+  it.each(['deps', 'recommend', 'matrix', 'init', 'report'])(
+    '%s: a uv.lock cut short exits 2 naming the file and line',
+    async (command) => {
+      const text = readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+      const dir = writeProject({ 'uv.lock': text.slice(0, 2500) });
+      const argv = [
+        command,
+        '--offline',
+        '--date',
+        '2026-11-27',
+        ...(command === 'report' ? ['--html', '-'] : []),
+      ];
+      const r = await run(argv, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/pybase: error: \S*uv\.lock:\d+:\d+: not valid TOML/);
+      expect(r.out).not.toMatch(/every dependency is pure Python|Every package installs from a wheel/);
+      if (command === 'init') expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    },
+  );
+
+  it('an include cycle is reported after the matrix and exits 2', async () => {
+    const r = await run(
+      ['deps', '--offline', '--date', '2026-11-27'],
+      path.join(fixtures, 'deps-include-cycle'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/requirements\.txt: 2 packages/);
+    expect(r.err).toMatch(/pybase: error: \S*a\.txt:2: including \S*requirements\.txt forms a cycle/);
+    const rec = await run(
+      ['recommend', '--offline', '--date', '2026-11-27'],
+      path.join(fixtures, 'deps-include-cycle'),
+    );
+    expect(rec.code).toBe(2);
+    expect(rec.err).toMatch(/forms a cycle/);
+  });
+
+  it.each(['deps', 'recommend'])(
+    '%s: every architecture spelling the error suggests is accepted; an unknown one exits 2',
+    async (command) => {
+      const project = path.join(fixtures, 'recommend-flask-app');
+      const bad = await run(
+        [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', 'sparc'],
+        project,
+      );
+      expect(bad.code).toBe(2);
+      const listed = /write one of ([^()]+) \(/.exec(bad.err)?.[1]?.split(', ') ?? [];
+      expect(listed).toEqual(expect.arrayContaining(['arm/v7', 'arm/v6', 'arm64', '386', 's390x']));
+      for (const arch of [...listed, 'linux/arm/v7', 'arm32v7', 'armv7', 'arm32v6', 'arm64/v8']) {
+        const r = await run(
+          [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', arch, '--json'],
+          project,
+        );
+        expect(r.err, arch).not.toMatch(/unknown Linux architecture/);
+        if (arch === 'mips64le') continue;
+        expect((JSON.parse(r.out) as { archs: string[] }).archs).toHaveLength(1);
+      }
+    },
+  );
+
+  it.each(['deps', 'recommend'])(
+    '%s: an architecture no image of the date is built for exits 2',
+    async (command) => {
+      const project = path.join(fixtures, 'recommend-flask-app');
+      const r = await run(
+        [command, '--offline', '--no-cache', '--date', '2026-11-27', '--arch', 'mips64le'],
+        project,
+      );
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(
+        /no python image published at 2026-11-27 is built for mips64le; they are built for amd64, /,
+      );
+    },
+  );
+
+  it('a date before the architecture data says so instead of calling the images unpublished', async () => {
+    const project = path.join(fixtures, 'recommend-flask-app');
+    const r = await run(['deps', '--offline', '--no-cache', '--date', '2019-01-01'], project);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /the architectures of the \d+ python images published at 2019-01-01 are not in the data \(it records them from \d{4}-\d{2}-\d{2} on\)/,
+    );
+    expect(r.out).not.toContain('No candidate image is published');
+    const partly = await run(['deps', '--offline', '--no-cache', '--date', '2021-06-01'], project);
+    expect(partly.code).toBe(0);
+    expect(partly.out).toMatch(
+      /Not judged: \d+ images published at 2021-06-01 whose architectures the data does not record/,
+    );
+    const rec = await run(['recommend', '--offline', '--no-cache', '--date', '2019-01-01'], project);
+    expect(rec.code).toBe(2);
+    expect(rec.err).toMatch(/are not in the data/);
+  });
+
+  it.each([
+    ['deps', 'read another with --deps FILE'],
+    ['recommend', 'read another with --deps FILE'],
+    ['init', 'the Dockerfile installs that one; edit it to install another'],
+  ])('%s: reads requirements-prod.txt over requirements-dev.txt and says so', async (command, how) => {
+    const dir = writeProject({
+      'requirements-dev.txt': 'pytest==8.3.3\nflask==3.0.3\n',
+      'requirements-prod.txt': 'flask==3.0.3\n',
+    });
+    const r = await run(
+      [command, '--offline', '--date', '2026-11-27', ...(command === 'init' ? [] : ['--no-cache'])],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      `pybase: note: dependencies read from requirements-prod.txt; also found requirements-dev.txt (${how})`,
+    );
+    if (command === 'deps') expect(r.out.split('\n')[0]).toMatch(/requirements-prod\.txt: 1 package/);
+    if (command === 'init') expect(r.out).toContain('dependencies: installed from requirements-prod.txt');
+    const named = await run(
+      [command, '--offline', '--date', '2026-11-27', '--deps', 'requirements-dev.txt'],
+      dir,
+    );
+    if (command !== 'init') expect(named.err).not.toContain('also found');
   });
 
   it('prints the matrix of candidate images, newest Python first, and names the problem package', async () => {

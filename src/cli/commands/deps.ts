@@ -6,6 +6,7 @@ import {
   type CompatibilityReport,
   candidateImages,
   candidateOf,
+  checkArchitectures,
   createCatalog,
   createProgressPrinter,
   defaultArchs,
@@ -16,14 +17,21 @@ import {
   inputCodes,
   loadConfig,
   locateProjectDependencies,
-  normalizeArch,
   type PackageVerdict,
   resolveCacheDir,
   tryParseReference,
   type Verdict,
+  withUnknownArchitectures,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
+import {
+  commandDate,
+  linuxArchsOf,
+  noteDependencyChoice,
+  noteStaleData,
+  reportDependencyErrors,
+  snapshotPathOf,
+} from '../context.js';
 import { type Io, locationPrefix, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, reportNetworkFailures } from '../network-options.js';
@@ -42,7 +50,9 @@ not name (hashes only, plain pins, ranges) are looked up in the package index.
 Options:
   --image REF        judge only this image (repeatable); floating tags (3.12-slim) are resolved at
                      the date; prints the verdict of every package
-  --arch ARCH        architectures to judge (repeatable or comma-separated; default amd64,arm64v8)
+  --arch ARCH        architectures to judge (repeatable or comma-separated; default amd64,arm64v8):
+                     amd64, arm64, arm/v7, arm/v6, arm/v5, 386, ppc64le, riscv64, s390x, mips64le,
+                     with or without linux/, or docker-library names (arm64v8, arm32v7)
   --deps FILE        read this dependency file instead of searching PATH
   --with GROUP       also read this dependency group (repeatable; '*' for every group)
   --index-url URL    package index (default: PIP_INDEX_URL, the file's --index-url, or PyPI)
@@ -89,19 +99,8 @@ function imagesFromRefs(refs: readonly string[], catalog: Catalog, date: IsoDate
 }
 
 function archsOf(values: string[]): Arch[] {
-  if (values.length === 0) return [...defaultArchs];
-  const out: Arch[] = [];
-  for (const v of values) {
-    const arch = normalizeArch(v);
-    if (!arch || arch === 'windows-amd64') {
-      throw usageError(
-        `deps: unknown Linux architecture '${v}' (try amd64, arm64, arm/v7, ppc64le, s390x)`,
-        'deps',
-      );
-    }
-    if (!out.includes(arch)) out.push(arch);
-  }
-  return out;
+  const archs = linuxArchsOf(values, 'deps', '--arch');
+  return archs.length > 0 ? archs : [...defaultArchs];
 }
 
 export const command: Command = {
@@ -129,11 +128,13 @@ export const command: Command = {
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const refs = listOption(values, 'image');
     const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
+    checkArchitectures(catalog, images, archs, date, { command: 'deps', named: refs.length > 0 });
     const depsFile = stringOption(values, 'deps');
     const found = locateProjectDependencies(
       dir,
       depsFile !== undefined ? { deps: path.resolve(io.cwd, depsFile) } : {},
     );
+    noteDependencyChoice(found, io, 'read another with --deps FILE');
     const offline = values.offline === true;
     const cacheDir = stringOption(values, 'cache-dir');
     let close: (() => Promise<void>) | undefined;
@@ -181,10 +182,29 @@ export const command: Command = {
       await close?.();
     }
     if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-    else io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
-    return reportNetworkFailures(report.diagnostics, io) ? 2 : 0;
+    else {
+      io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
+      const unknown = withUnknownArchitectures(images);
+      if (unknown.length > 0) io.out(unknownArchitecturesNote(unknown, catalog, date));
+    }
+    const network = reportNetworkFailures(report.diagnostics, io);
+    const input = reportDependencyErrors(report.diagnostics, io);
+    return network || input ? 2 : 0;
   },
 };
+
+/** The images left out because the data does not say which architectures they were built for. */
+function unknownArchitecturesNote(
+  unknown: readonly ImageCandidate[],
+  catalog: Catalog,
+  date: IsoDate,
+): string {
+  const since = catalog.architecturesRecordedFrom();
+  const names = unknown.map((c) => c.tag);
+  const shown =
+    names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
+  return `\nNot judged: ${unknown.length} image${unknown.length === 1 ? '' : 's'} published at ${date} whose architectures the data does not record${since ? ` (it records them from ${since} on)` : ''}: ${shown}.\n`;
+}
 
 /** A path as the user would type it from the current directory (absolute when outside it). */
 function shownPath(file: string, io: Io): string {
@@ -254,7 +274,9 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     row.set(c.arch, c);
   }
   if (order.length === 0) {
-    lines.push('No candidate image is published for these architectures at this date.');
+    // Architectures no image is built for, or whose data is missing, were refused before: nothing
+    // is published at all.
+    lines.push(`No python image is published at ${report.date}.`);
     return `${lines.join('\n')}\n`;
   }
   const native = nativePackages(report);

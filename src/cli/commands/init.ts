@@ -3,6 +3,7 @@ import {
   assertInitWritable,
   chooseInitImage,
   createCatalog,
+  findDependencySource,
   type InitImageChoice,
   initProject,
   loadConfig,
@@ -12,7 +13,7 @@ import {
   registryDigestResolver,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, snapshotPathOf } from '../context.js';
+import { commandDate, noteDependencyChoice, noteStaleData, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
@@ -69,6 +70,11 @@ export const command: Command = {
     assertInitWritable(root, values.force === true);
     const config = await loadConfig(root);
     const policy = recommendPolicyOf(config);
+    noteDependencyChoice(
+      findDependencySource(root),
+      io,
+      'the Dockerfile installs that one; edit it to install another',
+    );
     const opened = values.offline === true ? undefined : await openIndex(values, io, 'init', [], config);
     let choice: InitImageChoice;
     try {

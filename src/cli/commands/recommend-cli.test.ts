@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
+import { writeProject } from '../../check/test-project.js';
 import type { RecommendResult } from '../../recommend/types.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -129,5 +130,37 @@ describe('pybase recommend: the dependency analysis is cached', () => {
     expect(second.out).toBe(first.out);
     expect(first.out).toBe(uncached.out);
     expect((JSON.parse(second.out) as RecommendResult).recommendations.length).toBeGreaterThan(0);
+  });
+});
+
+describe("pybase recommend: Poetry's python constraint in pyproject.toml", () => {
+  const poetryProject = (constraint: string) => {
+    const dir = writeProject({
+      'pyproject.toml': `[tool.poetry]\nname = "m"\nversion = "1"\n[tool.poetry.dependencies]\npython = "${constraint}"\n`,
+    });
+    temps.push(dir);
+    return dir;
+  };
+  const minorsExcluded = (out: string) =>
+    new Set(
+      (JSON.parse(out) as RecommendResult).recommendations[0]?.rejected
+        .filter((r) => r.reasons.some((x) => x.code === 'python-excluded'))
+        .map((r) => r.tag.split('.').slice(0, 2).join('.')),
+    );
+
+  it.each([
+    ['^3.10', '3.14', []],
+    ['~3.12', '3.12', ['3.10', '3.11', '3.13', '3.14']],
+    ['3.12.*', '3.12', ['3.10', '3.11', '3.13', '3.14']],
+    ['^3.10,<3.14', '3.13', ['3.14']],
+    ['~3.12 || ~3.13', '3.13', ['3.10', '3.11', '3.14']],
+  ])('python = %j: recommends Python %s, excludes %j', async (constraint, minor, excluded) => {
+    const r = await runMain(
+      ['recommend', '--offline', '--json', '--no-cache', '--stage', 'prod', '--date', '2026-11-27'],
+      { cwd: poetryProject(constraint), env: { XDG_CACHE_HOME: cacheHome } },
+    );
+    expect(r.code).toBe(0);
+    expect(prodTag(r.out).startsWith(`${minor}.`)).toBe(true);
+    expect([...minorsExcluded(r.out)].sort()).toEqual(excluded);
   });
 });

@@ -3,11 +3,14 @@ import path from 'node:path';
 import {
   type Appetite,
   type Arch,
+  candidateImages,
+  checkArchitectures,
   createCatalog,
+  defaultArchs,
+  findDependencySource,
   inputCodes,
   type LibcChoice,
   loadConfig,
-  normalizeArch,
   type PolicyInput,
   PybaseError,
   parseVulnerabilityReportAsync,
@@ -23,7 +26,13 @@ import {
   type VulnerabilityReport,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData } from '../context.js';
+import {
+  commandDate,
+  linuxArchsOf,
+  noteDependencyChoice,
+  noteStaleData,
+  reportDependencyErrors,
+} from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, indexOptionsHelp, reportNetworkFailures } from '../network-options.js';
@@ -91,12 +100,7 @@ function oneOf<T extends string>(
 
 /** Architectures named by flags or by the configuration's `archs`. */
 export function archsOf(values: readonly string[], where: string): Arch[] {
-  return values.map((a) => {
-    const arch = normalizeArch(a);
-    if (!arch || arch === 'windows-amd64')
-      throw usageError(`recommend: unknown architecture '${a}' (${where})`, 'recommend');
-    return arch;
-  });
+  return linuxArchsOf(values, 'recommend', where);
 }
 
 export const command: Command = {
@@ -195,11 +199,21 @@ export const command: Command = {
     const catalog = createCatalog(
       dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
     );
+    // Architectures that cannot be judged at the date are refused before any work.
+    checkArchitectures(
+      catalog,
+      candidateImages(catalog, date, { includePrerelease: policy.prereleases === true }),
+      archs.length > 0 ? archs : configArchs.length > 0 ? configArchs : defaultArchs,
+      date,
+      { command: 'recommend' },
+    );
     // The network clients are loaded only when the command goes online.
     const network = offline ? undefined : await import('../network.js');
     const client = await network?.openRegistry(values, io, 'recommend');
     const opened = await network?.openIndex(values, io, 'recommend', [], config);
     const deps = stringOption(values, 'deps');
+    if (deps === undefined)
+      noteDependencyChoice(findDependencySource(root), io, 'read another with --deps FILE');
     const cacheDir = stringOption(values, 'cache-dir');
     try {
       const result = await recommendProject(root, {
@@ -229,7 +243,8 @@ export const command: Command = {
             ? renderRecommendMarkdown(result)
             : renderRecommendText(result),
       );
-      if (reportNetworkFailures(result.diagnostics, io)) return 2;
+      const network = reportNetworkFailures(result.diagnostics, io);
+      if (reportDependencyErrors(result.diagnostics, io) || network) return 2;
       return result.recommendations.every((r) => r.reference !== undefined) ? 0 : 1;
     } finally {
       await client?.close();

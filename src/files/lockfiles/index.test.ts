@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/support/paths.js';
+import { type DependencySourceKind, dependencyReadErrors } from '../../model/dependencies.js';
 import { PybaseError } from '../../model/diagnostic.js';
 import { dependencySourceKind, findDependencySource, parseDependencies, readDependencies } from './index.js';
 import { jsonErrorOffset } from './shared.js';
@@ -33,12 +34,54 @@ describe('findDependencySource', () => {
     expect(findDependencySource(empty)).toBeUndefined();
   });
 
+  it.each([
+    [['requirements-dev.txt', 'requirements-prod.txt'], 'requirements-prod.txt'],
+    [
+      ['requirements-test.txt', 'requirements_production.txt', 'requirements-base.txt'],
+      'requirements_production.txt',
+    ],
+    [['requirements-dev.txt', 'requirements-docs.txt', 'requirements-base.txt'], 'requirements-base.txt'],
+    [['requirements-dev.txt', 'requirements-lock.txt'], 'requirements-lock.txt'],
+    [['requirements-dev.txt', 'requirements.txt', 'requirements-prod.txt'], 'requirements.txt'],
+    [
+      ['requirements/base.txt', 'requirements/local.txt', 'requirements/production.txt'],
+      'requirements/production.txt',
+    ],
+    [['requirements/prod.txt', 'requirements-prod.txt'], 'requirements-prod.txt'],
+    [['requirements/dev.txt', 'requirements-test.txt'], 'requirements-test.txt'],
+    [['requirements/dev.txt', 'requirements/tests.txt'], 'requirements/dev.txt'],
+  ])('among %j reads %s, and names the others it passed over', (names, chosen) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-reqs-'));
+    for (const n of names) {
+      mkdirSync(join(dir, n, '..'), { recursive: true });
+      writeFileSync(join(dir, n), 'flask==3.0.3\n');
+    }
+    const found = findDependencySource(dir);
+    expect(found?.file).toBe(join(dir, chosen));
+    expect(found?.kind).toBe('requirements');
+    expect(found?.passedOver.map((f) => f.file).sort()).toEqual(
+      names
+        .filter((n) => n !== chosen)
+        .map((n) => join(dir, n))
+        .sort(),
+    );
+  });
+
+  it('passes nothing over with a single requirements file, a lock, or a named file', () => {
+    expect(findDependencySource(join(fixtures, 'deps-requirements'))?.passedOver).toEqual([]);
+    expect(findDependencySource(join(fixtures, 'deps-precedence'))?.passedOver).toEqual([]);
+    expect(
+      findDependencySource(join(fixtures, 'deps-precedence'), { deps: 'requirements-dev.txt' })?.passedOver,
+    ).toEqual([]);
+  });
+
   it('uses the file named by --deps, and refuses a missing or unknown one', () => {
     const found = findDependencySource(join(fixtures, 'deps-include-cycle'), { deps: 'a.txt' });
     expect(found).toEqual({
       file: join(fixtures, 'deps-include-cycle', 'a.txt'),
       kind: 'requirements',
       alsoPresent: [],
+      passedOver: [],
     });
     expect(() => findDependencySource(fixtures, { deps: 'nope.lock' })).toThrow(PybaseError);
     expect(() => findDependencySource(join(fixtures, 'deps-precedence'), { deps: '../deps-pdm' })).toThrow(
@@ -121,6 +164,100 @@ describe('malformed input becomes a located diagnostic', () => {
     );
     expect(set.dependencies.map((d) => d.name)).toEqual(['ok']);
     expect(set.diagnostics[0]).toMatchObject({ severity: 'warning', location: { startLine: 2 } });
+  });
+});
+
+describe('a file that cannot be read at all is unreadable, not an empty project', () => {
+  const uvText = () => readFileSync(join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+
+  it.each([
+    ['uv.lock', () => uvText().slice(0, 3000), /^f:\d+:\d+: not valid TOML/],
+    ['poetry.lock', () => '[[package]]\nname = "a"\nversion = \n', /^f:3:\d+: not valid TOML/],
+    ['pdm.lock', () => '[metadata]\nlock_version = "4.5"\n[[package]\n', /^f:3:\d+: not valid TOML/],
+    ['Pipfile.lock', () => '{\n  "_meta": {\n    "pipfile-spec": 6\n', /^f:4:\d+: not valid JSON/],
+    ['pyproject', () => '[project]\ndependencies = ["a",\n', /^f:\d+:\d+: not valid TOML/],
+    ['uv.lock', () => '', /^f:1: no lock format `version` and no \[\[package\]\]: this is not a uv\.lock/],
+    [
+      'poetry.lock',
+      () => 'title = "x"\n',
+      /^f:1: no \[metadata\] and no \[\[package\]\]: this is not a poetry\.lock/,
+    ],
+    ['pdm.lock', () => '', /^f:1: no \[metadata\] and no \[\[package\]\]: this is not a pdm\.lock/],
+    ['Pipfile.lock', () => '[1, 2]', /^f:1: the document is not a JSON object: this is not a Pipfile\.lock/],
+    ['Pipfile.lock', () => '{"a": 1}', /^f:1: no _meta, default or develop section/],
+    [
+      'requirements',
+      () => 'hello world\n',
+      /^f:1: "hello world" is not a valid requirement.*no line of f is a requirement/,
+    ],
+    ['requirements', () => 'flask==3.0\u0000\u0001\n', /^f:1: binary data, not a requirements file/],
+  ] as [DependencySourceKind, () => string, RegExp][])('%s (case %#)', (kind, text, message) => {
+    const set = parseDependencies(text(), 'f', kind);
+    expect(set.dependencies).toEqual([]);
+    expect(set.unreadable).toMatchObject({ code: 'PBE006', severity: 'error', location: { file: 'f' } });
+    expect(set.unreadable?.message).toMatch(message);
+    expect(set.diagnostics).toContainEqual(set.unreadable);
+  });
+
+  it('readDependencies throws it, with the file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-cut-'));
+    const file = join(dir, 'uv.lock');
+    writeFileSync(file, uvText().slice(0, 3000));
+    expect(() => readDependencies(file)).toThrow(PybaseError);
+    try {
+      readDependencies(file);
+    } catch (error) {
+      expect((error as PybaseError).diagnostic.message).toMatch(
+        new RegExp(`^${file}:\\d+:\\d+: not valid TOML`),
+      );
+    }
+  });
+
+  it('files that read, even empty ones, are not unreadable', () => {
+    expect(parseDependencies('', 'f', 'requirements').unreadable).toBeUndefined();
+    expect(parseDependencies('# nothing yet\n', 'f', 'requirements').unreadable).toBeUndefined();
+    expect(parseDependencies('[project]\nname = "x"\n', 'f', 'pyproject').unreadable).toBeUndefined();
+    expect(parseDependencies('version = 1\n', 'f', 'uv.lock').unreadable).toBeUndefined();
+    // One bad line among requirements is a warning: the others are judged.
+    const mixed = parseDependencies('flask==3.0.3\nhello world\n', 'f', 'requirements');
+    expect(mixed.unreadable).toBeUndefined();
+    expect(mixed.dependencies.map((d) => d.name)).toEqual(['flask']);
+    expect(dependencyReadErrors(mixed.diagnostics)).toEqual([]);
+  });
+});
+
+describe('errors that leave the dependencies incomplete', () => {
+  it('a uv.lock cut at a line end names the packages it lacks, once', () => {
+    const text = readFileSync(join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+    const lines = text.split('\n');
+    const cut = lines
+      .slice(
+        0,
+        lines.findIndex((l, i) => i > 60 && l.startsWith('[[package]]')),
+      )
+      .join('\n');
+    const set = parseDependencies(cut, 'uv.lock', 'uv.lock');
+    expect(set.unreadable).toBeUndefined();
+    const errors = dependencyReadErrors(set.diagnostics);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(
+      /^uv\.lock:1: the lock is incomplete: \d+ dependencies have no \[\[package\]\] entry/,
+    );
+    expect(errors[0]?.data).toMatchObject({ dependencyFile: 'uv.lock' });
+  });
+
+  it('a poetry.lock without its closing [metadata] is cut short', () => {
+    const set = parseDependencies('[[package]]\nname = "a"\nversion = "1"\n', 'poetry.lock', 'poetry.lock');
+    expect(dependencyReadErrors(set.diagnostics).map((d) => d.message)).toEqual([
+      'poetry.lock:1: no [metadata] section (Poetry writes it last): the lock is cut short',
+    ]);
+  });
+
+  it('an include cycle is an error of the file read', () => {
+    const set = readDependencies(join(fixtures, 'deps-include-cycle', 'requirements.txt'));
+    expect(dependencyReadErrors(set.diagnostics).map((d) => d.message)).toEqual([
+      expect.stringMatching(/forms a cycle/),
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DependencySet, DependencySourceKind } from '../../model/dependencies.js';
+import { PybaseError } from '../../model/diagnostic.js';
 import { dependencySourceKind, unknownFormat, unreadableDependencyFile } from './locate.js';
 import { parsePdmLock } from './pdm/pdm-lock.js';
 import { parsePipfileLock } from './pipfile/pipfile-lock.js';
@@ -39,7 +40,10 @@ function readText(file: string): string {
   }
 }
 
-/** Reads text already in memory as the given kind of file. Never throws. */
+/**
+ * Reads text already in memory as the given kind of file. Never throws: a file that cannot be parsed
+ * at all gives an empty set with `unreadable` set.
+ */
 export function parseDependencies(
   text: string,
   file: string,
@@ -67,8 +71,9 @@ export function parseDependencies(
 
 /**
  * Reads a dependency file: runtime dependencies, plus the groups named in `options.with` (`'*'` for
- * all). Throws PybaseError only when the file itself cannot be read or its kind is unknown; problems
- * inside it are diagnostics in the result.
+ * all). Throws PybaseError when the file itself cannot be read, its kind is unknown, or it cannot be
+ * parsed at all (not valid TOML or JSON, cut short, not the format its name says: `unreadable` of
+ * {@link parseDependencies}); problems inside it are diagnostics in the result.
  */
 export function readDependencies(
   file: string,
@@ -94,5 +99,7 @@ export function readDependencies(
   if (kind === 'requirements') {
     extra.readInclude = (path: string) => readFileSync(resolve(path), 'utf8').replace(/^\uFEFF/, '');
   }
-  return parseDependencies(text, file, kind, { ...options, ...extra });
+  const set = parseDependencies(text, file, kind, { ...options, ...extra });
+  if (set.unreadable) throw new PybaseError(set.unreadable);
+  return set;
 }

@@ -21,6 +21,11 @@ export interface FindSourceOptions {
 export interface FoundDependencySource extends DependencySourceFile {
   /** The other dependency files present, most precise first (not read). */
   alsoPresent: DependencySourceFile[];
+  /**
+   * The other files of the chosen kind that were passed over (several requirements files): callers
+   * name them, so that the choice does not go unseen. Empty when the file was named.
+   */
+  passedOver: DependencySourceFile[];
 }
 
 const fixedNames: [string, DependencySourceKind][] = [
@@ -70,7 +75,7 @@ export function findDependencySource(
     if (kind === undefined) {
       throw unknownFormat(file);
     }
-    return { file, kind, alsoPresent: [] };
+    return { file, kind, alsoPresent: [], passedOver: [] };
   }
   let names: string[];
   try {
@@ -86,15 +91,112 @@ export function findDependencySource(
   for (const [fixed, kind] of fixedNames) {
     if (names.includes(fixed) && isFile(join(dir, fixed))) present.push({ file: join(dir, fixed), kind });
   }
-  const requirements = names
-    .filter((n) => /^requirements.*\.txt$/i.test(n) && isFile(join(dir, n)))
-    .sort((a, b) => (a === 'requirements.txt' ? -1 : b === 'requirements.txt' ? 1 : a.localeCompare(b)));
-  for (const n of requirements) present.push({ file: join(dir, n), kind: 'requirements' });
+  const requirements = requirementsFiles(dir, names);
+  for (const file of requirements) present.push({ file, kind: 'requirements' });
   if (names.includes('pyproject.toml') && isFile(join(dir, 'pyproject.toml'))) {
     present.push({ file: join(dir, 'pyproject.toml'), kind: 'pyproject' });
   }
   const [best, ...rest] = present;
-  return best ? { ...best, alsoPresent: rest } : undefined;
+  if (!best) return undefined;
+  const passedOver = best.kind === 'requirements' ? rest.filter((p) => p.kind === 'requirements') : [];
+  return { ...best, alsoPresent: rest, passedOver };
+}
+
+/** What a requirements file is for, from the words of its name: lower is preferred. */
+enum Purpose {
+  Plain = 0,
+  Production = 1,
+  Base = 2,
+  Other = 3,
+  Development = 4,
+}
+
+const productionWords = new Set([
+  'prod',
+  'production',
+  'prd',
+  'release',
+  'deploy',
+  'deployment',
+  'runtime',
+  'live',
+]);
+const baseWords = new Set(['base', 'common', 'core', 'main', 'default', 'install', 'shared']);
+const developmentWords = new Set([
+  'dev',
+  'devel',
+  'develop',
+  'development',
+  'test',
+  'tests',
+  'testing',
+  'ci',
+  'doc',
+  'docs',
+  'lint',
+  'linting',
+  'local',
+  'typing',
+  'types',
+  'mypy',
+  'style',
+  'bench',
+  'benchmark',
+  'benchmarks',
+  'e2e',
+  'integration',
+  'unit',
+  'tox',
+  'debug',
+  'notebook',
+  'notebooks',
+]);
+
+/** `requirements-prod.txt` and `requirements/prod.txt` are for production, `-dev` for development. */
+function purposeOf(name: string, inDirectory: boolean): Purpose {
+  const stem = name.replace(/\.txt$/i, '').toLowerCase();
+  const words = stem
+    .replace(/^requirements/, '')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+  if (words.length === 0) return inDirectory ? Purpose.Base : Purpose.Plain;
+  if (words.some((w) => productionWords.has(w))) return Purpose.Production;
+  if (words.some((w) => developmentWords.has(w))) return Purpose.Development;
+  if (words.some((w) => baseWords.has(w))) return Purpose.Base;
+  return Purpose.Other;
+}
+
+/**
+ * The requirements files of a project, best first: `requirements.txt`, then files for production
+ * (`requirements-prod.txt`, `requirements/production.txt`), then shared ones (`requirements/base.txt`),
+ * then the others, and files for development, tests or docs last; at the top before in
+ * `requirements/`, then by name.
+ */
+function requirementsFiles(dir: string, names: readonly string[]): string[] {
+  const found: { file: string; purpose: Purpose; nested: boolean; name: string }[] = [];
+  for (const n of names) {
+    if (/^requirements.*\.txt$/i.test(n) && isFile(join(dir, n))) {
+      found.push({ file: join(dir, n), purpose: purposeOf(n, false), nested: false, name: n });
+    }
+  }
+  if (names.includes('requirements')) {
+    let nested: string[] = [];
+    try {
+      nested = readdirSync(join(dir, 'requirements'));
+    } catch {
+      // not a directory, or unreadable: only the top level counts
+    }
+    for (const n of nested) {
+      const file = join(dir, 'requirements', n);
+      if (/\.txt$/i.test(n) && isFile(file))
+        found.push({ file, purpose: purposeOf(n, true), nested: true, name: n });
+    }
+  }
+  return found
+    .sort(
+      (a, b) => a.purpose - b.purpose || Number(a.nested) - Number(b.nested) || a.name.localeCompare(b.name),
+    )
+    .map((f) => f.file);
 }
 
 /** The error for a dependency file whose name does not say its format. */

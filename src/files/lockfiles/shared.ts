@@ -4,8 +4,13 @@
  */
 
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { Dependency, DependencySet, DependencySource } from '../../model/dependencies.js';
-import { mainGroup, normalizePackageName } from '../../model/dependencies.js';
+import type {
+  Dependency,
+  DependencySet,
+  DependencySource,
+  DistributionFile,
+} from '../../model/dependencies.js';
+import { isJudgeable, mainGroup, normalizePackageName } from '../../model/dependencies.js';
 import type { Diagnostic, Severity, SourceRange } from '../../model/diagnostic.js';
 import { inputCodes } from '../../model/diagnostic.js';
 
@@ -439,20 +444,85 @@ export function finishSet(
     const dependency: Dependency = { ...fields, groups: sortGroups(groupConditions.keys()) };
     const marker = conditionText(condition);
     if (marker !== undefined) dependency.marker = marker;
+    // A direct URL or a path to a wheel or an sdist is that file: its name says where it installs.
+    if (
+      (dependency.kind === 'url' || dependency.kind === 'path') &&
+      !(dependency.files && dependency.files.length > 0) &&
+      dependency.url !== undefined
+    ) {
+      const file = distributionFileAt(dependency.url);
+      if (file) dependency.files = [file];
+    }
     dependencies.push(dependency);
-    if (dependency.kind !== 'registry') diagnostics.push(notJudgeable(dependency));
+    if (!isJudgeable(dependency)) diagnostics.push(notJudgeable(dependency));
   }
+  // Errors mark the set as incomplete for its callers (dependencyReadErrors); they name the file read.
+  const marked = diagnostics.map((d) =>
+    d.severity === 'error' && d.data?.dependencyFile === undefined
+      ? { ...d, data: { ...d.data, dependencyFile: source.file } }
+      : d,
+  );
   const set: DependencySet = {
     source,
     indexUrls: rest.indexUrls,
     groups: known,
     dependencies,
-    diagnostics,
+    diagnostics: marked,
   };
+  if (rest.unreadable !== undefined) {
+    set.unreadable = marked[diagnostics.indexOf(rest.unreadable)] ?? rest.unreadable;
+  }
   if (rest.requiresPython !== undefined) set.requiresPython = rest.requiresPython;
   if (rest.findLinks !== undefined) set.findLinks = rest.findLinks;
   if (rest.projectPackages !== undefined) set.projectPackages = rest.projectPackages;
   return set;
+}
+
+/** The tool that writes each lock, for the hint of a lock that cannot be read. */
+const lockTools: Partial<Record<DependencySource['kind'], string>> = {
+  'uv.lock': 'uv lock',
+  'poetry.lock': 'poetry lock',
+  'pdm.lock': 'pdm lock',
+  'Pipfile.lock': 'pipenv lock',
+};
+
+/** The error for a file that parses but is not the format its name says (`what` says what is missing). */
+export function notTheFormat(source: DependencySource, what: string): Diagnostic {
+  const tool = lockTools[source.kind];
+  return makeDiagnostic(
+    inputCodes.parseError,
+    'error',
+    `${source.file}:1: ${what}: this is not a ${source.kind} (empty, cut short or another file)`,
+    source.file,
+    1,
+    {
+      hint: tool
+        ? `Regenerate it with ${tool}, or name another file with --deps.`
+        : 'Name another file with --deps.',
+    },
+  );
+}
+
+/**
+ * The set for a file that cannot be read at all: no dependencies, and `unreadable` says why (the
+ * diagnostic becomes an error if it was not one).
+ */
+export function unreadableSet(
+  source: DependencySource,
+  options: ReadOptions | undefined,
+  diagnostic: Diagnostic,
+  others: Diagnostic[] = [],
+): DependencySet {
+  const unreadable: Diagnostic = { ...diagnostic, severity: 'error' };
+  return finishSet(source, [], options, { indexUrls: [], diagnostics: [unreadable, ...others], unreadable });
+}
+
+/** The file a direct URL or path names when it is a wheel or an sdist archive, else undefined. */
+function distributionFileAt(url: string): DistributionFile | undefined {
+  if (/^(git|hg|svn|bzr)\+/i.test(url)) return undefined;
+  const filename = fileNameOf(url);
+  if (!/\.(whl|tar\.gz|zip|tar\.bz2|tar\.xz|tgz)$/i.test(filename)) return undefined;
+  return { filename, url };
 }
 
 /** The "cannot judge from an index" notice for a VCS/URL/path/editable dependency. */

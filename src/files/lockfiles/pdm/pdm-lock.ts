@@ -18,12 +18,14 @@ import {
   type LockEntry,
   makeDiagnostic,
   newEntry,
+  notTheFormat,
   parseTomlDocument,
   type ReadOptions,
   scalarText,
   str,
   strings,
   tables,
+  unreadableSet,
 } from '../shared.js';
 
 /** PDM calls the runtime group `default`. */
@@ -48,8 +50,11 @@ function kindOf(raw: Record<string, unknown>): { kind: DependencyKind; url?: str
 export function parsePdmLock(text: string, file: string, options?: ReadOptions): DependencySet {
   const source: DependencySet['source'] = { file, kind: 'pdm.lock' };
   const parsed = parseTomlDocument(text, file);
-  if (!parsed.ok) return finishSet(source, [], options, { indexUrls: [], diagnostics: [parsed.diagnostic] });
+  if (!parsed.ok) return unreadableSet(source, options, parsed.diagnostic);
   const doc = parsed.value;
+  if (doc.metadata === undefined && doc.package === undefined) {
+    return unreadableSet(source, options, notTheFormat(source, 'no [metadata] and no [[package]]'));
+  }
   const diagnostics: Diagnostic[] = [];
   const metadata = isTable(doc.metadata) ? doc.metadata : {};
   const lockVersion = scalarText(metadata.lock_version);

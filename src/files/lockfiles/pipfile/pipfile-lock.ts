@@ -16,6 +16,7 @@ import {
   lineOfOffset,
   lineStarts,
   newEntry,
+  notTheFormat,
   parseJsonDocument,
   pushUnique,
   type ReadOptions,
@@ -23,6 +24,7 @@ import {
   str,
   strings,
   tables,
+  unreadableSet,
 } from '../shared.js';
 
 const sections: [string, string][] = [
@@ -48,13 +50,15 @@ function kindOf(raw: Record<string, unknown>): { kind: DependencyKind; url?: str
 export function parsePipfileLock(text: string, file: string, options?: ReadOptions): DependencySet {
   const source: DependencySet['source'] = { file, kind: 'Pipfile.lock' };
   const parsed = parseJsonDocument(text, file);
-  if (!parsed.ok) return finishSet(source, [], options, { indexUrls: [], diagnostics: [parsed.diagnostic] });
+  if (!parsed.ok) return unreadableSet(source, options, parsed.diagnostic);
   const diagnostics: Diagnostic[] = [];
   if (!isTable(parsed.value)) {
-    diagnostics.push(entryProblem(file, 1, 'the document is not a JSON object: is this a Pipfile.lock?'));
-    return finishSet(source, [], options, { indexUrls: [], diagnostics });
+    return unreadableSet(source, options, notTheFormat(source, 'the document is not a JSON object'));
   }
   const doc = parsed.value;
+  if (doc._meta === undefined && doc.default === undefined && doc.develop === undefined) {
+    return unreadableSet(source, options, notTheFormat(source, 'no _meta, default or develop section'));
+  }
   const meta = isTable(doc._meta) ? doc._meta : {};
   const spec = scalarText(meta['pipfile-spec']);
   if (spec !== undefined) source.formatVersion = spec;

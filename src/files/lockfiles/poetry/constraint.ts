@@ -1,7 +1,9 @@
 /**
  * Poetry's version constraint syntax (`^1.2`, `~1.2.3`, `1.2.*`, `>=1,<2`, `>= 1 < 2`) converted to
- * PEP 440 specifiers. Poetry's `||` (either range) has no PEP 440 form and is refused.
+ * PEP 440 specifiers. Poetry's `||` (either range) has no PEP 440 form: it is refused by the
+ * conversion, and {@link poetryConstraintAllows} tests each range on its own.
  */
+import { satisfies } from '@renovatebot/pep440';
 
 export type ConstraintResult =
   | { ok: true /** PEP 440 specifier; empty = any version. */; specifier: string }
@@ -64,6 +66,41 @@ export function poetryConstraintToPep440(constraint: string): ConstraintResult {
     else out.push(op + version);
   }
   return { ok: true, specifier: out.join(',') };
+}
+
+/**
+ * The ranges of a Poetry constraint joined by `||` (or `|`), each converted to PEP 440: one for a
+ * constraint without alternatives.
+ */
+export function poetryConstraintAlternatives(constraint: string): ConstraintResult[] {
+  const parts = constraint.split(/\|\|?/);
+  if (parts.length === 1) return [poetryConstraintToPep440(constraint)];
+  return parts.map((part) =>
+    part.trim() === ''
+      ? { ok: false, message: `"${constraint.trim()}" has an empty range beside '||'` }
+      : poetryConstraintToPep440(part),
+  );
+}
+
+/**
+ * True when `version` (`3.12.14`) satisfies a Poetry constraint: any of its `||` ranges allows it.
+ * Undefined when some range cannot be read.
+ */
+export function poetryConstraintAllows(constraint: string, version: string): boolean | undefined {
+  const alternatives = poetryConstraintAlternatives(constraint);
+  let allowed = false;
+  for (const alternative of alternatives) {
+    if (!alternative.ok) return undefined;
+    if (alternative.specifier === '') allowed = true;
+    else {
+      try {
+        if (satisfies(version, alternative.specifier)) allowed = true;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return allowed;
 }
 
 /** A PEP 508 marker for a Poetry `python = "^3.8"` restriction; undefined for "any" or unreadable. */

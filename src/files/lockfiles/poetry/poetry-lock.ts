@@ -27,6 +27,7 @@ import {
   type LockEntry,
   makeDiagnostic,
   newEntry,
+  notTheFormat,
   parseTomlDocument,
   pushUnique,
   type ReadOptions,
@@ -34,6 +35,7 @@ import {
   str,
   strings,
   tables,
+  unreadableSet,
 } from '../shared.js';
 import { poetryConstraintToPep440, poetryPythonMarker } from './constraint.js';
 
@@ -105,13 +107,28 @@ function sourceOf(raw: Record<string, unknown>): { kind: DependencyKind; url?: s
 export function parsePoetryLock(text: string, file: string, options?: PoetryReadOptions): DependencySet {
   const source: DependencySet['source'] = { file, kind: 'poetry.lock' };
   const parsed = parseTomlDocument(text, file);
-  if (!parsed.ok) return finishSet(source, [], options, { indexUrls: [], diagnostics: [parsed.diagnostic] });
+  if (!parsed.ok) return unreadableSet(source, options, parsed.diagnostic);
   const doc = parsed.value;
+  if (doc.metadata === undefined && doc.package === undefined) {
+    return unreadableSet(source, options, notTheFormat(source, 'no [metadata] and no [[package]]'));
+  }
   const diagnostics: Diagnostic[] = [];
   const metadata = isTable(doc.metadata) ? doc.metadata : {};
   const lockVersion = scalarText(metadata['lock-version']);
   if (lockVersion !== undefined) source.formatVersion = lockVersion;
-  else diagnostics.push(entryProblem(file, 1, 'no [metadata] lock-version: is this a poetry.lock?'));
+  else if (doc.metadata === undefined) {
+    // Poetry writes [metadata] last: a lock without it was cut short.
+    diagnostics.push(
+      makeDiagnostic(
+        inputCodes.parseError,
+        'error',
+        `${file}:1: no [metadata] section (Poetry writes it last): the lock is cut short`,
+        file,
+        1,
+        { hint: 'Regenerate it with poetry lock.' },
+      ),
+    );
+  } else diagnostics.push(entryProblem(file, 1, 'no [metadata] lock-version: is this a poetry.lock?'));
   const pythonVersions = str(metadata['python-versions']);
   let requiresPython: string | undefined;
   if (pythonVersions !== undefined) {

@@ -27,6 +27,7 @@ import {
   type ReadOptions,
   str,
   strings,
+  unreadableSet,
 } from '../shared.js';
 
 /** Finds the lines of entries: the first occurrence of a text after a section header. */
@@ -107,7 +108,10 @@ export function entryFromRequirement(
         `${file}:${line}: "${text}" is not a valid requirement: ${parsed.message} (column ${parsed.column})`,
         file,
         line,
-        { hint: 'Write it as PEP 508 says: name[extras] specifier ; marker' },
+        {
+          hint: 'Write it as PEP 508 says: name[extras] specifier ; marker',
+          data: { reason: 'invalid-requirement' },
+        },
       ),
     );
     return undefined;
@@ -194,7 +198,7 @@ function poetryEntries(
 export function parsePyproject(text: string, file: string, options?: ReadOptions): DependencySet {
   const source: DependencySet['source'] = { file, kind: 'pyproject' };
   const parsed = parseTomlDocument(text, file);
-  if (!parsed.ok) return finishSet(source, [], options, { indexUrls: [], diagnostics: [parsed.diagnostic] });
+  if (!parsed.ok) return unreadableSet(source, options, parsed.diagnostic);
   const doc = parsed.value;
   const finder = new LineFinder(text);
   const collected: Collected = { entries: new Map(), diagnostics: [] };

@@ -68,19 +68,31 @@ describe('requirements file with includes, hashes, markers and direct references
     expect(set.findLinks).toEqual(['./wheelhouse']);
   });
 
-  it('keeps editable, VCS, URL and path requirements with their kind and reports each as not judgeable', () => {
+  it('keeps editable, VCS, URL and path requirements with their kind; a wheel or sdist file is judgeable, the rest not', () => {
     expect(byName.get('.')?.kind).toBe('editable');
     expect(byName.get('editable-lib')).toMatchObject({
       kind: 'editable',
       url: expect.stringContaining('git+https://'),
     });
     expect(byName.get('vcs-lib')).toMatchObject({ kind: 'vcs', displayName: 'vcs_lib' });
-    expect(byName.get('direct-pkg')).toMatchObject({ kind: 'url' });
-    expect(byName.get('local-pkg')).toMatchObject({ kind: 'path', url: './vendor/local_pkg-1.0.tar.gz' });
-    expect(byName.get('mylib')).toMatchObject({ kind: 'url', marker: 'python_version < "3.13"' });
+    expect(byName.get('direct-pkg')).toMatchObject({
+      kind: 'url',
+      files: [{ filename: 'direct_pkg-2.0-py3-none-any.whl' }],
+    });
+    expect(byName.get('local-pkg')).toMatchObject({
+      kind: 'path',
+      url: './vendor/local_pkg-1.0.tar.gz',
+      files: [{ filename: 'local_pkg-1.0.tar.gz' }],
+    });
+    expect(byName.get('mylib')).toMatchObject({
+      kind: 'url',
+      marker: 'python_version < "3.13"',
+      files: [{ filename: 'mylib-3.0.zip' }],
+    });
+    // The editable project, the editable VCS checkout and the VCS checkout.
     const notJudgeable = set.diagnostics.filter((d) => d.data?.reason === 'not-judgeable');
     expect(notJudgeable.map((d) => d.location?.startLine).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
-      15, 16, 17, 18, 19, 20,
+      15, 16, 17,
     ]);
   });
 

@@ -24,6 +24,7 @@ import {
   newEntry,
   pushUnique,
   type ReadOptions,
+  unreadableSet,
 } from '../shared.js';
 
 export interface RequirementsReadOptions extends ReadOptions {
@@ -367,6 +368,14 @@ function include(
 }
 
 /** Reads a requirements file's text (and, through `readInclude`, the files it includes). Never throws. */
+/** NUL bytes, or bytes that are not UTF-8 in more than 1% of the characters. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  let replaced = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
+  return replaced > 0 && replaced * 100 > text.length;
+}
+
 export function parseRequirementsTxt(
   text: string,
   file: string,
@@ -384,6 +393,22 @@ export function parseRequirementsTxt(
     read: new Set([`requirements:${resolve(file)}`]),
   };
   if (options) state.options = options;
+  if (looksBinary(text)) {
+    return unreadableSet(
+      source,
+      options,
+      makeDiagnostic(
+        inputCodes.parseError,
+        'error',
+        `${file}:1: binary data, not a requirements file`,
+        file,
+        1,
+        {
+          hint: 'Name the requirements file with --deps.',
+        },
+      ),
+    );
+  }
   readText(state, text, file, 'requirements');
   // A constraint pin fixes the version of a requirement given as a range (pip -c semantics).
   for (const entry of state.entries) {
@@ -399,5 +424,21 @@ export function parseRequirementsTxt(
     diagnostics: state.diagnostics,
   };
   if (state.findLinks.length > 0) rest.findLinks = state.findLinks;
+  // Not one requirement read, and lines that are not requirements: not a requirements file at all
+  // (binary data, another format), rather than a project without dependencies.
+  const invalid = state.diagnostics.filter((d) => d.data?.reason === 'invalid-requirement');
+  const firstInvalid = invalid[0];
+  if (state.entries.length === 0 && firstInvalid) {
+    const others = state.diagnostics.filter((d) => d !== firstInvalid);
+    return unreadableSet(
+      source,
+      options,
+      {
+        ...firstInvalid,
+        message: `${firstInvalid.message}; no line of ${file} is a requirement${invalid.length > 1 ? ` (${invalid.length} lines are not)` : ''}`,
+      },
+      others,
+    );
+  }
   return finishSet(source, state.entries, options, rest);
 }

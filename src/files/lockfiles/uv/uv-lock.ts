@@ -21,6 +21,7 @@ import {
   type LockEntry,
   makeDiagnostic,
   newEntry,
+  notTheFormat,
   parseTomlDocument,
   pushUnique,
   type ReadOptions,
@@ -28,6 +29,7 @@ import {
   str,
   strings,
   tables,
+  unreadableSet,
 } from '../shared.js';
 
 interface UvEdge {
@@ -130,8 +132,15 @@ function readFile(value: unknown): DistributionFile | undefined {
 export function parseUvLock(text: string, file: string, options?: ReadOptions): DependencySet {
   const source: DependencySet['source'] = { file, kind: 'uv.lock' };
   const parsed = parseTomlDocument(text, file);
-  if (!parsed.ok) return finishSet(source, [], options, { indexUrls: [], diagnostics: [parsed.diagnostic] });
+  if (!parsed.ok) return unreadableSet(source, options, parsed.diagnostic);
   const doc = parsed.value;
+  if (doc.version === undefined && doc.package === undefined) {
+    return unreadableSet(
+      source,
+      options,
+      notTheFormat(source, 'no lock format `version` and no [[package]]'),
+    );
+  }
   const diagnostics: Diagnostic[] = [];
   const formatVersion = scalarText(doc.version);
   if (formatVersion !== undefined) source.formatVersion = formatVersion;
@@ -203,16 +212,7 @@ export function parseUvLock(text: string, file: string, options?: ReadOptions): 
         (edge.version === undefined || p.version === edge.version) &&
         (edge.sourceKey === undefined || p.sourceKey === edge.sourceKey),
     );
-    if (found.length === 0 && !missing.has(edge.name)) {
-      missing.add(edge.name);
-      diagnostics.push(
-        entryProblem(
-          file,
-          1,
-          `a dependency on "${edge.name}"${edge.version ? ` ${edge.version}` : ''} has no [[package]] entry`,
-        ),
-      );
-    }
+    if (found.length === 0) missing.add(`${edge.name}${edge.version ? ` ${edge.version}` : ''}`);
     return found;
   };
 
@@ -234,6 +234,22 @@ export function parseUvLock(text: string, file: string, options?: ReadOptions): 
     }
     return edges;
   });
+
+  if (missing.size > 0) {
+    // uv writes an entry for every package it resolved: a missing one means a lock cut short or
+    // edited by hand, and the packages behind it are not judged.
+    const names = [...missing];
+    diagnostics.push(
+      makeDiagnostic(
+        inputCodes.parseError,
+        'error',
+        `${file}:1: the lock is incomplete: ${names.length === 1 ? 'a dependency has' : `${names.length} dependencies have`} no [[package]] entry (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`,
+        file,
+        1,
+        { hint: 'Regenerate it with uv lock.', data: { missing: names } },
+      ),
+    );
+  }
 
   const entries: LockEntry[] = [];
   const unreached: string[] = [];
