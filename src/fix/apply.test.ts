@@ -1,10 +1,23 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../test/support/paths.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { LineIndex } from '../files/text.js';
-import { applyEdits, type FileReading, writeFileAtomic } from './apply.js';
+import { applyEdits, FileChangedError, type FileReading, fileStateOf, writeFileAtomic } from './apply.js';
 import { unifiedDiff } from './diff.js';
 import { parseTemplate, solveTemplate } from './template.js';
 import type { Edit } from './types.js';
@@ -159,6 +172,26 @@ describe('applyEdits', () => {
     expect(readFileSync(join(dir, 'Dockerfile')).equals(bytes)).toBe(true);
   });
 
+  it('keeps a write made by someone else after the file was read, and drops the edit with an error', async () => {
+    const text = 'FROM python:3.12.8-slim-bookworm\n';
+    const dir = dirWith('Dockerfile', text);
+    const edit = editOf(text, 'python:3.12.8-slim-bookworm', 'python:3.12.14-slim-bookworm');
+    const theirs = 'FROM python:3.12.8-slim-bookworm\nRUN echo theirs\n';
+    const result = await applyEdits([edit], {
+      root: dir,
+      // Verification runs between reading and writing: another program writes the file meanwhile.
+      reextract: (file, edited) => {
+        writeFileSync(join(dir, 'Dockerfile'), theirs);
+        return reextract(file, edited);
+      },
+    });
+    expect(result.changes).toEqual([]);
+    expect(result.dropped).toEqual([edit]);
+    expect(result.diagnostics[0]!.message).toMatch(/changed on disk while pybase was editing it/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(theirs);
+    expect(readdirSync(dir)).toEqual(['Dockerfile']);
+  });
+
   it('writes nothing on a dry run but still verifies', async () => {
     const text = 'FROM python:3.12.8-slim-bookworm\n';
     const dir = dirWith('Dockerfile', text);
@@ -169,11 +202,86 @@ describe('applyEdits', () => {
   });
 });
 
+const asRoot = process.getuid?.() === 0;
+
 describe('writeFileAtomic', () => {
+  it.skipIf(!asRoot)(
+    'keeps the owner, group and set-user-ID bit of a file that belongs to another user',
+    async () => {
+      const dir = dirWith('entry.sh', '#!/bin/sh\n');
+      const file = join(dir, 'entry.sh');
+      chownSync(file, 65534, 65534);
+      chmodSync(file, 0o4755);
+      await writeFileAtomic(file, '#!/bin/sh\necho hi\n');
+      const info = statSync(file);
+      expect([info.uid, info.gid]).toEqual([65534, 65534]);
+      expect(info.mode & 0o7777).toBe(0o4755);
+      expect(readFileSync(file, 'utf8')).toBe('#!/bin/sh\necho hi\n');
+      expect(readdirSync(dir)).toEqual(['entry.sh']);
+    },
+  );
+
+  it.skipIf(!asRoot)('run by another user, refuses a file whose owner it cannot keep', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    chmodSync(dir, 0o777);
+    chmodSync(join(dir, 'Dockerfile'), 0o666);
+    // A bundle calling writeFileAtomic, run as uid 65534 (nobody): it may write the file and the
+    // directory, but cannot give a new file root's ownership.
+    const runner = join(dir, 'runner.mjs');
+    await build({
+      stdin: {
+        contents:
+          "import { writeFileAtomic } from './apply.js';\n" +
+          'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(e.message));\n',
+        resolveDir: join(repoRoot, 'src/fix'),
+        sourcefile: 'owner-runner.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: runner,
+      logLevel: 'warning',
+    });
+    chmodSync(runner, 0o644);
+    const out = execFileSync(process.execPath, [runner, join(dir, 'Dockerfile')], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/its owner \(uid 0, gid 0\) cannot be kept on a replacement/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+    expect(statSync(join(dir, 'Dockerfile')).uid).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
+  });
+
+  it('refuses a file with several hard links and leaves every name as it was', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    linkSync(join(dir, 'Dockerfile'), join(dir, 'Dockerfile.linked'));
+    await expect(writeFileAtomic(join(dir, 'Dockerfile'), 'changed\n')).rejects.toThrow(
+      /2 hard links, which a replacement would split/,
+    );
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+    expect(statSync(join(dir, 'Dockerfile')).ino).toBe(statSync(join(dir, 'Dockerfile.linked')).ino);
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'Dockerfile.linked']);
+  });
+
+  it('refuses to replace a file changed since the state it was read in', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    const file = join(dir, 'Dockerfile');
+    const state = fileStateOf(statSync(file, { bigint: true }));
+    writeFileSync(file, 'FROM python:3.13.7-slim-bookworm\n');
+    await expect(writeFileAtomic(file, 'mine\n', { unchangedSince: state })).rejects.toThrow(
+      FileChangedError,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('FROM python:3.13.7-slim-bookworm\n');
+    expect(readdirSync(dir)).toEqual(['Dockerfile']);
+  });
+
   it('keeps the mode and leaves no temporary file behind', async () => {
     const dir = dirWith('run.sh', '#!/bin/sh\n');
     const file = join(dir, 'run.sh');
-    const { chmodSync } = await import('node:fs');
     chmodSync(file, 0o741);
     await writeFileAtomic(file, '#!/bin/sh\necho hi\n');
     expect(readFileSync(file, 'utf8')).toBe('#!/bin/sh\necho hi\n');

@@ -5,6 +5,7 @@
  * (temporary file in the same directory, fsync, rename) that keeps the file mode.
  */
 import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LineIndex } from '../files/text.js';
@@ -228,9 +229,18 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
   for (const [file, fileEdits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const absolute = path.join(options.root, ...file.split('/'));
     let text: string;
+    let state: FileState;
     try {
-      // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await readFile(absolute));
+      // The state first, then the text: a write in between makes the state look older than the text,
+      // so the write is refused (never a lost update).
+      const handle = await open(absolute, 'r');
+      try {
+        state = fileStateOf(await handle.stat({ bigint: true }));
+        // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       for (const e of fileEdits) {
         diagnostics.push(
@@ -258,12 +268,14 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
     const after = (hasBom ? bom : '') + result.after;
     if (!options.dryRun) {
       try {
-        await writeFileAtomic(absolute, after);
+        await writeFileAtomic(absolute, after, { unchangedSince: state });
       } catch (error) {
+        const why =
+          error instanceof FileChangedError
+            ? 'the file changed on disk while pybase was editing it, and that change is kept; run pybase fix again'
+            : `cannot write the file: ${error instanceof Error ? error.message : String(error)}`;
         for (const e of result.kept) {
-          diagnostics.push(
-            dropped(e, `cannot write the file: ${error instanceof Error ? error.message : String(error)}`),
-          );
+          diagnostics.push(dropped(e, why));
           droppedEdits.push(e);
         }
         continue;
@@ -274,28 +286,104 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
   return { changes, dropped: droppedEdits, diagnostics };
 }
 
+/** What identifies one version of a file on disk: a write or a replacement changes at least one of these. */
+export interface FileState {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function fileStateOf(info: BigIntStats): FileState {
+  return { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs };
+}
+
+function sameState(a: FileState, b: FileState): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
+}
+
+/** The file was written or replaced by someone else while pybase was preparing its new content. */
+export class FileChangedError extends Error {
+  constructor(file: string) {
+    super(`${file} changed on disk while pybase was editing it`);
+    this.name = 'FileChangedError';
+  }
+}
+
+export interface WriteOptions {
+  /**
+   * The state of the file when its text was read: the file is only replaced while it still is in
+   * that state (checked again right before the rename), else FileChangedError and nothing is written.
+   */
+  unchangedSince?: FileState;
+}
+
 /**
  * Replace a file's content so that a reader (or a crash) only ever sees the old or the new content:
- * write a temporary file beside it, give it the old file's mode, fsync, rename it over the file (the
- * real file behind a symbolic link), then fsync the directory so the rename itself is durable.
+ * write a temporary file beside it, give it the old file's owner and then its mode, fsync, check that
+ * the file was not changed meanwhile, rename it over the file (the real file behind a symbolic link),
+ * then fsync the directory so the rename itself is durable.
+ *
+ * A replacement is refused (an Error saying why, the file untouched) when it could not be the same
+ * file afterwards: when the file has several hard links (the other names would keep the old content)
+ * and when its owner cannot be given to the new file (not running as root, and the file belongs to
+ * another user or to a group the user is not in).
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  content: string,
+  options: WriteOptions = {},
+): Promise<void> {
   const target = await realpath(file);
-  const { mode } = await stat(target);
+  const info = await stat(target, { bigint: true });
+  const expected = options.unchangedSince ?? fileStateOf(info);
+  if (!sameState(fileStateOf(info), expected)) throw new FileChangedError(file);
+  if (info.nlink > 1n) {
+    throw new Error(
+      `it has ${info.nlink} hard links, which a replacement would split (the other names would keep the old content); edit it by hand`,
+    );
+  }
+  const mode = Number(info.mode & 0o7777n);
+  const uid = Number(info.uid);
+  const gid = Number(info.gid);
   const dir = path.dirname(target);
   const temp = path.join(
     dir,
     `.${path.basename(target)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
   );
-  const handle = await open(temp, 'wx', mode & 0o7777);
+  // Readable by its owner only until it has the old file's owner and mode: a set-user-ID bit must
+  // never sit on a file owned by someone else, not even for a moment.
+  const handle = await open(temp, 'wx', 0o600);
   try {
     try {
       await handle.writeFile(content, 'utf8');
-      // open() applies the umask; set the mode again so it is exactly the old file's.
-      await handle.chmod(mode & 0o7777);
+      const own = await handle.stat();
+      if (own.uid !== uid || own.gid !== gid) {
+        try {
+          await handle.chown(uid, gid);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(
+            `its owner (uid ${uid}, gid ${gid}) cannot be kept on a replacement (${reason}); run pybase fix as that user, or edit the file by hand`,
+          );
+        }
+      }
+      // After chown (which clears set-user-ID and set-group-ID bits): exactly the old file's mode.
+      await handle.chmod(mode);
       await handle.sync();
     } finally {
       await handle.close();
+    }
+    // The last moment before the rename: a write by someone else since the text was read is not lost.
+    if (!sameState(fileStateOf(await stat(target, { bigint: true })), expected)) {
+      throw new FileChangedError(file);
     }
     await rename(temp, target);
   } catch (error) {
