@@ -43,10 +43,11 @@ export interface ApplyOptions {
 
 const bom = '\uFEFF';
 
+/** An edit that was planned but could not be made: an error (the command exits 2). */
 function dropped(edit: Edit, why: string): Diagnostic {
   return {
     code: fixCodes.dropped,
-    severity: 'warning',
+    severity: 'error',
     message: redactSecrets(
       `${edit.file}:${edit.range.startLine}: edit ${edit.before} -> ${edit.after} dropped: ${why}`,
     ),

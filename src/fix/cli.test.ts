@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { writeProject } from '../check/test-project.js';
 import { main } from '../cli/main.js';
 
 const fixture = join(repoRoot, 'test/fixtures/fix-every-kind');
@@ -54,6 +55,33 @@ describe('pybase fix (command line)', () => {
 
     const after = await pybase(dir, 'fix', '--check', '--date', '2026-08-13');
     expect(after).toMatchObject({ code: 0, out: 'nothing to fix\n' });
+  });
+
+  it('exits 2 when a planned edit cannot be written, and says how many were not made', async () => {
+    const dir = writeProject({
+      'a/Dockerfile': 'FROM python:3.12.8-slim-bookworm\n',
+      'b/Dockerfile': 'FROM python:3.13.7-slim-bookworm\n',
+    });
+    temps.push(dir);
+    // A second name for a/Dockerfile: replacing the file would split the link, so it is refused.
+    linkSync(join(dir, 'a/Dockerfile'), join(dir, 'a.Dockerfile.copy'));
+    const run = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(
+      /error: a\/Dockerfile:1: edit .* dropped: cannot write the file: it has 2 hard links/,
+    );
+    expect(run.out).toMatch(
+      /^b\/Dockerfile:1: patch: .*\nupdated 1 file; 1 edit could not be made \(see the errors above\)\n$/,
+    );
+    expect(readFileSync(join(dir, 'a/Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+
+    rmSync(join(dir, 'b'), { recursive: true });
+    const again = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(again).toMatchObject({
+      code: 2,
+      out: 'no file updated: 1 edit could not be made (see the errors above)\n',
+    });
+    expect(again.out).not.toContain('nothing to fix');
   });
 
   it('--json lists the edits and the diff', async () => {

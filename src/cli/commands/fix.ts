@@ -56,7 +56,8 @@ Options:
 Never proposed: pre-releases, a less precise tag, a switch between glibc and musl, a change to any
 image other than python.
 
-Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or input error.
+Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or input error, or a planned
+edit that could not be made (the file changed meanwhile, could not be re-read as intended or written).
 `;
 
 const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
@@ -76,14 +77,23 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   }
 }
 
-function summary(result: FixResult, written: boolean): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** What was written, one line per edit, and a last line that counts files and the edits not made. */
+function summary(result: FixResult): string {
   const lines: string[] = [];
   for (const change of result.applied.changes) {
     for (const e of change.edits) lines.push(`${e.file}:${e.range.startLine}: ${e.kind}: ${e.reason}`);
   }
   const files = result.applied.changes.length;
-  if (files === 0) lines.push('nothing to fix');
-  else lines.push(`${written ? 'updated' : 'would update'} ${files} file${files === 1 ? '' : 's'}`);
+  const dropped = result.applied.dropped.length;
+  const notMade = `${plural(dropped, 'edit')} could not be made (see the errors above)`;
+  if (files === 0 && dropped === 0) lines.push('nothing to fix');
+  else if (dropped === 0) lines.push(`updated ${plural(files, 'file')}`);
+  else if (files === 0) lines.push(`no file updated: ${notMade}`);
+  else lines.push(`updated ${plural(files, 'file')}; ${notMade}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -261,8 +271,9 @@ export const command: Command = {
       if (recommendation) io.err(recommendedNote(recommendation));
       printDiagnostics(own, io);
       if (dryRun) io.out(result.diff);
-      else io.out(summary(result, true));
-      if (dryRun && result.applied.changes.length === 0) io.out('nothing to fix\n');
+      else io.out(summary(result));
+      if (dryRun && result.applied.changes.length === 0 && result.applied.dropped.length === 0)
+        io.out('nothing to fix\n');
     }
     if (own.some((d) => d.severity === 'error')) return 2;
     if (check && result.applied.changes.length > 0) return 1;
