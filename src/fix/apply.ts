@@ -205,13 +205,59 @@ async function planFile(
   return undefined;
 }
 
+function placeKey(e: Edit): string {
+  const r = e.range;
+  return `${e.file}\0${r.startOffset ?? `${r.startLine}:${r.startColumn}`}\0${r.endOffset ?? `${r.endLine}:${r.endColumn}`}\0${e.before}\0${e.after}`;
+}
+
+/**
+ * Edits of one real file under several names (a symbolic link inside the repository to another file
+ * of it) are made once, under one name: the file's own path when it is among them, else the first
+ * name. The same edit found through two names is kept once; two names asking different things of one
+ * place overlap, and are dropped as overlapping edits are.
+ */
+async function oneNamePerFile(edits: readonly Edit[], root: string): Promise<Edit[]> {
+  const names = [...new Set(edits.map((e) => e.file))].sort();
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
+  const byReal = new Map<string, string[]>();
+  for (const name of names) {
+    const real = await realpath(path.join(root, ...name.split('/'))).catch(() => undefined);
+    const key = real ?? `\0${name}`;
+    byReal.set(key, [...(byReal.get(key) ?? []), name]);
+  }
+  const renamed = new Map<string, string>();
+  for (const [real, group] of byReal) {
+    if (group.length < 2) continue;
+    const own = group.find((n) => path.join(realRoot, ...n.split('/')) === real) ?? group[0]!;
+    for (const n of group) if (n !== own) renamed.set(n, own);
+  }
+  if (renamed.size === 0) return [...edits];
+  const to = (file: string) => renamed.get(file) ?? file;
+  const seen = new Set<string>();
+  const out: Edit[] = [];
+  for (const e of edits) {
+    const moved: Edit = {
+      ...e,
+      file: to(e.file),
+      range: { ...e.range, file: to(e.range.file) },
+      expect: e.expect.map((x) => ({ ...x, range: { ...x.range, file: to(x.range.file) } })),
+    };
+    const key = placeKey(moved);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(moved);
+  }
+  return out;
+}
+
 /**
  * Apply edits grouped by file. A file that cannot be read as UTF-8, or whose edits all fail, is left
  * untouched; every left-out edit comes with a diagnostic.
  */
 export async function applyEdits(edits: readonly Edit[], options: ApplyOptions): Promise<ApplyResult> {
   const byFile = new Map<string, Edit[]>();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of await oneNamePerFile(edits, options.root))
+    byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   const changes: FileChange[] = [];
   const droppedEdits: Edit[] = [];
   const diagnostics: Diagnostic[] = [];
