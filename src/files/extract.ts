@@ -5,7 +5,6 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
@@ -16,6 +15,7 @@ import {
   type DiscoverOptions,
   defaultMaxFileSize,
   discoverFilesWithContent,
+  excludeMatcher,
 } from './discover.js';
 import type { ProvidedBuildArg } from './dockerfile/extract.js';
 import { readBytes } from './fs-calls.js';
@@ -365,8 +365,7 @@ async function readProjectFile(
   rel: string,
   options: ExtractOptions,
 ): Promise<string | undefined> {
-  if (options.exclude?.length && picomatch([...options.exclude], { dot: true, basename: true })(rel))
-    return undefined;
+  if (excludeMatcher(options.exclude)?.(rel)) return undefined;
   try {
     const realRoot = await realpath(root);
     const abs = await realpath(path.join(root, ...rel.split('/')));
