@@ -19,4 +19,22 @@ describe('parseYaml', () => {
     // Closed levels do not add up.
     expect(flowDepthExceededAt('[]'.repeat(100_000))).toBe(-1);
   });
+
+  it('refuses a file of several documents with its own message, not the one of the parser', () => {
+    const { yaml, diagnostics } = parseYaml('compose.yaml', 'services: {}\n---\nservices: {}\n');
+    expect(yaml).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.startLine, d.message])).toEqual([
+      [
+        'PBE006',
+        'error',
+        2,
+        "compose.yaml:2: cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one: nothing in it was read",
+      ],
+    ]);
+    // A header document is only skipped when the caller names its key.
+    expect(parseYaml('x.yml', 'spec: {}\n---\na: 1\n').yaml).toBeUndefined();
+    expect(parseYaml('x.yml', 'spec: {}\n---\na: 1\n', { headerKey: 'spec' }).yaml?.doc.toJS()).toEqual({
+      a: 1,
+    });
+  });
 });

@@ -4,7 +4,17 @@
  * source); aliases and `<<` merge keys are followed so that the range reported is where the value
  * is actually written (the anchor), which is what a fixer must edit.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  parseAllDocuments,
+  parseDocument,
+  type YAMLMap,
+} from 'yaml';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import type { IgnorePragma } from '../model/project.js';
 import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from './text.js';
@@ -41,8 +51,63 @@ export function flowDepthExceededAt(text: string): number {
   return -1;
 }
 
+export interface ParseYamlOptions {
+  /**
+   * A top-level key that may make up a header document before the real one (GitLab CI's `spec:`,
+   * then `---`, then the pipeline): the document after such a header is read.
+   */
+  headerKey?: string;
+}
+
+const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * The document to read in a file of several: the one after a header document holding only
+ * `headerKey`, when there are exactly those two. Else a diagnostic naming where the second starts.
+ */
+function documentAfterHeader(
+  file: string,
+  text: string,
+  index: LineIndex,
+  options: ParseYamlOptions,
+): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const docs = parseAllDocuments(text, parseOptions);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const [header, body] = list;
+  if (options.headerKey !== undefined && list.length === 2 && header && body) {
+    const keys = isMap(header.contents) ? header.contents.items.map((p) => keyText(p.key)) : [];
+    const broken = list.flatMap((d) => d.errors);
+    if (broken.length === 0 && keys.length === 1 && keys[0] === options.headerKey) {
+      return { yaml: { doc: body, index, file }, diagnostics: [] };
+    }
+  }
+  const second = list[1]?.range[0] ?? 0;
+  const pos = index.positionAt(second);
+  const allowed =
+    options.headerKey !== undefined
+      ? `; only a header document holding \`${options.headerKey}:\` may come before the one pybase reads`
+      : '';
+  return {
+    diagnostics: [
+      {
+        ...parseErrorDiagnostic(
+          file,
+          pos.line + 1,
+          pos.character + 1,
+          `the file holds ${list.length} YAML documents (a '---' line starts another), but is read as one${allowed}: nothing in it was read`,
+        ),
+        hint: "keep one YAML document per file: a '---' line ends the first",
+      },
+    ],
+  };
+}
+
 /** Parse one YAML file; on a syntax error return `PBE006` diagnostics (file and line) instead. */
-export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
+export function parseYaml(
+  file: string,
+  text: string,
+  options: ParseYamlOptions = {},
+): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
   const index = new LineIndex(text);
   const tooDeep = flowDepthExceededAt(text);
   if (tooDeep >= 0) {
@@ -62,7 +127,9 @@ export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diag
   try {
     // `merge: true` so that `<<: *defaults` keys are recognised as merge keys; uniqueKeys off
     // because real CI files repeat keys and the engines that read them keep the last one.
-    doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+    doc = parseDocument(text, parseOptions);
+    if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS'))
+      return documentAfterHeader(file, text, index, options);
   } catch (error) {
     return {
       diagnostics: [parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error))],
