@@ -255,7 +255,7 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
             skipped(
               rel,
               `file is ${info.size} bytes, over the ${maxSize}-byte limit`,
-              'raise the size limit in the configuration if this file should be read',
+              'pybase does not read files this large (the limit is the maxFileSize option of the library): review it by hand, or leave it out with --exclude',
             ),
           );
           continue;

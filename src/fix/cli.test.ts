@@ -84,6 +84,43 @@ describe('pybase fix (command line)', () => {
     expect(again.out).not.toContain('nothing to fix');
   });
 
+  it('fixes a GitLab pipeline after its spec: header document', async () => {
+    const dir = writeProject({
+      '.gitlab-ci.yml':
+        'spec:\n  inputs:\n    stage:\n      default: test\n---\ntest:\n  image: python:3.12.8-slim-bookworm\n  script: [echo]\n',
+    });
+    temps.push(dir);
+    const check = await pybase(dir, 'fix', '--check', '--date', '2026-08-13');
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('+  image: python:3.12.14-slim-bookworm\n');
+    expect(check.err).toBe('');
+  });
+
+  it('names files it could not read or parse on stderr, and exits 2 for them', async () => {
+    const dir = writeProject({
+      'compose.yaml': 'services:\n  a:\n    image: python:3.12.8-slim-bookworm\n---\nservices: {}\n',
+      'big/Dockerfile': `FROM python:3.12.8-slim-bookworm\n${'# padding\n'.repeat(110_000)}`,
+      Dockerfile: 'FROM python:3.13.7-slim-bookworm\n',
+    });
+    temps.push(dir);
+    for (const mode of ['--check', '--dry-run']) {
+      const run = await pybase(dir, 'fix', mode, '--date', '2026-08-13');
+      expect(run.code, mode).toBe(2);
+      expect(run.err).toContain(
+        "pybase: error: compose.yaml:4: cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one: nothing in it was read\n",
+      );
+      expect(run.err).toMatch(
+        /pybase: note: big\/Dockerfile: skipped: file is \d+ bytes, over the 1048576-byte limit\n {2}hint: pybase does not read files this large/,
+      );
+      expect(run.out).toContain('+FROM python:3.13.15-slim-bookworm\n');
+    }
+    // A file skipped on purpose (too large) is a note only.
+    rmSync(join(dir, 'compose.yaml'));
+    const run = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(run.code).toBe(0);
+    expect(run.err).toContain('big/Dockerfile: skipped');
+  });
+
   it('--json lists the edits and the diff', async () => {
     const dir = copyFixture();
     const { code, out } = await pybase(dir, 'fix', '--dry-run', '--json', '--date', '2026-08-13');

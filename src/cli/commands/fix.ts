@@ -8,6 +8,7 @@ import {
   fixCodes,
   fixProject,
   fixTagsOf,
+  inputCodes,
   loadConfig,
   PybaseError,
   type RecommendResult,
@@ -56,8 +57,11 @@ Options:
 Never proposed: pre-releases, a less precise tag, a switch between glibc and musl, a change to any
 image other than python.
 
-Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or input error, or a planned
-edit that could not be made (the file changed meanwhile, could not be re-read as intended or written).
+Files that could not be read or parsed, and files skipped (too large, binary), are named on stderr.
+
+Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage error, a file that could
+not be read or parsed, or a planned edit that could not be made (the file changed meanwhile, did not
+re-read as intended, or could not be written).
 `;
 
 const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
@@ -95,6 +99,26 @@ function summary(result: FixResult): string {
   else if (files === 0) lines.push(`no file updated: ${notMade}`);
   else lines.push(`updated ${plural(files, 'file')}; ${notMade}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Files the fixer did not read, or read only in part: unreadable (PBE005), unparsable (PBE006) or
+ * skipped (PBE007: too large, binary, a link out of the root). Everything else found while reading is
+ * `pybase check`'s to report.
+ */
+function readingProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const codes: readonly string[] = [inputCodes.unreadableFile, inputCodes.parseError, inputCodes.skippedFile];
+  return diagnostics.filter((d) => codes.includes(d.code));
+}
+
+/**
+ * A file that should have been read and was not (it could not be read, or does not parse): then the
+ * references in it were not fixed, and the command exits 2. Skipped files (PBE007) and parts of a file
+ * that did not parse (a line of .env, a warning) only get a note.
+ */
+function unreadFile(d: Diagnostic): boolean {
+  if (d.code === inputCodes.unreadableFile) return d.severity !== 'info';
+  return d.code === inputCodes.parseError && d.severity === 'error';
 }
 
 /** References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently). */
@@ -241,6 +265,7 @@ export const command: Command = {
       await client?.close();
     }
 
+    const reading = readingProblems(result.extraction.diagnostics);
     const own = [
       ...result.plan.diagnostics,
       ...result.applied.diagnostics,
@@ -269,13 +294,13 @@ export const command: Command = {
       );
     } else {
       if (recommendation) io.err(recommendedNote(recommendation));
-      printDiagnostics(own, io);
+      printDiagnostics([...reading, ...own], io);
       if (dryRun) io.out(result.diff);
       else io.out(summary(result));
       if (dryRun && result.applied.changes.length === 0 && result.applied.dropped.length === 0)
         io.out('nothing to fix\n');
     }
-    if (own.some((d) => d.severity === 'error')) return 2;
+    if (own.some((d) => d.severity === 'error') || reading.some(unreadFile)) return 2;
     if (check && result.applied.changes.length > 0) return 1;
     return 0;
   },
