@@ -9,12 +9,18 @@ import type { TagFacts } from './tag-facts.js';
 import type { BumpMode, EditKind } from './types.js';
 
 export type Choice =
-  /** A different tag to use. */
-  | { kind: 'change'; tag: string; why: string }
+  /**
+   * A different tag to use. `from` is the current tag with the distro it runs on named, when the
+   * tag itself names none (`3.12.8-slim` runs on bookworm: `3.12.8-slim-bookworm`).
+   */
+  | { kind: 'change'; tag: string; why: string; from?: string }
   /** The tag is already what the mode asks for. */
   | { kind: 'keep' }
-  /** The mode does not apply to this tag; `why` says so. */
-  | { kind: 'skip'; why: string };
+  /**
+   * The mode does not apply to this tag; `why` says so. `floats`: the tag moves by itself in the way
+   * the mode would move it (it names no patch, no minor or no distro).
+   */
+  | { kind: 'skip'; why: string; floats?: boolean };
 
 const precisionRank: Record<Precision, number> = { none: 0, major: 1, minor: 2, patch: 3 };
 
@@ -64,7 +70,8 @@ function versionIsNewer(candidate: PythonTag | undefined, tag: PythonTag): candi
 }
 
 function choosePatch(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
-  if (tag.precision !== 'patch') return { kind: 'skip', why: 'the tag floats to the newest patch by itself' };
+  if (tag.precision !== 'patch')
+    return { kind: 'skip', why: 'the tag floats to the newest patch by itself', floats: true };
   const best = newestPatch(tag, facts, date);
   if (!versionIsNewer(best, tag)) return { kind: 'keep' };
   return {
@@ -76,7 +83,7 @@ function choosePatch(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
 
 function chooseMinor(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
   if (tag.precision !== 'patch' && tag.precision !== 'minor') {
-    return { kind: 'skip', why: 'the tag floats to the newest minor by itself' };
+    return { kind: 'skip', why: 'the tag floats to the newest minor by itself', floats: true };
   }
   const listed = facts.listedAt(date);
   const current = tag.version!;
@@ -104,10 +111,10 @@ function chooseMinor(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
 
 function chooseDistro(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
   if (tag.distro === undefined) {
-    return { kind: 'skip', why: 'the tag names no distro; it follows the image default' };
+    return { kind: 'skip', why: 'the tag names no distro; it follows the image default', floats: true };
   }
   if (tag.version === undefined || tag.precision === 'major') {
-    return { kind: 'skip', why: 'the tag names no Python minor' };
+    return { kind: 'skip', why: 'the tag names no Python minor', floats: true };
   }
   const family = tag.distro.family;
   const listed = facts.listedAt(date);
@@ -138,13 +145,7 @@ function chooseDistro(tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
   };
 }
 
-/** The tag a bump mode asks for. Pre-release, version-less and `latest` tags are never bumped. */
-export function chooseBump(tag: PythonTag, mode: BumpMode, facts: TagFacts, date: IsoDate): Choice {
-  if (tag.prerelease) return { kind: 'skip', why: 'pre-release tags are not bumped' };
-  if (tag.latest || tag.version === undefined) {
-    return { kind: 'skip', why: 'the tag names no Python version; it floats by itself' };
-  }
-  if (tag.variant === 'onbuild') return { kind: 'skip', why: 'onbuild images are no longer published' };
+function chooseIn(mode: BumpMode, tag: PythonTag, facts: TagFacts, date: IsoDate): Choice {
   switch (mode) {
     case 'patch':
       return choosePatch(tag, facts, date);
@@ -153,6 +154,53 @@ export function chooseBump(tag: PythonTag, mode: BumpMode, facts: TagFacts, date
     case 'distro':
       return chooseDistro(tag, facts, date);
   }
+}
+
+/**
+ * A patch-pinned tag without a distro (`3.12.8-slim`) names one image, on the distro that was the
+ * default when it was built (bookworm), while the same tag of a newer patch may be built on another
+ * (`3.12.14-slim` is trixie). The move is chosen for the tag with its distro named, so it never
+ * changes the distro unseen: the new tag names the distro (`3.12.14-slim-bookworm`), unless it is a
+ * patch or minor move and the new tag without a distro names exactly that image.
+ */
+function chooseNamingDistro(tag: PythonTag, mode: BumpMode, facts: TagFacts, date: IsoDate): Choice {
+  const full = facts.fullTag(tag.raw, date);
+  const named = full === undefined ? undefined : tryParseTag(full);
+  if (
+    !named?.distro ||
+    named.variant !== tag.variant ||
+    named.precision !== 'patch' ||
+    named.version?.text !== tag.version?.text
+  ) {
+    return {
+      kind: 'skip',
+      why: `pybase does not know which distro python:${tag.raw} runs on, so it cannot keep that distro`,
+    };
+  }
+  const choice = chooseIn(mode, named, facts, date);
+  if (choice.kind !== 'change') return choice;
+  const to = tryParseTag(choice.tag)!;
+  if (mode !== 'distro') {
+    const bare = formatTag({ ...to, distro: undefined });
+    if (facts.fullTag(bare, date) === to.raw) return { ...choice, tag: bare };
+  }
+  const how =
+    to.distro?.text === named.distro.text
+      ? `python:${tag.raw} runs on ${named.distro.text}, so the new tag names it`
+      : `python:${tag.raw} runs on ${named.distro.text}`;
+  return { ...choice, why: `${choice.why}; ${how}`, from: named.raw };
+}
+
+/** The tag a bump mode asks for. Pre-release, version-less and `latest` tags are never bumped. */
+export function chooseBump(tag: PythonTag, mode: BumpMode, facts: TagFacts, date: IsoDate): Choice {
+  if (tag.prerelease) return { kind: 'skip', why: 'pre-release tags are not bumped' };
+  if (tag.latest || tag.version === undefined) {
+    return { kind: 'skip', why: 'the tag names no Python version; it floats by itself', floats: true };
+  }
+  if (tag.variant === 'onbuild') return { kind: 'skip', why: 'onbuild images are no longer published' };
+  if (tag.distro === undefined && tag.precision === 'patch')
+    return chooseNamingDistro(tag, mode, facts, date);
+  return chooseIn(mode, tag, facts, date);
 }
 
 /**

@@ -171,8 +171,21 @@ describe('pybase fix (command line)', () => {
     expect(bump.code).toBe(0);
     expect(bump.out).toBe('nothing to fix\n');
     expect(bump.err).toMatch(
-      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim names no Python patch \(2 more references likewise\): --bump leaves such references alone\n {2}hint: pin them with pybase fix --to recommended/,
+      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim left alone by --bump patch: the tag floats to the newest patch by itself \(2 more references likewise\)\n {2}hint: to pin such references, use pybase fix --to recommended/,
     );
+    // --bump minor does move minor pins: no note says it leaves them alone.
+    const minor = await pybase(
+      dir,
+      'fix',
+      '--dry-run',
+      '--offline',
+      '--bump',
+      'minor',
+      '--date',
+      '2026-11-27',
+    );
+    expect(minor.out).toContain('+FROM python:3.14-alpine\n');
+    expect(minor.err).not.toContain('left alone by');
     const recommended = await pybase(
       dir,
       'fix',
@@ -186,6 +199,6 @@ describe('pybase fix (command line)', () => {
     expect(recommended.err).toMatch(
       /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes/,
     );
-    expect(recommended.err).not.toContain('names no Python patch');
+    expect(recommended.err).not.toContain('left alone by --bump');
   });
 });

@@ -129,6 +129,77 @@ describe('pybase fix on small repositories', () => {
     expect(swap.result.diagnostics.map((d) => d.message).join('\n')).toMatch(/glibc -> musl/);
   });
 
+  it('keeps the distro a patch-pinned tag without one runs on, and names it when the newer tag would not', async () => {
+    // At the date 3.12.14-slim is trixie, while 3.12.8-slim was built on bookworm; 3.12.11-slim already
+    // was trixie, and 3.12.8-alpine is alpine3.21, where 3.12.12 is the last patch.
+    const files = {
+      Dockerfile: [
+        'FROM python:3.12.8-slim AS a',
+        'FROM python:3.12.8 AS b',
+        'FROM python:3.12.8-alpine AS c',
+        'FROM python:3.12.11-slim AS d',
+        '',
+      ].join('\n'),
+    };
+    const patch = await fix(files);
+    expect(patch.read('Dockerfile')).toBe(
+      [
+        'FROM python:3.12.14-slim-bookworm AS a',
+        'FROM python:3.12.14-bookworm AS b',
+        'FROM python:3.12.12-alpine3.21 AS c',
+        'FROM python:3.12.14-slim AS d',
+        '',
+      ].join('\n'),
+    );
+    expect(patch.result.plan.edits.map((e) => e.kind)).toEqual(['patch', 'patch', 'patch', 'patch']);
+    expect(patch.result.plan.edits[0]!.reason).toMatch(
+      /python:3\.12\.8-slim runs on bookworm, so the new tag names it/,
+    );
+    // Every new tag names the image on the distro the old one ran on.
+    for (const [from, to] of [
+      ['3.12.8-slim', '3.12.14-slim-bookworm'],
+      ['3.12.11-slim', '3.12.14-slim'],
+    ] as const) {
+      const was = tryParseTag(catalog.rebuildStatus(from, date).fullTag!)!;
+      const now = tryParseTag(catalog.rebuildStatus(to, date).fullTag!)!;
+      expect(now.distro?.text, `${from} -> ${to}`).toBe(was.distro?.text);
+    }
+
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile').split('\n')[0]).toBe('FROM python:3.14.7-slim-bookworm AS a');
+
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toBe(
+      [
+        'FROM python:3.12.14-slim-trixie AS a',
+        'FROM python:3.12.14-trixie AS b',
+        'FROM python:3.12.14-alpine3.24 AS c',
+        'FROM python:3.12.14-slim-trixie AS d',
+        '',
+      ].join('\n'),
+    );
+    expect(distro.result.plan.edits.map((e) => e.kind)).toEqual(['distro', 'distro', 'distro', 'patch']);
+  });
+
+  it('says what it leaves alone in words that fit the mode, and which mode moves a frozen tag', async () => {
+    const files = {
+      Dockerfile: 'FROM python:3.12-alpine AS a\nFROM python:3 AS b\nFROM python:3.11-slim-bullseye AS c\n',
+    };
+    const messages = (r: Awaited<ReturnType<typeof fix>>) =>
+      r.result.plan.diagnostics.map((d) => `${d.message} | ${d.hint ?? ''}`);
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile')).toContain('FROM python:3.14-alpine AS a');
+    expect(messages(minor)).toEqual([
+      expect.stringMatching(
+        /^Dockerfile:3: python:3\.11-slim-bullseye is no longer published at 2026-08-13 and --bump minor has nothing newer for it \| pybase fix --bump distro moves it to python:3\.11-slim-trixie$/,
+      ),
+      'Dockerfile:2: python:3 left alone by --bump minor: the tag floats to the newest minor by itself | to pin such references, use pybase fix --to recommended (or --to <tag>)',
+    ]);
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toContain('FROM python:3.11-slim-trixie AS c');
+    expect(messages(distro).join('\n')).not.toContain('--bump distro moves');
+  });
+
   it('moves a tag frozen on a dropped distro with --bump distro, and says so in patch mode', async () => {
     const files = { Dockerfile: 'FROM python:3.11-slim-bullseye\n' };
     const patch = await fix(files);

@@ -67,6 +67,14 @@ interface Wanted {
   why: string;
 }
 
+/** A reference a bump mode does not apply to, and why. */
+interface BumpSkip {
+  ref: ExtractedReference;
+  before: string;
+  why: string;
+  floats: boolean;
+}
+
 interface ArgProposal extends Wanted {
   changes: Map<string, { origin: ValueOrigin; value: string }>;
 }
@@ -148,6 +156,7 @@ export async function planFixes(
 
   const literal: Wanted[] = [];
   const proposals: ArgProposal[] = [];
+  const bumpSkips: BumpSkip[] = [];
 
   for (const ref of extraction.references) {
     const before = effectiveText(ref);
@@ -159,6 +168,8 @@ export async function planFixes(
     const choice = choose(tag, ref, target, facts, options);
     let newTag = parsed.tag;
     let why = '';
+    let from = tag;
+    const listed = facts.listedAt(options.date).has(tag.raw);
     if (choice.kind === 'skip' && target.kind !== 'bump') {
       diagnostics.push(
         note(
@@ -168,6 +179,9 @@ export async function planFixes(
           ref.range,
         ),
       );
+    } else if (choice.kind === 'skip' && listed) {
+      // A tag no longer listed gets the note below, which says what does move it.
+      bumpSkips.push({ ref, before, why: choice.why, floats: choice.floats === true });
     }
     if (choice.kind === 'change') {
       const to = tryParseTag(choice.tag);
@@ -184,20 +198,11 @@ export async function planFixes(
       } else {
         newTag = choice.tag;
         why = choice.why;
+        if (choice.from) from = tryParseTag(choice.from) ?? tag;
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !facts.listedAt(options.date).has(tag.raw)) {
-      diagnostics.push(
-        note(
-          fixCodes.skipped,
-          'info',
-          `${where(ref.range)}: python:${tag.raw} is no longer published at ${options.date} and this mode has nothing newer for it`,
-          ref.range,
-          'pybase fix --bump distro (or --bump minor) moves it to a tag that is still rebuilt',
-        ),
-      );
-    }
+    if (!tagChanges && !listed) diagnostics.push(notRebuilt(ref, tag, target, facts, options));
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
@@ -245,7 +250,7 @@ export async function planFixes(
     const after = withTag(parsed, newTag, newDigest);
     if (after === before) continue;
     const kind: EditKind =
-      (tagChanges ? changeKind(tag, tryParseTag(newTag)!) : undefined) ??
+      (tagChanges ? changeKind(from, tryParseTag(newTag)!) : undefined) ??
       (parsed.digest === undefined ? 'pin' : 'refresh');
     if (!tagChanges)
       why = kind === 'pin' ? 'pin the digest the tag names now' : 'the tag now names another image';
@@ -293,6 +298,7 @@ export async function planFixes(
     proposals.push({ ...wanted, changes });
   }
 
+  diagnostics.push(...skipNotes(bumpSkips, target));
   const edits = [
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
@@ -303,6 +309,67 @@ export async function planFixes(
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
   );
   return { edits, diagnostics };
+}
+
+function modeLabel(target: FixTarget): string {
+  return target.kind === 'bump'
+    ? `--bump ${target.bump}`
+    : target.kind === 'to'
+      ? '--to'
+      : '--to recommended';
+}
+
+/**
+ * A python tag left as it is although it is no longer rebuilt: said once per reference, with the
+ * bump modes that do move it (and to what), worked out rather than guessed.
+ */
+function notRebuilt(
+  ref: ExtractedReference,
+  tag: PythonTag,
+  target: FixTarget,
+  facts: TagFacts,
+  options: PlanOptions,
+): Diagnostic {
+  const others = (['patch', 'distro', 'minor'] as const).filter(
+    (m) => target.kind !== 'bump' || m !== target.bump,
+  );
+  const moves = others.flatMap((m) => {
+    const c = chooseBump(tag, m, facts, options.date);
+    const to = c.kind === 'change' ? tryParseTag(c.tag) : undefined;
+    return c.kind === 'change' && to && !neverRuleViolation(tag, to)
+      ? [`pybase fix --bump ${m} moves it to python:${c.tag}`]
+      : [];
+  });
+  const none =
+    target.kind === 'bump' ? `${modeLabel(target)} has nothing newer for it` : 'it is left as it is';
+  return note(
+    fixCodes.skipped,
+    'info',
+    `${where(ref.range)}: python:${tag.raw} is no longer published at ${options.date} and ${none}`,
+    ref.range,
+    moves.length > 0 && target.kind === 'bump' ? moves.join('; ') : undefined,
+  );
+}
+
+/**
+ * What a bump mode left alone on purpose (a floating tag, a pre-release), one note per reason: the
+ * first reference, and how many more there are.
+ */
+function skipNotes(skips: readonly BumpSkip[], target: FixTarget): Diagnostic[] {
+  const byWhy = new Map<string, typeof skips>();
+  for (const s of skips) byWhy.set(s.why, [...(byWhy.get(s.why) ?? []), s]);
+  return [...byWhy].map(([why, list]) => {
+    const first = list[0]!;
+    const more =
+      list.length > 1 ? ` (${list.length - 1} more reference${list.length > 2 ? 's' : ''} likewise)` : '';
+    return note(
+      fixCodes.skipped,
+      'info',
+      `${where(first.ref.range)}: ${first.before} left alone by ${modeLabel(target)}: ${why}${more}`,
+      first.ref.range,
+      first.floats ? 'to pin such references, use pybase fix --to recommended (or --to <tag>)' : undefined,
+    );
+  });
 }
 
 function rangeKey(file: string, r: SourceRange): string {

@@ -16,7 +16,6 @@ import {
   recommendProject,
   redactSecrets,
   registryDigestResolver,
-  tryParseReference,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
@@ -133,31 +132,6 @@ function unmoved(r: RecommendResult | undefined): Diagnostic[] {
     }));
 }
 
-/**
- * One note when python references float on a minor (`3.12-slim`) or wider: `--bump` moves pinned
- * patches only, so it leaves them as they are.
- */
-function floating(result: FixResult): Diagnostic[] {
-  const found = result.extraction.references.filter((ref) => {
-    if (ref.unresolved?.length) return false;
-    const image = tryParseReference(ref.resolved ?? ref.text);
-    return image?.isPython === true && image.python !== undefined && image.python.precision !== 'patch';
-  });
-  const first = found[0];
-  if (!first) return [];
-  const more =
-    found.length > 1 ? ` (${found.length - 1} more reference${found.length > 2 ? 's' : ''} likewise)` : '';
-  return [
-    {
-      code: fixCodes.skipped,
-      severity: 'info',
-      message: `${first.file}:${first.range.startLine}: ${first.resolved ?? first.text} names no Python patch${more}: --bump leaves such references alone`,
-      location: first.range,
-      hint: 'pin them with pybase fix --to recommended (or --to <tag>)',
-    },
-  ];
-}
-
 /** What `--to recommended` aims at, per stage (on stderr: stdout stays the diff or the summary). */
 function recommendedNote(r: RecommendResult): string {
   const parts = r.recommendations.map((rec) => `${rec.stage} ${rec.tag ?? 'none'}`);
@@ -266,12 +240,7 @@ export const command: Command = {
     }
 
     const reading = readingProblems(result.extraction.diagnostics);
-    const own = [
-      ...result.plan.diagnostics,
-      ...result.applied.diagnostics,
-      ...unmoved(recommendation),
-      ...(target.kind === 'bump' ? floating(result) : []),
-    ];
+    const own = [...result.plan.diagnostics, ...result.applied.diagnostics, ...unmoved(recommendation)];
     if (values.json === true) {
       io.out(
         `${redactSecrets(
