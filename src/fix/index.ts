@@ -23,7 +23,14 @@ import { catalogTagFacts, type TagFacts } from './tag-facts.js';
 import type { ApplyResult, Plan, PlanOptions } from './types.js';
 
 export { type ApplyOptions, applyEdits, type FileReading, type Reextract, writeFileAtomic } from './apply.js';
-export { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+export {
+  type BumpOptions,
+  type Choice,
+  changeKind,
+  chooseBump,
+  chooseExplicit,
+  neverRuleViolation,
+} from './choose.js';
 export { fileDiff, unifiedDiff } from './diff.js';
 export { fixCodes, planFixes } from './plan.js';
 export { redactSecrets } from './redact.js';

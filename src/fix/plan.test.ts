@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
+import { runCheck } from '../check/check.js';
 import type { PythonTag } from '../model/image-ref.js';
+import { pb302 } from '../rules/pb302-version-file-drift.js';
 import { chooseBump, neverRuleViolation } from './choose.js';
 import { type FixOptions, fixProject } from './index.js';
 import { catalogTagFacts, type TagFacts } from './tag-facts.js';
@@ -262,6 +264,40 @@ describe('pybase fix on small repositories', () => {
       { target: { kind: 'bump', bump: 'minor' } },
     );
     expect(pinned.read('.python-version')).toBe('3.14.7\n');
+  });
+
+  it('keeps --bump minor within the requires-python of the project, and says what it passed over', async () => {
+    const files = {
+      'pyproject.toml': '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11,<3.13"\n',
+      Dockerfile: 'FROM python:3.12.8-slim-trixie\n',
+      '.python-version': '3.12\n',
+    };
+    const held = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(held.read('Dockerfile')).toBe('FROM python:3.12.14-slim-trixie\n');
+    expect(held.read('.python-version')).toBe('3.12\n');
+    expect(held.result.plan.diagnostics.map((d) => d.message)).toEqual([
+      "Dockerfile:1: python:3.12.8-slim-trixie: --bump minor stays within requires-python '>=3.11,<3.13' (pyproject.toml:4), which excludes Python 3.14.7",
+    ]);
+    const check = await runCheck(held.dir, { date, catalog, rules: [pb302] });
+    expect(check.findings).toEqual([]);
+    // What the bump used to write: PB302 then says requires-python excludes it.
+    writeFileSync(join(held.dir, 'Dockerfile'), 'FROM python:3.14.7-slim-trixie\n');
+    const beyond = await runCheck(held.dir, { date, catalog, rules: [pb302] });
+    expect(beyond.findings.map((f) => f.code)).toContain('PB302');
+
+    // A wider range lets it move as far as the range goes, with Poetry's constraint read too.
+    const wider = await fix(
+      {
+        ...files,
+        'pyproject.toml': '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11,<3.14"\n',
+      },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(wider.read('Dockerfile')).toBe('FROM python:3.13.15-slim-trixie\n');
+    expect(wider.read('.python-version')).toBe('3.13\n');
+    expect(wider.result.plan.diagnostics[0]!.message).toContain(
+      "stays within Poetry's python '^3.11,<3.14' (pyproject.toml:4), which excludes Python 3.14.7",
+    );
   });
 
   it('edits a YAML anchor once for every alias that uses it, and keeps registry and namespace as written', async () => {

@@ -6,10 +6,18 @@
  */
 import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
+import { specifierKinds, statementAllows } from '../files/version-files/specifier.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import type { ImageRef, PythonTag } from '../model/image-ref.js';
-import type { ExtractedReference, Extraction, ValueOrigin } from '../model/project.js';
-import { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
+import {
+  type BumpOptions,
+  type Choice,
+  changeKind,
+  chooseBump,
+  chooseExplicit,
+  neverRuleViolation,
+} from './choose.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
 import { expandTemplate, parseTemplate, solveTemplate } from './template.js';
@@ -67,6 +75,45 @@ interface Wanted {
   why: string;
 }
 
+/** A reference whose bump stopped short of a newer Python the project excludes. */
+interface Held {
+  ref: ExtractedReference;
+  before: string;
+  held: string;
+}
+
+const limitLabel: Partial<Record<VersionStatement['kind'], string>> = {
+  'requires-python': 'requires-python',
+  'poetry-python': "Poetry's python",
+  'setup-cfg': 'python_requires',
+};
+
+/** One note per excluded Python: which statements exclude it, the first reference, how many more. */
+function heldNotes(
+  list: readonly Held[],
+  limits: readonly VersionStatement[],
+  target: FixTarget,
+): Diagnostic[] {
+  const byVersion = new Map<string, Held[]>();
+  for (const h of list) byVersion.set(h.held, [...(byVersion.get(h.held) ?? []), h]);
+  return [...byVersion].map(([version, refs]) => {
+    const first = refs[0]!;
+    const statements = limits
+      .filter((st) => statementAllows(st, version) === false)
+      .map((st) => `${limitLabel[st.kind] ?? st.kind} '${st.text}' (${st.file}:${st.range.startLine})`)
+      .join(', ');
+    const more =
+      refs.length > 1 ? ` (${refs.length - 1} more reference${refs.length > 2 ? 's' : ''} likewise)` : '';
+    return note(
+      fixCodes.skipped,
+      'info',
+      `${where(first.ref.range)}: ${first.before}: ${modeLabel(target)} stays within ${statements}, which excludes Python ${version}${more}`,
+      first.ref.range,
+      'widen that range first to move to that Python',
+    );
+  });
+}
+
 /** A reference a bump mode does not apply to, and why. */
 interface BumpSkip {
   ref: ExtractedReference;
@@ -85,10 +132,11 @@ function choose(
   target: FixTarget,
   facts: TagFacts,
   options: PlanOptions,
+  bumpOptions: BumpOptions,
 ): Choice {
   switch (target.kind) {
     case 'bump':
-      return chooseBump(tag, target.bump, facts, options.date);
+      return chooseBump(tag, target.bump, facts, options.date, bumpOptions);
     case 'to':
       return chooseExplicit(tag, target.tag, facts, options.date);
     case 'recommended': {
@@ -157,6 +205,13 @@ export async function planFixes(
   const literal: Wanted[] = [];
   const proposals: ArgProposal[] = [];
   const bumpSkips: BumpSkip[] = [];
+  // The project's requires-python (and the like): bumps stay within what it admits.
+  const limits = extraction.versions.filter((v) => specifierKinds.has(v.kind));
+  const held: Held[] = [];
+  const bumpOptions: BumpOptions =
+    limits.length > 0
+      ? { allows: (version) => limits.every((st) => statementAllows(st, version) !== false) }
+      : {};
 
   for (const ref of extraction.references) {
     const before = effectiveText(ref);
@@ -165,7 +220,10 @@ export async function planFixes(
     if (!parsed?.isPython || !parsed.python || parsed.tag === undefined) continue;
     const tag = parsed.python;
     const templated = isTemplated(ref);
-    const choice = choose(tag, ref, target, facts, options);
+    const choice = choose(tag, ref, target, facts, options, bumpOptions);
+    if ((choice.kind === 'change' || choice.kind === 'keep') && choice.held !== undefined) {
+      held.push({ ref, before, held: choice.held });
+    }
     let newTag = parsed.tag;
     let why = '';
     let from = tag;
@@ -202,7 +260,7 @@ export async function planFixes(
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !listed) diagnostics.push(notRebuilt(ref, tag, target, facts, options));
+    if (!tagChanges && !listed) diagnostics.push(notRebuilt(ref, tag, target, facts, options, bumpOptions));
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
@@ -298,7 +356,7 @@ export async function planFixes(
     proposals.push({ ...wanted, changes });
   }
 
-  diagnostics.push(...skipNotes(bumpSkips, target));
+  diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limits, target));
   const edits = [
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
@@ -329,12 +387,13 @@ function notRebuilt(
   target: FixTarget,
   facts: TagFacts,
   options: PlanOptions,
+  bumpOptions: BumpOptions,
 ): Diagnostic {
   const others = (['patch', 'distro', 'minor'] as const).filter(
     (m) => target.kind !== 'bump' || m !== target.bump,
   );
   const moves = others.flatMap((m) => {
-    const c = chooseBump(tag, m, facts, options.date);
+    const c = chooseBump(tag, m, facts, options.date, bumpOptions);
     const to = c.kind === 'change' ? tryParseTag(c.tag) : undefined;
     return c.kind === 'change' && to && !neverRuleViolation(tag, to)
       ? [`pybase fix --bump ${m} moves it to python:${c.tag}`]

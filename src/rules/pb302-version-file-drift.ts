@@ -1,29 +1,11 @@
-import { satisfies } from '@renovatebot/pep440';
-import { poetryConstraintToPep440 } from '../files/lockfiles/poetry/constraint.js';
+import { statementAllows as allows, specifierKinds } from '../files/version-files/specifier.js';
 import type { VersionStatement } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { minorOfVersion } from './helpers.js';
 import { listOf, productionPython } from './project-python.js';
 import type { Rule } from './types.js';
 
-const specifierKinds = new Set<VersionStatement['kind']>(['requires-python', 'poetry-python', 'setup-cfg']);
 const listKinds = new Set<VersionStatement['kind']>(['setup-python', 'tox-envlist']);
-
-/** True when `version` satisfies the statement's specifier; undefined when it cannot be read. */
-function allows(st: VersionStatement, version: string): boolean | undefined {
-  const spec = st.specifier ?? st.text;
-  if (st.kind === 'poetry-python') {
-    // Poetry's `||` joins alternatives: allowed when any of them allows it.
-    const parts = spec.split('||').map((p) => poetryConstraintToPep440(p));
-    if (parts.some((p) => !p.ok)) return undefined;
-    return parts.some((p) => p.ok && (p.specifier === '' || satisfies(version, p.specifier)));
-  }
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return undefined;
-  }
-}
 
 export const pb302: Rule = {
   code: 'PB302',

@@ -33,8 +33,9 @@ every other byte of a file stays as it is, and each edited file is re-read to ch
 
 Options:
   --bump MODE        patch (default): newest published patch, same variant and distro
-                     minor: newest supported Python minor, same variant and distro (also moves
-                            .python-version and literal setup-python versions)
+                     minor: newest supported Python minor, same variant and distro, within the
+                            project's requires-python (also moves .python-version and literal
+                            setup-python versions)
                      distro: newest distro release of the same libc family, same Python
   --to TAG           move every python reference to TAG (refused when it is a pre-release, a looser
                      pin, or another C library)
