@@ -2,6 +2,7 @@
  * Choosing the new tag for one python tag, and the rules no new tag may break. Pure functions over
  * parsed tags and the published-tag facts.
  */
+import { tryParseReference } from '../catalog/reference.js';
 import { compareTagVersions, formatTag, minorOf, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { Precision, PythonTag } from '../model/image-ref.js';
@@ -292,6 +293,36 @@ export function changeKind(from: PythonTag, to: PythonTag): Exclude<EditKind, 'p
   if (minorOf(from) !== minorOf(to) || from.version?.major !== to.version?.major) return 'minor';
   if (from.distro?.text !== to.distro?.text || from.variant !== to.variant) return 'distro';
   return 'patch';
+}
+
+/**
+ * The tag `--to` names, read once for the whole run: a tag (`3.13.15-slim-trixie`) or a reference to
+ * the python image (`python:3.13.15-slim-trixie`, `docker.io/library/python:3.13-slim`). Either the
+ * tag, or the problem with the text (not a python tag, a digest, not published by the date).
+ */
+export function explicitTarget(
+  text: string,
+  facts: TagFacts,
+  date: IsoDate,
+  mirrors?: readonly string[],
+): { tag: string } | { problem: string } {
+  const written = text.trim();
+  if (written === '') return { problem: 'an empty tag names no image' };
+  let tag = written;
+  if (/[:/@]/.test(written)) {
+    const ref = tryParseReference(written, mirrors ? { mirrors } : {});
+    if (!ref?.isPython) return { problem: `'${written}' does not name the python image` };
+    if (ref.digest !== undefined)
+      return { problem: `'${written}' has a digest; give the tag alone (--pin-digest adds digests)` };
+    if (ref.tag === undefined) return { problem: `'${written}' names no tag` };
+    tag = ref.tag;
+  }
+  const parsed = tryParseTag(tag);
+  if (!parsed) return { problem: `'${written}' is not a python image tag` };
+  if (!facts.publishedBy(date).some((t) => t.raw === parsed.raw)) {
+    return { problem: `python:${parsed.raw} was not published by ${date} (pybase tags lists the tags)` };
+  }
+  return { tag: parsed.raw };
 }
 
 /** A tag of the `--to` / recommended kind: published by the date and allowed by the never-rules. */

@@ -121,6 +121,37 @@ describe('pybase fix (command line)', () => {
     expect(run.err).toContain('big/Dockerfile: skipped');
   });
 
+  it('--to takes a tag or a python reference, and refuses a tag it cannot use once, with exit 2', async () => {
+    const dir = writeProject({
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm\n',
+      'b.Dockerfile': 'FROM python:3.12.9-slim-bookworm\n',
+    });
+    temps.push(dir);
+    const prefixed = await pybase(
+      dir,
+      'fix',
+      '--dry-run',
+      '--to',
+      'python:3.13.15-slim-bookworm',
+      '--date',
+      '2026-11-27',
+    );
+    expect(prefixed.code).toBe(0);
+    expect(prefixed.out.match(/^\+FROM python:3\.13\.15-slim-bookworm$/gm)).toHaveLength(2);
+    for (const [to, problem] of [
+      ['nonsense::', "'nonsense::' does not name the python image"],
+      ['', 'an empty tag names no image'],
+      ['3.99.1-slim', 'python:3.99.1-slim was not published by 2026-11-27'],
+      ['no-such-tag', "'no-such-tag' is not a python image tag"],
+    ]) {
+      const run = await pybase(dir, 'fix', '--dry-run', '--to', to!, '--date', '2026-11-27');
+      expect(run.code, to).toBe(2);
+      expect(run.out).toBe('');
+      expect(run.err.split(problem!).length, run.err).toBe(2);
+      expect(run.err).not.toContain('left alone');
+    }
+  });
+
   it('--json lists the edits and the diff', async () => {
     const dir = copyFixture();
     const { code, out } = await pybase(dir, 'fix', '--dry-run', '--json', '--date', '2026-08-13');

@@ -29,6 +29,7 @@ export {
   changeKind,
   chooseBump,
   chooseExplicit,
+  explicitTarget,
   neverRuleViolation,
 } from './choose.js';
 export { fileDiff, unifiedDiff } from './diff.js';

@@ -94,6 +94,25 @@ describe('pybase fix on small repositories', () => {
     expect(to.result.diagnostics.some((d) => /pre-release/.test(d.message))).toBe(true);
   });
 
+  it('reads a --to target once: a python reference is its tag, an unusable tag is one error', async () => {
+    const files = { Dockerfile: 'FROM python:3.12.8-slim-bookworm\nFROM python:3.12.9-slim-bookworm\n' };
+    const ok = await fix(files, {
+      target: { kind: 'to', tag: 'docker.io/library/python:3.13.15-slim-bookworm' },
+    });
+    expect(ok.read('Dockerfile')).toBe(
+      'FROM python:3.13.15-slim-bookworm\nFROM python:3.13.15-slim-bookworm\n',
+    );
+    const bad = await fix(files, { target: { kind: 'to', tag: 'postgres:16' }, dryRun: true });
+    expect(bad.result.plan.edits).toEqual([]);
+    expect(bad.result.plan.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'PBE001',
+        severity: 'error',
+        message: "--to: 'postgres:16' does not name the python image",
+      }),
+    ]);
+  });
+
   it('keeps precision: a minor pin stays a minor pin, a patch pin a patch pin, the distro stays', async () => {
     const files = {
       Dockerfile:

@@ -7,7 +7,7 @@
 import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { specifierKinds, statementAllows } from '../files/version-files/specifier.js';
-import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ImageRef, PythonTag } from '../model/image-ref.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import {
@@ -16,6 +16,7 @@ import {
   changeKind,
   chooseBump,
   chooseExplicit,
+  explicitTarget,
   neverRuleViolation,
 } from './choose.js';
 import { redactSecrets } from './redact.js';
@@ -179,9 +180,17 @@ export async function planFixes(
   facts: TagFacts,
   options: PlanOptions,
 ): Promise<Plan> {
-  const target: FixTarget = options.target ?? { kind: 'bump', bump: 'patch' };
+  let target: FixTarget = options.target ?? { kind: 'bump', bump: 'patch' };
   const diagnostics: Diagnostic[] = [];
   const refOptions = options.mirrors ? { mirrors: options.mirrors } : {};
+  if (target.kind === 'to') {
+    // Read once: a tag that cannot be used is one error, not a warning per reference.
+    const read = explicitTarget(target.tag, facts, options.date, options.mirrors);
+    if ('problem' in read) {
+      return { edits: [], diagnostics: [note(inputCodes.usage, 'error', `--to: ${read.problem}`)] };
+    }
+    target = { kind: 'to', tag: read.tag };
+  }
   const pin = options.pinDigest === true;
   if (pin && !options.resolveDigest) {
     diagnostics.push(

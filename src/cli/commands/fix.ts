@@ -1,8 +1,10 @@
 import path from 'node:path';
 import {
   type BumpMode,
+  catalogTagFacts,
   createCatalog,
   type Diagnostic,
+  explicitTarget,
   type FixResult,
   type FixTarget,
   fixCodes,
@@ -37,8 +39,9 @@ Options:
                             project's requires-python (also moves .python-version and literal
                             setup-python versions)
                      distro: newest distro release of the same libc family, same Python
-  --to TAG           move every python reference to TAG (refused when it is a pre-release, a looser
-                     pin, or another C library)
+  --to TAG           move every python reference to TAG (python:TAG works too); TAG must be a
+                     tag published by the date (else exit 2); a reference is left alone when TAG
+                     is a pre-release, a looser pin, or another C library
   --to recommended   move each stage's references to what pybase recommend proposes for the stage
                      (policy from [tool.pybase.policy]; the same refusals apply). With it:
     --arch A         architecture the image must serve; repeatable (default: configuration, or
@@ -184,9 +187,14 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     const exclude = listOption(values, 'exclude');
 
+    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     let recommendation: RecommendResult | undefined;
-    let target: FixTarget =
-      to !== undefined ? { kind: 'to', tag: to } : { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    let target: FixTarget = { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    if (to !== undefined && !recommended) {
+      const read = explicitTarget(to, catalogTagFacts(catalog, snapshotPath ? { snapshotPath } : {}), date);
+      if ('problem' in read) throw usageError(`fix: --to: ${read.problem}`, 'fix');
+      target = { kind: 'to', tag: read.tag };
+    }
     if (recommended) {
       const configFile = stringOption(values, 'config');
       const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
@@ -198,7 +206,7 @@ export const command: Command = {
       const opened = offline ? undefined : await openIndex(values, io, 'fix', [], config);
       try {
         recommendation = await recommendProject(root, {
-          catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),
+          catalog,
           date,
           ...(archs.length > 0 ? { archs } : {}),
           policy: recommendPolicyOf(config),
@@ -218,6 +226,7 @@ export const command: Command = {
     try {
       result = await fixProject(root, {
         date,
+        catalog,
         target,
         dryRun,
         pinDigest,
