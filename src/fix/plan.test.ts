@@ -319,6 +319,41 @@ describe('pybase fix on small repositories', () => {
     );
   });
 
+  it('says plainly that it does not rewrite a reference written as a block scalar, folded or with escapes', async () => {
+    const compose = [
+      'services:',
+      '  a:',
+      '    image: >-',
+      '      python:3.12.8-slim-bookworm',
+      '  b:',
+      '    image: "python:3.12.8\\',
+      '      -slim-bookworm"',
+      '  c:',
+      '    image: "python:3.12.8\\u002dslim-bookworm"',
+      '  d:',
+      '    image: python:3.12.8-slim-bookworm',
+      '',
+    ].join('\n');
+    const { read, result } = await fix({
+      'compose.yaml': compose,
+      Dockerfile: 'FROM python:3.12.8-\\\nslim-bookworm\n',
+    });
+    expect(read('compose.yaml')).toBe(compose.replace('image: python:3.12.8-', 'image: python:3.12.14-'));
+    expect(read('Dockerfile')).toBe('FROM python:3.12.8-\\\nslim-bookworm\n');
+    expect(result.applied.dropped).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === 'PBF002')).toEqual([]);
+    const notes = result.plan.diagnostics.filter((d) => /not written as plain text/.test(d.message));
+    expect(notes.map((d) => [d.severity, d.location?.file, d.location?.startLine])).toEqual([
+      ['warning', 'Dockerfile', 1],
+      ['warning', 'compose.yaml', 3],
+      ['warning', 'compose.yaml', 6],
+      ['warning', 'compose.yaml', 9],
+    ]);
+    expect(notes[1]!.message).toBe(
+      'compose.yaml:3: python:3.12.8-slim-bookworm -> python:3.12.14-slim-bookworm not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written',
+    );
+  });
+
   it('edits a YAML anchor once for every alias that uses it, and keeps registry and namespace as written', async () => {
     const files = {
       'compose.yaml':

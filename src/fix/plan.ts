@@ -165,9 +165,33 @@ function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
     if (byName.has(o.name) || o.value.includes('$')) {
       return `${variableLabel(o)} is defined from other variables; edit it by hand`;
     }
+    if (!writtenAsIs(o.range!, o.value)) {
+      return `${variableLabel(o)} is written across lines or with escapes; edit it by hand`;
+    }
     byName.set(o.name, o);
   }
   return byName;
+}
+
+/**
+ * True when the text at `range` is `value` itself, so that writing the new value there gives the new
+ * value. Not so for a YAML block scalar (`image: >-` and the value on the next line), a quoted value
+ * with escapes (`"python:3.12\u002dslim"`) or folded across lines, or a Dockerfile value continued on
+ * the next line: the written text is longer than the value it reads as.
+ */
+function writtenAsIs(range: SourceRange, value: string): boolean {
+  if (range.startOffset === undefined || range.endOffset === undefined) return true;
+  return range.endOffset - range.startOffset === value.length;
+}
+
+function notAsWritten(ref: ExtractedReference, before: string, after: string): Diagnostic {
+  return note(
+    fixCodes.skipped,
+    'warning',
+    `${where(ref.range)}: ${before} -> ${after} not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written`,
+    ref.range,
+    `edit it by hand, or write it on one line as ${before}`,
+  );
 }
 
 /** `ARG PY` or `PY in .env`, as a message names a variable. */
@@ -325,7 +349,8 @@ export async function planFixes(
     const wanted: Wanted = { ref, parsed, before, after, kind, why };
 
     if (!templated) {
-      literal.push(wanted);
+      if (writtenAsIs(ref.range, ref.text)) literal.push(wanted);
+      else diagnostics.push(notAsWritten(ref, before, after));
       continue;
     }
     const vars = argValues(ref);
@@ -628,7 +653,7 @@ function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, op
   const out: Edit[] = [];
   for (const v of extraction.versions) {
     if (v.kind !== 'python-version-file' && v.kind !== 'setup-python') continue;
-    if (v.unresolved?.length || v.origins?.length) continue;
+    if (v.unresolved?.length || v.origins?.length || !writtenAsIs(v.range, v.text)) continue;
     const m = plainVersion.exec(v.text);
     if (!m) continue;
     const from = `${m[1]}.${m[2]}`;
