@@ -11,8 +11,10 @@ import {
   isScalar,
   isSeq,
   type Node,
+  parse,
   parseAllDocuments,
   parseDocument,
+  visit,
   type YAMLMap,
 } from 'yaml';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
@@ -144,6 +146,50 @@ export function parseYaml(
     return { diagnostics };
   }
   return { yaml: { doc, index, file }, diagnostics: [] };
+}
+
+/**
+ * Whether `text`, written as a plain YAML scalar, reads back as that same text: as a string, or as a
+ * number that prints as the text (`3.12`, which engines turn back into '3.12'). Not so for `3.10` (the
+ * number 3.1), `true`, `null`, `~`, or text that is not a scalar at all (`a: b`, `[x]`), under YAML
+ * 1.2 or 1.1 (which also reads `yes`, `on`, `no` as booleans).
+ */
+export function plainScalarReadsAs(text: string): boolean {
+  if (text === '' || text !== text.trim()) return false;
+  for (const version of ['1.2', '1.1'] as const) {
+    let value: unknown;
+    try {
+      value = parse(text, { version, logLevel: 'error' });
+    } catch {
+      return false;
+    }
+    const same = typeof value === 'string' || typeof value === 'number' ? String(value) === text : false;
+    if (!same) return false;
+  }
+  return true;
+}
+
+/**
+ * The value of the scalar whose text starts at `offset` of a YAML text (the offset is inside the quotes
+ * of a quoted scalar), as the parser reads it; undefined when no scalar starts there.
+ */
+export function scalarValueAt(text: string, offset: number): { value: unknown } | undefined {
+  const docs = parseAllDocuments(text, parseOptions);
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    let found: { value: unknown } | undefined;
+    visit(doc, {
+      Scalar(_key, node) {
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+        if (node.range?.[0] === (quoted ? offset - 1 : offset)) {
+          found = { value: node.value };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Follow an alias to its anchored node. */

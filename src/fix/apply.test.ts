@@ -3,6 +3,7 @@ import {
   chmodSync,
   chownSync,
   linkSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -103,6 +104,69 @@ describe('applyEdits across files', () => {
     expect(readFileSync(join(dir, '.env'), 'utf8')).toBe('PY=3.12.14\n');
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toBe(compose);
     expect(readings).toEqual(['compose.yaml', 'compose.yaml']);
+  });
+});
+
+describe('applyEdits on YAML scalars', () => {
+  const workflow = (v: string) =>
+    `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${v}\n`;
+  const reextractWorkflow = async (file: string, text: string): Promise<FileReading> => {
+    const { extractGithubWorkflow } = await import('../files/github-actions/extract.js');
+    return extractGithubWorkflow(file, text);
+  };
+  const versionEdit = (text: string, before: string, after: string, yamlScalar: boolean): Edit => {
+    const start = text.lastIndexOf(before);
+    const range = new LineIndex(text).range('.github/workflows/ci.yml', start, start + before.length);
+    return {
+      file: '.github/workflows/ci.yml',
+      range,
+      before,
+      after,
+      kind: 'minor',
+      reason: 'test',
+      expect: [{ what: 'version', range, before, after }],
+      ...(yamlScalar ? { yamlScalar } : {}),
+    };
+  };
+  function workflowDir(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-apply-'));
+    temps.push(dir);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), text);
+    return dir;
+  }
+
+  it('writes a new plain value that YAML would read as another number in quotes', async () => {
+    const text = workflow('3.9');
+    const dir = workflowDir(text);
+    const result = await applyEdits([versionEdit(text, '3.9', '3.10', true)], {
+      root: dir,
+      reextract: reextractWorkflow,
+    });
+    expect(result.dropped).toEqual([]);
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe(workflow("'3.10'"));
+    expect(result.changes[0]!.edits[0]!.after).toBe("'3.10'");
+    // Inside quotes the value is written as it is.
+    const quoted = workflow('"3.9"');
+    const inside = workflowDir(quoted);
+    await applyEdits([versionEdit(quoted, '3.9', '3.10', true)], {
+      root: inside,
+      reextract: reextractWorkflow,
+    });
+    expect(readFileSync(join(inside, '.github/workflows/ci.yml'), 'utf8')).toBe(workflow('"3.10"'));
+  });
+
+  it('drops an edit after which YAML reads another value at its place', async () => {
+    const text = workflow('"3.9"');
+    const dir = workflowDir(text);
+    // In double quotes `\t` is a tab: the file would hold another string than the one intended.
+    const edit = versionEdit(text, '3.9', '3.1\\t0', true);
+    const result = await applyEdits([edit], { root: dir, reextract: reextractWorkflow });
+    expect(result.dropped).toEqual([edit]);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /YAML reads line 8 as "3\.1\\t0" afterwards, not the string "3\.1\\\\t0"/,
+    );
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe(text);
   });
 });
 

@@ -9,6 +9,7 @@ import type { BigIntStats } from 'node:fs';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LineIndex } from '../files/text.js';
+import { plainScalarReadsAs, scalarValueAt } from '../files/yaml.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import { inputCodes } from '../model/diagnostic.js';
 import type { ExtractedReference, VersionStatement } from '../model/project.js';
@@ -65,6 +66,20 @@ interface Placed {
   edit: Edit;
   start: number;
   end: number;
+  /** Characters written before the value itself: 1 when the edit put the value in quotes. */
+  lead: number;
+}
+
+/**
+ * A YAML edit as it must be written: into a plain scalar, a text that would not read back as itself
+ * (`3.10`, the number 3.1) goes in single quotes. Inside quotes, and for other files, as planned.
+ */
+function yamlSafe(edit: Edit, body: string, start: number, end: number): { edit: Edit; lead: number } {
+  if (!edit.yamlScalar) return { edit, lead: 0 };
+  const open = body[start - 1];
+  const inQuotes = (open === "'" || open === '"') && body[end] === open;
+  if (inQuotes || plainScalarReadsAs(edit.after)) return { edit, lead: 0 };
+  return { edit: { ...edit, after: `'${edit.after.replace(/'/g, "''")}'` }, lead: 1 };
 }
 
 function splice(text: string, placed: readonly Placed[]): string {
@@ -88,10 +103,22 @@ function verifyEdit(
   placed: readonly Placed[],
   reading: FileReading,
   index: LineIndex,
+  after: string,
 ): string | undefined {
   for (const x of p.edit.expect) {
     if (x.range.file !== p.edit.file) continue; // verified by verifyElsewhere
-    const start = shifted(offsetsOf(x.range, index)[0], placed);
+    const original = offsetsOf(x.range, index)[0];
+    const start = shifted(original, placed) + (original === p.start ? p.lead : 0);
+    if (p.edit.yamlScalar) {
+      const read = scalarValueAt(after, start);
+      if (read === undefined || String(read.value) !== x.after) {
+        const seen =
+          read === undefined
+            ? 'nothing'
+            : `${JSON.stringify(read.value)}${typeof read.value === 'string' ? '' : ` (a ${typeof read.value})`}`;
+        return `YAML reads line ${x.range.startLine} as ${seen} afterwards, not the string ${JSON.stringify(x.after)}`;
+      }
+    }
     if (x.what === 'reference') {
       const found = reading.references.filter((r) => r.range.startOffset === start);
       if (found.length === 0) return `no image reference is read at line ${x.range.startLine} afterwards`;
@@ -159,7 +186,7 @@ async function planFile(
       droppedEdits.push(edit);
       continue;
     }
-    placed.push({ edit, start, end });
+    placed.push({ ...yamlSafe(edit, body, start, end), start, end });
   }
   placed.sort((a, b) => a.start - b.start);
   const overlapping = new Set<Placed>();
@@ -191,7 +218,7 @@ async function planFile(
     const failing: { p: Placed; why: string }[] = [];
     for (const p of placed) {
       const why =
-        verifyEdit(p, placed, reading, index) ??
+        verifyEdit(p, placed, reading, index, after) ??
         (await verifyElsewhere(p, file, after, reextract, readOther));
       if (why !== undefined) failing.push({ p, why });
     }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYamlText } from 'yaml';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/check.js';
@@ -352,6 +353,29 @@ describe('pybase fix on small repositories', () => {
     expect(notes[1]!.message).toBe(
       'compose.yaml:3: python:3.12.8-slim-bookworm -> python:3.12.14-slim-bookworm not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written',
     );
+  });
+
+  it('quotes a new setup-python version that YAML would read as a number other than itself', async () => {
+    const workflow = (a: string, b: string) =>
+      `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container: ${a}\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${b}\n`;
+    const files = {
+      'pyproject.toml': '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.9,<3.11"\n',
+      '.github/workflows/ci.yml': workflow('python:3.9.18-slim-bookworm', '3.9'),
+    };
+    const { read, result } = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(read('.github/workflows/ci.yml')).toBe(workflow('python:3.10.21-slim-bookworm', "'3.10'"));
+    expect(result.applied.dropped).toEqual([]);
+    // As GitHub reads it: the string 3.10, not the number 3.1.
+    const parsed = parseYamlText(read('.github/workflows/ci.yml')) as {
+      jobs: { t: { steps: { with: Record<string, unknown> }[] } };
+    };
+    expect(parsed.jobs.t.steps[0]!.with['python-version']).toBe('3.10');
+    // A version that reads as itself keeps its plain form.
+    const plain = await fix(
+      { '.github/workflows/ci.yml': workflow('python:3.12.8-slim-bookworm', '3.12') },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(plain.read('.github/workflows/ci.yml')).toBe(workflow('python:3.14.7-slim-bookworm', '3.14'));
   });
 
   it('edits a YAML anchor once for every alias that uses it, and keeps registry and namespace as written', async () => {

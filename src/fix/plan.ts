@@ -490,6 +490,10 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
       kind: w.kind,
       reason: `${w.before} -> ${w.after}: ${w.why}`,
       expect: [expect],
+      // A YAML value as a whole (a Docker action's image is the part after `docker://`).
+      ...(w.ref.kind.startsWith('dockerfile') || w.ref.kind === 'gha-action-image'
+        ? {}
+        : { yamlScalar: true }),
     });
   }
   for (const key of bad) {
@@ -676,6 +680,7 @@ function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, op
       kind: 'minor',
       reason: `Python ${v.text} -> ${after}: follows the python images moving from ${from} to ${to}`,
       expect: [{ what: 'version', range: v.range, before: v.text, after }],
+      ...(v.kind === 'setup-python' ? { yamlScalar: true } : {}),
     });
   }
   return out;
