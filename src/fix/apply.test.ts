@@ -20,7 +20,7 @@ import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { LineIndex } from '../files/text.js';
 import { applyEdits, FileChangedError, type FileReading, fileStateOf, writeFileAtomic } from './apply.js';
 import { unifiedDiff } from './diff.js';
-import { parseTemplate, solveTemplate } from './template.js';
+import { parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit } from './types.js';
 
 const temps: string[] = [];
@@ -371,6 +371,22 @@ describe('solveTemplate', () => {
     );
     expect(solveTemplate(t, values, 'node:20-slim-bookworm')).toBeUndefined();
   });
+  it('rewrites the written part of a template when the change lies there, keeping variables as written', () => {
+    const registry = new Map([['REGISTRY', 'docker.io/library']]);
+    const t = parseTemplate('${REGISTRY}/python:3.11.4-slim-bookworm')!;
+    expect(rewriteLiteral(t, registry, 'docker.io/library/python:3.11.16-slim-bookworm')).toBe(
+      '${REGISTRY}/python:3.11.16-slim-bookworm',
+    );
+    const plain = parseTemplate('$REGISTRY/python:3.11.4')!;
+    expect(rewriteLiteral(plain, registry, 'docker.io/library/python:3.11.16')).toBe(
+      '$REGISTRY/python:3.11.16',
+    );
+    // A change that reaches into a variable's value is not a rewrite of the written text.
+    const py = parseTemplate('python:${PY}-slim-bookworm')!;
+    expect(rewriteLiteral(py, values, 'python:3.12.14-slim-bookworm')).toBeUndefined();
+    expect(rewriteLiteral(py, values, 'python:3.12.8-slim-trixie')).toBe('python:${PY}-slim-trixie');
+  });
+
   it('refuses operators and escapes it does not model', () => {
     expect(parseTemplate('python:${PY:-3.12}-slim')).toBeUndefined();
     expect(parseTemplate('python:\\$PY')).toBeUndefined();

@@ -68,6 +68,8 @@ interface Placed {
   end: number;
   /** Characters written before the value itself: 1 when the edit put the value in quotes. */
   lead: number;
+  /** The value the edit means to write (its text as planned, before any quotes were added). */
+  intended: string;
 }
 
 /**
@@ -105,20 +107,21 @@ function verifyEdit(
   index: LineIndex,
   after: string,
 ): string | undefined {
+  if (p.edit.yamlScalar) {
+    // The value YAML reads at the place, as a string, is the text the edit means to write there.
+    const read = scalarValueAt(after, shifted(p.start, placed) + p.lead);
+    if (read === undefined || String(read.value) !== p.intended) {
+      const seen =
+        read === undefined
+          ? 'nothing'
+          : `${JSON.stringify(read.value)}${typeof read.value === 'string' ? '' : ` (a ${typeof read.value})`}`;
+      return `YAML reads line ${p.edit.range.startLine} as ${seen} afterwards, not the string ${JSON.stringify(p.intended)}`;
+    }
+  }
   for (const x of p.edit.expect) {
     if (x.range.file !== p.edit.file) continue; // verified by verifyElsewhere
     const original = offsetsOf(x.range, index)[0];
     const start = shifted(original, placed) + (original === p.start ? p.lead : 0);
-    if (p.edit.yamlScalar) {
-      const read = scalarValueAt(after, start);
-      if (read === undefined || String(read.value) !== x.after) {
-        const seen =
-          read === undefined
-            ? 'nothing'
-            : `${JSON.stringify(read.value)}${typeof read.value === 'string' ? '' : ` (a ${typeof read.value})`}`;
-        return `YAML reads line ${x.range.startLine} as ${seen} afterwards, not the string ${JSON.stringify(x.after)}`;
-      }
-    }
     if (x.what === 'reference') {
       const found = reading.references.filter((r) => r.range.startOffset === start);
       if (found.length === 0) return `no image reference is read at line ${x.range.startLine} afterwards`;
@@ -186,7 +189,7 @@ async function planFile(
       droppedEdits.push(edit);
       continue;
     }
-    placed.push({ ...yamlSafe(edit, body, start, end), start, end });
+    placed.push({ ...yamlSafe(edit, body, start, end), start, end, intended: edit.after });
   }
   placed.sort((a, b) => a.start - b.start);
   const overlapping = new Set<Placed>();

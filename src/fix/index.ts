@@ -37,7 +37,7 @@ export { fixCodes, planFixes } from './plan.js';
 export { redactSecrets } from './redact.js';
 export { registryDigestResolver } from './registry-digest.js';
 export { catalogTagFacts, type TagFacts } from './tag-facts.js';
-export { expandTemplate, parseTemplate, type Segment, solveTemplate } from './template.js';
+export { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
 export type * from './types.js';
 
 export interface FixOptions extends PlanOptions {

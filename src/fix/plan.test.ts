@@ -251,6 +251,25 @@ describe('pybase fix on small repositories', () => {
     expect(result.diagnostics.map((d) => d.message).join('\n')).toMatch(/not a python image/);
   });
 
+  it('edits a tag written in a template where it is written, leaving the variables alone', async () => {
+    const dockerfile = 'ARG REGISTRY=docker.io/library\nFROM ${REGISTRY}/python:3.11.4-slim-bookworm\n';
+    const files = {
+      Dockerfile: dockerfile,
+      '.env': 'REG=docker.io/library\n',
+      'compose.yaml': 'services:\n  a:\n    image: ${REG}/python:3.12.8-slim-bookworm\n',
+    };
+    const { read, result } = await fix(files);
+    expect(read('Dockerfile')).toBe(dockerfile.replace('3.11.4', '3.11.16'));
+    expect(read('compose.yaml')).toBe(files['compose.yaml'].replace('3.12.8', '3.12.14'));
+    expect(read('.env')).toBe(files['.env']);
+    expect(result.applied.dropped).toEqual([]);
+    expect(result.plan.edits.map((e) => [e.file, e.before, e.after])).toEqual([
+      ['Dockerfile', '${REGISTRY}/python:3.11.4-slim-bookworm', '${REGISTRY}/python:3.11.16-slim-bookworm'],
+      ['compose.yaml', '${REG}/python:3.12.8-slim-bookworm', '${REG}/python:3.12.14-slim-bookworm'],
+    ]);
+    expect(result.diagnostics.map((d) => d.message).join('\n')).not.toContain('no value of its variables');
+  });
+
   it('edits a shared ARG default only when every FROM using it gets a published tag', async () => {
     const shared = 'ARG V=3.12.8\nFROM python:${V}-slim-bookworm AS a\nFROM python:${V}-bookworm AS b\n';
     const ok = await fix({ Dockerfile: shared });

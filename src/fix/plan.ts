@@ -21,7 +21,7 @@ import {
 } from './choose.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
-import { expandTemplate, parseTemplate, solveTemplate } from './template.js';
+import { expandTemplate, parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit, EditKind, ExpectedValue, FixTarget, Plan, PlanOptions } from './types.js';
 
 /** Diagnostic codes of the fixer. */
@@ -72,6 +72,8 @@ interface Wanted {
   parsed: ImageRef;
   before: string;
   after: string;
+  /** What to write at the reference's place, when not `after` (a template whose written tag changes). */
+  write?: string;
   kind: EditKind;
   why: string;
 }
@@ -369,14 +371,24 @@ export async function planFixes(
       continue;
     }
     const values = new Map([...vars].map(([name, o]) => [name, o.value]));
-    const changed =
-      expandTemplate(segments, values) === before ? solveTemplate(segments, values, after) : undefined;
+    const expands = expandTemplate(segments, values) === before;
+    const changed = expands ? solveTemplate(segments, values, after) : undefined;
     if (!changed || changed.size === 0) {
+      // The tag may be written in the template itself (`${REGISTRY}/python:3.11.4-slim`): edit it there.
+      const rewritten = expands ? rewriteLiteral(segments, values, after) : undefined;
+      if (rewritten !== undefined && writtenAsIs(ref.range, ref.text)) {
+        literal.push({ ...wanted, write: rewritten });
+        continue;
+      }
       diagnostics.push(
         note(
           fixCodes.skipped,
           'info',
-          `${where(ref.range)}: ${before} -> ${after} not applied: no value of its variables gives that reference`,
+          `${where(ref.range)}: ${before} -> ${after} not applied: ${
+            rewritten !== undefined
+              ? 'the reference is not written as plain text at its place'
+              : 'the change reaches into the value of a variable and its written text alike; edit it by hand'
+          }`,
           ref.range,
         ),
       );
@@ -478,7 +490,7 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
     const expect: ExpectedValue = { what: 'reference', range: w.ref.range, before: w.before, after: w.after };
     const known = byPlace.get(key);
     if (known) {
-      if (known.after !== w.after) bad.add(key);
+      if (known.after !== (w.write ?? w.after)) bad.add(key);
       else known.expect.push(expect);
       continue;
     }
@@ -486,7 +498,7 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
       file: w.ref.file,
       range: w.ref.range,
       before: w.ref.text,
-      after: w.after,
+      after: w.write ?? w.after,
       kind: w.kind,
       reason: `${w.before} -> ${w.after}: ${w.why}`,
       expect: [expect],
