@@ -228,8 +228,11 @@ describe('pybase fix (command line)', () => {
       '2026-11-27',
     );
     expect(recommended.err).toMatch(
-      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes/,
+      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes the constraints of prod, and pybase fix never swaps the C library\n {2}hint: to move to glibc, change it to python:3\.14\.7-slim-trixie by hand/,
     );
+    // fix has no --libc: its notes never ask for one.
+    expect(recommended.err).not.toContain('--libc glibc or');
+    expect((await pybase(dir, 'fix', '--to', 'recommended', '--libc', 'glibc')).code).toBe(2);
     expect(recommended.err).not.toContain('left alone by --bump');
   });
 });

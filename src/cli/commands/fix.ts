@@ -124,16 +124,26 @@ function unreadFile(d: Diagnostic): boolean {
   return d.code === inputCodes.parseError && d.severity === 'error';
 }
 
-/** References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently). */
+/**
+ * References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently).
+ * For an alpine reference a glibc image would suit, the advice is fix's own: it never swaps the C
+ * library, so the swap is the user's to make.
+ */
 function unmoved(r: RecommendResult | undefined): Diagnostic[] {
   return (r?.moves ?? [])
     .filter((m) => m.kind === 'none' && m.reason !== '')
-    .map((m) => ({
-      code: fixCodes.skipped,
-      severity: 'info' as const,
-      message: `${m.file}:${m.line}: ${m.current} left alone: ${m.reason}`,
-      location: { file: m.file, startLine: m.line, startColumn: 1, endLine: m.line, endColumn: 1 },
-    }));
+    .map((m) => {
+      const d: Diagnostic = {
+        code: fixCodes.skipped,
+        severity: 'info',
+        message: `${m.file}:${m.line}: ${m.current} left alone: ${m.glibc ? `${m.glibc.reason}, and pybase fix never swaps the C library` : m.reason}`,
+        location: { file: m.file, startLine: m.line, startColumn: 1, endLine: m.line, endColumn: 1 },
+      };
+      if (m.glibc) {
+        d.hint = `to move to glibc, change it to python:${m.glibc.tag} by hand (pybase recommend --libc glibc explains that choice)`;
+      }
+      return d;
+    });
 }
 
 /** What `--to recommended` aims at, per stage (on stderr: stdout stays the diff or the summary). */
