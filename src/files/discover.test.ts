@@ -85,6 +85,16 @@ describe('discoverFiles', () => {
     expect(all.files.map((f) => f.path)).toContain('build/Dockerfile');
   });
 
+  it('reads an exclude glob with a leading ./ as relative to the root', async () => {
+    const root = await project({
+      'a/Dockerfile': 'FROM python:3.12\n',
+      'b/c/Dockerfile': 'FROM python:3.12\n',
+      'd/Dockerfile': 'FROM python:3.12\n',
+    });
+    const { files } = await discoverFiles(root, { exclude: ['./a/Dockerfile', '././b/**'] });
+    expect(files.map((f) => f.path)).toEqual(['d/Dockerfile']);
+  });
+
   it('skips binary and oversized files and reports each skip as PBE007', async () => {
     const binary = new Uint8Array([70, 82, 79, 77, 0, 1, 2]);
     const root = await project({

@@ -53,6 +53,19 @@ export interface Discovery<K extends string = ProjectFileKind> {
 
 const alwaysSkipped = new Set(['.git', 'node_modules']);
 
+/**
+ * A matcher for `--exclude` / `exclude` globs, relative to the root: a leading `./` (as a shell
+ * completes a path) is dropped, since paths are matched without it; a pattern without '/' matches any
+ * base name. Undefined when there are no patterns.
+ */
+export function excludeMatcher(
+  patterns: readonly string[] | undefined,
+): ((rel: string) => boolean) | undefined {
+  if (!patterns?.length) return undefined;
+  const normalised = patterns.map((p) => p.replace(/^(?:\.\/+)+/, ''));
+  return picomatch(normalised, { dot: true, basename: true });
+}
+
 interface IgnoreLevel {
   /** Directory of the `.gitignore`, relative to the root ('' for the root). */
   base: string;
@@ -141,9 +154,7 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
   const classify = (options.classify ?? classifyProjectFile) as (p: string) => K | undefined;
   const maxSize = options.maxFileSize ?? defaultMaxFileSize;
   const useGitignore = options.gitignore ?? true;
-  const excluded = options.exclude?.length
-    ? picomatch([...options.exclude], { dot: true, basename: true })
-    : undefined;
+  const excluded = excludeMatcher(options.exclude);
   const files: DiscoveredFile<K>[] = [];
   const diagnostics: Diagnostic[] = [];
 
@@ -244,7 +255,7 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
             skipped(
               rel,
               `file is ${info.size} bytes, over the ${maxSize}-byte limit`,
-              'raise the size limit in the configuration if this file should be read',
+              'pybase does not read files this large (the limit is the maxFileSize option of the library): review it by hand, or leave it out with --exclude',
             ),
           );
           continue;

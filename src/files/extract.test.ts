@@ -22,6 +22,16 @@ async function project(files: Record<string, string | Uint8Array>): Promise<stri
 }
 
 describe('extractProject', () => {
+  it('leaves out a file another one names when an exclude glob with a leading ./ names it', async () => {
+    const root = await project({
+      'deploy/app.build': 'FROM python:3.13-alpine\n',
+      'deploy/compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      dockerfile: app.build\n',
+    });
+    expect((await extractProject(root)).files).toContain('deploy/app.build');
+    const result = await extractProject(root, { exclude: ['./deploy/app.build'] });
+    expect(result.files).toEqual(['deploy/compose.yaml']);
+  });
+
   it('extracts a whole project: compose build args reach the Dockerfile, stages follow names and config', async () => {
     const root = await project({
       Dockerfile: 'ARG PYTHON_VERSION=3.10\nFROM python:${PYTHON_VERSION}-slim AS build\nFROM build\n',

@@ -16,6 +16,7 @@ import {
   type DiscoverOptions,
   defaultMaxFileSize,
   discoverFilesWithContent,
+  excludeMatcher,
 } from './discover.js';
 import type { ProvidedBuildArg } from './dockerfile/extract.js';
 import { readBytes } from './fs-calls.js';
@@ -398,9 +399,7 @@ async function filesMatching(root: string, pattern: string, options: ExtractOpti
   // `**` glued to a name (`**.yml`) means "any folders, then a name ending so".
   const glob = pattern.replace(/\*\*(?!\/)/g, '**/*');
   const isMatch = picomatch(glob, { dot: false });
-  const excluded = options.exclude?.length
-    ? picomatch([...options.exclude], { dot: true, basename: true })
-    : () => false;
+  const excluded = excludeMatcher(options.exclude) ?? (() => false);
   const { files } = await discoverFilesWithContent(base ? path.join(root, ...base.split('/')) : root, {
     classify: (rel: string) => {
       const full = base ? `${base}/${rel}` : rel;
@@ -426,8 +425,7 @@ async function readProjectFile(
   rel: string,
   options: ExtractOptions,
 ): Promise<string | undefined> {
-  if (options.exclude?.length && picomatch([...options.exclude], { dot: true, basename: true })(rel))
-    return undefined;
+  if (excludeMatcher(options.exclude)?.(rel)) return undefined;
   try {
     const realRoot = await realpath(root);
     const abs = await realpath(path.join(root, ...rel.split('/')));

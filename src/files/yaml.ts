@@ -4,7 +4,19 @@
  * source); aliases and `<<` merge keys are followed so that the range reported is where the value
  * is actually written (the anchor), which is what a fixer must edit.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  parse,
+  parseAllDocuments,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from 'yaml';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import type { IgnorePragma, OriginSource, ValueOrigin } from '../model/project.js';
 import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from './text.js';
@@ -41,8 +53,63 @@ export function flowDepthExceededAt(text: string): number {
   return -1;
 }
 
+export interface ParseYamlOptions {
+  /**
+   * A top-level key that may make up a header document before the real one (GitLab CI's `spec:`,
+   * then `---`, then the pipeline): the document after such a header is read.
+   */
+  headerKey?: string;
+}
+
+const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * The document to read in a file of several: the one after a header document holding only
+ * `headerKey`, when there are exactly those two. Else a diagnostic naming where the second starts.
+ */
+function documentAfterHeader(
+  file: string,
+  text: string,
+  index: LineIndex,
+  options: ParseYamlOptions,
+): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const docs = parseAllDocuments(text, parseOptions);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const [header, body] = list;
+  if (options.headerKey !== undefined && list.length === 2 && header && body) {
+    const keys = isMap(header.contents) ? header.contents.items.map((p) => keyText(p.key)) : [];
+    const broken = list.flatMap((d) => d.errors);
+    if (broken.length === 0 && keys.length === 1 && keys[0] === options.headerKey) {
+      return { yaml: { doc: body, index, file }, diagnostics: [] };
+    }
+  }
+  const second = list[1]?.range[0] ?? 0;
+  const pos = index.positionAt(second);
+  const allowed =
+    options.headerKey !== undefined
+      ? `; only a header document holding \`${options.headerKey}:\` may come before the one pybase reads`
+      : '';
+  return {
+    diagnostics: [
+      {
+        ...parseErrorDiagnostic(
+          file,
+          pos.line + 1,
+          pos.character + 1,
+          `the file holds ${list.length} YAML documents (a '---' line starts another), but is read as one${allowed}: nothing in it was read`,
+        ),
+        hint: "keep one YAML document per file: a '---' line ends the first",
+      },
+    ],
+  };
+}
+
 /** Parse one YAML file; on a syntax error return `PBE006` diagnostics (file and line) instead. */
-export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
+export function parseYaml(
+  file: string,
+  text: string,
+  options: ParseYamlOptions = {},
+): { yaml?: ParsedYaml; diagnostics: Diagnostic[] } {
   const index = new LineIndex(text);
   const tooDeep = flowDepthExceededAt(text);
   if (tooDeep >= 0) {
@@ -62,7 +129,9 @@ export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diag
   try {
     // `merge: true` so that `<<: *defaults` keys are recognised as merge keys; uniqueKeys off
     // because real CI files repeat keys and the engines that read them keep the last one.
-    doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+    doc = parseDocument(text, parseOptions);
+    if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS'))
+      return documentAfterHeader(file, text, index, options);
   } catch (error) {
     return {
       diagnostics: [parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error))],
@@ -77,6 +146,50 @@ export function parseYaml(file: string, text: string): { yaml?: ParsedYaml; diag
     return { diagnostics };
   }
   return { yaml: { doc, index, file }, diagnostics: [] };
+}
+
+/**
+ * Whether `text`, written as a plain YAML scalar, reads back as that same text: as a string, or as a
+ * number that prints as the text (`3.12`, which engines turn back into '3.12'). Not so for `3.10` (the
+ * number 3.1), `true`, `null`, `~`, or text that is not a scalar at all (`a: b`, `[x]`), under YAML
+ * 1.2 or 1.1 (which also reads `yes`, `on`, `no` as booleans).
+ */
+export function plainScalarReadsAs(text: string): boolean {
+  if (text === '' || text !== text.trim()) return false;
+  for (const version of ['1.2', '1.1'] as const) {
+    let value: unknown;
+    try {
+      value = parse(text, { version, logLevel: 'error' });
+    } catch {
+      return false;
+    }
+    const same = typeof value === 'string' || typeof value === 'number' ? String(value) === text : false;
+    if (!same) return false;
+  }
+  return true;
+}
+
+/**
+ * The value of the scalar whose text starts at `offset` of a YAML text (the offset is inside the quotes
+ * of a quoted scalar), as the parser reads it; undefined when no scalar starts there.
+ */
+export function scalarValueAt(text: string, offset: number): { value: unknown } | undefined {
+  const docs = parseAllDocuments(text, parseOptions);
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    let found: { value: unknown } | undefined;
+    visit(doc, {
+      Scalar(_key, node) {
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+        if (node.range?.[0] === (quoted ? offset - 1 : offset)) {
+          found = { value: node.value };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Follow an alias to its anchored node. */

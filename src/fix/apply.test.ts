@@ -1,12 +1,26 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../test/support/paths.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { LineIndex } from '../files/text.js';
-import { applyEdits, type FileReading, writeFileAtomic } from './apply.js';
+import { applyEdits, FileChangedError, type FileReading, fileStateOf, writeFileAtomic } from './apply.js';
 import { unifiedDiff } from './diff.js';
-import { parseTemplate, solveTemplate } from './template.js';
+import { parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit } from './types.js';
 
 const temps: string[] = [];
@@ -93,6 +107,69 @@ describe('applyEdits across files', () => {
   });
 });
 
+describe('applyEdits on YAML scalars', () => {
+  const workflow = (v: string) =>
+    `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${v}\n`;
+  const reextractWorkflow = async (file: string, text: string): Promise<FileReading> => {
+    const { extractGithubWorkflow } = await import('../files/github-actions/extract.js');
+    return extractGithubWorkflow(file, text);
+  };
+  const versionEdit = (text: string, before: string, after: string, yamlScalar: boolean): Edit => {
+    const start = text.lastIndexOf(before);
+    const range = new LineIndex(text).range('.github/workflows/ci.yml', start, start + before.length);
+    return {
+      file: '.github/workflows/ci.yml',
+      range,
+      before,
+      after,
+      kind: 'minor',
+      reason: 'test',
+      expect: [{ what: 'version', range, before, after }],
+      ...(yamlScalar ? { yamlScalar } : {}),
+    };
+  };
+  function workflowDir(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-apply-'));
+    temps.push(dir);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), text);
+    return dir;
+  }
+
+  it('writes a new plain value that YAML would read as another number in quotes', async () => {
+    const text = workflow('3.9');
+    const dir = workflowDir(text);
+    const result = await applyEdits([versionEdit(text, '3.9', '3.10', true)], {
+      root: dir,
+      reextract: reextractWorkflow,
+    });
+    expect(result.dropped).toEqual([]);
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe(workflow("'3.10'"));
+    expect(result.changes[0]!.edits[0]!.after).toBe("'3.10'");
+    // Inside quotes the value is written as it is.
+    const quoted = workflow('"3.9"');
+    const inside = workflowDir(quoted);
+    await applyEdits([versionEdit(quoted, '3.9', '3.10', true)], {
+      root: inside,
+      reextract: reextractWorkflow,
+    });
+    expect(readFileSync(join(inside, '.github/workflows/ci.yml'), 'utf8')).toBe(workflow('"3.10"'));
+  });
+
+  it('drops an edit after which YAML reads another value at its place', async () => {
+    const text = workflow('"3.9"');
+    const dir = workflowDir(text);
+    // In double quotes `\t` is a tab: the file would hold another string than the one intended.
+    const edit = versionEdit(text, '3.9', '3.1\\t0', true);
+    const result = await applyEdits([edit], { root: dir, reextract: reextractWorkflow });
+    expect(result.dropped).toEqual([edit]);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /YAML reads line 8 as "3\.1\\t0" afterwards, not the string "3\.1\\\\t0"/,
+    );
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toBe(text);
+  });
+});
+
 describe('applyEdits', () => {
   it('splices at UTF-16 offsets after astral characters, keeping BOM, CRLF and the missing final newline', async () => {
     const body = '# 🐍 python base ✓\r\nFROM python:3.12.8-slim-bookworm\r\nRUN echo "ü"';
@@ -159,6 +236,26 @@ describe('applyEdits', () => {
     expect(readFileSync(join(dir, 'Dockerfile')).equals(bytes)).toBe(true);
   });
 
+  it('keeps a write made by someone else after the file was read, and drops the edit with an error', async () => {
+    const text = 'FROM python:3.12.8-slim-bookworm\n';
+    const dir = dirWith('Dockerfile', text);
+    const edit = editOf(text, 'python:3.12.8-slim-bookworm', 'python:3.12.14-slim-bookworm');
+    const theirs = 'FROM python:3.12.8-slim-bookworm\nRUN echo theirs\n';
+    const result = await applyEdits([edit], {
+      root: dir,
+      // Verification runs between reading and writing: another program writes the file meanwhile.
+      reextract: (file, edited) => {
+        writeFileSync(join(dir, 'Dockerfile'), theirs);
+        return reextract(file, edited);
+      },
+    });
+    expect(result.changes).toEqual([]);
+    expect(result.dropped).toEqual([edit]);
+    expect(result.diagnostics[0]!.message).toMatch(/changed on disk while pybase was editing it/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(theirs);
+    expect(readdirSync(dir)).toEqual(['Dockerfile']);
+  });
+
   it('writes nothing on a dry run but still verifies', async () => {
     const text = 'FROM python:3.12.8-slim-bookworm\n';
     const dir = dirWith('Dockerfile', text);
@@ -169,11 +266,86 @@ describe('applyEdits', () => {
   });
 });
 
+const asRoot = process.getuid?.() === 0;
+
 describe('writeFileAtomic', () => {
+  it.skipIf(!asRoot)(
+    'keeps the owner, group and set-user-ID bit of a file that belongs to another user',
+    async () => {
+      const dir = dirWith('entry.sh', '#!/bin/sh\n');
+      const file = join(dir, 'entry.sh');
+      chownSync(file, 65534, 65534);
+      chmodSync(file, 0o4755);
+      await writeFileAtomic(file, '#!/bin/sh\necho hi\n');
+      const info = statSync(file);
+      expect([info.uid, info.gid]).toEqual([65534, 65534]);
+      expect(info.mode & 0o7777).toBe(0o4755);
+      expect(readFileSync(file, 'utf8')).toBe('#!/bin/sh\necho hi\n');
+      expect(readdirSync(dir)).toEqual(['entry.sh']);
+    },
+  );
+
+  it.skipIf(!asRoot)('run by another user, refuses a file whose owner it cannot keep', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    chmodSync(dir, 0o777);
+    chmodSync(join(dir, 'Dockerfile'), 0o666);
+    // A bundle calling writeFileAtomic, run as uid 65534 (nobody): it may write the file and the
+    // directory, but cannot give a new file root's ownership.
+    const runner = join(dir, 'runner.mjs');
+    await build({
+      stdin: {
+        contents:
+          "import { writeFileAtomic } from './apply.js';\n" +
+          'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(e.message));\n',
+        resolveDir: join(repoRoot, 'src/fix'),
+        sourcefile: 'owner-runner.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: runner,
+      logLevel: 'warning',
+    });
+    chmodSync(runner, 0o644);
+    const out = execFileSync(process.execPath, [runner, join(dir, 'Dockerfile')], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/its owner \(uid 0, gid 0\) cannot be kept on a replacement/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+    expect(statSync(join(dir, 'Dockerfile')).uid).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
+  });
+
+  it('refuses a file with several hard links and leaves every name as it was', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    linkSync(join(dir, 'Dockerfile'), join(dir, 'Dockerfile.linked'));
+    await expect(writeFileAtomic(join(dir, 'Dockerfile'), 'changed\n')).rejects.toThrow(
+      /2 hard links, which a replacement would split/,
+    );
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+    expect(statSync(join(dir, 'Dockerfile')).ino).toBe(statSync(join(dir, 'Dockerfile.linked')).ino);
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'Dockerfile.linked']);
+  });
+
+  it('refuses to replace a file changed since the state it was read in', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    const file = join(dir, 'Dockerfile');
+    const state = fileStateOf(statSync(file, { bigint: true }));
+    writeFileSync(file, 'FROM python:3.13.7-slim-bookworm\n');
+    await expect(writeFileAtomic(file, 'mine\n', { unchangedSince: state })).rejects.toThrow(
+      FileChangedError,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('FROM python:3.13.7-slim-bookworm\n');
+    expect(readdirSync(dir)).toEqual(['Dockerfile']);
+  });
+
   it('keeps the mode and leaves no temporary file behind', async () => {
     const dir = dirWith('run.sh', '#!/bin/sh\n');
     const file = join(dir, 'run.sh');
-    const { chmodSync } = await import('node:fs');
     chmodSync(file, 0o741);
     await writeFileAtomic(file, '#!/bin/sh\necho hi\n');
     expect(readFileSync(file, 'utf8')).toBe('#!/bin/sh\necho hi\n');
@@ -199,6 +371,22 @@ describe('solveTemplate', () => {
     );
     expect(solveTemplate(t, values, 'node:20-slim-bookworm')).toBeUndefined();
   });
+  it('rewrites the written part of a template when the change lies there, keeping variables as written', () => {
+    const registry = new Map([['REGISTRY', 'docker.io/library']]);
+    const t = parseTemplate('${REGISTRY}/python:3.11.4-slim-bookworm')!;
+    expect(rewriteLiteral(t, registry, 'docker.io/library/python:3.11.16-slim-bookworm')).toBe(
+      '${REGISTRY}/python:3.11.16-slim-bookworm',
+    );
+    const plain = parseTemplate('$REGISTRY/python:3.11.4')!;
+    expect(rewriteLiteral(plain, registry, 'docker.io/library/python:3.11.16')).toBe(
+      '$REGISTRY/python:3.11.16',
+    );
+    // A change that reaches into a variable's value is not a rewrite of the written text.
+    const py = parseTemplate('python:${PY}-slim-bookworm')!;
+    expect(rewriteLiteral(py, values, 'python:3.12.14-slim-bookworm')).toBeUndefined();
+    expect(rewriteLiteral(py, values, 'python:3.12.8-slim-trixie')).toBe('python:${PY}-slim-trixie');
+  });
+
   it('refuses operators and escapes it does not model', () => {
     expect(parseTemplate('python:${PY:-3.12}-slim')).toBeUndefined();
     expect(parseTemplate('python:\\$PY')).toBeUndefined();

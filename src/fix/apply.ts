@@ -5,9 +5,11 @@
  * (temporary file in the same directory, fsync, rename) that keeps the file mode.
  */
 import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LineIndex } from '../files/text.js';
+import { plainScalarReadsAs, scalarValueAt } from '../files/yaml.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import { inputCodes } from '../model/diagnostic.js';
 import type { ExtractedReference, VersionStatement } from '../model/project.js';
@@ -42,10 +44,11 @@ export interface ApplyOptions {
 
 const bom = '\uFEFF';
 
+/** An edit that was planned but could not be made: an error (the command exits 2). */
 function dropped(edit: Edit, why: string): Diagnostic {
   return {
     code: fixCodes.dropped,
-    severity: 'warning',
+    severity: 'error',
     message: redactSecrets(
       `${edit.file}:${edit.range.startLine}: edit ${edit.before} -> ${edit.after} dropped: ${why}`,
     ),
@@ -63,6 +66,22 @@ interface Placed {
   edit: Edit;
   start: number;
   end: number;
+  /** Characters written before the value itself: 1 when the edit put the value in quotes. */
+  lead: number;
+  /** The value the edit means to write (its text as planned, before any quotes were added). */
+  intended: string;
+}
+
+/**
+ * A YAML edit as it must be written: into a plain scalar, a text that would not read back as itself
+ * (`3.10`, the number 3.1) goes in single quotes. Inside quotes, and for other files, as planned.
+ */
+function yamlSafe(edit: Edit, body: string, start: number, end: number): { edit: Edit; lead: number } {
+  if (!edit.yamlScalar) return { edit, lead: 0 };
+  const open = body[start - 1];
+  const inQuotes = (open === "'" || open === '"') && body[end] === open;
+  if (inQuotes || plainScalarReadsAs(edit.after)) return { edit, lead: 0 };
+  return { edit: { ...edit, after: `'${edit.after.replace(/'/g, "''")}'` }, lead: 1 };
 }
 
 function splice(text: string, placed: readonly Placed[]): string {
@@ -86,10 +105,23 @@ function verifyEdit(
   placed: readonly Placed[],
   reading: FileReading,
   index: LineIndex,
+  after: string,
 ): string | undefined {
+  if (p.edit.yamlScalar) {
+    // The value YAML reads at the place, as a string, is the text the edit means to write there.
+    const read = scalarValueAt(after, shifted(p.start, placed) + p.lead);
+    if (read === undefined || String(read.value) !== p.intended) {
+      const seen =
+        read === undefined
+          ? 'nothing'
+          : `${JSON.stringify(read.value)}${typeof read.value === 'string' ? '' : ` (a ${typeof read.value})`}`;
+      return `YAML reads line ${p.edit.range.startLine} as ${seen} afterwards, not the string ${JSON.stringify(p.intended)}`;
+    }
+  }
   for (const x of p.edit.expect) {
     if (x.range.file !== p.edit.file) continue; // verified by verifyElsewhere
-    const start = shifted(offsetsOf(x.range, index)[0], placed);
+    const original = offsetsOf(x.range, index)[0];
+    const start = shifted(original, placed) + (original === p.start ? p.lead : 0);
     if (x.what === 'reference') {
       const found = reading.references.filter((r) => r.range.startOffset === start);
       if (found.length === 0) return `no image reference is read at line ${x.range.startLine} afterwards`;
@@ -157,7 +189,7 @@ async function planFile(
       droppedEdits.push(edit);
       continue;
     }
-    placed.push({ edit, start, end });
+    placed.push({ ...yamlSafe(edit, body, start, end), start, end, intended: edit.after });
   }
   placed.sort((a, b) => a.start - b.start);
   const overlapping = new Set<Placed>();
@@ -189,7 +221,7 @@ async function planFile(
     const failing: { p: Placed; why: string }[] = [];
     for (const p of placed) {
       const why =
-        verifyEdit(p, placed, reading, index) ??
+        verifyEdit(p, placed, reading, index, after) ??
         (await verifyElsewhere(p, file, after, reextract, readOther));
       if (why !== undefined) failing.push({ p, why });
     }
@@ -203,13 +235,59 @@ async function planFile(
   return undefined;
 }
 
+function placeKey(e: Edit): string {
+  const r = e.range;
+  return `${e.file}\0${r.startOffset ?? `${r.startLine}:${r.startColumn}`}\0${r.endOffset ?? `${r.endLine}:${r.endColumn}`}\0${e.before}\0${e.after}`;
+}
+
+/**
+ * Edits of one real file under several names (a symbolic link inside the repository to another file
+ * of it) are made once, under one name: the file's own path when it is among them, else the first
+ * name. The same edit found through two names is kept once; two names asking different things of one
+ * place overlap, and are dropped as overlapping edits are.
+ */
+async function oneNamePerFile(edits: readonly Edit[], root: string): Promise<Edit[]> {
+  const names = [...new Set(edits.map((e) => e.file))].sort();
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
+  const byReal = new Map<string, string[]>();
+  for (const name of names) {
+    const real = await realpath(path.join(root, ...name.split('/'))).catch(() => undefined);
+    const key = real ?? `\0${name}`;
+    byReal.set(key, [...(byReal.get(key) ?? []), name]);
+  }
+  const renamed = new Map<string, string>();
+  for (const [real, group] of byReal) {
+    if (group.length < 2) continue;
+    const own = group.find((n) => path.join(realRoot, ...n.split('/')) === real) ?? group[0]!;
+    for (const n of group) if (n !== own) renamed.set(n, own);
+  }
+  if (renamed.size === 0) return [...edits];
+  const to = (file: string) => renamed.get(file) ?? file;
+  const seen = new Set<string>();
+  const out: Edit[] = [];
+  for (const e of edits) {
+    const moved: Edit = {
+      ...e,
+      file: to(e.file),
+      range: { ...e.range, file: to(e.range.file) },
+      expect: e.expect.map((x) => ({ ...x, range: { ...x.range, file: to(x.range.file) } })),
+    };
+    const key = placeKey(moved);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(moved);
+  }
+  return out;
+}
+
 /**
  * Apply edits grouped by file. A file that cannot be read as UTF-8, or whose edits all fail, is left
  * untouched; every left-out edit comes with a diagnostic.
  */
 export async function applyEdits(edits: readonly Edit[], options: ApplyOptions): Promise<ApplyResult> {
   const byFile = new Map<string, Edit[]>();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of await oneNamePerFile(edits, options.root))
+    byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   const changes: FileChange[] = [];
   const droppedEdits: Edit[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -228,9 +306,18 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
   for (const [file, fileEdits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const absolute = path.join(options.root, ...file.split('/'));
     let text: string;
+    let state: FileState;
     try {
-      // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await readFile(absolute));
+      // The state first, then the text: a write in between makes the state look older than the text,
+      // so the write is refused (never a lost update).
+      const handle = await open(absolute, 'r');
+      try {
+        state = fileStateOf(await handle.stat({ bigint: true }));
+        // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       for (const e of fileEdits) {
         diagnostics.push(
@@ -258,12 +345,14 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
     const after = (hasBom ? bom : '') + result.after;
     if (!options.dryRun) {
       try {
-        await writeFileAtomic(absolute, after);
+        await writeFileAtomic(absolute, after, { unchangedSince: state });
       } catch (error) {
+        const why =
+          error instanceof FileChangedError
+            ? 'the file changed on disk while pybase was editing it, and that change is kept; run pybase fix again'
+            : `cannot write the file: ${error instanceof Error ? error.message : String(error)}`;
         for (const e of result.kept) {
-          diagnostics.push(
-            dropped(e, `cannot write the file: ${error instanceof Error ? error.message : String(error)}`),
-          );
+          diagnostics.push(dropped(e, why));
           droppedEdits.push(e);
         }
         continue;
@@ -274,28 +363,104 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
   return { changes, dropped: droppedEdits, diagnostics };
 }
 
+/** What identifies one version of a file on disk: a write or a replacement changes at least one of these. */
+export interface FileState {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export function fileStateOf(info: BigIntStats): FileState {
+  return { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs };
+}
+
+function sameState(a: FileState, b: FileState): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
+}
+
+/** The file was written or replaced by someone else while pybase was preparing its new content. */
+export class FileChangedError extends Error {
+  constructor(file: string) {
+    super(`${file} changed on disk while pybase was editing it`);
+    this.name = 'FileChangedError';
+  }
+}
+
+export interface WriteOptions {
+  /**
+   * The state of the file when its text was read: the file is only replaced while it still is in
+   * that state (checked again right before the rename), else FileChangedError and nothing is written.
+   */
+  unchangedSince?: FileState;
+}
+
 /**
  * Replace a file's content so that a reader (or a crash) only ever sees the old or the new content:
- * write a temporary file beside it, give it the old file's mode, fsync, rename it over the file (the
- * real file behind a symbolic link), then fsync the directory so the rename itself is durable.
+ * write a temporary file beside it, give it the old file's owner and then its mode, fsync, check that
+ * the file was not changed meanwhile, rename it over the file (the real file behind a symbolic link),
+ * then fsync the directory so the rename itself is durable.
+ *
+ * A replacement is refused (an Error saying why, the file untouched) when it could not be the same
+ * file afterwards: when the file has several hard links (the other names would keep the old content)
+ * and when its owner cannot be given to the new file (not running as root, and the file belongs to
+ * another user or to a group the user is not in).
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  content: string,
+  options: WriteOptions = {},
+): Promise<void> {
   const target = await realpath(file);
-  const { mode } = await stat(target);
+  const info = await stat(target, { bigint: true });
+  const expected = options.unchangedSince ?? fileStateOf(info);
+  if (!sameState(fileStateOf(info), expected)) throw new FileChangedError(file);
+  if (info.nlink > 1n) {
+    throw new Error(
+      `it has ${info.nlink} hard links, which a replacement would split (the other names would keep the old content); edit it by hand`,
+    );
+  }
+  const mode = Number(info.mode & 0o7777n);
+  const uid = Number(info.uid);
+  const gid = Number(info.gid);
   const dir = path.dirname(target);
   const temp = path.join(
     dir,
     `.${path.basename(target)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
   );
-  const handle = await open(temp, 'wx', mode & 0o7777);
+  // Readable by its owner only until it has the old file's owner and mode: a set-user-ID bit must
+  // never sit on a file owned by someone else, not even for a moment.
+  const handle = await open(temp, 'wx', 0o600);
   try {
     try {
       await handle.writeFile(content, 'utf8');
-      // open() applies the umask; set the mode again so it is exactly the old file's.
-      await handle.chmod(mode & 0o7777);
+      const own = await handle.stat();
+      if (own.uid !== uid || own.gid !== gid) {
+        try {
+          await handle.chown(uid, gid);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(
+            `its owner (uid ${uid}, gid ${gid}) cannot be kept on a replacement (${reason}); run pybase fix as that user, or edit the file by hand`,
+          );
+        }
+      }
+      // After chown (which clears set-user-ID and set-group-ID bits): exactly the old file's mode.
+      await handle.chmod(mode);
       await handle.sync();
     } finally {
       await handle.close();
+    }
+    // The last moment before the rename: a write by someone else since the text was read is not lost.
+    if (!sameState(fileStateOf(await stat(target, { bigint: true })), expected)) {
+      throw new FileChangedError(file);
     }
     await rename(temp, target);
   } catch (error) {

@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { writeProject } from '../check/test-project.js';
 import { main } from '../cli/main.js';
 
 const fixture = join(repoRoot, 'test/fixtures/fix-every-kind');
@@ -56,6 +57,101 @@ describe('pybase fix (command line)', () => {
     expect(after).toMatchObject({ code: 0, out: 'nothing to fix\n' });
   });
 
+  it('exits 2 when a planned edit cannot be written, and says how many were not made', async () => {
+    const dir = writeProject({
+      'a/Dockerfile': 'FROM python:3.12.8-slim-bookworm\n',
+      'b/Dockerfile': 'FROM python:3.13.7-slim-bookworm\n',
+    });
+    temps.push(dir);
+    // A second name for a/Dockerfile: replacing the file would split the link, so it is refused.
+    linkSync(join(dir, 'a/Dockerfile'), join(dir, 'a.Dockerfile.copy'));
+    const run = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(
+      /error: a\/Dockerfile:1: edit .* dropped: cannot write the file: it has 2 hard links/,
+    );
+    expect(run.out).toMatch(
+      /^b\/Dockerfile:1: patch: .*\nupdated 1 file; 1 edit could not be made \(see the errors above\)\n$/,
+    );
+    expect(readFileSync(join(dir, 'a/Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+
+    rmSync(join(dir, 'b'), { recursive: true });
+    const again = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(again).toMatchObject({
+      code: 2,
+      out: 'no file updated: 1 edit could not be made (see the errors above)\n',
+    });
+    expect(again.out).not.toContain('nothing to fix');
+  });
+
+  it('fixes a GitLab pipeline after its spec: header document', async () => {
+    const dir = writeProject({
+      '.gitlab-ci.yml':
+        'spec:\n  inputs:\n    stage:\n      default: test\n---\ntest:\n  image: python:3.12.8-slim-bookworm\n  script: [echo]\n',
+    });
+    temps.push(dir);
+    const check = await pybase(dir, 'fix', '--check', '--date', '2026-08-13');
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('+  image: python:3.12.14-slim-bookworm\n');
+    expect(check.err).toBe('');
+  });
+
+  it('names files it could not read or parse on stderr, and exits 2 for them', async () => {
+    const dir = writeProject({
+      'compose.yaml': 'services:\n  a:\n    image: python:3.12.8-slim-bookworm\n---\nservices: {}\n',
+      'big/Dockerfile': `FROM python:3.12.8-slim-bookworm\n${'# padding\n'.repeat(110_000)}`,
+      Dockerfile: 'FROM python:3.13.7-slim-bookworm\n',
+    });
+    temps.push(dir);
+    for (const mode of ['--check', '--dry-run']) {
+      const run = await pybase(dir, 'fix', mode, '--date', '2026-08-13');
+      expect(run.code, mode).toBe(2);
+      expect(run.err).toContain(
+        "pybase: error: compose.yaml:4: cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one: nothing in it was read\n",
+      );
+      expect(run.err).toMatch(
+        /pybase: note: big\/Dockerfile: skipped: file is \d+ bytes, over the 1048576-byte limit\n {2}hint: pybase does not read files this large/,
+      );
+      expect(run.out).toContain('+FROM python:3.13.15-slim-bookworm\n');
+    }
+    // A file skipped on purpose (too large) is a note only.
+    rmSync(join(dir, 'compose.yaml'));
+    const run = await pybase(dir, 'fix', '--date', '2026-08-13');
+    expect(run.code).toBe(0);
+    expect(run.err).toContain('big/Dockerfile: skipped');
+  });
+
+  it('--to takes a tag or a python reference, and refuses a tag it cannot use once, with exit 2', async () => {
+    const dir = writeProject({
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm\n',
+      'b.Dockerfile': 'FROM python:3.12.9-slim-bookworm\n',
+    });
+    temps.push(dir);
+    const prefixed = await pybase(
+      dir,
+      'fix',
+      '--dry-run',
+      '--to',
+      'python:3.13.15-slim-bookworm',
+      '--date',
+      '2026-11-27',
+    );
+    expect(prefixed.code).toBe(0);
+    expect(prefixed.out.match(/^\+FROM python:3\.13\.15-slim-bookworm$/gm)).toHaveLength(2);
+    for (const [to, problem] of [
+      ['nonsense::', "'nonsense::' does not name the python image"],
+      ['', 'an empty tag names no image'],
+      ['3.99.1-slim', 'python:3.99.1-slim was not published by 2026-11-27'],
+      ['no-such-tag', "'no-such-tag' is not a python image tag"],
+    ]) {
+      const run = await pybase(dir, 'fix', '--dry-run', '--to', to!, '--date', '2026-11-27');
+      expect(run.code, to).toBe(2);
+      expect(run.out).toBe('');
+      expect(run.err.split(problem!).length, run.err).toBe(2);
+      expect(run.err).not.toContain('left alone');
+    }
+  });
+
   it('--json lists the edits and the diff', async () => {
     const dir = copyFixture();
     const { code, out } = await pybase(dir, 'fix', '--dry-run', '--json', '--date', '2026-08-13');
@@ -106,8 +202,21 @@ describe('pybase fix (command line)', () => {
     expect(bump.code).toBe(0);
     expect(bump.out).toBe('nothing to fix\n');
     expect(bump.err).toMatch(
-      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim names no Python patch \(2 more references likewise\): --bump leaves such references alone\n {2}hint: pin them with pybase fix --to recommended/,
+      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim left alone by --bump patch: the tag floats to the newest patch by itself \(2 more references likewise\)\n {2}hint: to pin such references, use pybase fix --to recommended/,
     );
+    // --bump minor does move minor pins: no note says it leaves them alone.
+    const minor = await pybase(
+      dir,
+      'fix',
+      '--dry-run',
+      '--offline',
+      '--bump',
+      'minor',
+      '--date',
+      '2026-11-27',
+    );
+    expect(minor.out).toContain('+FROM python:3.14-alpine\n');
+    expect(minor.err).not.toContain('left alone by');
     const recommended = await pybase(
       dir,
       'fix',
@@ -119,8 +228,11 @@ describe('pybase fix (command line)', () => {
       '2026-11-27',
     );
     expect(recommended.err).toMatch(
-      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes/,
+      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes the constraints of prod, and pybase fix never swaps the C library\n {2}hint: to move to glibc, change it to python:3\.14\.7-slim-trixie by hand/,
     );
-    expect(recommended.err).not.toContain('names no Python patch');
+    // fix has no --libc: its notes never ask for one.
+    expect(recommended.err).not.toContain('--libc glibc or');
+    expect((await pybase(dir, 'fix', '--to', 'recommended', '--libc', 'glibc')).code).toBe(2);
+    expect(recommended.err).not.toContain('left alone by --bump');
   });
 });

@@ -1,4 +1,13 @@
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -178,5 +187,25 @@ describe('pybase fix on files read because another file names them', () => {
         /compose\.yaml:3: .* not applied: svc\/Dockerfile:2: a reference using this value/,
       ),
     );
+  });
+});
+
+describe('pybase fix on a file reached under two names', () => {
+  it('edits a Dockerfile and a symbolic link to it once, the same on a dry run and a real run', async () => {
+    const text = 'FROM python:3.12.8-slim-bookworm\n';
+    const dir = writeProject({ 'real.Dockerfile': text, 'sub/.keep': '' });
+    temps.push(dir);
+    symlinkSync('../real.Dockerfile', join(dir, 'sub/Dockerfile'));
+    const dry = await fixProject(dir, { date, catalog: createCatalog(), dryRun: true });
+    expect(dry.extraction.files).toEqual(['real.Dockerfile', 'sub/Dockerfile']);
+    expect(dry.applied.changes.map((c) => c.file)).toEqual(['real.Dockerfile']);
+    expect(dry.diff.match(/^--- /gm)).toHaveLength(1);
+
+    const run = await fixProject(dir, { date, catalog: createCatalog() });
+    expect(run.applied.dropped).toEqual([]);
+    expect(run.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(run.diff).toBe(dry.diff);
+    expect(readFileSync(join(dir, 'real.Dockerfile'), 'utf8')).toBe(text.replace('3.12.8', '3.12.14'));
+    expect(lstatSync(join(dir, 'sub/Dockerfile')).isSymbolicLink()).toBe(true);
   });
 });

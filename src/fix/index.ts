@@ -23,13 +23,21 @@ import { catalogTagFacts, type TagFacts } from './tag-facts.js';
 import type { ApplyResult, Plan, PlanOptions } from './types.js';
 
 export { type ApplyOptions, applyEdits, type FileReading, type Reextract, writeFileAtomic } from './apply.js';
-export { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+export {
+  type BumpOptions,
+  type Choice,
+  changeKind,
+  chooseBump,
+  chooseExplicit,
+  explicitTarget,
+  neverRuleViolation,
+} from './choose.js';
 export { fileDiff, unifiedDiff } from './diff.js';
 export { fixCodes, planFixes } from './plan.js';
 export { redactSecrets } from './redact.js';
 export { registryDigestResolver } from './registry-digest.js';
 export { catalogTagFacts, type TagFacts } from './tag-facts.js';
-export { expandTemplate, parseTemplate, type Segment, solveTemplate } from './template.js';
+export { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
 export type * from './types.js';
 
 export interface FixOptions extends PlanOptions {

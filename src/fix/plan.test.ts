@@ -3,9 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYamlText } from 'yaml';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
+import { runCheck } from '../check/check.js';
 import type { PythonTag } from '../model/image-ref.js';
+import { pb302 } from '../rules/pb302-version-file-drift.js';
 import { chooseBump, neverRuleViolation } from './choose.js';
 import { type FixOptions, fixProject } from './index.js';
 import { catalogTagFacts, type TagFacts } from './tag-facts.js';
@@ -92,6 +95,25 @@ describe('pybase fix on small repositories', () => {
     expect(to.result.diagnostics.some((d) => /pre-release/.test(d.message))).toBe(true);
   });
 
+  it('reads a --to target once: a python reference is its tag, an unusable tag is one error', async () => {
+    const files = { Dockerfile: 'FROM python:3.12.8-slim-bookworm\nFROM python:3.12.9-slim-bookworm\n' };
+    const ok = await fix(files, {
+      target: { kind: 'to', tag: 'docker.io/library/python:3.13.15-slim-bookworm' },
+    });
+    expect(ok.read('Dockerfile')).toBe(
+      'FROM python:3.13.15-slim-bookworm\nFROM python:3.13.15-slim-bookworm\n',
+    );
+    const bad = await fix(files, { target: { kind: 'to', tag: 'postgres:16' }, dryRun: true });
+    expect(bad.result.plan.edits).toEqual([]);
+    expect(bad.result.plan.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'PBE001',
+        severity: 'error',
+        message: "--to: 'postgres:16' does not name the python image",
+      }),
+    ]);
+  });
+
   it('keeps precision: a minor pin stays a minor pin, a patch pin a patch pin, the distro stays', async () => {
     const files = {
       Dockerfile:
@@ -129,6 +151,77 @@ describe('pybase fix on small repositories', () => {
     expect(swap.result.diagnostics.map((d) => d.message).join('\n')).toMatch(/glibc -> musl/);
   });
 
+  it('keeps the distro a patch-pinned tag without one runs on, and names it when the newer tag would not', async () => {
+    // At the date 3.12.14-slim is trixie, while 3.12.8-slim was built on bookworm; 3.12.11-slim already
+    // was trixie, and 3.12.8-alpine is alpine3.21, where 3.12.12 is the last patch.
+    const files = {
+      Dockerfile: [
+        'FROM python:3.12.8-slim AS a',
+        'FROM python:3.12.8 AS b',
+        'FROM python:3.12.8-alpine AS c',
+        'FROM python:3.12.11-slim AS d',
+        '',
+      ].join('\n'),
+    };
+    const patch = await fix(files);
+    expect(patch.read('Dockerfile')).toBe(
+      [
+        'FROM python:3.12.14-slim-bookworm AS a',
+        'FROM python:3.12.14-bookworm AS b',
+        'FROM python:3.12.12-alpine3.21 AS c',
+        'FROM python:3.12.14-slim AS d',
+        '',
+      ].join('\n'),
+    );
+    expect(patch.result.plan.edits.map((e) => e.kind)).toEqual(['patch', 'patch', 'patch', 'patch']);
+    expect(patch.result.plan.edits[0]!.reason).toMatch(
+      /python:3\.12\.8-slim runs on bookworm, so the new tag names it/,
+    );
+    // Every new tag names the image on the distro the old one ran on.
+    for (const [from, to] of [
+      ['3.12.8-slim', '3.12.14-slim-bookworm'],
+      ['3.12.11-slim', '3.12.14-slim'],
+    ] as const) {
+      const was = tryParseTag(catalog.rebuildStatus(from, date).fullTag!)!;
+      const now = tryParseTag(catalog.rebuildStatus(to, date).fullTag!)!;
+      expect(now.distro?.text, `${from} -> ${to}`).toBe(was.distro?.text);
+    }
+
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile').split('\n')[0]).toBe('FROM python:3.14.7-slim-bookworm AS a');
+
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toBe(
+      [
+        'FROM python:3.12.14-slim-trixie AS a',
+        'FROM python:3.12.14-trixie AS b',
+        'FROM python:3.12.14-alpine3.24 AS c',
+        'FROM python:3.12.14-slim-trixie AS d',
+        '',
+      ].join('\n'),
+    );
+    expect(distro.result.plan.edits.map((e) => e.kind)).toEqual(['distro', 'distro', 'distro', 'patch']);
+  });
+
+  it('says what it leaves alone in words that fit the mode, and which mode moves a frozen tag', async () => {
+    const files = {
+      Dockerfile: 'FROM python:3.12-alpine AS a\nFROM python:3 AS b\nFROM python:3.11-slim-bullseye AS c\n',
+    };
+    const messages = (r: Awaited<ReturnType<typeof fix>>) =>
+      r.result.plan.diagnostics.map((d) => `${d.message} | ${d.hint ?? ''}`);
+    const minor = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(minor.read('Dockerfile')).toContain('FROM python:3.14-alpine AS a');
+    expect(messages(minor)).toEqual([
+      expect.stringMatching(
+        /^Dockerfile:3: python:3\.11-slim-bullseye is no longer published at 2026-08-13 and --bump minor has nothing newer for it \| pybase fix --bump distro moves it to python:3\.11-slim-trixie$/,
+      ),
+      'Dockerfile:2: python:3 left alone by --bump minor: the tag floats to the newest minor by itself | to pin such references, use pybase fix --to recommended (or --to <tag>)',
+    ]);
+    const distro = await fix(files, { target: { kind: 'bump', bump: 'distro' } });
+    expect(distro.read('Dockerfile')).toContain('FROM python:3.11-slim-trixie AS c');
+    expect(messages(distro).join('\n')).not.toContain('--bump distro moves');
+  });
+
   it('moves a tag frozen on a dropped distro with --bump distro, and says so in patch mode', async () => {
     const files = { Dockerfile: 'FROM python:3.11-slim-bullseye\n' };
     const patch = await fix(files);
@@ -156,6 +249,25 @@ describe('pybase fix on small repositories', () => {
     );
     expect(read('compose.yaml')).toBe(files['compose.yaml']);
     expect(result.diagnostics.map((d) => d.message).join('\n')).toMatch(/not a python image/);
+  });
+
+  it('edits a tag written in a template where it is written, leaving the variables alone', async () => {
+    const dockerfile = 'ARG REGISTRY=docker.io/library\nFROM ${REGISTRY}/python:3.11.4-slim-bookworm\n';
+    const files = {
+      Dockerfile: dockerfile,
+      '.env': 'REG=docker.io/library\n',
+      'compose.yaml': 'services:\n  a:\n    image: ${REG}/python:3.12.8-slim-bookworm\n',
+    };
+    const { read, result } = await fix(files);
+    expect(read('Dockerfile')).toBe(dockerfile.replace('3.11.4', '3.11.16'));
+    expect(read('compose.yaml')).toBe(files['compose.yaml'].replace('3.12.8', '3.12.14'));
+    expect(read('.env')).toBe(files['.env']);
+    expect(result.applied.dropped).toEqual([]);
+    expect(result.plan.edits.map((e) => [e.file, e.before, e.after])).toEqual([
+      ['Dockerfile', '${REGISTRY}/python:3.11.4-slim-bookworm', '${REGISTRY}/python:3.11.16-slim-bookworm'],
+      ['compose.yaml', '${REG}/python:3.12.8-slim-bookworm', '${REG}/python:3.12.14-slim-bookworm'],
+    ]);
+    expect(result.diagnostics.map((d) => d.message).join('\n')).not.toContain('no value of its variables');
   });
 
   it('edits a shared ARG default only when every FROM using it gets a published tag', async () => {
@@ -191,6 +303,98 @@ describe('pybase fix on small repositories', () => {
       { target: { kind: 'bump', bump: 'minor' } },
     );
     expect(pinned.read('.python-version')).toBe('3.14.7\n');
+  });
+
+  it('keeps --bump minor within the requires-python of the project, and says what it passed over', async () => {
+    const files = {
+      'pyproject.toml': '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11,<3.13"\n',
+      Dockerfile: 'FROM python:3.12.8-slim-trixie\n',
+      '.python-version': '3.12\n',
+    };
+    const held = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(held.read('Dockerfile')).toBe('FROM python:3.12.14-slim-trixie\n');
+    expect(held.read('.python-version')).toBe('3.12\n');
+    expect(held.result.plan.diagnostics.map((d) => d.message)).toEqual([
+      "Dockerfile:1: python:3.12.8-slim-trixie: --bump minor stays within requires-python '>=3.11,<3.13' (pyproject.toml:4), which excludes Python 3.14.7",
+    ]);
+    const check = await runCheck(held.dir, { date, catalog, rules: [pb302] });
+    expect(check.findings).toEqual([]);
+    // What the bump used to write: PB302 then says requires-python excludes it.
+    writeFileSync(join(held.dir, 'Dockerfile'), 'FROM python:3.14.7-slim-trixie\n');
+    const beyond = await runCheck(held.dir, { date, catalog, rules: [pb302] });
+    expect(beyond.findings.map((f) => f.code)).toContain('PB302');
+
+    // A wider range lets it move as far as the range goes, with Poetry's constraint read too.
+    const wider = await fix(
+      {
+        ...files,
+        'pyproject.toml': '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.11,<3.14"\n',
+      },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(wider.read('Dockerfile')).toBe('FROM python:3.13.15-slim-trixie\n');
+    expect(wider.read('.python-version')).toBe('3.13\n');
+    expect(wider.result.plan.diagnostics[0]!.message).toContain(
+      "stays within Poetry's python '^3.11,<3.14' (pyproject.toml:4), which excludes Python 3.14.7",
+    );
+  });
+
+  it('says plainly that it does not rewrite a reference written as a block scalar, folded or with escapes', async () => {
+    const compose = [
+      'services:',
+      '  a:',
+      '    image: >-',
+      '      python:3.12.8-slim-bookworm',
+      '  b:',
+      '    image: "python:3.12.8\\',
+      '      -slim-bookworm"',
+      '  c:',
+      '    image: "python:3.12.8\\u002dslim-bookworm"',
+      '  d:',
+      '    image: python:3.12.8-slim-bookworm',
+      '',
+    ].join('\n');
+    const { read, result } = await fix({
+      'compose.yaml': compose,
+      Dockerfile: 'FROM python:3.12.8-\\\nslim-bookworm\n',
+    });
+    expect(read('compose.yaml')).toBe(compose.replace('image: python:3.12.8-', 'image: python:3.12.14-'));
+    expect(read('Dockerfile')).toBe('FROM python:3.12.8-\\\nslim-bookworm\n');
+    expect(result.applied.dropped).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === 'PBF002')).toEqual([]);
+    const notes = result.plan.diagnostics.filter((d) => /not written as plain text/.test(d.message));
+    expect(notes.map((d) => [d.severity, d.location?.file, d.location?.startLine])).toEqual([
+      ['warning', 'Dockerfile', 1],
+      ['warning', 'compose.yaml', 3],
+      ['warning', 'compose.yaml', 6],
+      ['warning', 'compose.yaml', 9],
+    ]);
+    expect(notes[1]!.message).toBe(
+      'compose.yaml:3: python:3.12.8-slim-bookworm -> python:3.12.14-slim-bookworm not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written',
+    );
+  });
+
+  it('quotes a new setup-python version that YAML would read as a number other than itself', async () => {
+    const workflow = (a: string, b: string) =>
+      `on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    container: ${a}\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${b}\n`;
+    const files = {
+      'pyproject.toml': '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.9,<3.11"\n',
+      '.github/workflows/ci.yml': workflow('python:3.9.18-slim-bookworm', '3.9'),
+    };
+    const { read, result } = await fix(files, { target: { kind: 'bump', bump: 'minor' } });
+    expect(read('.github/workflows/ci.yml')).toBe(workflow('python:3.10.21-slim-bookworm', "'3.10'"));
+    expect(result.applied.dropped).toEqual([]);
+    // As GitHub reads it: the string 3.10, not the number 3.1.
+    const parsed = parseYamlText(read('.github/workflows/ci.yml')) as {
+      jobs: { t: { steps: { with: Record<string, unknown> }[] } };
+    };
+    expect(parsed.jobs.t.steps[0]!.with['python-version']).toBe('3.10');
+    // A version that reads as itself keeps its plain form.
+    const plain = await fix(
+      { '.github/workflows/ci.yml': workflow('python:3.12.8-slim-bookworm', '3.12') },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(plain.read('.github/workflows/ci.yml')).toBe(workflow('python:3.14.7-slim-bookworm', '3.14'));
   });
 
   it('edits a YAML anchor once for every alias that uses it, and keeps registry and namespace as written', async () => {

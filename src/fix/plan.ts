@@ -6,13 +6,22 @@
  */
 import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
-import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import { specifierKinds, versionStatementAllows } from '../files/version-files/specifier.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ImageRef, PythonTag } from '../model/image-ref.js';
-import type { ExtractedReference, Extraction, ValueOrigin } from '../model/project.js';
-import { type Choice, changeKind, chooseBump, chooseExplicit, neverRuleViolation } from './choose.js';
+import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
+import {
+  type BumpOptions,
+  type Choice,
+  changeKind,
+  chooseBump,
+  chooseExplicit,
+  explicitTarget,
+  neverRuleViolation,
+} from './choose.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
-import { expandTemplate, parseTemplate, solveTemplate } from './template.js';
+import { expandTemplate, parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit, EditKind, ExpectedValue, FixTarget, Plan, PlanOptions } from './types.js';
 
 /** Diagnostic codes of the fixer. */
@@ -63,8 +72,57 @@ interface Wanted {
   parsed: ImageRef;
   before: string;
   after: string;
+  /** What to write at the reference's place, when not `after` (a template whose written tag changes). */
+  write?: string;
   kind: EditKind;
   why: string;
+}
+
+/** A reference whose bump stopped short of a newer Python the project excludes. */
+interface Held {
+  ref: ExtractedReference;
+  before: string;
+  held: string;
+}
+
+const limitLabel: Partial<Record<VersionStatement['kind'], string>> = {
+  'requires-python': 'requires-python',
+  'poetry-python': "Poetry's python",
+  'setup-cfg': 'python_requires',
+};
+
+/** One note per excluded Python: which statements exclude it, the first reference, how many more. */
+function heldNotes(
+  list: readonly Held[],
+  limits: readonly VersionStatement[],
+  target: FixTarget,
+): Diagnostic[] {
+  const byVersion = new Map<string, Held[]>();
+  for (const h of list) byVersion.set(h.held, [...(byVersion.get(h.held) ?? []), h]);
+  return [...byVersion].map(([version, refs]) => {
+    const first = refs[0]!;
+    const statements = limits
+      .filter((st) => versionStatementAllows(st, version) === false)
+      .map((st) => `${limitLabel[st.kind] ?? st.kind} '${st.text}' (${st.file}:${st.range.startLine})`)
+      .join(', ');
+    const more =
+      refs.length > 1 ? ` (${refs.length - 1} more reference${refs.length > 2 ? 's' : ''} likewise)` : '';
+    return note(
+      fixCodes.skipped,
+      'info',
+      `${where(first.ref.range)}: ${first.before}: ${modeLabel(target)} stays within ${statements}, which excludes Python ${version}${more}`,
+      first.ref.range,
+      'widen that range first to move to that Python',
+    );
+  });
+}
+
+/** A reference a bump mode does not apply to, and why. */
+interface BumpSkip {
+  ref: ExtractedReference;
+  before: string;
+  why: string;
+  floats: boolean;
 }
 
 interface ArgProposal extends Wanted {
@@ -77,10 +135,11 @@ function choose(
   target: FixTarget,
   facts: TagFacts,
   options: PlanOptions,
+  bumpOptions: BumpOptions,
 ): Choice {
   switch (target.kind) {
     case 'bump':
-      return chooseBump(tag, target.bump, facts, options.date);
+      return chooseBump(tag, target.bump, facts, options.date, bumpOptions);
     case 'to':
       return chooseExplicit(tag, target.tag, facts, options.date);
     case 'recommended': {
@@ -108,9 +167,33 @@ function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
     if (byName.has(o.name) || o.value.includes('$')) {
       return `${variableLabel(o)} is defined from other variables; edit it by hand`;
     }
+    if (!writtenAsIs(o.range!, o.value)) {
+      return `${variableLabel(o)} is written across lines or with escapes; edit it by hand`;
+    }
     byName.set(o.name, o);
   }
   return byName;
+}
+
+/**
+ * True when the text at `range` is `value` itself, so that writing the new value there gives the new
+ * value. Not so for a YAML block scalar (`image: >-` and the value on the next line), a quoted value
+ * with escapes (`"python:3.12\u002dslim"`) or folded across lines, or a Dockerfile value continued on
+ * the next line: the written text is longer than the value it reads as.
+ */
+function writtenAsIs(range: SourceRange, value: string): boolean {
+  if (range.startOffset === undefined || range.endOffset === undefined) return true;
+  return range.endOffset - range.startOffset === value.length;
+}
+
+function notAsWritten(ref: ExtractedReference, before: string, after: string): Diagnostic {
+  return note(
+    fixCodes.skipped,
+    'warning',
+    `${where(ref.range)}: ${before} -> ${after} not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written`,
+    ref.range,
+    `edit it by hand, or write it on one line as ${before}`,
+  );
 }
 
 /** `ARG PY` or `PY in .env`, as a message names a variable. */
@@ -123,9 +206,17 @@ export async function planFixes(
   facts: TagFacts,
   options: PlanOptions,
 ): Promise<Plan> {
-  const target: FixTarget = options.target ?? { kind: 'bump', bump: 'patch' };
+  let target: FixTarget = options.target ?? { kind: 'bump', bump: 'patch' };
   const diagnostics: Diagnostic[] = [];
   const refOptions = options.mirrors ? { mirrors: options.mirrors } : {};
+  if (target.kind === 'to') {
+    // Read once: a tag that cannot be used is one error, not a warning per reference.
+    const read = explicitTarget(target.tag, facts, options.date, options.mirrors);
+    if ('problem' in read) {
+      return { edits: [], diagnostics: [note(inputCodes.usage, 'error', `--to: ${read.problem}`)] };
+    }
+    target = { kind: 'to', tag: read.tag };
+  }
   const pin = options.pinDigest === true;
   if (pin && !options.resolveDigest) {
     diagnostics.push(
@@ -148,6 +239,14 @@ export async function planFixes(
 
   const literal: Wanted[] = [];
   const proposals: ArgProposal[] = [];
+  const bumpSkips: BumpSkip[] = [];
+  // The project's requires-python (and the like): bumps stay within what it admits.
+  const limits = extraction.versions.filter((v) => specifierKinds.has(v.kind));
+  const held: Held[] = [];
+  const bumpOptions: BumpOptions =
+    limits.length > 0
+      ? { allows: (version) => limits.every((st) => versionStatementAllows(st, version) !== false) }
+      : {};
 
   for (const ref of extraction.references) {
     const before = effectiveText(ref);
@@ -156,9 +255,14 @@ export async function planFixes(
     if (!parsed?.isPython || !parsed.python || parsed.tag === undefined) continue;
     const tag = parsed.python;
     const templated = isTemplated(ref);
-    const choice = choose(tag, ref, target, facts, options);
+    const choice = choose(tag, ref, target, facts, options, bumpOptions);
+    if ((choice.kind === 'change' || choice.kind === 'keep') && choice.held !== undefined) {
+      held.push({ ref, before, held: choice.held });
+    }
     let newTag = parsed.tag;
     let why = '';
+    let from = tag;
+    const listed = facts.listedAt(options.date).has(tag.raw);
     if (choice.kind === 'skip' && target.kind !== 'bump') {
       diagnostics.push(
         note(
@@ -168,6 +272,9 @@ export async function planFixes(
           ref.range,
         ),
       );
+    } else if (choice.kind === 'skip' && listed) {
+      // A tag no longer listed gets the note below, which says what does move it.
+      bumpSkips.push({ ref, before, why: choice.why, floats: choice.floats === true });
     }
     if (choice.kind === 'change') {
       const to = tryParseTag(choice.tag);
@@ -184,20 +291,11 @@ export async function planFixes(
       } else {
         newTag = choice.tag;
         why = choice.why;
+        if (choice.from) from = tryParseTag(choice.from) ?? tag;
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !facts.listedAt(options.date).has(tag.raw)) {
-      diagnostics.push(
-        note(
-          fixCodes.skipped,
-          'info',
-          `${where(ref.range)}: python:${tag.raw} is no longer published at ${options.date} and this mode has nothing newer for it`,
-          ref.range,
-          'pybase fix --bump distro (or --bump minor) moves it to a tag that is still rebuilt',
-        ),
-      );
-    }
+    if (!tagChanges && !listed) diagnostics.push(notRebuilt(ref, tag, target, facts, options, bumpOptions));
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
@@ -245,7 +343,7 @@ export async function planFixes(
     const after = withTag(parsed, newTag, newDigest);
     if (after === before) continue;
     const kind: EditKind =
-      (tagChanges ? changeKind(tag, tryParseTag(newTag)!) : undefined) ??
+      (tagChanges ? changeKind(from, tryParseTag(newTag)!) : undefined) ??
       (parsed.digest === undefined ? 'pin' : 'refresh');
     if (!tagChanges)
       why = kind === 'pin' ? 'pin the digest the tag names now' : 'the tag now names another image';
@@ -253,7 +351,8 @@ export async function planFixes(
     const wanted: Wanted = { ref, parsed, before, after, kind, why };
 
     if (!templated) {
-      literal.push(wanted);
+      if (writtenAsIs(ref.range, ref.text)) literal.push(wanted);
+      else diagnostics.push(notAsWritten(ref, before, after));
       continue;
     }
     const vars = argValues(ref);
@@ -272,14 +371,24 @@ export async function planFixes(
       continue;
     }
     const values = new Map([...vars].map(([name, o]) => [name, o.value]));
-    const changed =
-      expandTemplate(segments, values) === before ? solveTemplate(segments, values, after) : undefined;
+    const expands = expandTemplate(segments, values) === before;
+    const changed = expands ? solveTemplate(segments, values, after) : undefined;
     if (!changed || changed.size === 0) {
+      // The tag may be written in the template itself (`${REGISTRY}/python:3.11.4-slim`): edit it there.
+      const rewritten = expands ? rewriteLiteral(segments, values, after) : undefined;
+      if (rewritten !== undefined && writtenAsIs(ref.range, ref.text)) {
+        literal.push({ ...wanted, write: rewritten });
+        continue;
+      }
       diagnostics.push(
         note(
           fixCodes.skipped,
           'info',
-          `${where(ref.range)}: ${before} -> ${after} not applied: no value of its variables gives that reference`,
+          `${where(ref.range)}: ${before} -> ${after} not applied: ${
+            rewritten !== undefined
+              ? 'the reference is not written as plain text at its place'
+              : 'the change reaches into the value of a variable and its written text alike; edit it by hand'
+          }`,
           ref.range,
         ),
       );
@@ -293,6 +402,7 @@ export async function planFixes(
     proposals.push({ ...wanted, changes });
   }
 
+  diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limits, target));
   const edits = [
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
@@ -303,6 +413,68 @@ export async function planFixes(
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
   );
   return { edits, diagnostics };
+}
+
+function modeLabel(target: FixTarget): string {
+  return target.kind === 'bump'
+    ? `--bump ${target.bump}`
+    : target.kind === 'to'
+      ? '--to'
+      : '--to recommended';
+}
+
+/**
+ * A python tag left as it is although it is no longer rebuilt: said once per reference, with the
+ * bump modes that do move it (and to what), worked out rather than guessed.
+ */
+function notRebuilt(
+  ref: ExtractedReference,
+  tag: PythonTag,
+  target: FixTarget,
+  facts: TagFacts,
+  options: PlanOptions,
+  bumpOptions: BumpOptions,
+): Diagnostic {
+  const others = (['patch', 'distro', 'minor'] as const).filter(
+    (m) => target.kind !== 'bump' || m !== target.bump,
+  );
+  const moves = others.flatMap((m) => {
+    const c = chooseBump(tag, m, facts, options.date, bumpOptions);
+    const to = c.kind === 'change' ? tryParseTag(c.tag) : undefined;
+    return c.kind === 'change' && to && !neverRuleViolation(tag, to)
+      ? [`pybase fix --bump ${m} moves it to python:${c.tag}`]
+      : [];
+  });
+  const none =
+    target.kind === 'bump' ? `${modeLabel(target)} has nothing newer for it` : 'it is left as it is';
+  return note(
+    fixCodes.skipped,
+    'info',
+    `${where(ref.range)}: python:${tag.raw} is no longer published at ${options.date} and ${none}`,
+    ref.range,
+    moves.length > 0 && target.kind === 'bump' ? moves.join('; ') : undefined,
+  );
+}
+
+/**
+ * What a bump mode left alone on purpose (a floating tag, a pre-release), one note per reason: the
+ * first reference, and how many more there are.
+ */
+function skipNotes(skips: readonly BumpSkip[], target: FixTarget): Diagnostic[] {
+  const byWhy = new Map<string, typeof skips>();
+  for (const s of skips) byWhy.set(s.why, [...(byWhy.get(s.why) ?? []), s]);
+  return [...byWhy].map(([why, list]) => {
+    const first = list[0]!;
+    const more =
+      list.length > 1 ? ` (${list.length - 1} more reference${list.length > 2 ? 's' : ''} likewise)` : '';
+    return note(
+      fixCodes.skipped,
+      'info',
+      `${where(first.ref.range)}: ${first.before} left alone by ${modeLabel(target)}: ${why}${more}`,
+      first.ref.range,
+      first.floats ? 'to pin such references, use pybase fix --to recommended (or --to <tag>)' : undefined,
+    );
+  });
 }
 
 function rangeKey(file: string, r: SourceRange): string {
@@ -318,7 +490,7 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
     const expect: ExpectedValue = { what: 'reference', range: w.ref.range, before: w.before, after: w.after };
     const known = byPlace.get(key);
     if (known) {
-      if (known.after !== w.after) bad.add(key);
+      if (known.after !== (w.write ?? w.after)) bad.add(key);
       else known.expect.push(expect);
       continue;
     }
@@ -326,10 +498,14 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
       file: w.ref.file,
       range: w.ref.range,
       before: w.ref.text,
-      after: w.after,
+      after: w.write ?? w.after,
       kind: w.kind,
       reason: `${w.before} -> ${w.after}: ${w.why}`,
       expect: [expect],
+      // A YAML value as a whole (a Docker action's image is the part after `docker://`).
+      ...(w.ref.kind.startsWith('dockerfile') || w.ref.kind === 'gha-action-image'
+        ? {}
+        : { yamlScalar: true }),
     });
   }
   for (const key of bad) {
@@ -493,7 +669,7 @@ function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, op
   const out: Edit[] = [];
   for (const v of extraction.versions) {
     if (v.kind !== 'python-version-file' && v.kind !== 'setup-python') continue;
-    if (v.unresolved?.length || v.origins?.length) continue;
+    if (v.unresolved?.length || v.origins?.length || !writtenAsIs(v.range, v.text)) continue;
     const m = plainVersion.exec(v.text);
     if (!m) continue;
     const from = `${m[1]}.${m[2]}`;
@@ -516,6 +692,7 @@ function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, op
       kind: 'minor',
       reason: `Python ${v.text} -> ${after}: follows the python images moving from ${from} to ${to}`,
       expect: [{ what: 'version', range: v.range, before: v.text, after }],
+      ...(v.kind === 'setup-python' ? { yamlScalar: true } : {}),
     });
   }
   return out;

@@ -22,6 +22,11 @@ export interface TagFacts {
   distroRank(distro: Distro, date: IsoDate): number | undefined;
   /** Final Python patch releases of a minor published on or before `date`, oldest first (`3.13.0` …). */
   pythonPatches(minor: string, date: IsoDate): readonly string[];
+  /**
+   * The fully specified tag (`3.12.8-slim-bookworm`) a tag names at `date`, or named last when it is no
+   * longer listed; undefined for a tag never listed by then.
+   */
+  fullTag(tag: string, date: IsoDate): string | undefined;
 }
 
 /** TagFacts answered by a catalog (memoised per date); `snapshotPath` must be the catalog's own. */
@@ -61,6 +66,9 @@ export function catalogTagFacts(catalog: Catalog, options: { snapshotPath?: stri
       const version = life?.version ?? (distro.family === 'alpine' ? distro.name : undefined);
       const m = version === undefined ? null : /^(\d+)(?:\.(\d+))?$/.exec(version);
       return m ? Number(m[1]) * 1000 + Number(m[2] ?? 0) : undefined;
+    },
+    fullTag(tag, date) {
+      return catalog.rebuildStatus(tag, date).fullTag;
     },
     pythonPatches(minor, date) {
       return pythonPatchReleases(

@@ -6,7 +6,8 @@
  * values that themselves hold variables are left to a person: the fixer then says why it skipped.
  */
 
-export type Segment = { literal: string } | { variable: string };
+/** Literal text, or a variable use (`written`: as in the template, `$PY` or `${PY}`). */
+export type Segment = { literal: string } | { variable: string; written?: string };
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -24,6 +25,7 @@ export function parseTemplate(text: string): Segment[] | undefined {
       continue;
     }
     let name: string | undefined;
+    const from = i;
     if (text[i + 1] === '{') {
       const end = text.indexOf('}', i + 2);
       const inner = end < 0 ? '' : text.slice(i + 2, end);
@@ -37,7 +39,7 @@ export function parseTemplate(text: string): Segment[] | undefined {
     }
     if (literal) out.push({ literal });
     literal = '';
-    out.push({ variable: name });
+    out.push({ variable: name, written: text.slice(from, i) });
   }
   if (literal) out.push({ literal });
   return out;
@@ -115,4 +117,54 @@ export function solveTemplate(
     }
   }
   return undefined;
+}
+
+/**
+ * The template text with only its written part changed so that it expands to `wanted` with the same
+ * values (`${REGISTRY}/python:3.11.4-slim` -> `${REGISTRY}/python:3.11.16-slim`), or undefined when
+ * the change reaches into a variable's value. Variables stay as written.
+ */
+export function rewriteLiteral(
+  segments: readonly Segment[],
+  values: ReadonlyMap<string, string>,
+  wanted: string,
+): string | undefined {
+  const current = expandTemplate(segments, values);
+  if (current === undefined) return undefined;
+  let head = 0;
+  while (head < current.length && head < wanted.length && current[head] === wanted[head]) head++;
+  let tail = 0;
+  while (
+    tail < current.length - head &&
+    tail < wanted.length - head &&
+    current[current.length - 1 - tail] === wanted[wanted.length - 1 - tail]
+  )
+    tail++;
+  // The changed span of the expansion: [head, end); it must fall inside one literal segment.
+  const end = current.length - tail;
+  let at = 0;
+  let out = '';
+  let done = false;
+  for (const s of segments) {
+    if ('variable' in s) {
+      const v = values.get(s.variable)!;
+      if (!done && head < at + v.length && end > at) return undefined;
+      out += s.written ?? `\${${s.variable}}`;
+      at += v.length;
+      continue;
+    }
+    const from = at;
+    const to = at + s.literal.length;
+    if (!done && head >= from && end <= to && (head < to || end === head)) {
+      out +=
+        s.literal.slice(0, head - from) +
+        wanted.slice(head, wanted.length - tail) +
+        s.literal.slice(end - from);
+      done = true;
+    } else {
+      out += s.literal;
+    }
+    at = to;
+  }
+  return done ? out : undefined;
 }

@@ -40,6 +40,12 @@ export interface Edit {
   reason: string;
   /** What re-parsing the edited file must find (every FROM an ARG default feeds, for example). */
   expect: ExpectedValue[];
+  /**
+   * The range is a YAML scalar, or the inside of a quoted one. Written into a plain scalar, a new text
+   * that YAML would read as something else (`3.10` is the number 3.1) is put in single quotes, and
+   * the re-read compares the value YAML parses there, as a string, with the intended one.
+   */
+  yamlScalar?: boolean;
 }
 
 /** Where the new tag comes from. */

@@ -112,7 +112,7 @@ export function planMoves(
       (ref.stage !== 'build' || c.candidate.variant === tag.variant);
     const target = rec.candidates.find(pick);
     if (!target) {
-      let reason = `no ${wantLibc} image${options.policy.appetite === 'patch' && currentMinor ? ` of Python ${currentMinor}` : ''} passes the constraints of ${stage}; see the rejections`;
+      const reason = `no ${wantLibc} image${options.policy.appetite === 'patch' && currentMinor ? ` of Python ${currentMinor}` : ''} passes the constraints of ${stage}; see the rejections`;
       // An alpine reference stays on musl unless the user asks for the swap: say how to ask.
       if (wantLibc === 'musl' && !options.libcAsked) {
         const glibc = rec.candidates.find(
@@ -124,7 +124,14 @@ export function planMoves(
         );
         if (glibc) {
           const swap = tagAtPrecision(catalog, date, glibc.tag, stage === 'dev' ? 'minor' : 'patch');
-          reason = `${reason.replace('; see the rejections', ' (see the rejections)')}; to move to glibc (python:${swap}), pass --libc glibc or set libc = "glibc" in [tool.pybase.policy]`;
+          const kept = reason.replace('; see the rejections', '');
+          moves.push({
+            ...base,
+            kind: 'none',
+            reason: `${kept} (see the rejections); to move to glibc (python:${swap}), pass --libc glibc or set libc = "glibc" in [tool.pybase.policy]`,
+            glibc: { tag: swap, reason: kept },
+          });
+          continue;
         }
       }
       moves.push({ ...base, kind: 'none', reason });

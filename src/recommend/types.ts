@@ -162,6 +162,12 @@ export interface Move {
   /** The reference to write instead; absent for `none`. */
   to?: string;
   reason: string;
+  /**
+   * For an alpine reference left on musl while a glibc image passes: that image's tag (at the
+   * reference's precision), and `reason` without the advice on how to ask for the swap (for callers
+   * that advise otherwise: `pybase fix` never swaps the C library).
+   */
+  glibc?: { tag: string; reason: string };
 }
 
 export interface Recommendation {

@@ -3,14 +3,12 @@ import {
   poetryConstraintAlternatives,
   poetryConstraintToPep440,
 } from '../files/lockfiles/poetry/constraint.js';
-import { versionStatementAllows } from '../files/version-files/specifier.js';
+import { specifierKinds, versionStatementAllows } from '../files/version-files/specifier.js';
 import type { VersionStatement } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { minorOfVersion } from './helpers.js';
 import { compareVersionTexts, listOf, productionPython } from './project-python.js';
 import type { PythonReference, Rule } from './types.js';
-
-const specifierKinds = new Set<VersionStatement['kind']>(['requires-python', 'poetry-python', 'setup-cfg']);
 
 /** How each kind of statement is named in messages: by the file and key the user edits. */
 const statementNames: Record<VersionStatement['kind'], string> = {

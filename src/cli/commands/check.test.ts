@@ -47,6 +47,9 @@ describe('pybase check', () => {
       'b/Dockerfile': 'FROM python:3.12.14-slim-trixie\n',
     });
     expect((await run(['check', '--exclude', 'a/**'], root)).code).toBe(0);
+    // A leading ./ (as shells complete paths) names the same file.
+    expect((await run(['check', '--exclude', './a/Dockerfile'], root)).code).toBe(0);
+    expect((await run(['check', '--exclude', 'a/Dockerfile'], root)).code).toBe(0);
     const dev = await run(['check', '--stage-glob', 'dev=a/**', '--format', 'json'], root);
     const f = JSON.parse(dev.out).findings.find((d: { code: string }) => d.code === 'PB001');
     expect(f.severity).toBe('warning');

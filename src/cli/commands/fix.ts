@@ -1,13 +1,16 @@
 import path from 'node:path';
 import {
   type BumpMode,
+  catalogTagFacts,
   createCatalog,
   type Diagnostic,
+  explicitTarget,
   type FixResult,
   type FixTarget,
   fixCodes,
   fixProject,
   fixTagsOf,
+  inputCodes,
   loadConfig,
   PybaseError,
   type RecommendResult,
@@ -15,7 +18,6 @@ import {
   recommendProject,
   redactSecrets,
   registryDigestResolver,
-  tryParseReference,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
@@ -33,11 +35,13 @@ every other byte of a file stays as it is, and each edited file is re-read to ch
 
 Options:
   --bump MODE        patch (default): newest published patch, same variant and distro
-                     minor: newest supported Python minor, same variant and distro (also moves
-                            .python-version and literal setup-python versions)
+                     minor: newest supported Python minor, same variant and distro, within the
+                            project's requires-python (also moves .python-version and literal
+                            setup-python versions)
                      distro: newest distro release of the same libc family, same Python
-  --to TAG           move every python reference to TAG (refused when it is a pre-release, a looser
-                     pin, or another C library)
+  --to TAG           move every python reference to TAG (python:TAG works too); TAG must be a
+                     tag published by the date (else exit 2); a reference is left alone when TAG
+                     is a pre-release, a looser pin, or another C library
   --to recommended   move each stage's references to what pybase recommend proposes for the stage
                      (policy from [tool.pybase.policy]; the same refusals apply). With it:
     --arch A         architecture the image must serve; repeatable (default: configuration, or
@@ -56,7 +60,11 @@ Options:
 Never proposed: pre-releases, a less precise tag, a switch between glibc and musl, a change to any
 image other than python.
 
-Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage or input error.
+Files that could not be read or parsed, and files skipped (too large, binary), are named on stderr.
+
+Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage error, a file that could
+not be read or parsed, or a planned edit that could not be made (the file changed meanwhile, did not
+re-read as intended, or could not be written).
 `;
 
 const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
@@ -76,52 +84,66 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   }
 }
 
-function summary(result: FixResult, written: boolean): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** What was written, one line per edit, and a last line that counts files and the edits not made. */
+function summary(result: FixResult): string {
   const lines: string[] = [];
   for (const change of result.applied.changes) {
     for (const e of change.edits) lines.push(`${e.file}:${e.range.startLine}: ${e.kind}: ${e.reason}`);
   }
   const files = result.applied.changes.length;
-  if (files === 0) lines.push('nothing to fix');
-  else lines.push(`${written ? 'updated' : 'would update'} ${files} file${files === 1 ? '' : 's'}`);
+  const dropped = result.applied.dropped.length;
+  const notMade = `${plural(dropped, 'edit')} could not be made (see the errors above)`;
+  if (files === 0 && dropped === 0) lines.push('nothing to fix');
+  else if (dropped === 0) lines.push(`updated ${plural(files, 'file')}`);
+  else if (files === 0) lines.push(`no file updated: ${notMade}`);
+  else lines.push(`updated ${plural(files, 'file')}; ${notMade}`);
   return `${lines.join('\n')}\n`;
 }
 
-/** References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently). */
-function unmoved(r: RecommendResult | undefined): Diagnostic[] {
-  return (r?.moves ?? [])
-    .filter((m) => m.kind === 'none' && m.reason !== '')
-    .map((m) => ({
-      code: fixCodes.skipped,
-      severity: 'info' as const,
-      message: `${m.file}:${m.line}: ${m.current} left alone: ${m.reason}`,
-      location: { file: m.file, startLine: m.line, startColumn: 1, endLine: m.line, endColumn: 1 },
-    }));
+/**
+ * Files the fixer did not read, or read only in part: unreadable (PBE005), unparsable (PBE006) or
+ * skipped (PBE007: too large, binary, a link out of the root). Everything else found while reading is
+ * `pybase check`'s to report.
+ */
+function readingProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const codes: readonly string[] = [inputCodes.unreadableFile, inputCodes.parseError, inputCodes.skippedFile];
+  return diagnostics.filter((d) => codes.includes(d.code));
 }
 
 /**
- * One note when python references float on a minor (`3.12-slim`) or wider: `--bump` moves pinned
- * patches only, so it leaves them as they are.
+ * A file that should have been read and was not (it could not be read, or does not parse): then the
+ * references in it were not fixed, and the command exits 2. Skipped files (PBE007) and parts of a file
+ * that did not parse (a line of .env, a warning) only get a note.
  */
-function floating(result: FixResult): Diagnostic[] {
-  const found = result.extraction.references.filter((ref) => {
-    if (ref.unresolved?.length) return false;
-    const image = tryParseReference(ref.resolved ?? ref.text);
-    return image?.isPython === true && image.python !== undefined && image.python.precision !== 'patch';
-  });
-  const first = found[0];
-  if (!first) return [];
-  const more =
-    found.length > 1 ? ` (${found.length - 1} more reference${found.length > 2 ? 's' : ''} likewise)` : '';
-  return [
-    {
-      code: fixCodes.skipped,
-      severity: 'info',
-      message: `${first.file}:${first.range.startLine}: ${first.resolved ?? first.text} names no Python patch${more}: --bump leaves such references alone`,
-      location: first.range,
-      hint: 'pin them with pybase fix --to recommended (or --to <tag>)',
-    },
-  ];
+function unreadFile(d: Diagnostic): boolean {
+  if (d.code === inputCodes.unreadableFile) return d.severity !== 'info';
+  return d.code === inputCodes.parseError && d.severity === 'error';
+}
+
+/**
+ * References `pybase recommend` proposes no move for, with its reason (otherwise they stay silently).
+ * For an alpine reference a glibc image would suit, the advice is fix's own: it never swaps the C
+ * library, so the swap is the user's to make.
+ */
+function unmoved(r: RecommendResult | undefined): Diagnostic[] {
+  return (r?.moves ?? [])
+    .filter((m) => m.kind === 'none' && m.reason !== '')
+    .map((m) => {
+      const d: Diagnostic = {
+        code: fixCodes.skipped,
+        severity: 'info',
+        message: `${m.file}:${m.line}: ${m.current} left alone: ${m.glibc ? `${m.glibc.reason}, and pybase fix never swaps the C library` : m.reason}`,
+        location: { file: m.file, startLine: m.line, startColumn: 1, endLine: m.line, endColumn: 1 },
+      };
+      if (m.glibc) {
+        d.hint = `to move to glibc, change it to python:${m.glibc.tag} by hand (pybase recommend --libc glibc explains that choice)`;
+      }
+      return d;
+    });
 }
 
 /** What `--to recommended` aims at, per stage (on stderr: stdout stays the diff or the summary). */
@@ -175,9 +197,14 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     const exclude = listOption(values, 'exclude');
 
+    const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     let recommendation: RecommendResult | undefined;
-    let target: FixTarget =
-      to !== undefined ? { kind: 'to', tag: to } : { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    let target: FixTarget = { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
+    if (to !== undefined && !recommended) {
+      const read = explicitTarget(to, catalogTagFacts(catalog, snapshotPath ? { snapshotPath } : {}), date);
+      if ('problem' in read) throw usageError(`fix: --to: ${read.problem}`, 'fix');
+      target = { kind: 'to', tag: read.tag };
+    }
     if (recommended) {
       const configFile = stringOption(values, 'config');
       const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
@@ -189,7 +216,7 @@ export const command: Command = {
       const opened = offline ? undefined : await openIndex(values, io, 'fix', [], config);
       try {
         recommendation = await recommendProject(root, {
-          catalog: createCatalog(snapshotPath ? { snapshotPath } : {}),
+          catalog,
           date,
           ...(archs.length > 0 ? { archs } : {}),
           policy: recommendPolicyOf(config),
@@ -209,6 +236,7 @@ export const command: Command = {
     try {
       result = await fixProject(root, {
         date,
+        catalog,
         target,
         dryRun,
         pinDigest,
@@ -231,12 +259,8 @@ export const command: Command = {
       await client?.close();
     }
 
-    const own = [
-      ...result.plan.diagnostics,
-      ...result.applied.diagnostics,
-      ...unmoved(recommendation),
-      ...(target.kind === 'bump' ? floating(result) : []),
-    ];
+    const reading = readingProblems(result.extraction.diagnostics);
+    const own = [...result.plan.diagnostics, ...result.applied.diagnostics, ...unmoved(recommendation)];
     if (values.json === true) {
       io.out(
         `${redactSecrets(
@@ -259,12 +283,13 @@ export const command: Command = {
       );
     } else {
       if (recommendation) io.err(recommendedNote(recommendation));
-      printDiagnostics(own, io);
+      printDiagnostics([...reading, ...own], io);
       if (dryRun) io.out(result.diff);
-      else io.out(summary(result, true));
-      if (dryRun && result.applied.changes.length === 0) io.out('nothing to fix\n');
+      else io.out(summary(result));
+      if (dryRun && result.applied.changes.length === 0 && result.applied.dropped.length === 0)
+        io.out('nothing to fix\n');
     }
-    if (own.some((d) => d.severity === 'error')) return 2;
+    if (own.some((d) => d.severity === 'error') || reading.some(unreadFile)) return 2;
     if (check && result.applied.changes.length > 0) return 1;
     return 0;
   },

@@ -177,6 +177,37 @@ describe('extractGitlabCi', () => {
     expect(diagnostics[0]!.message).toContain('!reference [.missing, image] names nothing');
   });
 
+  it('reads the pipeline after a spec: header document, at its own offsets', () => {
+    const withSpec =
+      'spec:\n  inputs:\n    stage:\n      default: test\n---\ntest:\n  image: python:3.12.8-slim-bookworm\n  script: [echo]\n';
+    const out = extractGitlabCi('.gitlab-ci.yml', withSpec);
+    expect(out.diagnostics).toEqual([]);
+    expect(out.references.map((r) => [r.job, r.text, r.range.startLine])).toEqual([
+      ['test', 'python:3.12.8-slim-bookworm', 7],
+    ]);
+    const ref = out.references[0]!;
+    expect(withSpec.slice(ref.range.startOffset, ref.range.endOffset)).toBe('python:3.12.8-slim-bookworm');
+  });
+
+  it('says, in its own words, that a file of several documents without a spec: header is not read', () => {
+    const out = extractGitlabCi(
+      '.gitlab-ci.yml',
+      'a:\n  image: python:3.11\n---\nb:\n  image: python:3.12\n',
+    );
+    expect(out.references).toEqual([]);
+    expect(out.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'PBE006',
+        severity: 'error',
+        location: expect.objectContaining({ startLine: 3 }),
+      }),
+    ]);
+    expect(out.diagnostics[0]!.message).toBe(
+      ".gitlab-ci.yml:3: cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one; only a header document holding `spec:` may come before the one pybase reads: nothing in it was read",
+    );
+    expect(out.diagnostics[0]!.message).not.toContain('parseAllDocuments');
+  });
+
   it('reports invalid YAML as PBE006 with the line', () => {
     const out = extractGitlabCi('.gitlab-ci.yml', 'image: python:3.12\ntest:\n  script:\n - a\n  - b\n');
     expect(out.references).toEqual([]);

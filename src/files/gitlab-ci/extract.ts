@@ -74,7 +74,8 @@ export const gitlabReservedKeys: ReadonlySet<string> = new Set([
 
 /** Parse one file of a pipeline; `extractGitlabPipeline` reads the images. */
 export function readGitlabFile(file: string, text: string, options: GitlabOptions = {}): GitlabFile {
-  const { yaml: y, diagnostics } = parseYaml(file, text);
+  // A file with `spec: inputs:` starts with that header document; the pipeline is the next one.
+  const { yaml: y, diagnostics } = parseYaml(file, text, { headerKey: 'spec' });
   const out: GitlabFile = {
     file,
     pragmas: yamlPragmas(file, text),
