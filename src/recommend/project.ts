@@ -6,7 +6,6 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { candidateImages, defaultArchs } from '../deps/candidates.js';
-import { tryReadProjectDependencies } from '../deps/project.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
@@ -146,6 +145,8 @@ export async function readProjectPythonConstraints(
   options: { extract?: ExtractOptions; deps?: string } = {},
 ): Promise<PythonConstraint[]> {
   const extraction = await extractProject(root, options.extract ?? {});
+  // Loaded here: a recommendation served from the result cache must not load the lock readers.
+  const { tryReadProjectDependencies } = await import('../deps/project.js');
   let deps: DependencySet | undefined;
   try {
     deps = tryReadProjectDependencies(root, options.deps !== undefined ? { deps: options.deps } : {});
