@@ -200,3 +200,22 @@ describe('lines that used to backtrack catastrophically', () => {
     });
   }
 });
+
+describe('pragmas at the end of a line (YAML, TOML, INI)', () => {
+  const hostile: [string, () => unknown][] = [
+    ['pragma followed by spaces', () => extractCompose('compose.yaml', `a: b # pybase: ignore=${spaces}!\n`)],
+    [
+      'many pragmas on one line',
+      () => extractCompose('compose.yaml', `a: b${' # pybase: ignore=PB003'.repeat(size / 24)} !\n`),
+    ],
+    [
+      'INI comment of spaces',
+      () => extractVersionFile('tox-ini', 'tox.ini', `; pybase: ignore=${spaces}!\n`),
+    ],
+  ];
+  for (const [name, parse] of hostile) {
+    it(name, () => {
+      expect(timed(() => parse(), '')).toBeLessThan(limitMs);
+    });
+  }
+});
