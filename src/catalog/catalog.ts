@@ -769,8 +769,9 @@ class SnapshotCatalog implements Catalog {
     const parsedInput = this.parse(tag) ?? parseTagPartial(tag);
     const listed = this.history.listedAt(this.history.stateAt(date));
     const limit = Math.max(3, Math.floor(tag.length / 3));
-    // Only the first n of each ranking are ever read below.
-    const nowRanked = nearest(tag, parsedInput, listed, this.parse, n);
+    // Only the first n of each ranking within the limit are read below, so the search is bounded by
+    // it; the unbounded ranking is only needed when nothing at all is within the limit.
+    const nowRanked = nearest(tag, parsedInput, listed, this.parse, n, limit);
     const out: Suggestion[] = [];
     for (const s of nowRanked) {
       if (out.length >= n || s.score > limit) break;
@@ -791,7 +792,9 @@ class SnapshotCatalog implements Catalog {
       }
     }
     if (out.length === 0) {
-      for (const s of nowRanked.slice(0, n)) out.push({ tag: s.tag, published: true, distance: s.score });
+      for (const s of nearest(tag, parsedInput, listed, this.parse, n)) {
+        out.push({ tag: s.tag, published: true, distance: s.score });
+      }
     }
     return out;
   }

@@ -181,6 +181,9 @@ export function nearest(
     }
   }
   for (const [penalty, bucket] of byPenalty.entries()) {
+    // Penalties only grow from here: once no score could get under the bound, nothing later can.
+    const bound = kept.length < n ? maxScore : Math.min(maxScore, (kept[kept.length - 1] as Scored).score);
+    if (penalty > bound) break;
     for (const tags of bucket ?? []) {
       for (const tag of tags) if (tag !== input) consider(tag, penalty);
     }
