@@ -15,6 +15,7 @@ import {
   detectDependencyInstall,
   initProject,
   renderContainerWorkflow,
+  renderDockerfile,
 } from './init.js';
 
 const catalog = createCatalog();
@@ -84,6 +85,37 @@ describe('detectDependencyInstall', () => {
   });
 });
 
+describe('a requirements file that includes others', () => {
+  it('copies every file it includes, nested ones too, each into its own folder', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-includes-'));
+    writeFileSync(path.join(dir, 'requirements.txt'), '-r base.txt\n-c constraints/pins.txt\nflask==3.0.0\n');
+    writeFileSync(path.join(dir, 'base.txt'), '-r shared/common.txt\nrequests==2.32.3\n');
+    mkdirSync(path.join(dir, 'shared'));
+    mkdirSync(path.join(dir, 'constraints'));
+    writeFileSync(path.join(dir, 'shared', 'common.txt'), 'click==8.1.7\n');
+    writeFileSync(path.join(dir, 'constraints', 'pins.txt'), 'click<9\n');
+    const install = detectDependencyInstall(dir);
+    expect(install).toEqual({
+      kind: 'requirements',
+      file: 'requirements.txt',
+      includes: ['base.txt', 'shared/common.txt', 'constraints/pins.txt'],
+    });
+    const text = renderDockerfile({ tag: '3.12.14-slim-trixie', install, date: '2026-11-27' });
+    expect(text).toContain('COPY requirements.txt base.txt ./\n');
+    expect(text).toContain('COPY shared/common.txt shared/\n');
+    expect(text).toContain('COPY constraints/pins.txt constraints/\n');
+    // Every file pip reads is in the build context of the image.
+    const copied = [...text.matchAll(/^COPY (.+) \S+\/$/gm)].flatMap((m) => m[1]!.split(' '));
+    expect(copied.sort()).toEqual([
+      'base.txt',
+      'constraints/pins.txt',
+      'requirements.txt',
+      'shared/common.txt',
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('initProject', () => {
   it('writes a multi-stage Dockerfile run as a non-root user with OCI labels from build arguments', async () => {
     const dir = copyFixture('init-requirements');
@@ -147,7 +179,11 @@ describe('initProject', () => {
       date: '2026-08-13',
       tag: chooseInitTag({ catalog, date: '2026-08-13' }),
     });
-    expect(result.install).toEqual({ kind: 'requirements', file: 'requirements/production.txt' });
+    expect(result.install).toEqual({
+      kind: 'requirements',
+      file: 'requirements/production.txt',
+      includes: ['requirements/base.txt'],
+    });
     const text = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
     expect(text).toContain('COPY requirements/ requirements/');
     expect(text).toContain('pip install --no-cache-dir -r requirements/production.txt');

@@ -5,11 +5,12 @@
  * user, with build information as OCI labels taken from build arguments. The workflow builds, scans
  * (Trivy), writes an SBOM (Syft) and signs (cosign), with every action pinned to a release commit.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import { parseDependencies } from '../files/lockfiles/index.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
 import { addMonths, type IsoDate } from '../model/date.js';
@@ -202,13 +203,74 @@ export interface DependencyInstall {
   kind: DependencySourceKind | 'none';
   /** The file, relative to the project root. */
   file?: string;
+  /**
+   * For a requirements file: the files it includes (`-r`, `-c`), directly or not, relative to the
+   * root ('/' separators); the image build needs them beside it.
+   */
+  includes?: string[];
 }
 
 /** The most precise dependency file of the project (see findDependencySource). */
 export function detectDependencyInstall(root: string): DependencyInstall {
   const found = findDependencySource(root);
   if (!found) return { kind: 'none' };
-  return { kind: found.kind, file: path.relative(root, found.file).split(path.sep).join('/') };
+  const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+  const install: DependencyInstall = { kind: found.kind, file: relative(found.file) };
+  if (found.kind === 'requirements') {
+    const includes = requirementIncludes(found.file).map(relative);
+    if (includes.length > 0) install.includes = includes;
+  }
+  return install;
+}
+
+/**
+ * The files a requirements file includes, directly or not, as the requirements reader follows them
+ * (absolute paths, in the order read). A file that cannot be read is left out; the reader reports it
+ * when the dependencies are judged.
+ */
+function requirementIncludes(file: string): string[] {
+  const read: string[] = [];
+  try {
+    parseDependencies(readFileSync(file, 'utf8'), file, 'requirements', {
+      readInclude: (included: string) => {
+        const text = readFileSync(path.resolve(included), 'utf8');
+        if (!read.includes(path.resolve(included))) read.push(path.resolve(included));
+        return text;
+      },
+    });
+  } catch {
+    // Unreadable: nothing more to copy than the file itself.
+  }
+  return read;
+}
+
+/**
+ * COPY lines for the requirements files pip reads to install `installed`, each into its own folder
+ * of the build context (one COPY per folder: a COPY of several files flattens them into one
+ * destination). Included files outside the project cannot be copied: a comment says so.
+ */
+function requirementsCopyLines(installed: string, files: readonly string[]): string[] {
+  const byFolder = new Map<string, string[]>();
+  const outside: string[] = [];
+  for (const f of files) {
+    if (f.startsWith('../') || path.posix.isAbsolute(f)) {
+      outside.push(f);
+      continue;
+    }
+    const folder = path.posix.dirname(f);
+    const list = byFolder.get(folder) ?? [];
+    if (!list.includes(f)) list.push(f);
+    byFolder.set(folder, list);
+  }
+  const lines = [...byFolder].map(([folder, list]) =>
+    folder === '.' ? `COPY ${list.join(' ')} ./` : `COPY ${list.join(' ')} ${folder}/`,
+  );
+  for (const f of outside) {
+    lines.push(
+      `# ${installed} includes ${f}, outside the build context: copy it into the project to build this image`,
+    );
+  }
+  return lines;
 }
 
 export interface DockerfileOptions {
@@ -260,10 +322,15 @@ function installLines(install: DependencyInstall): string[] {
       // the whole folder is copied.
       const folder = path.posix.dirname(file ?? '');
       if (folder !== '.') {
-        return [`COPY ${folder}/ ${folder}/`, `RUN ${venv}/bin/pip install --no-cache-dir -r ${file}`];
+        const elsewhere = (install.includes ?? []).filter((f) => !f.startsWith(`${folder}/`));
+        return [
+          `COPY ${folder}/ ${folder}/`,
+          ...requirementsCopyLines(file ?? '', elsewhere),
+          `RUN ${venv}/bin/pip install --no-cache-dir -r ${file}`,
+        ];
       }
       return [
-        `COPY ${file} ./`,
+        ...requirementsCopyLines(file ?? '', [file ?? 'requirements.txt', ...(install.includes ?? [])]),
         `RUN ${venv}/bin/pip install --no-cache-dir -r ${path.posix.basename(file ?? '')}`,
       ];
     }
