@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { validRange } from '@renovatebot/pep440';
 import {
   poetryConstraintAlternatives,
@@ -78,7 +79,8 @@ export const pb302: Rule = {
       '(`.python-version`, `runtime.txt`, Pipfile, `.tool-versions`, a setup-python version or matrix, a ' +
       'tox envlist) states what a tool runs: it must name at least one production minor. A specifier ' +
       'that is not valid PEP 440 (`3.12`, `^3.12`, `>=3.12;`) is reported as such, since it cannot be ' +
-      'compared (pip and uv refuse it).',
+      'compared (pip and uv refuse it). A statement in a folder that holds production images of its own ' +
+      '(`services/api/.python-version` beside `services/api/Dockerfile`) is compared with those images only.',
     whyIsThisBad:
       'Developers, CI and packaging then test or resolve dependencies for another Python than the one ' +
       'that runs in production: the locked wheels may not even install there.',
@@ -116,10 +118,29 @@ export const pb302: Rule = {
         .map((m) => `${full ? (prod.versions.get(m) ?? m) : m} (${placesByMinor?.get(m) ?? ''})`)
         .join(', ');
     };
+    // A statement in a folder that holds production images of its own (services/api/.python-version
+    // beside services/api/Dockerfile) speaks for those images only; any other speaks for them all.
+    const minorsByFolder = new Map<string, Set<string>>();
+    const minorsFor = (st: VersionStatement): Set<string> => {
+      const folder = path.posix.dirname(st.file);
+      if (folder === '.') return prod.minors;
+      let minors = minorsByFolder.get(folder);
+      if (!minors) {
+        minors = new Set<string>();
+        for (const pr of prod.refs) {
+          const minor = pr.status?.facts.minor;
+          if (minor && prod.minors.has(minor) && pr.ref.file.startsWith(`${folder}/`)) minors.add(minor);
+        }
+        if (minors.size === 0) minors = prod.minors;
+        minorsByFolder.set(folder, minors);
+      }
+      return minors;
+    };
     for (const st of ctx.extraction.versions) {
       let message: string | undefined;
+      const prodMinors = minorsFor(st);
       if (specifierKinds.has(st.kind)) {
-        const excluded = [...prod.minors].filter((m) => allows(st, prod.versions.get(m)!) === false);
+        const excluded = [...prodMinors].filter((m) => allows(st, prod.versions.get(m)!) === false);
         if (excluded.length > 0) {
           message = `${statementName(st)} excludes Python ${runs(excluded, true)}, which production runs`;
         }
@@ -128,8 +149,8 @@ export const pb302: Rule = {
           (st.versions ?? []).map(minorOfVersion).filter((m): m is string => m !== undefined),
         );
         if (named.size === 0) continue;
-        if (![...named].some((m) => prod.minors.has(m))) {
-          message = `${statementName(st)} names Python ${listOf(named)}, but production runs Python ${runs(prod.minors)}`;
+        if (![...named].some((m) => prodMinors.has(m))) {
+          message = `${statementName(st)} names Python ${listOf(named)}, but production runs Python ${runs(prodMinors)}`;
         }
       }
       if (!message) continue;
@@ -138,11 +159,11 @@ export const pb302: Rule = {
           stage: st.stage,
           location: st.range,
           message,
-          hint: `make it agree with Python ${listOf(prod.minors)}, or change the production image`,
+          hint: `make it agree with Python ${listOf(prodMinors)}, or change the production image`,
           data: {
             kind: st.kind,
             statement: statementText(st),
-            prodMinors: [...prod.minors].sort(compareVersionTexts),
+            prodMinors: [...prodMinors].sort(compareVersionTexts),
           },
         }),
       );

@@ -424,6 +424,24 @@ describe('PB301 / PB302 / PB303 consistency', () => {
       "requires-python '>=3.13' excludes Python 3.12.14 (services/a/Dockerfile:1), which production runs",
     ]);
   });
+  it('PB302: a statement in a folder with production images of its own speaks for those only', async () => {
+    const root = writeProject({
+      'services/a/Dockerfile': 'FROM python:3.12.14-slim-trixie\n',
+      'services/a/.python-version': '3.12\n',
+      'services/b/Dockerfile': 'FROM python:3.13.13-slim-trixie\n',
+      // Names a minor production runs elsewhere, not beside it: drift for service b.
+      'services/b/.python-version': '3.12\n',
+      'services/b/pyproject.toml': '[project]\nname = "b"\nrequires-python = ">=3.13"\n',
+      // No image of its own: it speaks for every production image.
+      'tools/.python-version': '3.13\n',
+    });
+    const messages = (await runCheck(root, { date: d })).findings
+      .filter((f) => f.code === 'PB302')
+      .map((f) => `${f.location?.file}: ${f.message}`);
+    expect(messages).toEqual([
+      "services/b/.python-version: .python-version '3.12' names Python 3.12, but production runs Python 3.13 (services/b/Dockerfile:1)",
+    ]);
+  });
   it('PB302 names statements by their file and key, and lists versions in version order', async () => {
     const root = writeProject({
       Dockerfile: 'FROM python:3.12.14-slim-trixie\n',
