@@ -190,6 +190,28 @@ describe('pybase fix on files read because another file names them', () => {
   });
 });
 
+describe('pybase fix on images written after docker://', () => {
+  it('edits the image of a workflow step, a composite action step and a Docker action', async () => {
+    const files: Record<string, string> = {
+      '.github/workflows/ci.yml':
+        'jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker://python:3.12.1-slim-bookworm\n',
+      '.github/actions/lint/action.yml':
+        'runs:\n  using: composite\n  steps:\n    - uses: "docker://python:3.12.1-slim-bookworm"\n',
+      'action.yml': 'runs:\n  using: docker\n  image: docker://python:3.12.1-slim-bookworm\n',
+    };
+    const dir = writeProject(files);
+    temps.push(dir);
+    const result = await fixProject(dir, { date, target: { kind: 'bump', bump: 'patch' } });
+    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    for (const [file, text] of Object.entries(files)) {
+      const now = readFileSync(join(dir, file), 'utf8');
+      expect(now, file).not.toBe(text);
+      // Only the tag after docker:// changed.
+      expect(now.replace(/python:3\.12\.\d+-slim-bookworm/, 'python:3.12.1-slim-bookworm'), file).toBe(text);
+    }
+  });
+});
+
 describe('pybase fix on a file reached under two names', () => {
   it('edits a Dockerfile and a symbolic link to it once, the same on a dry run and a real run', async () => {
     const text = 'FROM python:3.12.8-slim-bookworm\n';

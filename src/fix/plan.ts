@@ -502,8 +502,11 @@ function literalEdits(wanted: Wanted[], diagnostics: Diagnostic[]): Edit[] {
       kind: w.kind,
       reason: `${w.before} -> ${w.after}: ${w.why}`,
       expect: [expect],
-      // A YAML value as a whole (a Docker action's image is the part after `docker://`).
-      ...(w.ref.kind.startsWith('dockerfile') || w.ref.kind === 'gha-action-image'
+      // A YAML value as a whole (the image of a Docker action or of a step is the part after
+      // `docker://`, not the whole value).
+      ...(w.ref.kind.startsWith('dockerfile') ||
+      w.ref.kind === 'gha-action-image' ||
+      w.ref.kind === 'gha-step-image'
         ? {}
         : { yamlScalar: true }),
     });
