@@ -80,7 +80,9 @@ describe('configuration', () => {
       ['ignore = ["PB005", "PB77"]\n', 1, "'PB77' matches no rule code"],
       ['archs = ["amd64", "sparc"]\n', 1, "'sparc' is not an architecture"],
       ['mirrors = ["registry.example.com"]\n', 1, 'host[/path]/python'],
-      ['mirrors = ["registry.example.com/python:3.12"]\n', 1, 'without a tag or digest'],
+      ['mirrors = ["registry.example.com/python:3.12"]\n', 1, 'without a scheme, tag or digest'],
+      ['mirrors = ["registry.example.com/library/node"]\n', 1, 'host[/path]/python'],
+      ['mirrors = ["https://reg.example.com/python"]\n', 1, 'host[/path]/python'],
     ];
     for (const [text, line, message] of cases) {
       const d = errorOf(() => parseConfigText(text, 'pybase.toml'));

@@ -140,12 +140,12 @@ function semanticProblem(
     }
   }
   for (const [i, mirror] of c.mirrors.entries()) {
+    // host[:port][/path]/python: no scheme, tag or digest, and the image name is python.
     const name = mirror.replace(/\/+$/, '');
-    const last = name.slice(name.lastIndexOf('/') + 1);
-    if (!name.includes('/') || last.includes(':') || name.includes('@') || /\s/.test(name)) {
+    if (!/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)*\/python$/.test(name)) {
       return {
         path: ['mirrors', i],
-        message: `'${mirror}' is not a mirror of the python image: write it as host[/path]/python, without a tag or digest`,
+        message: `'${mirror}' is not a mirror of the python image: write it as host[/path]/python, without a scheme, tag or digest`,
         hint: "for example 'registry.example.com/library/python'",
       };
     }

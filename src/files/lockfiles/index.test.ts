@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,23 @@ describe('findDependencySource', () => {
       'requirements-dev.txt',
       'pyproject.toml',
     ]);
+  });
+
+  it('refuses a lock that is there but cannot be read, instead of passing it over', () => {
+    for (const make of ['broken link', 'directory'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-'));
+      writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["flask"]\n');
+      if (make === 'broken link') symlinkSync(join(dir, 'gone.lock'), join(dir, 'uv.lock'));
+      else mkdirSync(join(dir, 'uv.lock'));
+      let error: unknown;
+      try {
+        findDependencySource(dir);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, make).toBeInstanceOf(PybaseError);
+      expect((error as PybaseError).diagnostic.message, make).toContain(join(dir, 'uv.lock'));
+    }
   });
 
   it('falls back through the order', () => {

@@ -89,7 +89,19 @@ export function findDependencySource(
   }
   const present: DependencySourceFile[] = [];
   for (const [fixed, kind] of fixedNames) {
-    if (names.includes(fixed) && isFile(join(dir, fixed))) present.push({ file: join(dir, fixed), kind });
+    if (!names.includes(fixed)) continue;
+    const file = join(dir, fixed);
+    // A lock that is there but cannot be read (a broken link, a directory) must not be passed over
+    // for a less precise file: the answer would be about other dependencies than the lock's.
+    if (!isFile(file)) {
+      throw new PybaseError({
+        code: inputCodes.unreadableFile,
+        severity: 'error',
+        message: `${file} is not a file pybase can read (a broken symbolic link, or not a regular file)`,
+        hint: 'Repair or remove it, or name another dependency file with --deps.',
+      });
+    }
+    present.push({ file, kind });
   }
   const requirements = requirementsFiles(dir, names);
   for (const file of requirements) present.push({ file, kind: 'requirements' });
