@@ -10,6 +10,8 @@ import { createCatalog } from '../catalog/catalog.js';
 import { pinnedActions } from '../integrations/actions.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySourceKind } from '../model/dependencies.js';
+import type { Arch } from '../model/platform.js';
+import type { PolicyInput } from '../recommend/policy.js';
 import { recommendProject } from '../recommend/project.js';
 import type { Recommendation, RecommendResult } from '../recommend/types.js';
 
@@ -44,6 +46,10 @@ export interface MatrixBuildOptions {
   date: IsoDate;
   top?: number;
   snapshotPath?: string;
+  /** The recommendation policy (the project's configuration, as `recommendPolicyOf` gives it). */
+  policy?: PolicyInput;
+  /** Architectures the images must be built for (default amd64 and arm64). */
+  archs?: readonly Arch[];
 }
 
 /** The top `top` ranked candidates of the CI (else prod, else first) recommendation. */
@@ -73,7 +79,13 @@ export function matrixFromRecommendation(result: RecommendResult, top = 3): Omit
 /** Gather the matrix of the project at `root` (offline: wheel files come from the lock). */
 export async function buildMatrix(root: string, options: MatrixBuildOptions): Promise<Matrix> {
   const catalog = createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
-  const result = await recommendProject(root, { catalog, date: options.date, offline: true });
+  const result = await recommendProject(root, {
+    catalog,
+    date: options.date,
+    offline: true,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.archs && options.archs.length > 0 ? { archs: options.archs } : {}),
+  });
   const base = matrixFromRecommendation(result, options.top ?? 3);
   // The dependency file is named as found (relative to the working directory, or absolute).
   const source = result.source;

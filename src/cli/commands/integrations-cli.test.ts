@@ -142,3 +142,21 @@ describe('pybase init', () => {
     expect(r.err).toMatch(/--stage/);
   });
 });
+
+describe('pybase matrix and the configuration', () => {
+  it('decides with the policy and architectures of the configuration, as recommend does', async () => {
+    const dir = copyFixture('init-requirements');
+    const plain = await run(['matrix', dir, '--format', 'json', '--date', '2026-08-13'], '/');
+    expect(plain.code).toBe(0);
+    const first = (out: string) => (JSON.parse(out) as { entries: { tag: string }[] }).entries[0]?.tag ?? '';
+    expect(first(plain.out)).not.toContain('alpine');
+    writeFileSync(path.join(dir, 'pybase.toml'), '[policy]\nlibc = "musl"\n');
+    const musl = await run(['matrix', dir, '--format', 'json', '--date', '2026-08-13'], '/');
+    expect(musl.code).toBe(0);
+    expect(first(musl.out)).toContain('alpine');
+    writeFileSync(path.join(dir, 'pybase.toml'), 'archs = ["arm65"]\n');
+    const bad = await run(['matrix', dir, '--date', '2026-08-13'], '/');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('pybase.toml');
+  });
+});

@@ -1,8 +1,16 @@
-import { buildMatrix, formatMatrix, type MatrixFormat, matrixFormats } from '../../index.js';
+import {
+  buildMatrix,
+  formatMatrix,
+  loadConfig,
+  type MatrixFormat,
+  matrixFormats,
+  recommendPolicyOf,
+} from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
+import { archsOf } from './recommend.js';
 
 const help = `Usage: pybase matrix [PATH] [options]
 
@@ -56,9 +64,14 @@ export const command: Command = {
     noteStaleData(values, io, date);
     const root = await projectRoot('matrix', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
+    // The project's configuration decides as it does for 'pybase recommend' (policy, architectures).
+    const config = await loadConfig(root);
+    const archs = config.archs ? archsOf(config.archs, `'archs' of ${config.source}`) : [];
     const matrix = await buildMatrix(root, {
       date,
       top,
+      policy: recommendPolicyOf(config),
+      ...(archs.length > 0 ? { archs } : {}),
       ...(snapshotPath ? { snapshotPath } : {}),
     });
     if (matrix.entries.length === 0) {
