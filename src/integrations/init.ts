@@ -14,7 +14,7 @@ import { parseDependencies } from '../files/lockfiles/index.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
 import { addMonths, type IsoDate } from '../model/date.js';
-import type { DependencySourceKind } from '../model/dependencies.js';
+import { type DependencySourceKind, dependencyReadErrors } from '../model/dependencies.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import type { PythonTag } from '../model/image-ref.js';
 import type { RecommendStage } from '../model/stage.js';
@@ -155,6 +155,10 @@ export async function chooseInitImage(root: string, options: InitImageOptions): 
     offline: options.offline === true || options.index === undefined,
     ...(options.index ? { index: options.index } : {}),
   });
+  // A dependency file read with errors (a lock missing entries, an include cycle): an image chosen
+  // for incomplete dependencies would be written as if it were right.
+  const readError = dependencyReadErrors(inputs.compatibility?.diagnostics ?? [])[0];
+  if (readError) throw new PybaseError(readError);
   const decide = async (policy: PolicyInput | undefined) =>
     (
       await recommend(

@@ -10,6 +10,7 @@ import { createCatalog } from '../catalog/catalog.js';
 import { pinnedActions } from '../integrations/actions.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySourceKind } from '../model/dependencies.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { PolicyInput } from '../recommend/policy.js';
 import { recommendProject } from '../recommend/project.js';
@@ -78,6 +79,17 @@ export function matrixFromRecommendation(result: RecommendResult, top = 3): Omit
 
 /** Gather the matrix of the project at `root` (offline: wheel files come from the lock). */
 export async function buildMatrix(root: string, options: MatrixBuildOptions): Promise<Matrix> {
+  return (await buildMatrixReport(root, options)).matrix;
+}
+
+/**
+ * `buildMatrix`, with the problems met while reading the project (a dependency file with errors
+ * leaves the ranking about incomplete dependencies: callers should not use the matrix then).
+ */
+export async function buildMatrixReport(
+  root: string,
+  options: MatrixBuildOptions,
+): Promise<{ matrix: Matrix; diagnostics: Diagnostic[] }> {
   const catalog = createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
   const result = await recommendProject(root, {
     catalog,
@@ -89,7 +101,7 @@ export async function buildMatrix(root: string, options: MatrixBuildOptions): Pr
   const base = matrixFromRecommendation(result, options.top ?? 3);
   // The dependency file is named as found (relative to the working directory, or absolute).
   const source = result.source;
-  return {
+  const matrix: Matrix = {
     ...base,
     ...(source
       ? {
@@ -100,6 +112,7 @@ export async function buildMatrix(root: string, options: MatrixBuildOptions): Pr
         }
       : {}),
   };
+  return { matrix, diagnostics: result.diagnostics };
 }
 
 /**

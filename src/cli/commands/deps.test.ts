@@ -47,6 +47,20 @@ describe('pybase deps', () => {
     },
   );
 
+  it.each(['deps', 'recommend', 'matrix', 'init'])(
+    '%s: a uv.lock cut between two packages (still TOML) exits 2: its dependencies are incomplete',
+    async (command) => {
+      const text = readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
+      // Cut before the last [[package]]: every line is valid TOML, a package named as a dependency is missing.
+      const cut = text.slice(0, text.lastIndexOf('[[package]]'));
+      const dir = writeProject({ 'uv.lock': cut });
+      const r = await run([command, '--offline', '--date', '2026-11-27'], dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/pybase: error: \S*uv\.lock/);
+      if (command === 'init') expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    },
+  );
+
   it('an include cycle is reported after the matrix and exits 2', async () => {
     const r = await run(
       ['deps', '--offline', '--date', '2026-11-27'],

@@ -1,5 +1,5 @@
 import {
-  buildMatrix,
+  buildMatrixReport,
   formatMatrix,
   loadConfig,
   type MatrixFormat,
@@ -7,10 +7,16 @@ import {
   recommendPolicyOf,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
+import {
+  commandDate,
+  linuxArchsOf,
+  noteStaleData,
+  projectRoot,
+  reportDependencyErrors,
+  snapshotPathOf,
+} from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
-import { archsOf } from './recommend.js';
 
 const help = `Usage: pybase matrix [PATH] [options]
 
@@ -66,14 +72,16 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     // The project's configuration decides as it does for 'pybase recommend' (policy, architectures).
     const config = await loadConfig(root);
-    const archs = config.archs ? archsOf(config.archs, `'archs' of ${config.source}`) : [];
-    const matrix = await buildMatrix(root, {
+    const archs = config.archs ? linuxArchsOf(config.archs, 'matrix', `'archs' of ${config.source}`) : [];
+    const { matrix, diagnostics } = await buildMatrixReport(root, {
       date,
       top,
       policy: recommendPolicyOf(config),
       ...(archs.length > 0 ? { archs } : {}),
       ...(snapshotPath ? { snapshotPath } : {}),
     });
+    // A dependency file read with errors: a matrix about incomplete dependencies would mislead.
+    if (reportDependencyErrors(diagnostics, io)) return 2;
     if (matrix.entries.length === 0) {
       // GitHub rejects a job whose matrix is empty, and a bake file without targets builds nothing:
       // say why and fail. JSON still prints its document (no entries) for scripts that read it.
