@@ -354,6 +354,14 @@ function wheelPythonsOf(files: readonly CandidateFile[], minorsSeen: readonly st
     if (!wheel) continue;
     for (const t of wheel.tags) {
       if (t.platform === 'any') continue;
+      // A `py3` (or `py3N`) binary wheel without an ABI, such as the CUDA libraries' `py3-none-
+      // manylinux...`, loads on every CPython 3 from that minor on: no Python is missing it.
+      const generic = t.abi === 'none' ? /^py3(\d*)$/.exec(t.interpreter) : null;
+      if (generic) {
+        const from = `3.${generic[1] || '0'}`;
+        for (const seen of minorsSeen) if (compareMinor(seen, from) >= 0) out.add(seen);
+        continue;
+      }
       const m = /^cp(\d)(\d+)$/.exec(t.interpreter);
       if (!m) continue;
       const minor = `${m[1]}.${m[2]}`;
