@@ -47,14 +47,17 @@ describe('pybase deps', () => {
     },
   );
 
-  it.each(['deps', 'recommend', 'matrix', 'init'])(
+  it.each(['deps', 'recommend', 'matrix', 'init', 'fix'])(
     '%s: a uv.lock cut between two packages (still TOML) exits 2: its dependencies are incomplete',
     async (command) => {
       const text = readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8');
       // Cut before the last [[package]]: every line is valid TOML, a package named as a dependency is missing.
       const cut = text.slice(0, text.lastIndexOf('[[package]]'));
-      const dir = writeProject({ 'uv.lock': cut });
-      const r = await run([command, '--offline', '--date', '2026-11-27'], dir);
+      const dockerfile = 'FROM python:3.11.4-slim-bookworm\n';
+      const dir = writeProject({ 'uv.lock': cut, ...(command === 'fix' ? { Dockerfile: dockerfile } : {}) });
+      const extra = command === 'fix' ? ['--to', 'recommended'] : [];
+      const r = await run([command, '--offline', '--date', '2026-11-27', ...extra], dir);
+      if (command === 'fix') expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/pybase: error: \S*uv\.lock/);
       if (command === 'init') expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);

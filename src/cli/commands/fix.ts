@@ -20,7 +20,13 @@ import {
   registryDigestResolver,
 } from '../../index.js';
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
+import {
+  commandDate,
+  noteStaleData,
+  projectRoot,
+  reportDependencyErrors,
+  snapshotPathOf,
+} from '../context.js';
 import { type Io, locationPrefix, style } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
@@ -228,6 +234,9 @@ export const command: Command = {
       } finally {
         await opened?.close();
       }
+      // Tags recommended for incomplete dependencies (a lock missing entries, an include cycle) are
+      // not written: the error is named, and nothing changes.
+      if (reportDependencyErrors(recommendation.diagnostics, io)) return 2;
       target = { kind: 'recommended', tags: fixTagsOf(recommendation) };
     }
 
