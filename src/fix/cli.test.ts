@@ -194,6 +194,24 @@ describe('pybase fix (command line)', () => {
     expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain("python-version: '3.14'");
   });
 
+  it('--bump minor on a project with a lock says the new Python was not judged against it', async () => {
+    const lock =
+      'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "https://files.pythonhosted.org/six-1.16.0-py2.py3-none-any.whl", hash = "sha256:0" }]\n';
+    const withLock = writeProject({ Dockerfile: 'FROM python:3.12.4-slim-bookworm\n', 'uv.lock': lock });
+    temps.push(withLock);
+    const moved = await pybase(withLock, 'fix', '--bump', 'minor', '--date', '2026-08-13', '--offline');
+    expect(moved.code).toBe(0);
+    expect(moved.err).toContain(
+      "--bump minor moves to a new Python without judging uv.lock: run 'pybase deps --image",
+    );
+    // Without a dependency file there is nothing to say.
+    const bare = writeProject({ Dockerfile: 'FROM python:3.12.4-slim-bookworm\n' });
+    temps.push(bare);
+    expect(
+      (await pybase(bare, 'fix', '--bump', 'minor', '--date', '2026-08-13', '--offline')).err,
+    ).not.toContain('without judging');
+  });
+
   it('says why floating tags stay under --bump, and why --to recommended leaves a reference alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
     temps.push(dir);

@@ -7,6 +7,7 @@ import {
   explicitTarget,
   type FixResult,
   type FixTarget,
+  findDependencySource,
   fixCodes,
   fixProject,
   fixTagsOf,
@@ -293,6 +294,16 @@ export const command: Command = {
     } else {
       if (recommendation) io.err(recommendedNote(recommendation));
       printDiagnostics([...reading, ...own], io);
+      if (target.kind === 'bump' && target.bump === 'minor' && result.applied.changes.length > 0) {
+        const deps = findDependencySource(root);
+        if (deps) {
+          // A new Python minor is a new set of wheels: the minor bump follows the images and the
+          // project's requires-python, not the verdicts on its dependencies.
+          io.err(
+            `pybase: note: --bump minor moves to a new Python without judging ${path.basename(deps.file)}: run 'pybase deps --image <the new image>' to see whether every locked package installs there, or use --to recommended\n`,
+          );
+        }
+      }
       if (dryRun) io.out(result.diff);
       else io.out(summary(result));
       if (dryRun && result.applied.changes.length === 0 && result.applied.dropped.length === 0)
