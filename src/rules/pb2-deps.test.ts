@@ -29,6 +29,34 @@ describe('dependency rules on fixture projects', () => {
     expect(found.find((f) => f.code === 'PB206')!.message).toMatch(/locked: numpy/);
   });
 
+  it('PB201 says when a package cannot be installed on musl at all (no wheel there, no sdist)', async () => {
+    const lock = [
+      '[metadata]',
+      'groups = ["default"]',
+      'strategy = ["cross_platform"]',
+      'lock_version = "4.4.1"',
+      'content_hash = "sha256:0"',
+      '',
+      '[[package]]',
+      'name = "nvidia-cublas-cu12"',
+      'version = "12.8.4.1"',
+      'requires_python = ">=3"',
+      'summary = "CUBLAS"',
+      'groups = ["default"]',
+      'files = [',
+      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_x86_64.whl", hash = "sha256:1"},',
+      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_aarch64.whl", hash = "sha256:2"},',
+      ']',
+      '',
+    ].join('\n');
+    const root = writeProject({ 'pdm.lock': lock, Dockerfile: 'FROM python:3.11-alpine\n' });
+    const result = await runCheck(root, { date });
+    const pb201 = result.findings.find((f) => f.code === 'PB201');
+    expect(pb201?.hint).toContain('nvidia-cublas-cu12 cannot be installed on musl at all');
+    // Not a Python problem: the package has a wheel for every Python 3.
+    expect(result.findings.filter((f) => f.code === 'PB203')).toEqual([]);
+  });
+
   it('alpine whose stage installs build-base: no PB205, no PB206 without configuration', async () => {
     expect(codes(await pb2Findings('deps-rule-alpine-compiler'))).toEqual(['PB201']);
   });

@@ -40,6 +40,8 @@ export const pb201: Rule = {
         const builder = builders.builderOf(pr);
         const byArch: string[] = [];
         const names = new Set<string>();
+        // Packages with neither a fitting wheel nor an sdist: no compiler helps on musl.
+        const unbuildable = new Set<string>();
         for (const result of image.report.images) {
           const missing = result.packages
             .filter((p) => failsHere(p.verdict, builder))
@@ -47,7 +49,10 @@ export const pb201: Rule = {
               const summary = image.report.packages.find((s) => s.name === p.name);
               return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
             })
-            .map((p) => p.name);
+            .map((p) => {
+              if (p.verdict === 'unavailable') unbuildable.add(p.name);
+              return p.name;
+            });
           if (missing.length === 0) continue;
           for (const n of missing) names.add(n);
           byArch.push(`${result.arch}: ${nameList(missing)}`);
@@ -58,7 +63,10 @@ export const pb201: Rule = {
             stage: pr.ref.stage,
             location: pr.ref.range,
             message: `${shown(pr)} uses musl (${image.candidate.tag}), but ${names.size} locked package${names.size === 1 ? ' has' : 's have'} no musllinux wheel for Python ${image.candidate.python} (${byArch.join('; ')})`,
-            hint: 'use a Debian slim image, or make sure the build stage can compile these packages',
+            hint:
+              unbuildable.size > 0
+                ? `use a Debian slim image: ${nameList([...unbuildable])} cannot be installed on musl at all (no fitting wheel and no sdist to build)`
+                : 'use a Debian slim image, or make sure the build stage can compile these packages',
             data: { image: image.candidate.tag, packages: [...names] },
           }),
         ];
