@@ -247,7 +247,14 @@ function hardConstraints(c: ImageCandidate, stage: RecommendStage, ctx: Context)
   }
   const missing = input.archs.filter((a) => !c.architectures.includes(a));
   if (missing.length > 0) {
-    out.push({ code: 'arch-missing', message: `not published for ${missing.join(', ')}` });
+    out.push({
+      code: 'arch-missing',
+      // The data records no architectures for some old images: say so rather than claim one is missing.
+      message:
+        c.architectures.length === 0
+          ? `its architectures are not recorded in pybase's data (needed: ${missing.join(', ')})`
+          : `not published for ${missing.join(', ')}`,
+    });
   }
   // One rejection for every specifier that excludes this Python; the same specifier written in
   // several files (the lock and pyproject.toml) is named once, with all its places.

@@ -164,3 +164,20 @@ describe("pybase recommend: Poetry's python constraint in pyproject.toml", () =>
     expect([...minorsExcluded(r.out)].sort()).toEqual(excluded);
   });
 });
+
+describe('pybase recommend at a date whose images lack architecture data', () => {
+  it('says the architectures are not recorded instead of claiming the image is not published for them', async () => {
+    const dir = writeProject({ 'requirements.txt': 'six==1.16.0\n' });
+    const r = await run(
+      ['recommend', '--offline', '--no-cache', '--format', 'json', '--date', '2021-06-01'],
+      dir,
+    );
+    const result = JSON.parse(r.out) as RecommendResult;
+    const messages = result.recommendations.flatMap((rec) =>
+      rec.rejected.flatMap((x) => x.reasons.filter((y) => y.code === 'arch-missing').map((y) => y.message)),
+    );
+    expect(messages.some((m) => m.startsWith("its architectures are not recorded in pybase's data"))).toBe(
+      true,
+    );
+  });
+});
