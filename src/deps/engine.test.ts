@@ -344,32 +344,9 @@ describe('a direct URL to a wheel or sdist is judged by its file', () => {
 
 describe('wheelPythons of a package', () => {
   it('counts a py3 binary wheel without an ABI as a wheel for every Python 3', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-py3-wheels-'));
-    const lock = [
-      '[metadata]',
-      'groups = ["default"]',
-      'strategy = ["cross_platform"]',
-      'lock_version = "4.4.1"',
-      'content_hash = "sha256:0"',
-      '',
-      '[[package]]',
-      'name = "nvidia-cublas-cu12"',
-      'version = "12.8.4.1"',
-      'requires_python = ">=3"',
-      'summary = "CUBLAS native runtime libraries"',
-      'groups = ["default"]',
-      'files = [',
-      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_x86_64.whl", hash = "sha256:1"},',
-      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_aarch64.whl", hash = "sha256:2"},',
-      ']',
-      '',
-    ].join('\n');
-    writeFileSync(path.join(dir, 'pdm.lock'), lock);
-    const report = await analyzeDependencies({
-      deps: readDependencies(path.join(dir, 'pdm.lock')),
-      images,
-      date,
-    });
+    // Only py3-none-manylinux wheels, no sdist: the CUDA libraries' shape.
+    const deps = readDependencies(path.join(fixtures, 'deps-py3-cuda/pdm.lock'));
+    const report = await analyzeDependencies({ deps, images, date });
     const summary = report.packages.find((p) => p.name === 'nvidia-cublas-cu12')!;
     expect(summary.hasBinaryWheels).toBe(true);
     const minors = [...new Set(images.map((i) => i.python))];

@@ -30,25 +30,7 @@ describe('dependency rules on fixture projects', () => {
   });
 
   it('PB201 says when a package cannot be installed on musl at all (no wheel there, no sdist)', async () => {
-    const lock = [
-      '[metadata]',
-      'groups = ["default"]',
-      'strategy = ["cross_platform"]',
-      'lock_version = "4.4.1"',
-      'content_hash = "sha256:0"',
-      '',
-      '[[package]]',
-      'name = "nvidia-cublas-cu12"',
-      'version = "12.8.4.1"',
-      'requires_python = ">=3"',
-      'summary = "CUBLAS"',
-      'groups = ["default"]',
-      'files = [',
-      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_x86_64.whl", hash = "sha256:1"},',
-      '    {file = "nvidia_cublas_cu12-12.8.4.1-py3-none-manylinux_2_27_aarch64.whl", hash = "sha256:2"},',
-      ']',
-      '',
-    ].join('\n');
+    const lock = readFileSync(path.join(fixtures, 'deps-py3-cuda/pdm.lock'), 'utf8');
     const root = writeProject({ 'pdm.lock': lock, Dockerfile: 'FROM python:3.11-alpine\n' });
     const result = await runCheck(root, { date });
     const pb201 = result.findings.find((f) => f.code === 'PB201');
