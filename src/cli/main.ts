@@ -163,12 +163,33 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * Ends the process once stdout and stderr hold nothing unwritten. Every command has finished its
+ * work when its promise settles (nothing runs in the background), so waiting for the event loop to
+ * empty by itself only adds a last garbage collection to every run.
+ */
+function exitWhenFlushed(code: number): void {
+  const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  if (pending.length === 0) {
+    process.exit(code);
+    return;
+  }
+  let left = pending.length;
+  for (const s of pending) {
+    s.once('drain', () => {
+      left -= 1;
+      if (left === 0) process.exit(code);
+    });
+  }
+}
+
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith('/cli.js');
 if (invokedDirectly) {
   const io = processIo();
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
+      exitWhenFlushed(code);
     },
     (err: unknown) => {
       io.err(`pybase: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
