@@ -103,6 +103,30 @@ describe('resolve', () => {
   });
 });
 
+describe('architecturesAt', () => {
+  it('answers what resolve answers, for every tag listed at dates inside, before and after the tag lists', () => {
+    let compared = 0;
+    let withArchitectures = 0;
+    for (const date of ['2017-03-01', '2021-06-15', '2025-09-01', '2026-11-27']) {
+      for (const tag of catalog.publishedTags(date)) {
+        const resolution = catalog.resolve(tag, date);
+        const archs = catalog.architecturesAt(tag, date);
+        expect(archs, `${tag} at ${date}`).toEqual(resolution ? (resolution.architectures ?? []) : undefined);
+        compared++;
+        if (archs && archs.length > 0) withArchitectures++;
+      }
+    }
+    // The comparison means something only when many tags carry architectures.
+    expect(compared).toBeGreaterThan(400);
+    expect(withArchitectures).toBeGreaterThan(200);
+  });
+
+  it('is undefined for a tag not listed at the date', () => {
+    expect(catalog.architecturesAt('3.14-slim-trixie', '2020-01-01')).toBeUndefined();
+    expect(catalog.architecturesAt('no-such-tag', '2026-11-27')).toBeUndefined();
+  });
+});
+
 describe('3.9-alpine on 2026-11-27', () => {
   const date = '2026-11-27';
   const cycle = pythonCycles.find((c) => c.cycle === '3.9');

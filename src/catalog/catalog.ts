@@ -190,6 +190,12 @@ export interface Catalog {
    * of 2016 outside today's grammar rules, cannot be resolved).
    */
   resolve(tag: string, date: IsoDate): Resolution | undefined;
+  /**
+   * The architectures of the image a listed tag names at the date (as `resolve(...).architectures`),
+   * without the rest of the resolution: undefined exactly when `resolve` is, empty when the data
+   * records none for it.
+   */
+  architecturesAt(tag: string, date: IsoDate): Arch[] | undefined;
   /** `policy` decides which Debian releases count as past end of life for the replacement (default `security`). */
   rebuildStatus(tag: string, date: IsoDate, policy?: DebianEolPolicy): RebuildStatus;
   /** Undefined for a minor the data knows nothing about. */
@@ -479,6 +485,15 @@ class SnapshotCatalog implements Catalog {
       ...this.resolvedImage(view, primary, date),
       otherPlatforms: others.map((image) => this.resolvedImage(view, image, date)),
     };
+  }
+
+  architecturesAt(tag: string, date: IsoDate): Arch[] | undefined {
+    checkDate(date);
+    const state = this.history.stateAt(date);
+    if (!this.history.isListedAt(tag, state)) return undefined;
+    const parsed = this.parse(tag);
+    const primary = parsed ? this.view(state).candidates(parsed)[0] : undefined;
+    return primary ? (this.architectures(primary, date).architectures ?? []) : undefined;
   }
 
   rebuildStatus(tag: string, date: IsoDate, policy: DebianEolPolicy = 'security'): RebuildStatus {

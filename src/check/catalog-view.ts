@@ -28,7 +28,7 @@ function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, dat
 
 /** Linux architectures of the image a listed tag names at the date (undefined when not known). */
 function architecturesOf(catalog: Catalog, tag: string, date: IsoDate): Arch[] | undefined {
-  const listed = catalog.resolve(tag, date)?.architectures;
+  const listed = catalog.architecturesAt(tag, date);
   if (!listed || listed.length === 0) return undefined;
   const out: Arch[] = [];
   for (const a of listed) {

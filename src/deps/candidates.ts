@@ -48,10 +48,10 @@ function candidateOfParsed(
   if (!isFullySpecified(tag) || !linuxVariants.has(tag.variant) || !tag.distro) return undefined;
   const libc = catalog.libc(tag);
   if (!libc.family || !libc.version) return undefined;
-  const resolved = catalog.resolve(tagText, date);
-  if (!resolved) return undefined;
+  const listed = catalog.architecturesAt(tagText, date);
+  if (!listed) return undefined;
   const architectures: Arch[] = [];
-  for (const a of resolved.architectures ?? []) {
+  for (const a of listed) {
     const arch = normalizeArch(a);
     if (arch && arch !== 'windows-amd64' && !architectures.includes(arch)) architectures.push(arch);
   }
