@@ -11,6 +11,7 @@ import {
   type SnapshotFile,
   type SnapshotImageList,
   type SourceProvenance,
+  snapshotIdentity,
 } from '../data/snapshot.js';
 import { daysBetween, type IsoDate, parseIsoDate } from '../model/date.js';
 import { isPybaseError } from '../model/diagnostic.js';
@@ -221,6 +222,8 @@ export interface Catalog {
    * taken from the nearest list when its images match, else unknown. Undefined without any list.
    */
   architecturesRecordedFrom(): IsoDate | undefined;
+  /** A hash of the data the catalog answers from: results stored under it stay valid while it holds. */
+  dataIdentity(): string;
 }
 
 const staleAfterDays = 90;
@@ -485,6 +488,10 @@ class SnapshotCatalog implements Catalog {
       ...this.resolvedImage(view, primary, date),
       otherPlatforms: others.map((image) => this.resolvedImage(view, image, date)),
     };
+  }
+
+  dataIdentity(): string {
+    return snapshotIdentity(this.snapshot);
   }
 
   architecturesAt(tag: string, date: IsoDate): Arch[] | undefined {

@@ -5,6 +5,7 @@
  * a format number, not a schema library: the generator and these types change together.
  */
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 
@@ -121,6 +122,21 @@ export interface SnapshotFile {
 
 const embedded = 'embedded';
 const cache = new Map<string, SnapshotFile>();
+/** A hash of each loaded snapshot's text: what results computed from it are stored under. */
+const identities = new WeakMap<SnapshotFile, string>();
+
+/**
+ * A hash of the snapshot's content (the text it was read from): equal identities mean equal facts.
+ * A snapshot built in memory is hashed from its JSON.
+ */
+export function snapshotIdentity(snapshot: SnapshotFile): string {
+  let known = identities.get(snapshot);
+  if (!known) {
+    known = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+    identities.set(snapshot, known);
+  }
+  return known;
+}
 
 function dataError(message: string, file: string, hint?: string): PybaseError {
   return new PybaseError({
@@ -166,6 +182,7 @@ export function loadSnapshot(path?: string): SnapshotFile {
     );
   }
   const snapshot = parsed as SnapshotFile;
+  identities.set(snapshot, createHash('sha256').update(text).digest('hex'));
   cache.set(key, snapshot);
   return snapshot;
 }

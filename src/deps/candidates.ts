@@ -89,6 +89,31 @@ export function candidateImages(
   return out.map((o) => o.candidate);
 }
 
+/**
+ * The candidate list of {@link candidateImages}, named before it is computed: `key` says everything
+ * the list depends on (the data, the date, the options), so a stored result for the same key holds
+ * the same list and `list` need not run. `list` computes it (once).
+ */
+export interface CandidateList {
+  key: string;
+  list(): ImageCandidate[];
+}
+
+export function candidateList(catalog: Catalog, date: IsoDate, opts: CandidateOptions = {}): CandidateList {
+  let computed: ImageCandidate[] | undefined;
+  return {
+    key: JSON.stringify({
+      data: catalog.dataIdentity(),
+      date,
+      includePrerelease: opts.includePrerelease === true,
+    }),
+    list() {
+      computed ??= candidateImages(catalog, date, opts);
+      return computed;
+    },
+  };
+}
+
 const variantOrder: Record<string, number> = { full: 0, slim: 1, alpine: 2 };
 
 function compareCandidates(a: ImageCandidate, ap: PythonTag, b: ImageCandidate, bp: PythonTag): number {

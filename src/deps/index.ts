@@ -11,8 +11,10 @@ export type {
 } from '../model/compat.js';
 export { verdicts } from '../model/compat.js';
 export {
+  type CandidateList,
   type CandidateOptions,
   candidateImages,
+  candidateList,
   candidateOf,
   checkArchitectures,
   withUnknownArchitectures,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
 import { parseIsoDate } from '../model/date.js';
-import { candidateImages } from './candidates.js';
+import { candidateImages, candidateList } from './candidates.js';
 import { analyzeDependencies } from './engine.js';
 import { readProjectDependencies } from './project.js';
 import { analyzeDependencyFile, type DependencyAnalysisRequest, maxCacheEntries } from './result-cache.js';
@@ -73,6 +73,52 @@ describe('analyzeDependencyFile', () => {
       offline: true,
     });
     expect(JSON.stringify(second.report)).toBe(JSON.stringify(direct));
+  });
+
+  it('takes a candidate list by its key: a hit hands back the stored list without computing it', async () => {
+    const dir = project('deps-numpy-1.24.4');
+    const cache = temp('pybase-result-cache-');
+    const file = path.join(dir, 'pdm.lock');
+    let computed = 0;
+    const named = (on = date, from = catalog) => {
+      const list = candidateList(from, on);
+      return {
+        key: list.key,
+        list: () => {
+          computed++;
+          return list.list();
+        },
+      };
+    };
+    const first = await analyzeDependencyFile(request(file, 'pdm.lock', cache, { images: named() }));
+    expect(first.fromCache).toBe(false);
+    expect(computed).toBe(1);
+    expect(first.images).toEqual(images);
+    const second = await analyzeDependencyFile(request(file, 'pdm.lock', cache, { images: named() }));
+    expect(second.fromCache).toBe(true);
+    expect(computed).toBe(1);
+    // The whole list, in its order, images the report leaves out included.
+    expect(second.images).toEqual(images);
+    expect(JSON.stringify(second.report)).toBe(JSON.stringify(first.report));
+    // Another date names another list; so does other data (a snapshot with one tag list less).
+    const other = parseIsoDate('2026-05-01');
+    const third = await analyzeDependencyFile(
+      request(file, 'pdm.lock', cache, { date: other, images: named(other) }),
+    );
+    expect(third.fromCache).toBe(false);
+    expect(third.images).toEqual(candidateImages(catalog, other));
+    const snapshot = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../data/snapshot.json'), 'utf8'),
+    );
+    snapshot.imageLists = snapshot.imageLists.slice(0, -1);
+    const changedFile = path.join(temp('pybase-result-cache-data-'), 'snapshot.json');
+    writeFileSync(changedFile, JSON.stringify(snapshot));
+    const changed = createCatalog({ snapshotPath: changedFile });
+    expect(changed.dataIdentity()).not.toBe(catalog.dataIdentity());
+    const fourth = await analyzeDependencyFile(
+      request(file, 'pdm.lock', cache, { images: named(date, changed) }),
+    );
+    expect(fourth.fromCache).toBe(false);
   });
 
   it('stores nothing without a cache directory', async () => {

@@ -41,9 +41,14 @@ import type { DependencySet, DependencySourceKind } from '../model/dependencies.
 import { PybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { IndexClient, IndexProgress } from '../sources/package-index.js';
+import type { CandidateList } from './candidates.js';
+
+function isCandidateList(images: DependencyAnalysisRequest['images']): images is CandidateList {
+  return !Array.isArray(images);
+}
 
 /** Bumped whenever the layout of an entry changes: older entries then simply miss. */
-const entryFormat = 1;
+const entryFormat = 2;
 
 /** Entries kept in the directory; writing one more removes the least recently written. */
 export const maxCacheEntries = 64;
@@ -54,7 +59,11 @@ export interface DependencyAnalysisRequest {
   kind: DependencySourceKind;
   /** Groups to read beside the runtime ones (`'*'` for all). */
   with?: readonly string[];
-  images: readonly ImageCandidate[];
+  /**
+   * The images to judge, or a candidate list named by its key: then a stored result for the same key
+   * answers without the list being computed (see {@link CandidateList}).
+   */
+  images: readonly ImageCandidate[] | CandidateList;
   archs: readonly Arch[];
   date: IsoDate;
   offline: boolean;
@@ -70,6 +79,8 @@ export interface DependencyAnalysisRequest {
 
 export interface DependencyAnalysis {
   report: CompatibilityReport;
+  /** The images judged: those of the request, or, for a candidate list, the list it stood for. */
+  images: readonly ImageCandidate[];
   /** The project's Python constraint as the dependency file states it (PEP 440). */
   requiresPython?: string;
   /** True when the report was read from the cache. */
@@ -90,6 +101,7 @@ interface InputFile {
 interface CompactReport {
   /** The report's own fields, in its order, with `images` in the compact form. */
   report: Omit<CompatibilityReport, 'images'> & { images: CompactImage[] };
+  /** Every image of the request, in its order (the report may leave some out). */
   candidates: ImageCandidate[];
   verdicts: PackageVerdict[];
 }
@@ -168,7 +180,7 @@ export function analysisKey(request: DependencyAnalysisRequest, bytes: Uint8Arra
     with: [...(request.with ?? [])].sort(),
     date: request.date,
     archs: request.archs,
-    images: request.images,
+    images: isCandidateList(request.images) ? { list: request.images.key } : request.images,
     offline: request.offline,
   };
   return sha256(JSON.stringify(parts));
@@ -184,9 +196,9 @@ function replaceFields<T extends object>(
   return out;
 }
 
-function compactOf(report: CompatibilityReport): CompactReport {
-  const candidates: ImageCandidate[] = [];
-  const candidateIndex = new Map<ImageCandidate, number>();
+function compactOf(report: CompatibilityReport, judged: readonly ImageCandidate[]): CompactReport {
+  const candidates: ImageCandidate[] = [...judged];
+  const candidateIndex = new Map<ImageCandidate, number>(candidates.map((c, i) => [c, i]));
   const verdicts: PackageVerdict[] = [];
   const verdictIndex = new Map<string, number>();
   const images = report.images.map((c) => {
@@ -318,13 +330,17 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
     const hit = readEntry(request.cacheDir, key);
     if (hit) {
       const { entry, report } = hit;
+      const images = isCandidateList(request.images) ? entry.compact.candidates : request.images;
       return {
         report,
+        images,
         ...(entry.requiresPython !== undefined ? { requiresPython: entry.requiresPython } : {}),
         fromCache: true,
       };
     }
   }
+  // The list a key stood for is computed only now, before any reading (it may refuse the request).
+  const images = isCandidateList(request.images) ? request.images.list() : request.images;
   // Loaded here, not at the top: a cache hit needs neither the lock readers nor the engine.
   const [{ parseDependencies }, { analyzeDependencies }] = await Promise.all([
     import('../files/lockfiles/index.js'),
@@ -356,7 +372,7 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
   const index = !request.offline && needsIndex && request.index ? await request.index(deps) : undefined;
   const report = await analyzeDependencies({
     deps,
-    images: request.images,
+    images,
     archs: request.archs,
     date: request.date,
     ...(index ? { index } : {}),
@@ -370,11 +386,12 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
       key,
       inputs,
       ...(deps.requiresPython !== undefined ? { requiresPython: deps.requiresPython } : {}),
-      compact: compactOf(report),
+      compact: compactOf(report, images),
     });
   }
   return {
     report,
+    images,
     ...(deps.requiresPython !== undefined ? { requiresPython: deps.requiresPython } : {}),
     fromCache: false,
   };

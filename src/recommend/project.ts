@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { candidateImages, defaultArchs } from '../deps/candidates.js';
+import { candidateList, defaultArchs } from '../deps/candidates.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
@@ -66,10 +66,12 @@ export async function readProjectInputs(
   const { catalog, date } = options;
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
   const extraction = await extractProject(root, options.extract ?? {});
-  const candidates = candidateImages(catalog, date, {
+  const published = candidateList(catalog, date, {
     includePrerelease: options.policy?.prereleases === true,
   });
   const found = findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {});
+  // The candidates come with the dependency analysis: a stored one holds them, uncomputed here.
+  let candidates: readonly ImageCandidate[] | undefined;
   let compatibility: CompatibilityReport | undefined;
   let requiresPython: string | undefined;
   if (found) {
@@ -77,13 +79,14 @@ export async function readProjectInputs(
     const analysis = await analyzeDependencyFile({
       file: found.file,
       kind: found.kind,
-      images: candidates,
+      images: published,
       archs,
       date,
       offline: options.offline === true || index === undefined,
       ...(index ? { index: async () => index } : {}),
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
+    candidates = analysis.images;
     compatibility = analysis.report;
     requiresPython = analysis.requiresPython;
     // Paths in the result are relative to the project root, like the references' files: output
@@ -97,7 +100,7 @@ export async function readProjectInputs(
   }
   return {
     extraction,
-    candidates,
+    candidates: [...(candidates ?? published.list())],
     archs,
     ...(compatibility ? { compatibility } : {}),
     ...(requiresPython ? { requiresPython } : {}),

@@ -4,7 +4,8 @@ import {
   analyzeDependencyFile,
   type Catalog,
   type CompatibilityReport,
-  candidateImages,
+  type CandidateList,
+  candidateList,
   candidateOf,
   checkArchitectures,
   createCatalog,
@@ -127,8 +128,18 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const refs = listOption(values, 'image');
-    const images = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : candidateImages(catalog, date);
-    checkArchitectures(catalog, images, archs, date, { command: 'deps', named: refs.length > 0 });
+    // Named images are read now; the published candidates only when no stored result names them.
+    const named = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : undefined;
+    const checked = (images: readonly ImageCandidate[]) => {
+      checkArchitectures(catalog, images, archs, date, { command: 'deps', named: named !== undefined });
+      return images;
+    };
+    if (named) checked(named);
+    const published = candidateList(catalog, date);
+    const requested: readonly ImageCandidate[] | CandidateList = named ?? {
+      key: published.key,
+      list: () => [...checked(published.list())],
+    };
     const depsFile = stringOption(values, 'deps');
     const found = locateProjectDependencies(
       dir,
@@ -150,12 +161,13 @@ export const command: Command = {
       minTotal: 10,
     });
     let report: CompatibilityReport;
+    let images: readonly ImageCandidate[];
     try {
-      ({ report } = await analyzeDependencyFile({
+      ({ report, images } = await analyzeDependencyFile({
         file: found.file,
         kind: found.kind,
         with: listOption(values, 'with'),
-        images,
+        images: requested,
         archs,
         date,
         offline,
@@ -181,6 +193,8 @@ export const command: Command = {
       progress.finish();
       await close?.();
     }
+    // A stored result was computed from the same list, which passed this check then: it passes again.
+    if (!named) checked(images);
     if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
     else {
       io.out(refs.length > 0 ? renderImageTables(report, io) : renderMatrix(report, io));
