@@ -576,3 +576,23 @@ describe('the project Python constraints', () => {
     );
   });
 });
+
+describe('a stage without a recommendation', () => {
+  const project = '../shared/corpus/lockfiles/zylon-ai__private-gpt';
+  it('names the policy change that would give one, and that change gives exactly that tag', async () => {
+    const opts = { catalog, date: '2026-11-27', stages: ['prod' as const], offline: true };
+    const strict = (await recommendProject(project, opts)).recommendations[0]!;
+    expect(strict.tag).toBeUndefined();
+    expect(strict.relaxations?.length).toBeGreaterThan(0);
+    const [first] = strict.relaxations!;
+    expect(first!.flags).toEqual(['--min-support-months 0']);
+    const relaxed = (
+      await recommendProject(project, { ...opts, policy: { minSupportMonths: { prod: 0 } } })
+    ).recommendations[0]!;
+    expect(relaxed.tag).toBe(first!.tag);
+    expect(relaxed.relaxations).toBeUndefined();
+    expect(renderRecommendText(await recommendProject(project, opts))).toContain(
+      `hint: with --min-support-months 0, python:${first!.tag} would be chosen`,
+    );
+  });
+});

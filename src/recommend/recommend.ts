@@ -13,7 +13,13 @@ import { type RecommendStage, recommendStages } from '../model/stage.js';
 import { decideStage, isMlPackage } from './decide.js';
 import { currentMinorOf, planMoves, recommendStageOf, referenceText } from './moves.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
-import type { RecommendResult, VulnerabilityReport } from './types.js';
+import type {
+  Recommendation,
+  RecommendPolicy,
+  RecommendResult,
+  Relaxation,
+  VulnerabilityReport,
+} from './types.js';
 
 export interface RecommendInput {
   catalog: Catalog;
@@ -45,6 +51,43 @@ export function defaultStages(
   return recommendStages.filter((s) => found.has(s));
 }
 
+/**
+ * For a stage without a recommendation: which of the policy's own limits, relaxed, would give one
+ * (each alone, then all of them together when none alone does), and the tag it would then be.
+ * Limits that reject nothing are not offered.
+ */
+function relaxations(
+  rec: Recommendation,
+  stage: RecommendStage,
+  policy: RecommendPolicy,
+  decide: (p: RecommendPolicy) => Recommendation,
+): Relaxation[] {
+  const codes = new Set(rec.rejected.flatMap((r) => r.reasons.map((x) => x.code)));
+  const options: { flags: string[]; apply: (p: RecommendPolicy) => RecommendPolicy }[] = [];
+  if (codes.has('support-too-short') && policy.minSupportMonths[stage] > 0) {
+    options.push({
+      flags: ['--min-support-months 0'],
+      apply: (p) => ({ ...p, minSupportMonths: { ...p.minSupportMonths, [stage]: 0 } }),
+    });
+  }
+  if (codes.has('deps-need-compiler') && !policy.allowBuild) {
+    options.push({ flags: ['--allow-build'], apply: (p) => ({ ...p, allowBuild: true }) });
+  }
+  if (codes.has('libc-not-allowed') && policy.libc !== 'any' && stage !== 'prod-ai') {
+    options.push({ flags: ['--libc any'], apply: (p) => ({ ...p, libc: 'any' }) });
+  }
+  const out: Relaxation[] = [];
+  for (const o of options) {
+    const tag = decide(o.apply(policy)).tag;
+    if (tag) out.push({ flags: o.flags, tag });
+  }
+  if (out.length === 0 && options.length > 1) {
+    const tag = decide(options.reduce((p, o) => o.apply(p), policy)).tag;
+    if (tag) out.push({ flags: options.flatMap((o) => o.flags), tag });
+  }
+  return out;
+}
+
 export async function recommend(input: RecommendInput): Promise<RecommendResult> {
   const policy = resolvePolicy(input.policy);
   const stages =
@@ -57,21 +100,25 @@ export async function recommend(input: RecommendInput): Promise<RecommendResult>
   ];
   const recommendations = stages.map((stage) => {
     const currentMinor = currentMinorOf(input.extraction, stage);
-    return decideStage(
-      {
-        catalog: input.catalog,
-        date: input.date,
-        candidates: input.candidates,
-        ...(input.compatibility ? { compatibility: input.compatibility } : {}),
-        ...(input.requiresPython ? { requiresPython: input.requiresPython } : {}),
-        ...(input.extraction ? { extraction: input.extraction } : {}),
-        archs: input.archs,
-        policy,
-        ...(input.vulnerabilities ? { vulnerabilities: input.vulnerabilities } : {}),
-        ...(currentMinor ? { currentMinor } : {}),
-      },
-      stage,
-    );
+    const decide = (p: RecommendPolicy) =>
+      decideStage(
+        {
+          catalog: input.catalog,
+          date: input.date,
+          candidates: input.candidates,
+          ...(input.compatibility ? { compatibility: input.compatibility } : {}),
+          ...(input.requiresPython ? { requiresPython: input.requiresPython } : {}),
+          ...(input.extraction ? { extraction: input.extraction } : {}),
+          archs: input.archs,
+          policy: p,
+          ...(input.vulnerabilities ? { vulnerabilities: input.vulnerabilities } : {}),
+          ...(currentMinor ? { currentMinor } : {}),
+        },
+        stage,
+      );
+    const rec = decide(policy);
+    if (!rec.tag) rec.relaxations = relaxations(rec, stage, policy, decide);
+    return rec;
   });
 
   const digests = new Map<string, string>();

@@ -1,6 +1,12 @@
 /** Text, Markdown and JSON renderings of a recommendation: pure functions of the result. */
 import { dependencySourceLabel } from '../model/dependencies.js';
-import type { Recommendation, RecommendResult, RejectionGroup, ScoredCandidate } from './types.js';
+import type {
+  Recommendation,
+  RecommendResult,
+  RejectionGroup,
+  Relaxation,
+  ScoredCandidate,
+} from './types.js';
 
 const traceLabels: Record<string, string> = {
   'c-extensions': 'C extensions?',
@@ -35,6 +41,11 @@ function pinText(rec: Recommendation): string | undefined {
   return `pin the digest: pybase fix --pin-digest, or ${rec.pinCommand}`;
 }
 
+/** `with --min-support-months 0, python:3.11.14-slim-trixie would be chosen`. */
+function relaxationText(r: Relaxation): string {
+  return `with ${r.flags.join(' ')}, python:${r.tag} would be chosen`;
+}
+
 export function renderRecommendText(r: RecommendResult): string {
   const out: string[] = [`pybase recommend · ${header(r)}`];
   if (r.incomplete) {
@@ -50,6 +61,7 @@ export function renderRecommendText(r: RecommendResult): string {
       out.push('  no recommendation');
     }
     out.push(`  why: ${rec.why}`);
+    for (const r of rec.relaxations ?? []) out.push(`  hint: ${relaxationText(r)}`);
     if (rec.alternatives.length > 0) {
       out.push('  alternatives:');
       for (const a of rec.alternatives) out.push(`    ${altLine(a)}`);
@@ -94,6 +106,7 @@ export function renderRecommendMarkdown(r: RecommendResult): string {
       if (pin) out.push(`${pin.replace(/^pin/, 'Pin').replace(/(docker buildx[^\n]*)$/, '`$1`')}`, '');
     } else out.push('**No recommendation.**', '');
     out.push(`**Why:** ${rec.why}`);
+    for (const r of rec.relaxations ?? []) out.push('', `**Hint:** ${relaxationText(r)}`);
     if (rec.alternatives.length > 0) {
       out.push('', '| alternative | trades |', '| --- | --- |');
       for (const a of rec.alternatives)

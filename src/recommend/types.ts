@@ -188,6 +188,17 @@ export interface Recommendation {
   rejectionGroups: RejectionGroup[];
   trace: TraceStep[];
   policy: { minSupportMonths: number; libc: LibcChoice; appetite: Appetite };
+  /**
+   * Without a recommendation: the policy changes that would give one, each with the tag it would
+   * choose (`--min-support-months 0` -> `3.11.14-slim-trixie`). Empty when none would.
+   */
+  relaxations?: Relaxation[];
+}
+
+/** A policy change, as the flags that make it, and the tag the stage would then get. */
+export interface Relaxation {
+  flags: string[];
+  tag: string;
 }
 
 export interface RecommendResult {
