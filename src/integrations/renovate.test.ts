@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { writeProject } from '../check/test-project.js';
+import { extractProject } from '../files/extract.js';
 import type { IsoDate } from '../model/date.js';
 import { readProjectPythonConstraints } from '../recommend/project.js';
-import { NoAllowedPythonError, pythonTagVersioning, renovateConfig, supportedAtDate } from './renovate.js';
+import {
+  NoAllowedPythonError,
+  pythonTagVersioning,
+  renovateConfig,
+  stuckReferences,
+  supportedAtDate,
+} from './renovate.js';
 
 const catalog = createCatalog();
 
@@ -154,5 +161,32 @@ describe('renovateConfig with the project Python constraints', () => {
     ).toThrow(
       /allows none of the Python minors supported at 2026-08-13 \(3\.10, .*\): '==3\.7\.\*' \(Pipfile\.lock\)/,
     );
+  });
+});
+
+describe('stuckReferences', () => {
+  it('names patch-pinned references on a distro the rules leave out, and only those', async () => {
+    const root = writeProject({
+      Dockerfile: [
+        'FROM python:3.12.8-slim-bookworm AS build',
+        'FROM python:3.12.8-alpine3.20 AS musl',
+        'FROM python:3.12.8-slim-trixie AS fine',
+        'FROM python:3.12-slim-bookworm AS floating',
+        'FROM python:3.12.8-slim',
+        '',
+      ].join('\n'),
+    });
+    const date = '2026-11-27';
+    const stuck = stuckReferences(await extractProject(root), { catalog, date });
+    expect(stuck.map((s) => [s.line, s.reference])).toEqual([
+      [1, 'python:3.12.8-slim-bookworm'],
+      [2, 'python:3.12.8-alpine3.20'],
+    ]);
+    // What the note claims holds for the snippet: its allowed versions match neither distro.
+    const allowed = allowedRegex(date);
+    expect(allowed.test('3.12.14-slim-bookworm')).toBe(false);
+    expect(allowed.test('3.12.14-alpine3.20')).toBe(false);
+    expect(allowed.test('3.12.14-slim-trixie')).toBe(true);
+    expect(stuck[0]!.reason).toContain('bookworm is past its end of life');
   });
 });

@@ -7,8 +7,10 @@
  * `pybase renovate` again when a minor or a distro reaches end of life.
  */
 import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
+import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
+import type { Extraction } from '../model/project.js';
 import { type PythonConstraint, pythonAllowed } from '../recommend/python-constraints.js';
 
 export interface RenovateOptions {
@@ -187,4 +189,44 @@ export function renovateConfig(options: RenovateOptions): RenovateSnippet {
     });
   }
   return { packageRules: rules };
+}
+
+/** A reference the rules leave as it is, and why. */
+export interface StuckReference {
+  file: string;
+  line: number;
+  reference: string;
+  reason: string;
+}
+
+/**
+ * The project's python references that the rules can never update: a patch-pinned tag on a distro
+ * no longer supported (Renovate keeps the distro part of a tag, and the allowed versions leave that
+ * distro out), or on a Python minor no longer supported with no supported distro to stay on. Such a
+ * line needs a move by hand (`pybase fix --bump distro`).
+ */
+export function stuckReferences(
+  extraction: Pick<Extraction, 'references'>,
+  options: Pick<RenovateOptions, 'catalog' | 'date' | 'debianEol' | 'pythonConstraints' | 'mirrors'>,
+): StuckReference[] {
+  const supported = supportedAtDate(options);
+  const distros = new Set([...supported.debian, ...supported.alpine]);
+  const out: StuckReference[] = [];
+  for (const ref of extraction.references) {
+    if (ref.unresolved && ref.unresolved.length > 0) continue;
+    const text = ref.resolved ?? ref.text;
+    const image = tryParseReference(text, { mirrors: options.mirrors ?? [] });
+    const tag = image?.isPython ? image.python : undefined;
+    // Only tags Renovate's versioning reads (major.minor.patch) are updated by these rules at all.
+    if (!tag || !isFullySpecified(tag) || tag.prerelease || !tag.distro || tag.distro.family === 'windows')
+      continue;
+    if (distros.has(tag.distro.text)) continue;
+    out.push({
+      file: ref.file,
+      line: ref.range.startLine,
+      reference: text,
+      reason: `${tag.distro.text} is past its end of life at ${options.date}, so the allowed versions leave it out, and Renovate never changes the distro of a tag`,
+    });
+  }
+  return out;
 }

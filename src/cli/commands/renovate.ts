@@ -1,11 +1,13 @@
 import path from 'node:path';
 import {
   createCatalog,
+  extractProject,
   loadConfig,
   NoAllowedPythonError,
   type RenovateSnippet,
   readProjectPythonConstraints,
   renovateConfig,
+  stuckReferences,
 } from '../../index.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { commandDate, debianPolicy, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
@@ -49,14 +51,16 @@ export const command: Command = {
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const snapshotPath = snapshotPathOf(values, io);
     const pythonConstraints = await readProjectPythonConstraints(root);
+    const catalog = createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {});
+    const debianEol =
+      values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate');
     let snippet: RenovateSnippet;
     try {
       snippet = renovateConfig({
-        catalog: createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {}),
+        catalog,
         date,
         mirrors: config.mirrors,
-        debianEol:
-          values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate'),
+        debianEol,
         ...(config.stages.dev && config.stages.dev.length > 0 ? { devGlobs: config.stages.dev } : {}),
         pythonConstraints,
       });
@@ -66,6 +70,20 @@ export const command: Command = {
       return 1;
     }
     io.out(`${JSON.stringify(snippet, null, 2)}\n`);
+    // Lines these rules will never touch are said, so that nobody waits for a pull request.
+    const stuck = stuckReferences(await extractProject(root), {
+      catalog,
+      date,
+      debianEol,
+      mirrors: config.mirrors,
+      pythonConstraints,
+    });
+    for (const s of stuck.slice(0, 5)) {
+      io.err(
+        `pybase: note: ${s.file}:${s.line}: ${s.reference} stays as it is under these rules: ${s.reason}; move it with 'pybase fix --bump distro'\n`,
+      );
+    }
+    if (stuck.length > 5) io.err(`pybase: note: and ${stuck.length - 5} more references like these\n`);
     return 0;
   },
 };
