@@ -317,6 +317,34 @@ describe('HTTP client with a scripted fetcher', () => {
     expect(seen.every((s) => s.init.redirect === 'manual')).toBe(true);
   });
 
+  it('gives up at once on a host that does not resolve or a certificate that does not verify, and retries a resolver hiccup', async () => {
+    const failing = (code: string) => {
+      let calls = 0;
+      const fetcher: Fetcher = async () => {
+        calls++;
+        throw Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error(`${code}: simulated`), { code }),
+        });
+      };
+      return { fetcher, calls: () => calls };
+    };
+    for (const [code, attempts] of [
+      ['ENOTFOUND', 1],
+      ['CERT_HAS_EXPIRED', 1],
+      ['DEPTH_ZERO_SELF_SIGNED_CERT', 1],
+      ['ERR_SSL_WRONG_VERSION_NUMBER', 1],
+      ['EAI_AGAIN', 3],
+      ['ECONNREFUSED', 3],
+    ] as const) {
+      const f = failing(code);
+      const client = createHttpClient({ fetcher: f.fetcher, retries: 2, backoffBaseMs: 1 });
+      const error = await failure(client.request({ url: 'https://index.example/simple/' }));
+      expect(networkErrorReason(error), code).toBe('connection');
+      expect(f.calls(), code).toBe(attempts);
+      if (code === 'ENOTFOUND') expect(error.diagnostic.hint).toContain('index.example does not resolve');
+    }
+  });
+
   it('rejects a redirect without Location and a non-http scheme', async () => {
     const client = createHttpClient({ fetcher: async () => respond(302) });
     const error = await failure(client.request({ url: 'https://index.example/a' }));

@@ -836,7 +836,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             lastCause = 'connection closed before the whole body arrived';
           else lastCause = `${code ?? 'network error'}: ${redactText(errorMessage(error), secrets)}`;
 
-          if (attempt > retries) {
+          // A name that does not resolve, or a certificate that does not verify, stays so on a retry.
+          if (attempt > retries || (!timedOut && isPermanentFailure(code))) {
             const reason: NetworkErrorReason = timedOut
               ? 'timeout'
               : lastCause.startsWith('connection closed')
@@ -848,9 +849,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               attempts: attempt,
               message: `${describeTarget(target)} failed after ${attempt} attempt(s): ${lastCause}`,
               hint:
-                reason === 'connection'
-                  ? `Could not reach ${target.host}; check the URL, your network and proxy settings, or use --offline.`
-                  : `The server at ${target.host} is slow or unreliable; try again later or raise the timeout.`,
+                code === 'ENOTFOUND'
+                  ? `The host name ${target.hostname} does not resolve; check the URL, your DNS and proxy settings, or use --offline.`
+                  : reason === 'connection'
+                    ? `Could not reach ${target.host}; check the URL, your network and proxy settings, or use --offline.`
+                    : `The server at ${target.host} is slow or unreliable; try again later or raise the timeout.`,
               data: code ? { errorCode: code } : {},
             });
           }
@@ -871,6 +874,25 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   return { request, fetcher, offline: isOfflineFetcher(fetcher), clock };
+}
+
+/**
+ * Error codes that another attempt cannot change: the host name does not exist (ENOTFOUND; a
+ * temporary resolver failure is EAI_AGAIN, which is retried) or TLS cannot be established with
+ * this server as it is (its certificate, or no TLS on that port).
+ */
+function isPermanentFailure(code: string | undefined): boolean {
+  if (code === undefined) return false;
+  return (
+    code === 'ENOTFOUND' ||
+    code.startsWith('CERT_') ||
+    code.startsWith('ERR_TLS_CERT') ||
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  );
 }
 
 function isTermination(error: unknown): boolean {

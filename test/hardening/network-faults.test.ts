@@ -248,9 +248,10 @@ describe('registry client under network faults', () => {
     expect(d.data?.reason).toBe('connection');
   });
 
-  it('a host name that does not resolve', async () => {
+  it('a host name that does not resolve, given up at once: another attempt cannot make it resolve', async () => {
     const d = await failsClearly(() => operations.tags(unresolvableHost), unresolvableHost);
     expect(d.data?.reason).toBe('connection');
+    expect(d.hint).toContain(`${unresolvableHost} does not resolve`);
   });
 
   it('TLS spoken to a plain HTTP port', async () => {
