@@ -94,11 +94,11 @@ const names = (labels: readonly string[]) => new Set(labels.map(nameOf));
 function betterPython(
   own: Affected,
   alternatives: readonly Alternative[],
-  supportedUntil: (eol: IsoDate) => boolean,
+  longEnough: (eol: IsoDate) => boolean,
 ): { alt: Alternative; why: 'fewer' | 'admitted' } | undefined {
   let best: Alternative | undefined;
   for (const alt of alternatives) {
-    if (!supportedUntil(alt.eol) || count(alt.affected) >= count(own)) continue;
+    if (!longEnough(alt.eol) || count(alt.affected) >= count(own)) continue;
     if (!best || count(alt.affected) <= count(best.affected)) best = alt;
   }
   if (best) return { alt: best, why: 'fewer' };
@@ -196,8 +196,8 @@ export const pb203: Rule = {
         // A Python worth moving to keeps the support the stage asks for, as `recommend` decides it.
         const months = ctx.options.minSupportMonths[pr.ref.stage];
         const until = addMonths(ctx.date, months);
-        const supportedUntil = (eol: IsoDate) => (months === 0 ? eol > ctx.date : eol >= until);
-        const better = betterPython(own, alternatives(image.candidate.tag, builder), supportedUntil);
+        const longEnough = (eol: IsoDate) => (months === 0 ? eol > ctx.date : eol >= until);
+        const better = betterPython(own, alternatives(image.candidate.tag, builder), longEnough);
         if (!better) return [];
         const parts: string[] = [];
         if (own.noWheel.length > 0)
