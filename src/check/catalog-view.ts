@@ -4,11 +4,12 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import { type PythonPatchRelease, pythonPatchReleases } from '../catalog/patch-releases.js';
-import { formatVersion, tryParseTag } from '../catalog/tag.js';
+import { compareTagVersions, formatVersion, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import { compareDotted } from '../deps/candidates.js';
 import type { IsoDate } from '../model/date.js';
-import type { Distro } from '../model/image-ref.js';
+import type { Distro, PythonTag } from '../model/image-ref.js';
 import { type Arch, normalizeArch } from '../model/platform.js';
-import type { DebianEolPolicy, ImageFacts, ImageStatus, RuleCatalog } from '../rules/types.js';
+import type { DebianEolPolicy, ImageFacts, ImageStatus, OtherPython, RuleCatalog } from '../rules/types.js';
 
 function factsOf(catalog: Catalog, fullTag: string | undefined, tag: string, date: IsoDate): ImageFacts {
   const parsed = tryParseTag(fullTag ?? tag);
@@ -38,6 +39,51 @@ function architecturesOf(catalog: Catalog, tag: string, date: IsoDate): Arch[] |
   return out.length > 0 ? out : undefined;
 }
 
+/**
+ * Orders releases of one distro family, newest first: Debian by its glibc (the newer release has the
+ * newer one), Alpine by its release number.
+ */
+function newerDistroFirst(catalog: Catalog, a: PythonTag, b: PythonTag): number {
+  if (a.distro?.family === 'alpine' && b.distro?.family === 'alpine')
+    return compareDotted(b.distro.name, a.distro.name);
+  return compareDotted(catalog.libc(b).version ?? '0', catalog.libc(a).version ?? '0');
+}
+
+/**
+ * One image per final Python minor published at the date in a variant and distro family: its newest
+ * patch on the release `distro` when that minor is published there, else on the family's newest.
+ */
+function pythonsOfGroup(
+  catalog: Catalog,
+  variant: PythonTag['variant'],
+  distro: Distro,
+  date: IsoDate,
+): OtherPython[] {
+  // The newest final patch per minor and distro release of the variant and family.
+  const newest = new Map<string, PythonTag>();
+  for (const text of catalog.publishedTags(date)) {
+    const t = tryParseTag(text);
+    if (!t?.version || t.prerelease || t.variant !== variant || t.distro?.family !== distro.family) continue;
+    if (!isFullySpecified(t)) continue;
+    const key = `${minorOf(t)}\u0000${t.distro.name}`;
+    const known = newest.get(key);
+    if (!known?.version || compareTagVersions(t.version, known.version) > 0) newest.set(key, t);
+  }
+  const byMinor = new Map<string, PythonTag[]>();
+  for (const t of newest.values()) {
+    const m = minorOf(t);
+    if (m) byMinor.set(m, [...(byMinor.get(m) ?? []), t]);
+  }
+  const out: OtherPython[] = [];
+  for (const [minor, tags] of byMinor) {
+    const chosen =
+      tags.find((t) => t.distro?.name === distro.name) ??
+      [...tags].sort((a, b) => newerDistroFirst(catalog, a, b))[0];
+    if (chosen?.version) out.push({ minor, python: formatVersion(chosen.version), tag: chosen.raw });
+  }
+  return out.sort((a, b) => compareDotted(a.minor, b.minor));
+}
+
 export function ruleCatalogOf(
   catalog: Catalog,
   options: {
@@ -53,6 +99,7 @@ export function ruleCatalogOf(
   const pythonEolCache = new Map<string, IsoDate | undefined>();
   const distroEolCache = new Map<string, IsoDate | undefined>();
   const patchCache = new Map<string, PythonPatchRelease[]>();
+  const groupCache = new Map<string, OtherPython[]>();
   return {
     dataDate: options.dataDate,
     status(tag, date) {
@@ -112,6 +159,19 @@ export function ruleCatalogOf(
         patchCache.set(minor, known);
       }
       return known.map((r) => ({ ...r }));
+    },
+    otherPythons(tag, date) {
+      const base = tryParseTag(tag);
+      const minor = base ? minorOf(base) : undefined;
+      if (!base?.distro || !minor || !isFullySpecified(base)) return [];
+      // Every reference of one variant and distro release asks about the same group: computed once.
+      const key = `${base.variant}\u0000${base.distro.text}@${date}`;
+      let known = groupCache.get(key);
+      if (!known) {
+        known = pythonsOfGroup(catalog, base.variant, base.distro, date);
+        groupCache.set(key, known);
+      }
+      return known.filter((o) => o.minor !== minor).map((o) => ({ ...o }));
     },
   };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified } from '../catalog/tag.js';
-import { type PybaseConfig, withConfigDefaults } from '../config/load.js';
+import { type PybaseConfig, recommendPolicyOf, withConfigDefaults } from '../config/load.js';
 import { defaultArchs } from '../deps/candidates.js';
 import { readDependencyFacts } from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
@@ -16,6 +16,7 @@ import type { PythonTag } from '../model/image-ref.js';
 import { type Arch, normalizeArch } from '../model/platform.js';
 import type { ExtractedReference, Extraction } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
+import { resolvePolicy } from '../recommend/policy.js';
 import { findingStage } from '../rules/finding.js';
 import { rules as allRules } from '../rules/index.js';
 import type {
@@ -292,6 +293,15 @@ function relativeTo(root: string, d: Diagnostic): Diagnostic {
   };
 }
 
+/**
+ * Months of support per stage that the recommendation policy of the configuration asks for; a
+ * builder stage ships in the production image, so it takes production's (as `recommend` reads it).
+ */
+function minSupportMonthsOf(config: PybaseConfig): Record<Stage, number> {
+  const months = resolvePolicy(recommendPolicyOf(config)).minSupportMonths;
+  return { dev: months.dev, ci: months.ci, build: months.prod, prod: months.prod };
+}
+
 /** Check the project at `root` at `options.date`. */
 export async function runCheck(root: string, options: CheckOptions): Promise<CheckResult> {
   const date = parseIsoDate(options.date, 'date');
@@ -330,6 +340,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       debianEolPolicy: config.debianEolPolicy,
       allowedRegistries: config.allowedRegistries,
       archs: configuredArchs(config.archs),
+      minSupportMonths: minSupportMonthsOf(config),
     },
     ...(dependencies !== undefined ? { dependencies } : {}),
   };

@@ -79,6 +79,7 @@ export type {
   ImageLibc,
   ImageState,
   ImageStatus,
+  OtherPython,
   PythonReference,
   Rule,
   RuleCatalog,

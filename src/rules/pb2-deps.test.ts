@@ -43,10 +43,17 @@ describe('dependency rules on fixture projects', () => {
     expect(codes(await pb2Findings('deps-rule-alpine-compiler'))).toEqual(['PB201']);
   });
 
-  it('Python 3.12 under a lock made for <= 3.11: PB203 and PB205', async () => {
+  it('Python 3.12 under a lock made for <= 3.11: PB203 (naming 3.11) and PB205', async () => {
     const found = await pb2Findings('deps-rule-python312');
     expect(codes(found)).toEqual(['PB203', 'PB205']);
-    expect(found.find((f) => f.code === 'PB203')!.message).toMatch(/no cp312 wheel for numpy 1\.24\.4/);
+    const pb203 = found.find((f) => f.code === 'PB203')!;
+    expect(pb203.message).toMatch(
+      /no cp312 wheel for numpy 1\.24\.4; Python 3\.11 has wheels for all of them$/,
+    );
+    expect(pb203.hint).toMatch(
+      /^use Python 3\.11 \(python:3\.11\.\d+-slim-trixie\), or update the lock for Python 3\.12$/,
+    );
+    expect(pb203.data?.better).toMatchObject({ python: '3.11', noWheel: [], excluded: [] });
   });
 
   it('no PB205 for a package that publishes only an sdist (usually pure Python: pip builds it without a compiler)', async () => {
@@ -79,6 +86,129 @@ describe('dependency rules on fixture projects', () => {
 
   it('trixie (glibc 2.41) for the same lock: nothing fires', async () => {
     expect(await pb2Findings('deps-rule-glibc-trixie')).toEqual([]);
+  });
+});
+
+/** A PDM lock of packages given by their files (nothing reads the hashes). */
+function pdmLock(
+  packages: { name: string; version: string; requiresPython?: string; files: string[] }[],
+  requiresPython = '>=3.8',
+): string {
+  const hash = `sha256:${'0'.repeat(64)}`;
+  const lines = ['[metadata]', 'groups = ["default"]', 'lock_version = "4.5.0"', `content_hash = "${hash}"`];
+  lines.push('', '[[metadata.targets]]', `requires_python = "${requiresPython}"`);
+  for (const p of packages) {
+    lines.push('', '[[package]]', `name = "${p.name}"`, `version = "${p.version}"`);
+    if (p.requiresPython) lines.push(`requires_python = "${p.requiresPython}"`);
+    lines.push('groups = ["default"]', 'files = [');
+    for (const f of p.files) lines.push(`    {file = "${f}", hash = "${hash}"},`);
+    lines.push(']');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** manylinux wheels for amd64 and arm64 per CPython tag (`cp311`), and the sdist. */
+function binary(name: string, version: string, pythons: string[]): string[] {
+  const platforms = [
+    'manylinux_2_17_x86_64.manylinux2014_x86_64',
+    'manylinux_2_17_aarch64.manylinux2014_aarch64',
+  ];
+  return [
+    ...pythons.flatMap((cp) => platforms.map((p) => `${name}-${version}-${cp}-${cp}-${p}.whl`)),
+    `${name}-${version}.tar.gz`,
+  ];
+}
+
+describe('PB203 blames the Python only when another Python suits the lock better', () => {
+  async function pb203(files: Record<string, string>, at = date, config = {}) {
+    const result = await runCheck(writeProject(files), { date: at, config });
+    return result.findings.filter((f) => f.code === 'PB203');
+  }
+
+  it('stays silent when every Python is as affected (no wheel for any published Python): only PB205', async () => {
+    const lock = pdmLock([{ name: 'oldext', version: '1.0', files: binary('oldext', '1.0', ['cp27']) }]);
+    for (const image of ['3.12-slim', '3.14-slim-trixie']) {
+      const root = writeProject({ 'pdm.lock': lock, Dockerfile: `FROM python:${image}\n` });
+      const found = (await runCheck(root, { date })).findings.filter((f) => f.code.startsWith('PB2'));
+      expect(codes(found)).toEqual(['PB205']);
+    }
+  });
+
+  it("stays silent on the image's Python when it is the best for the lock, fires on another naming it", async () => {
+    const lock = pdmLock([
+      { name: 'a', version: '1.0', files: binary('a', '1.0', ['cp311']) },
+      { name: 'b', version: '1.0', files: binary('b', '1.0', ['cp312']) },
+      { name: 'c', version: '1.0', files: binary('c', '1.0', ['cp312', 'cp313']) },
+    ]);
+    // 3.12 builds a; 3.11 builds b and c; 3.13 a and b; 3.10 and 3.14 all three.
+    expect(await pb203({ 'pdm.lock': lock, Dockerfile: 'FROM python:3.12-slim\n' })).toEqual([]);
+    const found = await pb203({ 'pdm.lock': lock, Dockerfile: 'FROM python:3.13-slim\n' });
+    expect(found.map((f) => f.message)).toEqual([
+      "'python:3.13-slim' runs Python 3.13.15, which the locked dependencies do not support: no cp313 wheel for a 1.0, b 1.0; Python 3.12 needs 1 fewer source build (only a 1.0)",
+    ]);
+  });
+
+  it("keeps to the Pythons the project's requires-python admits", async () => {
+    const lock = readFileSync(path.join(fixtures, 'deps-rule-python312/pdm.lock'), 'utf8');
+    const files = { 'pdm.lock': lock, Dockerfile: 'FROM python:3.12-slim\n' };
+    expect(await pb203(files)).toHaveLength(1);
+    // The project asks for 3.12 or newer: numpy 1.24.4 has no wheel for any Python it admits.
+    const pyproject = '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.12"\n';
+    expect(await pb203({ ...files, 'pyproject.toml': pyproject })).toEqual([]);
+  });
+
+  it("reports a requires-python exclusion of the image's Python whenever another Python is not excluded", async () => {
+    const lock = pdmLock([
+      { name: 'x', version: '1.0', requiresPython: '<3.14', files: ['x-1.0-py3-none-any.whl'] },
+      { name: 'y', version: '1.0', files: binary('y', '1.0', ['cp314']) },
+      { name: 'z', version: '1.0', files: binary('z', '1.0', ['cp314']) },
+    ]);
+    // Every other Python builds y and z (two packages, more than the one 3.14 cannot install).
+    const found = await pb203({ 'pdm.lock': lock, Dockerfile: 'FROM python:3.14-slim-trixie\n' });
+    expect(found.map((f) => [f.message, f.hint])).toEqual([
+      [
+        "'python:3.14-slim-trixie' runs Python 3.14.7, which the locked dependencies do not support: requires-python excludes it for x 1.0; the requires-python of x 1.0 admits Python 3.13",
+        'use Python 3.13 (python:3.13.15-slim-trixie), or update the lock for Python 3.14',
+      ],
+    ]);
+  });
+
+  describe('on a real lock (mealie: 3.11 has wheels for everything, 3.12 builds 3 packages, 3.13 8, 3.14 17)', () => {
+    const lock = readFileSync(
+      path.resolve(
+        import.meta.dirname,
+        '../../../shared/corpus/lockfiles/mealie-recipes__mealie/poetry.lock',
+      ),
+      'utf8',
+    );
+    // At this date 3.10 is past its end of life and 3.11 has 11 months left.
+    const at = '2026-11-27';
+
+    it('production on 3.12 (what recommend picks): silent, since 3.11 lacks the 12 months of support production asks', async () => {
+      expect(await pb203({ 'poetry.lock': lock, Dockerfile: 'FROM python:3.12.14-trixie\n' }, at)).toEqual(
+        [],
+      );
+    });
+
+    it('production on 3.13: names 3.12', async () => {
+      const found = await pb203({ 'poetry.lock': lock, Dockerfile: 'FROM python:3.13-trixie\n' }, at);
+      expect(found.map((f) => f.message)).toEqual([
+        expect.stringMatching(
+          /no cp313 wheel for .*; Python 3\.12 needs 5 fewer source builds \(only markupsafe 2\.1\.2, regex 2022\.10\.31, websockets 10\.4\)$/,
+        ),
+      ]);
+    });
+
+    it('with no support asked (min-support-months = 0), 3.12 is blamed and 3.11 named', async () => {
+      const found = await pb203({ 'poetry.lock': lock, Dockerfile: 'FROM python:3.12.14-trixie\n' }, at, {
+        policy: { minSupportMonths: 0 },
+      });
+      expect(found.map((f) => f.message)).toEqual([
+        expect.stringMatching(
+          /no cp312 wheel for markupsafe 2\.1\.2, regex 2022\.10\.31, websockets 10\.4; Python 3\.11 has wheels for all of them$/,
+        ),
+      ]);
+    });
   });
 });
 

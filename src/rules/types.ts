@@ -91,6 +91,23 @@ export interface RuleCatalog {
   distroEol(distro: Distro, policy: DebianEolPolicy): IsoDate | undefined;
   /** Final patch releases of a minor with their dates, oldest first. */
   patchReleases(minor: string): PythonPatchRelease[];
+  /**
+   * The images of the other final Python minors published at the date in the variant and distro
+   * family of a fully specified tag: per minor, its newest patch on the tag's distro release when
+   * that minor is published there, else on the newest release of the family. Oldest minor first;
+   * empty for a tag that is not fully specified.
+   */
+  otherPythons(tag: string, date: IsoDate): OtherPython[];
+}
+
+/** An image of another Python minor, beside the one a reference names (see `otherPythons`). */
+export interface OtherPython {
+  /** `3.11` */
+  minor: string;
+  /** `3.11.16` */
+  python: string;
+  /** The fully specified tag: `3.11.16-slim-trixie`. */
+  tag: string;
 }
 
 /** A python image reference with everything rules need to judge it. */
@@ -110,6 +127,11 @@ export interface RuleOptions {
   allowedRegistries: string[];
   /** Architectures the images are built for (configuration `archs`, normalized; default amd64, arm64v8). */
   archs: Arch[];
+  /**
+   * Months of support a Python must have left to be worth moving to, per stage: the recommendation
+   * policy's `min-support-months` (a builder stage ships in production, so it takes `prod`'s).
+   */
+  minSupportMonths: Record<Stage, number>;
 }
 
 /**
