@@ -56,14 +56,15 @@ function parseStageGlobs(values: string[]): Partial<Record<Stage, string[]>> {
   return out;
 }
 
+/** Files are written as seen from the directory the command runs in (JSON keeps them root-relative). */
 function render(format: CheckFormat, result: Awaited<ReturnType<typeof runCheck>>, io: Io): string {
   switch (format) {
     case 'sarif':
-      return formatSarif(result);
+      return formatSarif(result, { cwd: io.cwd });
     case 'github':
-      return formatGithub(result);
+      return formatGithub(result, { cwd: io.cwd });
     default:
-      return formatText(result, { style: style(io.color && io.stdoutIsTTY) });
+      return formatText(result, { style: style(io.color && io.stdoutIsTTY), cwd: io.cwd });
   }
 }
 
