@@ -23,7 +23,17 @@ import {
   type Verdict,
   withUnknownArchitectures,
 } from '../../index.js';
-import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  listOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import {
   commandDate,
   linuxArchsOf,
@@ -103,23 +113,25 @@ function archsOf(values: string[]): Arch[] {
   return archs.length > 0 ? archs : [...defaultArchs];
 }
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  image: { type: 'string', multiple: true },
+  arch: { type: 'string', multiple: true },
+  deps: { type: 'string' },
+  with: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+  ...indexOptions,
+};
+
 export const command: Command = {
   summary: 'which python images install the dependencies from wheels',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'deps',
-      argv,
-      {
-        image: { type: 'string', multiple: true },
-        arch: { type: 'string', multiple: true },
-        deps: { type: 'string' },
-        with: { type: 'string', multiple: true },
-        'no-cache': { type: 'boolean' },
-        ...indexOptions,
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('deps', argv, options, 1);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');

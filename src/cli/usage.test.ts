@@ -1,0 +1,43 @@
+/** Usage errors and messages of the command line: what they name, and how they read. */
+import { describe, expect, it } from 'vitest';
+import { captureIo, runMain } from '../../test/support/run-main.js';
+import { main } from './main.js';
+
+describe('values of options', () => {
+  const date = ['--date', '2026-08-20'];
+
+  it('an option whose value starts with a dash says how to write it', async () => {
+    const r = await runMain(['tags', '--frozen', '-5', ...date]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "tags: --frozen needs a value; '-5' starts with '-' and reads as an option: write --frozen=-5 to give it as the value",
+    );
+    expect(r.err).not.toContain('ambiguous');
+    const written = await runMain(['tags', '--frozen=-5', ...date]);
+    expect(written.err).toContain("tags: --frozen must be a whole number of days, not '-5'");
+    expect((await runMain(['tags', '--frozen', '--json', ...date])).err).toContain(
+      'tags: --frozen needs a value, but is followed by the option --json',
+    );
+    expect((await runMain(['tags', ...date, '--frozen'])).err).toContain('tags: --frozen needs a value');
+  });
+
+  it('an empty value is a usage error naming the option, not the default', async () => {
+    for (const arch of ['', ',', ' ']) {
+      const r = await runMain(['deps', '--arch', arch, '--offline', ...date], { cwd: '/' });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`deps: --arch needs a value, got '${arch}'`);
+    }
+    expect((await runMain(['check', '--exclude=', ...date], { cwd: '/' })).err).toContain(
+      "check: --exclude needs a value, got ''",
+    );
+  });
+
+  it('--no-color turns colours off', async () => {
+    const coloured = { ...captureIo(), color: true };
+    await main(['tags', '3.12-slim', ...date], coloured);
+    expect(coloured.stdout()).toContain('\u001b[');
+    const plain = { ...captureIo(), color: true };
+    expect(await main(['tags', '3.12-slim', '--no-color', ...date], plain)).toBe(0);
+    expect(plain.stdout()).not.toContain('\u001b[');
+  });
+});
