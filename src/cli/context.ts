@@ -49,16 +49,30 @@ export function catalogOf(values: Record<string, unknown>, io: Io): Catalog {
   return createCatalog(snapshotPath ? { snapshotPath } : {});
 }
 
-/** The project root given as the first positional argument (default: the current directory); it must be a directory. */
-export async function projectRoot(command: string, positionals: readonly string[], io: Io): Promise<string> {
+/**
+ * The project root given as the first positional argument (default: the current directory); it must
+ * be a directory. Commands that read a dependency file pass `dependencyFile` (whether a name is one):
+ * a dependency file given as the root gets a hint to name it with `--deps` instead.
+ */
+export async function projectRoot(
+  command: string,
+  positionals: readonly string[],
+  io: Io,
+  options: { dependencyFile?: (file: string) => boolean } = {},
+): Promise<string> {
   const written = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, written);
-  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+  const found = await stat(root).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    const dir = path.dirname(written);
     throw new PybaseError({
       code: inputCodes.unreadableFile,
       severity: 'error',
       message: `${command}: ${written} is not a directory`,
-      hint: 'give the root directory of the project',
+      hint:
+        found?.isFile() && options.dependencyFile?.(root)
+          ? `give the root directory of the project; to read that dependency file, name it with --deps: pybase ${command}${dir === '.' ? '' : ` ${dir}`} --deps ${written}`
+          : 'give the root directory of the project',
     });
   }
   return root;

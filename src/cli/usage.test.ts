@@ -1,6 +1,8 @@
 /** Usage errors and messages of the command line: what they name, and how they read. */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo, runMain } from '../../test/support/run-main.js';
+import { writeProject } from '../check/test-project.js';
 import { main } from './main.js';
 
 describe('values of options', () => {
@@ -40,4 +42,38 @@ describe('values of options', () => {
     expect(await main(['tags', '3.12-slim', '--no-color', ...date], plain)).toBe(0);
     expect(plain.stdout()).not.toContain('\u001b[');
   });
+});
+
+describe('a file given where the project root goes', () => {
+  const project = writeProject({
+    'uv.lock': 'version = 1\n',
+    'notes.md': '# notes\n',
+    Dockerfile: 'FROM python:3.12-slim\n',
+  });
+  const date = ['--date', '2026-08-20', '--offline'];
+
+  for (const command of ['check', 'fix', 'deps', 'recommend', 'matrix', 'report', 'init', 'renovate']) {
+    it(`pybase ${command} names the path and asks for the root directory`, async () => {
+      const extra = command === 'report' ? ['--html', '-'] : [];
+      const r = await runMain([command, 'notes.md', ...extra, ...date], { cwd: project });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`pybase: error: ${command}: notes.md is not a directory`);
+      expect(r.err).toContain('hint: give the root directory of the project');
+      expect(r.err).not.toMatch(/ENOTDIR|scandir/);
+    });
+  }
+
+  for (const command of ['deps', 'recommend']) {
+    it(`pybase ${command} on a dependency file suggests --deps`, async () => {
+      const here = await runMain([command, 'uv.lock', ...date], { cwd: project });
+      expect(here.code).toBe(2);
+      expect(here.err).toContain(`${command}: uv.lock is not a directory`);
+      expect(here.err).toContain(`name it with --deps: pybase ${command} --deps uv.lock`);
+      expect(here.err).not.toMatch(/ENOTDIR|scandir/);
+      const parent = path.dirname(project);
+      const name = path.basename(project);
+      const below = await runMain([command, `${name}/uv.lock`, ...date], { cwd: parent });
+      expect(below.err).toContain(`pybase ${command} ${name} --deps ${name}/uv.lock`);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import {
   createCatalog,
   createProgressPrinter,
   defaultArchs,
+  dependencySourceKind,
   dependencySourceLabel,
   type ImageCandidate,
   type ImageCompatibility,
@@ -39,6 +40,7 @@ import {
   linuxArchsOf,
   noteDependencyChoice,
   noteStaleData,
+  projectRoot,
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
@@ -134,7 +136,9 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('deps', argv, options, 1);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const dir = await projectRoot('deps', positionals, io, {
+      dependencyFile: (file) => dependencySourceKind(file) !== undefined,
+    });
     const archs = archsOf(listOption(values, 'arch'));
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   assertInitWritable,
   chooseInitImage,
@@ -21,7 +20,7 @@ import {
   timeoutOption,
   usageError,
 } from '../args.js';
-import { commandDate, noteDependencyChoice, noteStaleData, snapshotPathOf } from '../context.js';
+import { commandDate, noteDependencyChoice, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
@@ -77,7 +76,7 @@ export const command: Command = {
     }
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    const root = await projectRoot('init', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const python = stringOption(values, 'python');

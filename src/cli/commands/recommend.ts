@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Appetite,
@@ -7,6 +7,7 @@ import {
   checkArchitectures,
   createCatalog,
   defaultArchs,
+  dependencySourceKind,
   findDependencySource,
   inputCodes,
   type LibcChoice,
@@ -41,6 +42,7 @@ import {
   linuxArchsOf,
   noteDependencyChoice,
   noteStaleData,
+  projectRoot,
   reportDependencyErrors,
 } from '../context.js';
 import type { Io } from '../io.js';
@@ -190,15 +192,9 @@ export const command: Command = {
       });
       vulnerabilities.push(await parseVulnerabilityReportAsync(text, file));
     }
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `recommend: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
+    const root = await projectRoot('recommend', positionals, io, {
+      dependencyFile: (file) => dependencySourceKind(file) !== undefined,
+    });
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const fromConfig = recommendPolicyOf(config);
