@@ -21,7 +21,7 @@ import {
   parseIsoDate,
 } from '../index.js';
 import { usageError } from './args.js';
-import { type Io, locationPrefix, style } from './io.js';
+import { type Io, locationPrefix, plural, style } from './io.js';
 
 /** `--date`, or today (the day the command started, UTC). */
 export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
@@ -86,7 +86,7 @@ export function noteStaleData(values: Record<string, unknown>, io: Io, date: Iso
   const age = catalogOf(values, io).dataAge(date);
   if (!age.stale) return;
   io.err(
-    `pybase: note: the data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
+    `pybase: note: the data is ${plural(age.ageDays, 'day')} old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
   );
 }
 
@@ -100,7 +100,8 @@ export function reportDependencyErrors(diagnostics: readonly Diagnostic[], io: I
   const first = errors[0];
   if (!first) return false;
   const s = style(io.color && io.stderrIsTTY);
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s) in the dependency file)` : '';
+  const more =
+    errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more error')} in the dependency file)` : '';
   io.err(`${s.red('pybase: error:')} ${locationPrefix(first)}${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;

@@ -5,7 +5,7 @@
  */
 import { type Diagnostic, inputCodes } from '../index.js';
 import { helpRows, type OptionSpecs, type Parsed, stringOption, usageError } from './args.js';
-import { type Io, style } from './io.js';
+import { type Io, plural, style } from './io.js';
 
 /** Options of commands that look packages up in an index (with `timeoutOption`). */
 export const indexOptions: OptionSpecs = {
@@ -51,7 +51,7 @@ export function reportNetworkFailures(diagnostics: readonly Diagnostic[], io: Io
   const first = failures[0];
   if (!first) return false;
   const s = style(io.color && io.stderrIsTTY);
-  const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed look-up(s))` : '';
+  const more = failures.length > 1 ? ` (and ${plural(failures.length - 1, 'more failed look-up')})` : '';
   io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo, runMain } from '../../test/support/run-main.js';
 import { writeProject } from '../check/test-project.js';
+import { plural } from './io.js';
 import { main } from './main.js';
 
 describe('values of options', () => {
@@ -76,4 +77,27 @@ describe('a file given where the project root goes', () => {
       expect(below.err).toContain(`pybase ${command} ${name} --deps ${name}/uv.lock`);
     });
   }
+});
+
+describe('counts in messages', () => {
+  it('plural: one thing, or several', () => {
+    expect(plural(1, 'image')).toBe('1 image');
+    expect(plural(0, 'image')).toBe('0 images');
+    expect(plural(2, 'more failed look-up')).toBe('2 more failed look-ups');
+    expect(plural(3, 'analysis', 'analyses')).toBe('3 analyses');
+  });
+
+  it('tags counts one image as one', async () => {
+    const r = await runMain(['tags', '3.12-slim-trixie', '--date', '2026-08-20']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1 image at 2026-08-20\.$/m);
+    expect(r.out).not.toMatch(/\b1 archs\b/);
+  });
+
+  it('report counts one recommendation and one finding as one', async () => {
+    const project = writeProject({ Dockerfile: 'FROM python:3.12.14-slim-trixie\n' });
+    const r = await runMain(['report', '--html', 'report.html', '--date', '2026-08-20'], { cwd: project });
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('pybase: wrote report.html (1 recommendation, 1 finding)');
+  });
 });

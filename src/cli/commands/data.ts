@@ -17,7 +17,7 @@ import {
   timeoutOption,
   usageError,
 } from '../args.js';
-import { type Io, style, table } from '../io.js';
+import { type Io, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { deadlineMsOf } from '../network-options.js';
 
@@ -64,7 +64,11 @@ function renderStatus(status: DataStatus, io: Io): string {
       src.name,
       src.origin,
       src.date ?? '?',
-      src.ageDays === undefined ? '?' : src.stale ? s.yellow(`${src.ageDays} days`) : `${src.ageDays} days`,
+      src.ageDays === undefined
+        ? '?'
+        : src.stale
+          ? s.yellow(plural(src.ageDays, 'day'))
+          : plural(src.ageDays, 'day'),
     ]),
   ];
   const lines = [

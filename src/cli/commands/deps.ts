@@ -44,7 +44,7 @@ import {
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
-import { type Io, locationPrefix, style, table } from '../io.js';
+import { type Io, locationPrefix, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, reportNetworkFailures } from '../network-options.js';
 
@@ -219,7 +219,7 @@ function unknownArchitecturesNote(
   const names = unknown.map((c) => c.tag);
   const shown =
     names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
-  return `\nNot judged: ${unknown.length} image${unknown.length === 1 ? '' : 's'} published at ${date} whose architectures the data does not record${since ? ` (it records them from ${since} on)` : ''}: ${shown}.\n`;
+  return `\nNot judged: ${plural(unknown.length, 'image')} published at ${date} whose architectures the data does not record${since ? ` (it records them from ${since} on)` : ''}: ${shown}.\n`;
 }
 
 /** A path as the user would type it from the current directory (absolute when outside it). */
@@ -235,7 +235,7 @@ function header(report: CompatibilityReport, io: Io): string {
     ? dependencySourceLabel(shownPath(report.source.file, io), report.source.kind)
     : 'dependencies';
   const count = report.packages.length;
-  return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
+  return `${s.bold(src)}: ${plural(count, 'package')}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
 }
 
 /** Names of the packages with native code: a binary wheel for some platform (as recommend counts them). */
@@ -341,7 +341,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     const excluded = new Set(report.images.filter((c) => c.excludedByProject).map((c) => c.image.tag)).size;
     lines.push(
       '',
-      `Packages without a wheel on some images${excluded > 0 ? ` (counts of image and architecture; the ${excluded} image${excluded === 1 ? '' : 's'} whose Python the project excludes not counted)` : ''}:`,
+      `Packages without a wheel on some images${excluded > 0 ? ` (counts of image and architecture; the ${plural(excluded, 'image')} whose Python the project excludes not counted)` : ''}:`,
     );
     const total = judged.length;
     const sorted = [...problems.entries()].sort(

@@ -38,7 +38,7 @@ import {
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
-import { type Io, locationPrefix, style } from '../io.js';
+import { type Io, locationPrefix, plural, style } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
 import { indexOptions } from '../network-options.js';
@@ -102,10 +102,6 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
     io.err(`pybase: ${label} ${redactSecrets(text)}\n`);
     if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** What was written, one line per edit, and a last line that counts files and the edits not made. */

@@ -10,7 +10,7 @@ import {
   usageError,
 } from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
-import type { Io } from '../io.js';
+import { type Io, plural } from '../io.js';
 import type { Command } from '../main.js';
 
 const help = `Usage: pybase report [PATH] --html FILE [options]
@@ -62,7 +62,7 @@ export const command: Command = {
         });
       });
       io.err(
-        `pybase: wrote ${out} (${data.recommendations.length} recommendations, ${data.findings.length} findings)\n`,
+        `pybase: wrote ${out} (${plural(data.recommendations.length, 'recommendation')}, ${plural(data.findings.length, 'finding')})\n`,
       );
     }
     return 0;

@@ -9,7 +9,7 @@ import {
   usageError,
 } from '../args.js';
 import { catalogOf, commandDate, debianPolicy } from '../context.js';
-import { type Io, style, table } from '../io.js';
+import { type Io, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 
 const help = `Usage: pybase tags [FILTER] [--date YYYY-MM-DD] [--arch ARCH] [--frozen DAYS] [--json]
@@ -76,7 +76,7 @@ export const command: Command = {
     io.out(renderTags(images, date, io));
     if (dataAge.stale) {
       io.out(
-        `Note: pybase's data is from ${dataAge.dataDate}, ${dataAge.ageDays} days before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
+        `Note: pybase's data is from ${dataAge.dataDate}, ${plural(dataAge.ageDays, 'day')} before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
       );
     }
     return 0;
@@ -115,9 +115,14 @@ function renderTags(images: ListedImage[], date: string, io: Io): string {
       image.status === 'frozen'
         ? `since ${image.frozenSince}${image.replacement ? ` -> ${image.replacement}` : ''}`
         : `${image.note ? `${image.note}; ` : ''}${others}`;
-    rows.push([`  ${image.fullTag}`, status, `${image.architectures?.length ?? '?'} archs`, detail]);
+    rows.push([
+      `  ${image.fullTag}`,
+      status,
+      image.architectures ? plural(image.architectures.length, 'arch') : '? archs',
+      detail,
+    ]);
   }
   flush();
-  out.push(s.dim(`${images.length} images at ${date}.`));
+  out.push(s.dim(`${plural(images.length, 'image')} at ${date}.`));
   return `${out.join('\n')}\n`;
 }
