@@ -9,16 +9,44 @@ export interface Parsed {
   positionals: string[];
 }
 
-/** Options every command accepts. */
+/**
+ * Options every command accepts; `pybase --help` lists them, and every command's help ends with them
+ * (`commonOptionsHelp`).
+ */
 export const commonOptions: OptionSpecs = {
   help: { type: 'boolean', short: 'h' },
-  date: { type: 'string' },
-  json: { type: 'boolean' },
-  'data-dir': { type: 'string' },
   offline: { type: 'boolean' },
   'no-color': { type: 'boolean' },
-  timeout: { type: 'string' },
 };
+
+export const commonOptionsHelp = `
+Every command also takes --offline (never open a network connection), --no-color (no colours;
+NO_COLOR=1 does the same) and -h, --help.
+`;
+
+/**
+ * Rows of a help table whose descriptions start at `column` (counted from the line start), for rows
+ * shared by commands whose tables have different widths. A description given as several lines
+ * continues at the same column.
+ */
+export function helpRows(rows: readonly (readonly [string, ...string[]])[], column: number): string {
+  const lines: string[] = [];
+  for (const [head, ...description] of rows) {
+    const first = `  ${head}`;
+    lines.push(`${first}${' '.repeat(Math.max(2, column - first.length))}${description[0] ?? ''}`.trimEnd());
+    for (const more of description.slice(1)) lines.push(`${' '.repeat(column)}${more}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--date YYYY-MM-DD`: commands whose answer depends on the date. */
+export const dateOption: OptionSpecs = { date: { type: 'string' } };
+/** `--data-dir DIR`: commands that read the data snapshot. */
+export const dataDirOption: OptionSpecs = { 'data-dir': { type: 'string' } };
+/** `--json`: commands with machine-readable output. */
+export const jsonOption: OptionSpecs = { json: { type: 'boolean' } };
+/** `--timeout SECONDS`: commands that may go online. */
+export const timeoutOption: OptionSpecs = { timeout: { type: 'string' } };
 
 export function usageError(message: string, command?: string): PybaseError {
   return new PybaseError({
@@ -29,6 +57,36 @@ export function usageError(message: string, command?: string): PybaseError {
   });
 }
 
+/**
+ * An option that wants a value and is given none, or one that reads as an option: node:util's
+ * messages ("argument is ambiguous") do not say what to write instead.
+ */
+function missingValue(
+  command: string,
+  argv: readonly string[],
+  options: OptionSpecs,
+): PybaseError | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('--') || arg.includes('=')) continue;
+    const name = arg.slice(2);
+    if (options[name]?.type !== 'string') continue;
+    const next = argv[i + 1];
+    if (next === undefined) return usageError(`${command}: ${arg} needs a value`, command);
+    if (next.startsWith('-') && next !== '-') {
+      return /^--?[a-zA-Z]/.test(next)
+        ? usageError(`${command}: ${arg} needs a value, but is followed by the option ${next}`, command)
+        : usageError(
+            `${command}: ${arg} needs a value; '${next}' starts with '-' and reads as an option: write ${arg}=${next} to give it as the value`,
+            command,
+          );
+    }
+    i++;
+  }
+  return undefined;
+}
+
 /** Parse a command's arguments; unknown options and missing values are usage errors that name the command. */
 export function parseCommandArgs(
   command: string,
@@ -36,15 +94,18 @@ export function parseCommandArgs(
   options: OptionSpecs,
   maxPositionals = Infinity,
 ): Parsed {
+  const specs = { ...commonOptions, ...options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...commonOptions, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: argv, options: specs, allowPositionals: true, strict: true });
   } catch (err) {
+    const missing = missingValue(command, argv, specs);
+    if (missing) throw missing;
+    const code = (err as { code?: string }).code;
+    const unknown = /^Unknown option '([^']+)'/.exec(err instanceof Error ? err.message : '')?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown === '--json') {
+      throw usageError(`${command}: --json is not available: ${command} has no JSON output`, command);
+    }
     const raw = err instanceof Error ? err.message : String(err);
     // node:util's messages are long and mention parseArgs internals; keep the useful first sentence.
     const message = raw
@@ -52,6 +113,14 @@ export function parseCommandArgs(
       .replace(/\. To specify a positional argument.*$/, '')
       .replace(/^Unknown option/, 'unknown option');
     throw usageError(`${command}: ${message}`, command);
+  }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      // An empty value (`--arch ''`, `--arch ,`) would silently mean the default.
+      if (typeof v === 'string' && /^[\s,]*$/.test(v)) {
+        throw usageError(`${command}: --${name} needs a value, got '${v}'`, command);
+      }
+    }
   }
   const timeout = parsed.values.timeout;
   if (typeof timeout === 'string' && !(/^\d+(\.\d+)?$/.test(timeout) && Number(timeout) > 0)) {

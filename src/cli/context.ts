@@ -21,7 +21,7 @@ import {
   parseIsoDate,
 } from '../index.js';
 import { usageError } from './args.js';
-import { type Io, locationPrefix, style } from './io.js';
+import { type Io, locationPrefix, plural, style } from './io.js';
 
 /** `--date`, or today (the day the command started, UTC). */
 export function commandDate(values: Record<string, unknown>, io: Io): IsoDate {
@@ -49,16 +49,30 @@ export function catalogOf(values: Record<string, unknown>, io: Io): Catalog {
   return createCatalog(snapshotPath ? { snapshotPath } : {});
 }
 
-/** The project root given as the first positional argument (default: the current directory); it must be a directory. */
-export async function projectRoot(command: string, positionals: readonly string[], io: Io): Promise<string> {
+/**
+ * The project root given as the first positional argument (default: the current directory); it must
+ * be a directory. Commands that read a dependency file pass `dependencyFile` (whether a name is one):
+ * a dependency file given as the root gets a hint to name it with `--deps` instead.
+ */
+export async function projectRoot(
+  command: string,
+  positionals: readonly string[],
+  io: Io,
+  options: { dependencyFile?: (file: string) => boolean } = {},
+): Promise<string> {
   const written = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, written);
-  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+  const found = await stat(root).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    const dir = path.dirname(written);
     throw new PybaseError({
       code: inputCodes.unreadableFile,
       severity: 'error',
       message: `${command}: ${written} is not a directory`,
-      hint: 'give the root directory of the project',
+      hint:
+        found?.isFile() && options.dependencyFile?.(root)
+          ? `give the root directory of the project; to read that dependency file, name it with --deps: pybase ${command}${dir === '.' ? '' : ` ${dir}`} --deps ${written}`
+          : 'give the root directory of the project',
     });
   }
   return root;
@@ -72,7 +86,7 @@ export function noteStaleData(values: Record<string, unknown>, io: Io, date: Iso
   const age = catalogOf(values, io).dataAge(date);
   if (!age.stale) return;
   io.err(
-    `pybase: note: the data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
+    `pybase: note: the data is ${plural(age.ageDays, 'day')} old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,
   );
 }
 
@@ -86,7 +100,8 @@ export function reportDependencyErrors(diagnostics: readonly Diagnostic[], io: I
   const first = errors[0];
   if (!first) return false;
   const s = style(io.color && io.stderrIsTTY);
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s) in the dependency file)` : '';
+  const more =
+    errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more error')} in the dependency file)` : '';
   io.err(`${s.red('pybase: error:')} ${locationPrefix(first)}${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;

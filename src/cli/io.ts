@@ -62,6 +62,11 @@ export function style(enabled: boolean): Style {
   };
 }
 
+/** A count and its noun, `1 image`, `2 images` (`many` for a plural that is not `word` + s). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
 /** Lay out rows as aligned columns (no trailing spaces). */
 export function table(rows: string[][], gap = 2): string {
   const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;

@@ -4,12 +4,20 @@
  * start about as fast as Node itself.
  */
 import { isPybaseError, type PybaseError } from '../index.js';
+import { commonOptionsHelp, type OptionSpecs } from './args.js';
 import { type Io, processIo, style } from './io.js';
 
 export interface Command {
   summary: string;
   help: string;
+  /** The options the command accepts besides the common ones (`commonOptions`); its help lists each. */
+  options: OptionSpecs;
   run(argv: string[], io: Io): Promise<number>;
+}
+
+/** What `pybase <command> --help` prints: the command's help, then the options every command takes. */
+export function helpOf(command: Command): string {
+  return `${command.help}${commonOptionsHelp}`;
 }
 
 type Loader = () => Promise<Command>;
@@ -84,12 +92,15 @@ function topHelp(): string {
     ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
     '',
     'Options for every command:',
-    '  --date YYYY-MM-DD   answer as of that date (default: today)',
-    '  --json              machine-readable output',
-    '  --data-dir DIR      use a refreshed data directory instead of the embedded snapshot',
     '  --offline           never open a network connection',
-    '  --timeout SECONDS   give up on the network after this long (default 120)',
+    '  --no-color          no colours (NO_COLOR=1 does the same)',
     '  -h, --help          help for a command',
+    '',
+    "Options of the commands that take them ('pybase <command> --help' lists a command's own):",
+    '  --date YYYY-MM-DD   answer as of that date (default: today)',
+    '  --data-dir DIR      use a refreshed data directory instead of the embedded snapshot',
+    '  --json              machine-readable output',
+    '  --timeout SECONDS   give up on the network after this long (default 120)',
     '',
     'Exit codes: 0 ok, 1 problems found (commands that judge), 2 usage, input or network error.',
     "Run 'pybase <command> --help' for a command's options.",
@@ -133,7 +144,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     if (first === 'help' && rest[0] && commands[rest[0]]) {
-      io.out((await commands[rest[0]]!.load()).help);
+      io.out(helpOf(await commands[rest[0]]!.load()));
       return exitCodes.ok;
     }
     io.out(topHelp());
@@ -149,14 +160,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.help);
+    io.out(helpOf(command));
     return exitCodes.ok;
   }
+  const runIo = rest.includes('--no-color') ? { ...io, color: false } : io;
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, runIo);
   } catch (err) {
     if (isPybaseError(err)) {
-      reportError(err, io);
+      reportError(err, runIo);
       return exitCodes.usage;
     }
     throw err;

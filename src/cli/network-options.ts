@@ -4,21 +4,31 @@
  * run offline or answered from its cache loads no network code.
  */
 import { type Diagnostic, inputCodes } from '../index.js';
-import { type OptionSpecs, type Parsed, stringOption, usageError } from './args.js';
-import { type Io, style } from './io.js';
+import { helpRows, type OptionSpecs, type Parsed, stringOption, usageError } from './args.js';
+import { type Io, plural, style } from './io.js';
 
-/** Options of commands that look packages up in an index. */
+/** Options of commands that look packages up in an index (with `timeoutOption`). */
 export const indexOptions: OptionSpecs = {
   'index-url': { type: 'string' },
   'cache-dir': { type: 'string' },
 };
 
-export const indexOptionsHelp = `  --index-url URL    package index (default: PIP_INDEX_URL, index-url of the configuration,
-                     the lock's own index, or PyPI);
-                     credentials from the URL or ~/.netrc, never printed
-  --cache-dir DIR    where index pages are cached (default ~/.cache/pybase)
-  --timeout SECONDS  give up on the network after this long (default 120)
-`;
+/** The help rows of `indexOptions` and `--timeout`, descriptions at `column` as in the command's table. */
+export function indexOptionsHelp(column: number): string {
+  return helpRows(
+    [
+      [
+        '--index-url URL',
+        'package index (default: PIP_INDEX_URL, index-url of the configuration,',
+        "the lock's own index, or PyPI);",
+        'credentials from the URL or ~/.netrc, never printed',
+      ],
+      ['--cache-dir DIR', 'where index pages are cached (default ~/.cache/pybase)'],
+      ['--timeout SECONDS', 'give up on the network after this long (default 120)'],
+    ],
+    column,
+  );
+}
 
 /** `--timeout SECONDS` as milliseconds, or undefined for the HTTP layer's default. */
 export function deadlineMsOf(values: Parsed['values'], command: string): number | undefined {
@@ -41,7 +51,7 @@ export function reportNetworkFailures(diagnostics: readonly Diagnostic[], io: Io
   const first = failures[0];
   if (!first) return false;
   const s = style(io.color && io.stderrIsTTY);
-  const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed look-up(s))` : '';
+  const more = failures.length > 1 ? ` (and ${plural(failures.length - 1, 'more failed look-up')})` : '';
   io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;

@@ -140,7 +140,7 @@ describe('pybase fix (command line)', () => {
     expect(prefixed.out.match(/^\+FROM python:3\.13\.15-slim-bookworm$/gm)).toHaveLength(2);
     for (const [to, problem] of [
       ['nonsense::', "'nonsense::' does not name the python image"],
-      ['', 'an empty tag names no image'],
+      ['', "fix: --to needs a value, got ''"],
       ['3.99.1-slim', 'python:3.99.1-slim was not published by 2026-11-27'],
       ['no-such-tag', "'no-such-tag' is not a python image tag"],
     ]) {

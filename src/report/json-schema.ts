@@ -37,6 +37,10 @@ export const checkResultSchema = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.literal('pybase'), version: z.string().optional() }),
   date: isoDate.describe('The date the check judged at.'),
+  root: z
+    .string()
+    .optional()
+    .describe('The checked root, as an absolute path: the file of every location is relative to it.'),
   dataAge: z.object({ dataDate: isoDate, ageDays: z.number().int(), stale: z.boolean() }),
   rulesRun: z.array(z.string()),
   files: z.array(z.string()).describe('Files read, relative to the root.'),

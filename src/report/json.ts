@@ -11,6 +11,8 @@ export interface CheckResultJson {
   schemaVersion: 1;
   tool: { name: 'pybase'; version?: string };
   date: string;
+  /** The checked root, absolute: every location's `file` is relative to it. */
+  root: string;
   dataAge: { dataDate: string; ageDays: number; stale: boolean };
   rulesRun: string[];
   files: string[];
@@ -25,6 +27,7 @@ export function toCheckResultJson(result: CheckResult, options: { version?: stri
     schemaVersion: checkResultSchemaVersion,
     tool: { name: 'pybase', ...(options.version ? { version: options.version } : {}) },
     date: result.date,
+    root: result.root,
     dataAge: result.dataAge,
     rulesRun: result.rulesRun,
     files: result.extraction.files,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -19,6 +20,19 @@ const require = createRequire(import.meta.url);
 const AjvDraft04 = require('ajv-draft-04') as new (options: Record<string, unknown>) => Ajv;
 
 let result: CheckResult;
+
+function sarifValidator() {
+  // The OASIS SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (draft-04 JSON schema).
+  const schemaPath = path.join(
+    path.dirname(require.resolve('@microsoft/jest-sarif/package.json')),
+    'lib/schemas/sarif-2.1.0-rtm.5.json',
+  );
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+  // The schema's 'language' pattern is not valid in unicode mode; read it as browsers did in 2019.
+  const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats.default(ajv as unknown as Parameters<typeof addFormats.default>[0]);
+  return ajv.compile(schema);
+}
 
 beforeAll(async () => {
   const root = writeProject({
@@ -85,19 +99,15 @@ describe('json', () => {
 
 describe('sarif', () => {
   it('validates against the official SARIF 2.1.0 schema', () => {
-    // The OASIS SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (draft-04 JSON schema).
-    const schemaPath = path.join(
-      path.dirname(require.resolve('@microsoft/jest-sarif/package.json')),
-      'lib/schemas/sarif-2.1.0-rtm.5.json',
-    );
-    const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-    // The schema's 'language' pattern is not valid in unicode mode; read it as browsers did in 2019.
-    const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
-    addFormats.default(ajv as unknown as Parameters<typeof addFormats.default>[0]);
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator();
     const log = toSarif(result, { version: '0.1.0' });
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
     expect(validate({ version: '2.1.0', runs: [{ tool: {} }] })).toBe(false);
+    // With URIs relative to a working directory above the root, and absolute ones outside it.
+    for (const cwd of [path.dirname(result.root), path.join(result.root, 'elsewhere')]) {
+      const other = toSarif(result, { version: '0.1.0', cwd });
+      expect(validate(other), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+    }
   });
 
   it('carries rule metadata, levels, regions and fingerprints', () => {
@@ -126,6 +136,83 @@ describe('sarif', () => {
     const pb101 = run.results.find((r) => r.ruleId === 'PB101')!;
     expect(pb101.locations[0]?.physicalLocation.region).toMatchObject({ startLine: 3, endLine: 3 });
     expect(pb101.level).toBe('error');
+  });
+});
+
+type SarifRun = {
+  originalUriBaseIds?: Record<string, { uri: string }>;
+  results: {
+    ruleId: string;
+    partialFingerprints: Record<string, string>;
+    locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+  }[];
+};
+
+describe('paths as seen from the working directory', () => {
+  const pb101 = (run: SarifRun) => run.results.find((r) => r.ruleId === 'PB101')!;
+  const parent = () => path.dirname(result.root);
+  const project = () => path.basename(result.root);
+
+  it('sarif: URIs relative to %SRCROOT%, which originalUriBaseIds names as the working directory', () => {
+    const run = (toSarif(result, { cwd: parent() }) as { runs: SarifRun[] }).runs[0]!;
+    expect(pb101(run).locations[0]!.physicalLocation.artifactLocation).toEqual({
+      uri: `${project()}/Dockerfile`,
+      uriBaseId: '%SRCROOT%',
+    });
+    const base = run.originalUriBaseIds?.['%SRCROOT%']?.uri;
+    expect(base).toBe(`${pathToFileURL(parent()).href}/`);
+    expect(new URL(`${project()}/Dockerfile`, base).href).toBe(
+      pathToFileURL(path.join(result.root, 'Dockerfile')).href,
+    );
+  });
+
+  it('sarif: without a working directory, URIs are relative to the checked root, and %SRCROOT% names it', () => {
+    const run = (toSarif(result) as { runs: SarifRun[] }).runs[0]!;
+    expect(pb101(run).locations[0]!.physicalLocation.artifactLocation.uri).toBe('Dockerfile');
+    expect(run.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe(`${pathToFileURL(result.root).href}/`);
+  });
+
+  it('sarif: a file outside the working directory gets an absolute file URI', () => {
+    const run = (toSarif(result, { cwd: path.join(result.root, 'sub') }) as { runs: SarifRun[] }).runs[0]!;
+    expect(pb101(run).locations[0]!.physicalLocation.artifactLocation).toEqual({
+      uri: pathToFileURL(path.join(result.root, 'Dockerfile')).href,
+    });
+  });
+
+  it('sarif: the fingerprint is the same finding wherever it runs from, when the file is written the same', () => {
+    const atRoot = (toSarif(result, { cwd: result.root }) as { runs: SarifRun[] }).runs[0]!;
+    const plain = (toSarif(result) as { runs: SarifRun[] }).runs[0]!;
+    expect(pb101(atRoot).partialFingerprints).toEqual(pb101(plain).partialFingerprints);
+  });
+
+  it('github: file= is relative to the working directory (the workspace)', () => {
+    const lines = formatGithub(result, { cwd: parent() }).split('\n');
+    expect(lines.find((l) => l.includes('title=PB101'))).toMatch(
+      new RegExp(`^::error file=${project()}/Dockerfile,line=3,`),
+    );
+    const outside = formatGithub(result, { cwd: path.join(result.root, 'sub') }).split('\n');
+    expect(outside.find((l) => l.includes('title=PB101'))).toContain(
+      `file=${path.join(result.root, 'Dockerfile').replaceAll(':', '%3A')},`,
+    );
+  });
+
+  it('text: file:line:col opens from the working directory, and input problems do not repeat their file', async () => {
+    expect(formatText(result, { cwd: parent() })).toMatch(
+      new RegExp(`^${project()}/Dockerfile:3:\\d+ PB101 `, 'm'),
+    );
+    const root = writeProject({ 'compose.yaml': 'services: [\n' });
+    const r = await runCheck(root, { date: '2026-11-27' });
+    const text = formatText(r, { cwd: path.dirname(root) });
+    expect(text).toMatch(
+      new RegExp(`^${path.basename(root)}/compose\\.yaml:2:1 PBE006 error cannot parse: `, 'm'),
+    );
+  });
+
+  it('json: locations stay relative to the checked root, which the document carries', () => {
+    const doc = JSON.parse(formatJson(result));
+    expect(doc.root).toBe(result.root);
+    expect(path.isAbsolute(doc.root)).toBe(true);
+    expect(doc.findings.find((f: { code: string }) => f.code === 'PB101').location.file).toBe('Dockerfile');
   });
 });
 

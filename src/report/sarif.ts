@@ -1,13 +1,17 @@
 /**
  * SARIF 2.1.0 report (code scanning): rule metadata in `tool.driver.rules`, one result per finding
- * with its region and a fingerprint that survives line moves.
+ * with its region and a fingerprint that survives line moves. File URIs are relative to `%SRCROOT%`,
+ * the directory the command ran in (the checkout root in CI), which `originalUriBaseIds` names; a
+ * file outside it gets an absolute `file://` URI.
  */
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import type { CheckResult } from '../check/check.js';
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import { ruleDocUrl } from '../rules/finding.js';
 import { rules as allRules } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
+import { pathFrom } from './paths.js';
 
 export const sarifSchemaUri = 'https://json.schemastore.org/sarif-2.1.0.json';
 const informationUri = 'https://github.com/pybase-dev/pybase';
@@ -33,15 +37,49 @@ function ruleDescriptor(rule: Rule): Record<string, unknown> {
   };
 }
 
-function fingerprint(d: Diagnostic): string {
-  // Code, file and message: stable when lines above the finding are added or removed.
-  return createHash('sha256')
-    .update(`${d.code}\u0000${d.location?.file ?? ''}\u0000${d.message}`)
-    .digest('hex')
-    .slice(0, 32);
+export interface SarifOptions {
+  version?: string;
+  /**
+   * The directory file URIs are relative to (`%SRCROOT%`): the directory the command runs in, which
+   * in CI is the checkout root code scanning resolves paths against. Default: the checked root.
+   */
+  cwd?: string;
 }
 
-function physicalLocation(d: Diagnostic): Record<string, unknown> | undefined {
+const srcRoot = '%SRCROOT%';
+
+/** Where the files of a run are: the checked root, and the base directory URIs are relative to. */
+interface Base {
+  root: string;
+  dir: string;
+}
+
+/** The artifact location of a file, and the path its fingerprint uses. */
+function artifactOf(file: string, base: Base): { location: Record<string, unknown>; path: string } {
+  const shown = pathFrom(base.dir, base.root, file);
+  if (shown.relative !== undefined) {
+    return {
+      location: { uri: shown.relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: srcRoot },
+      path: shown.relative,
+    };
+  }
+  return { location: { uri: pathToFileURL(shown.absolute).href }, path: shown.absolute };
+}
+
+/** A directory as a file URI ending in '/', as SARIF wants base URIs. */
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+function fingerprint(d: Diagnostic, base: Base): string {
+  // Code, file (as written in the log) and message: stable when lines above the finding are added or
+  // removed, and distinct for the same finding in two projects of one repository.
+  const file = d.location ? artifactOf(d.location.file, base).path : '';
+  return createHash('sha256').update(`${d.code}\u0000${file}\u0000${d.message}`).digest('hex').slice(0, 32);
+}
+
+function physicalLocation(d: Diagnostic, base: Base): Record<string, unknown> | undefined {
   const loc = d.location;
   if (!loc) return undefined;
   const region: Record<string, number> = {
@@ -51,24 +89,22 @@ function physicalLocation(d: Diagnostic): Record<string, unknown> | undefined {
   if (loc.endLine >= loc.startLine) region.endLine = loc.endLine;
   if (loc.endColumn >= 1 && (loc.endLine > loc.startLine || loc.endColumn >= loc.startColumn))
     region.endColumn = loc.endColumn;
-  return {
-    artifactLocation: { uri: loc.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' },
-    region,
-  };
+  return { artifactLocation: artifactOf(loc.file, base).location, region };
 }
 
-function notification(d: Diagnostic): Record<string, unknown> {
+function notification(d: Diagnostic, base: Base): Record<string, unknown> {
   const n: Record<string, unknown> = {
     level: levelOf(d.severity),
     message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
     descriptor: { id: d.code },
   };
-  const loc = physicalLocation(d);
+  const loc = physicalLocation(d, base);
   if (loc) n.locations = [{ physicalLocation: loc }];
   return n;
 }
 
-export function toSarif(result: CheckResult, options: { version?: string } = {}): Record<string, unknown> {
+export function toSarif(result: CheckResult, options: SarifOptions = {}): Record<string, unknown> {
+  const base: Base = { root: result.root, dir: options.cwd ?? result.root };
   const ruleList: Record<string, unknown>[] = allRules
     .filter((r) => result.rulesRun.includes(r.code))
     .map(ruleDescriptor);
@@ -85,9 +121,9 @@ export function toSarif(result: CheckResult, options: { version?: string } = {})
       ruleIndex: index.get(d.code),
       level: levelOf(d.severity),
       message: { text: d.hint ? `${d.message}\n${d.hint}` : d.message },
-      partialFingerprints: { 'pybaseFinding/v1': fingerprint(d) },
+      partialFingerprints: { 'pybaseFinding/v1': fingerprint(d, base) },
     };
-    const loc = physicalLocation(d);
+    const loc = physicalLocation(d, base);
     if (loc) r.locations = [{ physicalLocation: loc }];
     if (d.data) r.properties = d.data;
     return r;
@@ -105,10 +141,11 @@ export function toSarif(result: CheckResult, options: { version?: string } = {})
             rules: ruleList,
           },
         },
+        originalUriBaseIds: { [srcRoot]: { uri: directoryUri(base.dir) } },
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: result.notices.map(notification),
+            toolExecutionNotifications: result.notices.map((d) => notification(d, base)),
             properties: { date: result.date, dataDate: result.dataAge.dataDate },
           },
         ],
@@ -118,6 +155,6 @@ export function toSarif(result: CheckResult, options: { version?: string } = {})
   };
 }
 
-export function formatSarif(result: CheckResult, options: { version?: string } = {}): string {
+export function formatSarif(result: CheckResult, options: SarifOptions = {}): string {
   return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 /** Plain-text report of a check: one line per finding, an indented hint, then a summary. */
 import type { CheckResult } from '../check/check.js';
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import { displayPath } from './paths.js';
 
 export interface TextStyle {
   bold(s: string): string;
@@ -39,9 +40,14 @@ export function messageAfterLocation(d: Diagnostic): string {
   return d.message;
 }
 
-export function formatDiagnosticLine(d: Diagnostic, style: TextStyle = plain): string {
+/** One finding: `file:line:col CODE severity message` and its hint; `file` is the path written (default: the location's). */
+export function formatDiagnosticLine(
+  d: Diagnostic,
+  style: TextStyle = plain,
+  file = d.location?.file,
+): string {
   const loc = d.location;
-  const where = loc ? `${loc.file}:${loc.startLine}:${loc.startColumn} ` : '';
+  const where = loc ? `${file ?? loc.file}:${loc.startLine}:${loc.startColumn} ` : '';
   const lines = [
     `${style.bold(where)}${d.code} ${colourOf(style, d.severity)(d.severity)} ${messageAfterLocation(d)}`,
   ];
@@ -49,12 +55,19 @@ export function formatDiagnosticLine(d: Diagnostic, style: TextStyle = plain): s
   return lines.join('\n');
 }
 
-/** The text report. `style` colours it (the CLI passes ANSI styles when writing to a terminal). */
-export function formatText(result: CheckResult, options: { style?: TextStyle } = {}): string {
+/**
+ * The text report. `style` colours it (the CLI passes ANSI styles when writing to a terminal); files
+ * are written relative to `cwd` (the directory the command runs in, so that `file:line:col` opens from
+ * there), or absolute when outside it; default: relative to the checked root.
+ */
+export function formatText(result: CheckResult, options: { style?: TextStyle; cwd?: string } = {}): string {
   const style = options.style ?? plain;
-  const out: string[] = result.findings.map((d) => formatDiagnosticLine(d, style));
+  const base = options.cwd ?? result.root;
+  const line = (d: Diagnostic) =>
+    formatDiagnosticLine(d, style, d.location ? displayPath(base, result.root, d.location.file) : undefined);
+  const out: string[] = result.findings.map(line);
   if (out.length > 0) out.push('');
-  for (const n of result.notices) out.push(formatDiagnosticLine(n, style));
+  for (const n of result.notices) out.push(line(n));
   const c = result.counts;
   // Files with findings include files that were skipped or could not be read (a binary file, an
   // unreadable one): they count among the files checked, and the summary says how many were not read.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
 import { writeProject } from '../../check/test-project.js';
@@ -13,9 +14,38 @@ describe('pybase check', () => {
 
   it('exits 0 when nothing reaches the threshold, 1 when something does', async () => {
     expect((await run(['check'], clean)).code).toBe(0);
-    const r = await run(['check', dirty], '/');
+    const r = await run(['check', dirty], dirty);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^Dockerfile:1:\d+ PB001 error /m);
+  });
+
+  it('writes files as seen from the working directory in text, sarif and github; json keeps them root-relative', async () => {
+    // As the GitHub Action runs it: from the checkout root, on a project in a folder of it.
+    const parent = path.dirname(dirty);
+    const name = path.basename(dirty);
+    const text = await run(['check', name], parent);
+    expect(text.out).toMatch(new RegExp(`^${name}/Dockerfile:1:\\d+ PB001 error `, 'm'));
+    const sarif = JSON.parse((await run(['check', name, '--format', 'sarif'], parent)).out);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: `${name}/Dockerfile`,
+      uriBaseId: '%SRCROOT%',
+    });
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({
+      '%SRCROOT%': { uri: `${pathToFileURL(parent).href}/` },
+    });
+    expect((await run(['check', name, '--format', 'github'], parent)).out).toMatch(
+      new RegExp(`^::error file=${name}/Dockerfile,line=1`, 'm'),
+    );
+    const json = JSON.parse((await run(['check', name, '--format', 'json'], parent)).out);
+    expect(json.root).toBe(dirty);
+    expect(json.findings[0].location.file).toBe('Dockerfile');
+    // A project outside the working directory: absolute paths.
+    const elsewhere = writeProject({});
+    expect((await run(['check', dirty], elsewhere)).out).toContain(`${path.join(dirty, 'Dockerfile')}:1:`);
+    const outside = JSON.parse((await run(['check', dirty, '--format', 'sarif'], elsewhere)).out);
+    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: pathToFileURL(path.join(dirty, 'Dockerfile')).href,
+    });
   });
 
   it('--fail-on moves the threshold', async () => {

@@ -15,7 +15,17 @@ import {
   type Stage,
   stages,
 } from '../../index.js';
-import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  listOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
@@ -34,6 +44,7 @@ Options:
   --stage-glob S=GLOB    files matching GLOB serve stage S (dev, ci, build, prod); repeatable
   --date YYYY-MM-DD      judge as of that date (default: today)
   --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
+  --timeout SECONDS      give up on the network after this long (default 120)
 
 Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage, configuration
 or input error.
@@ -56,33 +67,36 @@ function parseStageGlobs(values: string[]): Partial<Record<Stage, string[]>> {
   return out;
 }
 
+/** Files are written as seen from the directory the command runs in (JSON keeps them root-relative). */
 function render(format: CheckFormat, result: Awaited<ReturnType<typeof runCheck>>, io: Io): string {
   switch (format) {
     case 'sarif':
-      return formatSarif(result);
+      return formatSarif(result, { cwd: io.cwd });
     case 'github':
-      return formatGithub(result);
+      return formatGithub(result, { cwd: io.cwd });
     default:
-      return formatText(result, { style: style(io.color && io.stdoutIsTTY) });
+      return formatText(result, { style: style(io.color && io.stdoutIsTTY), cwd: io.cwd });
   }
 }
+
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  'stage-glob': { type: 'string', multiple: true },
+};
 
 export const command: Command = {
   summary: 'judge the python images and Python versions of a project',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'check',
-      argv,
-      {
-        format: { type: 'string' },
-        'fail-on': { type: 'string' },
-        exclude: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        'stage-glob': { type: 'string', multiple: true },
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('check', argv, options, 1);
     const format = (
       values.json === true ? 'json' : (stringOption(values, 'format') ?? 'text')
     ) as CheckFormat;

@@ -8,8 +8,16 @@ import {
   resolveDataDir,
   updateData,
 } from '../../index.js';
-import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { type Io, style, table } from '../io.js';
+import {
+  dataDirOption,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
+import { type Io, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { deadlineMsOf } from '../network-options.js';
 
@@ -30,6 +38,8 @@ status  shows each source, where its data comes from (embedded or refreshed), it
   --no-registry         do not list registry tags
   --timeout SECONDS     give up on each source after this long (default 120)
   --json                machine-readable output
+
+update refuses --offline: it exists to fetch.
 `;
 
 function renderUpdate(result: DataUpdateResult, io: Io): string {
@@ -54,7 +64,11 @@ function renderStatus(status: DataStatus, io: Io): string {
       src.name,
       src.origin,
       src.date ?? '?',
-      src.ageDays === undefined ? '?' : src.stale ? s.yellow(`${src.ageDays} days`) : `${src.ageDays} days`,
+      src.ageDays === undefined
+        ? '?'
+        : src.stale
+          ? s.yellow(plural(src.ageDays, 'day'))
+          : plural(src.ageDays, 'day'),
     ]),
   ];
   const lines = [
@@ -66,21 +80,22 @@ function renderStatus(status: DataStatus, io: Io): string {
   return `${lines.join('\n')}\n`;
 }
 
+const options: OptionSpecs = {
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  'endoflife-url': { type: 'string' },
+  'library-url': { type: 'string' },
+  registry: { type: 'string' },
+  'no-registry': { type: 'boolean' },
+};
+
 export const command: Command = {
   summary: 'refresh the tag list and life cycles online (update), or show their age (status)',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'data',
-      argv,
-      {
-        'endoflife-url': { type: 'string' },
-        'library-url': { type: 'string' },
-        registry: { type: 'string' },
-        'no-registry': { type: 'boolean' },
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('data', argv, options, 1);
     const action = positionals[0];
     const dataDir = resolveDataDir({
       ...(stringOption(values, 'data-dir') ? { dataDir: stringOption(values, 'data-dir') as string } : {}),

@@ -11,6 +11,7 @@ import {
   createCatalog,
   createProgressPrinter,
   defaultArchs,
+  dependencySourceKind,
   dependencySourceLabel,
   type ImageCandidate,
   type ImageCompatibility,
@@ -24,16 +25,27 @@ import {
   type Verdict,
   withUnknownArchitectures,
 } from '../../index.js';
-import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  listOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import {
   commandDate,
   linuxArchsOf,
   noteDependencyChoice,
   noteStaleData,
+  projectRoot,
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
-import { type Io, locationPrefix, style, table } from '../io.js';
+import { type Io, locationPrefix, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 import { indexOptions, reportNetworkFailures } from '../network-options.js';
 
@@ -104,26 +116,30 @@ function archsOf(values: string[]): Arch[] {
   return archs.length > 0 ? archs : [...defaultArchs];
 }
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  image: { type: 'string', multiple: true },
+  arch: { type: 'string', multiple: true },
+  deps: { type: 'string' },
+  with: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+  ...indexOptions,
+};
+
 export const command: Command = {
   summary: 'which python images install the dependencies from wheels',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'deps',
-      argv,
-      {
-        image: { type: 'string', multiple: true },
-        arch: { type: 'string', multiple: true },
-        deps: { type: 'string' },
-        with: { type: 'string', multiple: true },
-        'no-cache': { type: 'boolean' },
-        ...indexOptions,
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('deps', argv, options, 1);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const dir = await projectRoot('deps', positionals, io, {
+      dependencyFile: (file) => dependencySourceKind(file) !== undefined,
+    });
     const archs = archsOf(listOption(values, 'arch'));
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
@@ -217,7 +233,7 @@ function unknownArchitecturesNote(
   const names = unknown.map((c) => c.tag);
   const shown =
     names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
-  return `\nNot judged: ${unknown.length} image${unknown.length === 1 ? '' : 's'} published at ${date} whose architectures the data does not record${since ? ` (it records them from ${since} on)` : ''}: ${shown}.\n`;
+  return `\nNot judged: ${plural(unknown.length, 'image')} published at ${date} whose architectures the data does not record${since ? ` (it records them from ${since} on)` : ''}: ${shown}.\n`;
 }
 
 /** A path as the user would type it from the current directory (absolute when outside it). */
@@ -233,7 +249,7 @@ function header(report: CompatibilityReport, io: Io): string {
     ? dependencySourceLabel(shownPath(report.source.file, io), report.source.kind)
     : 'dependencies';
   const count = report.packages.length;
-  return `${s.bold(src)}: ${count} package${count === 1 ? '' : 's'}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
+  return `${s.bold(src)}: ${plural(count, 'package')}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
 }
 
 /** Names of the packages with native code: a binary wheel for some platform (as recommend counts them). */
@@ -339,7 +355,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     const excluded = new Set(report.images.filter((c) => c.excludedByProject).map((c) => c.image.tag)).size;
     lines.push(
       '',
-      `Packages without a wheel on some images${excluded > 0 ? ` (counts of image and architecture; the ${excluded} image${excluded === 1 ? '' : 's'} whose Python the project excludes not counted)` : ''}:`,
+      `Packages without a wheel on some images${excluded > 0 ? ` (counts of image and architecture; the ${plural(excluded, 'image')} whose Python the project excludes not counted)` : ''}:`,
     );
     const total = judged.length;
     const sorted = [...problems.entries()].sort(

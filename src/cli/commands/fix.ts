@@ -20,7 +20,17 @@ import {
   redactSecrets,
   registryDigestResolver,
 } from '../../index.js';
-import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  listOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import {
   commandDate,
   noteStaleData,
@@ -28,7 +38,7 @@ import {
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
-import { type Io, locationPrefix, style } from '../io.js';
+import { type Io, locationPrefix, plural, style } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
 import { indexOptions } from '../network-options.js';
@@ -56,7 +66,10 @@ Options:
     --deps FILE      the dependency file to read (default: the most precise lock found)
     --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
     --offline        no package index look-ups
+    --index-url URL  package index (default: PIP_INDEX_URL, index-url of the configuration, or PyPI)
+    --cache-dir DIR  where index pages are cached (default ~/.cache/pybase)
   --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
+  --timeout SECONDS  give up on the registry or the package index after this long (default 120)
   --dry-run          print the unified diff, write nothing
   --check            like --dry-run; exit 1 when changes are pending
   --exclude GLOB     leave files out (repeatable)
@@ -89,10 +102,6 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
     io.err(`pybase: ${label} ${redactSecrets(text)}\n`);
     if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** What was written, one line per edit, and a last line that counts files and the edits not made. */
@@ -159,27 +168,29 @@ function recommendedNote(r: RecommendResult): string {
   return `pybase: recommended at ${r.date}: ${parts.join(', ')}\n`;
 }
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  bump: { type: 'string' },
+  to: { type: 'string' },
+  'pin-digest': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  check: { type: 'boolean' },
+  exclude: { type: 'string', multiple: true },
+  arch: { type: 'string', multiple: true },
+  deps: { type: 'string' },
+  config: { type: 'string' },
+  ...indexOptions,
+};
+
 export const command: Command = {
   summary: 'rewrite python image tags: newest patch, minor or distro, pinned digests',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'fix',
-      argv,
-      {
-        bump: { type: 'string' },
-        to: { type: 'string' },
-        'pin-digest': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        check: { type: 'boolean' },
-        exclude: { type: 'string', multiple: true },
-        arch: { type: 'string', multiple: true },
-        deps: { type: 'string' },
-        config: { type: 'string' },
-        ...indexOptions,
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('fix', argv, options, 1);
     const bump = stringOption(values, 'bump');
     const to = stringOption(values, 'to');
     if (bump !== undefined && !bumpModes.includes(bump as BumpMode)) {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   assertInitWritable,
   chooseInitImage,
@@ -12,12 +11,20 @@ import {
   recommendStages,
   registryDigestResolver,
 } from '../../index.js';
-import { parseCommandArgs, stringOption, usageError } from '../args.js';
-import { commandDate, noteDependencyChoice, noteStaleData, snapshotPathOf } from '../context.js';
+import {
+  dataDirOption,
+  dateOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
+import { commandDate, noteDependencyChoice, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Io } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
-import { indexOptions } from '../network-options.js';
+import { indexOptions, indexOptionsHelp } from '../network-options.js';
 
 const help = `Usage: pybase init [PATH] [options]
 
@@ -42,28 +49,34 @@ Options:
   --offline            do not ask the registry for the digest, nor the package index
   --date YYYY-MM-DD    choose as of that date (default: today)
   --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
-
+${indexOptionsHelp(23)}
 Exit codes: 0 written, 1 no image fits the project (nothing written; the reasons on stderr),
 2 usage or input error (a file exists).
 `;
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...timeoutOption,
+  stage: { type: 'string' },
+  python: { type: 'string' },
+  force: { type: 'boolean' },
+  ...indexOptions,
+};
+
 export const command: Command = {
   summary: 'write a pinned multi-stage Dockerfile and a build, scan, SBOM and sign workflow',
   help,
+  options,
   async run(argv, io: Io) {
-    const { values, positionals } = parseCommandArgs(
-      'init',
-      argv,
-      { stage: { type: 'string' }, python: { type: 'string' }, force: { type: 'boolean' }, ...indexOptions },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('init', argv, options, 1);
     const stage = (stringOption(values, 'stage') ?? 'prod') as RecommendStage;
     if (!recommendStages.includes(stage)) {
       throw usageError(`init: --stage wants one of ${recommendStages.join(', ')}, got '${stage}'`, 'init');
     }
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    const root = await projectRoot('init', positionals, io);
     const snapshotPath = snapshotPathOf(values, io);
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const python = stringOption(values, 'python');

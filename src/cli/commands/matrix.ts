@@ -6,7 +6,15 @@ import {
   matrixFormats,
   recommendPolicyOf,
 } from '../../index.js';
-import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+} from '../args.js';
 import {
   commandDate,
   linuxArchsOf,
@@ -25,6 +33,7 @@ The best python images for the project under PATH (default: the current director
 
 Options:
   --format FORMAT        github (a strategy.matrix JSON; default), bake (docker-bake.hcl) or json
+  --json                 same as --format json
   --top N                how many images (default 3)
   --verify               add per image a job that installs the locked dependencies from wheels only
                          (github: a complete workflow YAML)
@@ -36,21 +45,22 @@ Exit codes: 0 ok, 1 no image passes the constraints (nothing on stdout but with 
 the reason on stderr), 2 usage or input error.
 `;
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  format: { type: 'string' },
+  top: { type: 'string' },
+  verify: { type: 'boolean' },
+  smoke: { type: 'string' },
+};
+
 export const command: Command = {
   summary: 'the top candidate images as a CI test matrix (GitHub Actions, docker bake, JSON)',
   help,
+  options,
   async run(argv: string[], io: Io) {
-    const { values, positionals } = parseCommandArgs(
-      'matrix',
-      argv,
-      {
-        format: { type: 'string' },
-        top: { type: 'string' },
-        verify: { type: 'boolean' },
-        smoke: { type: 'string' },
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('matrix', argv, options, 1);
     const format = (
       values.json === true ? 'json' : (stringOption(values, 'format') ?? 'github')
     ) as MatrixFormat;

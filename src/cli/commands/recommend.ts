@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Appetite,
@@ -7,6 +7,7 @@ import {
   checkArchitectures,
   createCatalog,
   defaultArchs,
+  dependencySourceKind,
   findDependencySource,
   inputCodes,
   type LibcChoice,
@@ -25,12 +26,23 @@ import {
   resolveCacheDir,
   type VulnerabilityReport,
 } from '../../index.js';
-import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  listOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import {
   commandDate,
   linuxArchsOf,
   noteDependencyChoice,
   noteStaleData,
+  projectRoot,
   reportDependencyErrors,
 } from '../context.js';
 import type { Io } from '../io.js';
@@ -49,7 +61,9 @@ X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references ge
                            uses, plus prod, plus prod-ai when ML packages are locked)
   --arch A                 architecture the image must serve; repeatable (default: amd64, arm64)
   --date YYYY-MM-DD        answer as of that date (default: today)
-  --format F               text (default), json or markdown (--json is json)
+  --data-dir DIR           use DIR/snapshot.json, a refreshed data snapshot
+  --format F               text (default), json or markdown
+  --json                   same as --format json
   --libc L                 glibc, musl or any (default any)
   --prefer-small           with --libc any, let alpine win when every dependency has musl wheels
   --glibc-only NAME        an SDK or package that only runs on glibc; repeatable (no alpine then)
@@ -67,7 +81,7 @@ X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references ge
   --offline                no network: no index look-ups, no digests
   --no-cache               analyse the dependencies even when a stored analysis for the same
                            inputs exists, and store nothing
-${indexOptionsHelp}
+${indexOptionsHelp(27)}
 The policy is read from [tool.pybase.policy] (pybase.toml: [policy]), with the top-level keys
 archs, glibc-only and debian-eol-policy; a flag overrides the configuration.
 
@@ -103,37 +117,39 @@ export function archsOf(values: readonly string[], where: string): Arch[] {
   return linuxArchsOf(values, 'recommend', where);
 }
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  stage: { type: 'string', multiple: true },
+  arch: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  libc: { type: 'string' },
+  'prefer-small': { type: 'boolean' },
+  'glibc-only': { type: 'string', multiple: true },
+  appetite: { type: 'string' },
+  'min-support-months': { type: 'string' },
+  'debian-eol': { type: 'string' },
+  'allow-build': { type: 'boolean' },
+  prereleases: { type: 'boolean' },
+  vulns: { type: 'string', multiple: true },
+  'max-critical': { type: 'string' },
+  'max-high': { type: 'string' },
+  'max-medium': { type: 'string' },
+  'max-low': { type: 'string' },
+  deps: { type: 'string' },
+  config: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  ...indexOptions,
+};
+
 export const command: Command = {
   summary: 'the python image tag to use, per stage, and why',
   help,
+  options,
   async run(argv, io: Io) {
-    const { values, positionals } = parseCommandArgs(
-      'recommend',
-      argv,
-      {
-        stage: { type: 'string', multiple: true },
-        arch: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        libc: { type: 'string' },
-        'prefer-small': { type: 'boolean' },
-        'glibc-only': { type: 'string', multiple: true },
-        appetite: { type: 'string' },
-        'min-support-months': { type: 'string' },
-        'debian-eol': { type: 'string' },
-        'allow-build': { type: 'boolean' },
-        prereleases: { type: 'boolean' },
-        vulns: { type: 'string', multiple: true },
-        'max-critical': { type: 'string' },
-        'max-high': { type: 'string' },
-        'max-medium': { type: 'string' },
-        'max-low': { type: 'string' },
-        deps: { type: 'string' },
-        config: { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        ...indexOptions,
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('recommend', argv, options, 1);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
     const format =
@@ -176,15 +192,9 @@ export const command: Command = {
       });
       vulnerabilities.push(await parseVulnerabilityReportAsync(text, file));
     }
-    const root = path.resolve(io.cwd, positionals[0] ?? '.');
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-      throw new PybaseError({
-        code: inputCodes.unreadableFile,
-        severity: 'error',
-        message: `recommend: ${positionals[0] ?? '.'} is not a directory`,
-        hint: 'give the root directory of the project',
-      });
-    }
+    const root = await projectRoot('recommend', positionals, io, {
+      dependencyFile: (file) => dependencySourceKind(file) !== undefined,
+    });
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const fromConfig = recommendPolicyOf(config);

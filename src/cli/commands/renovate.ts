@@ -9,7 +9,14 @@ import {
   renovateConfig,
   stuckReferences,
 } from '../../index.js';
-import { parseCommandArgs, stringOption } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+} from '../args.js';
 import { commandDate, debianPolicy, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
 import type { Command } from '../main.js';
 
@@ -26,6 +33,7 @@ Options:
   --config FILE        read the configuration from FILE instead of pybase.toml / pyproject.toml
   --debian-eol POLICY  security or lts (default: the configuration's debian-eol-policy)
   --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
+  --json               accepted for scripts that pass it everywhere: the output is always JSON
 
 Merge the printed packageRules into renovate.json. Run it again when a Python minor or a distro
 reaches end of life: the allowed versions are a snapshot of the date.
@@ -34,16 +42,20 @@ Exit codes: 0 printed, 1 the project allows none of the supported minors (nothin
 reason on stderr), 2 usage, configuration or input error.
 `;
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  config: { type: 'string' },
+  'debian-eol': { type: 'string' },
+};
+
 export const command: Command = {
   summary: 'print Renovate rules that keep python images inside the policy',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'renovate',
-      argv,
-      { config: { type: 'string' }, 'debian-eol': { type: 'string' } },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('renovate', argv, options, 1);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
     const root = await projectRoot('renovate', positionals, io);

@@ -1,9 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildReportData, inputCodes, PybaseError, renderHtmlReport } from '../../index.js';
-import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+} from '../args.js';
 import { commandDate, noteStaleData, projectRoot, snapshotPathOf } from '../context.js';
-import type { Io } from '../io.js';
+import { type Io, plural } from '../io.js';
 import type { Command } from '../main.js';
 
 const help = `Usage: pybase report [PATH] --html FILE [options]
@@ -22,11 +29,14 @@ Options:
 Exit codes: 0 written, 2 usage or input error.
 `;
 
+const options: OptionSpecs = { ...dateOption, ...dataDirOption, html: { type: 'string' } };
+
 export const command: Command = {
   summary: 'write a self-contained HTML report: recommendation, findings, dependency heatmap, life cycles',
   help,
+  options,
   async run(argv: string[], io: Io) {
-    const { values, positionals } = parseCommandArgs('report', argv, { html: { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs('report', argv, options, 1);
     const out = stringOption(values, 'html');
     if (!out) throw usageError('report: --html FILE is required', 'report');
     const date = commandDate(values, io);
@@ -52,7 +62,7 @@ export const command: Command = {
         });
       });
       io.err(
-        `pybase: wrote ${out} (${data.recommendations.length} recommendations, ${data.findings.length} findings)\n`,
+        `pybase: wrote ${out} (${plural(data.recommendations.length, 'recommendation')}, ${plural(data.findings.length, 'finding')})\n`,
       );
     }
     return 0;

@@ -1,5 +1,5 @@
 import { rules } from '../../index.js';
-import { parseCommandArgs } from '../args.js';
+import { jsonOption, parseCommandArgs } from '../args.js';
 import { table } from '../io.js';
 import type { Command } from '../main.js';
 
@@ -7,13 +7,16 @@ const help = `Usage: pybase rules [--json]
 
 List every rule: code, name, default severity in dev / ci / build / prod, and what it flags.
 'pybase rule CODE' prints a rule's documentation.
+
+  --json  the list as JSON
 `;
 
 export const command: Command = {
   summary: 'list every rule with its default severities',
   help,
+  options: jsonOption,
   async run(argv, io) {
-    const { values } = parseCommandArgs('rules', argv, {}, 0);
+    const { values } = parseCommandArgs('rules', argv, jsonOption, 0);
     if (values.json === true) {
       const list = rules.map((r) => ({
         code: r.code,

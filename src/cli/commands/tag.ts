@@ -1,5 +1,13 @@
 import { describeReference, type OnlineLookup, type ReferenceReport } from '../../index.js';
-import { parseCommandArgs, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  timeoutOption,
+  usageError,
+} from '../args.js';
 import { catalogOf, commandDate, debianPolicy } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
@@ -24,16 +32,21 @@ Exit codes: 0 no error-level problem, 1 the reference has an error-level problem
 end of life), 2 usage or input error.
 `;
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  ...timeoutOption,
+  'debian-eol': { type: 'string' },
+  online: { type: 'boolean' },
+};
+
 export const command: Command = {
   summary: 'everything known about one python image reference',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'tag',
-      argv,
-      { 'debian-eol': { type: 'string' }, online: { type: 'boolean' } },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('tag', argv, options, 1);
     if (values.online && values.offline)
       throw usageError('tag: --online and --offline exclude each other', 'tag');
     const text = positionals[0];

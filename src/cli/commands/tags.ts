@@ -1,7 +1,15 @@
 import { type ListedImage, listImages, normalizeArch } from '../../index.js';
-import { parseCommandArgs, stringOption, usageError } from '../args.js';
+import {
+  dataDirOption,
+  dateOption,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  stringOption,
+  usageError,
+} from '../args.js';
 import { catalogOf, commandDate, debianPolicy } from '../context.js';
-import { type Io, style, table } from '../io.js';
+import { type Io, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
 
 const help = `Usage: pybase tags [FILTER] [--date YYYY-MM-DD] [--arch ARCH] [--frozen DAYS] [--json]
@@ -16,6 +24,7 @@ tag that names it and a status: supported, eol-soon, eol, prerelease (and frozen
   --eol-window DAYS    how close an end of life counts as soon (default 180)
   --debian-eol POLICY  security (default) or lts: which Debian date counts as end of life
   --json               the list as JSON
+  --data-dir DIR       use DIR/snapshot.json, a refreshed data snapshot
 `;
 
 function positiveInt(text: string | undefined, name: string): number | undefined {
@@ -25,21 +34,22 @@ function positiveInt(text: string | undefined, name: string): number | undefined
   return Number(text);
 }
 
+const options: OptionSpecs = {
+  ...dateOption,
+  ...dataDirOption,
+  ...jsonOption,
+  arch: { type: 'string' },
+  frozen: { type: 'string' },
+  'eol-window': { type: 'string' },
+  'debian-eol': { type: 'string' },
+};
+
 export const command: Command = {
   summary: 'the python tags published at a date, with their status',
   help,
+  options,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      'tags',
-      argv,
-      {
-        arch: { type: 'string' },
-        frozen: { type: 'string' },
-        'eol-window': { type: 'string' },
-        'debian-eol': { type: 'string' },
-      },
-      1,
-    );
+    const { values, positionals } = parseCommandArgs('tags', argv, options, 1);
     const date = commandDate(values, io);
     const archText = stringOption(values, 'arch');
     const arch = archText === undefined ? undefined : normalizeArch(archText);
@@ -66,7 +76,7 @@ export const command: Command = {
     io.out(renderTags(images, date, io));
     if (dataAge.stale) {
       io.out(
-        `Note: pybase's data is from ${dataAge.dataDate}, ${dataAge.ageDays} days before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
+        `Note: pybase's data is from ${dataAge.dataDate}, ${plural(dataAge.ageDays, 'day')} before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
       );
     }
     return 0;
@@ -105,9 +115,14 @@ function renderTags(images: ListedImage[], date: string, io: Io): string {
       image.status === 'frozen'
         ? `since ${image.frozenSince}${image.replacement ? ` -> ${image.replacement}` : ''}`
         : `${image.note ? `${image.note}; ` : ''}${others}`;
-    rows.push([`  ${image.fullTag}`, status, `${image.architectures?.length ?? '?'} archs`, detail]);
+    rows.push([
+      `  ${image.fullTag}`,
+      status,
+      image.architectures ? plural(image.architectures.length, 'arch') : '? archs',
+      detail,
+    ]);
   }
   flush();
-  out.push(s.dim(`${images.length} images at ${date}.`));
+  out.push(s.dim(`${plural(images.length, 'image')} at ${date}.`));
   return `${out.join('\n')}\n`;
 }
