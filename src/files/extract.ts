@@ -7,8 +7,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
-import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
-import type { Stage } from '../model/stage.js';
+import type { Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import { classifyProjectFile } from './classify.js';
 import type { ComposeBuild } from './compose/extract.js';
 import {
@@ -49,20 +48,6 @@ function unreadable(file: string, error: unknown): Diagnostic {
     message: `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
     location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
   };
-}
-
-/** Which role of a reference counts most when several builds give it different ones. */
-const stageWeight: Record<Stage, number> = { dev: 0, ci: 1, build: 2, prod: 3 };
-
-function referenceKey(r: ExtractedReference): string {
-  return [
-    r.kind,
-    r.range.startOffset,
-    r.range.endOffset,
-    r.resolved ?? '',
-    (r.unresolved ?? []).join(','),
-    r.platform ?? '',
-  ].join('\0');
 }
 
 function byPosition<T extends { file: string; range: { startOffset?: number; startLine: number } }>(
@@ -235,42 +220,27 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     }));
     if (variants.length === 0) variants.push({ service: '', args: configArgs });
     const devNamed = base.devNamed;
-    // Services building the same Dockerfile can give one FROM different roles (one stops at a
-    // builder stage, another ships it): the reference is kept once, in the role of a build that
-    // runs its stage, the strictest of those.
-    const seen = new Map<string, { ref: ExtractedReference; weight: number }>();
     // Loaded on the first Dockerfile: the Dockerfile parser costs start-up time only when needed.
     const { extractDockerfile } = await import('./dockerfile/extract.js');
-    variants.forEach((variant, i) => {
-      const extraction = extractDockerfile(file, text, {
+    const { mergeBuildReferences } = await import('./dockerfile/builds.js');
+    const extractions = variants.map((variant) =>
+      extractDockerfile(file, text, {
         ...base,
         // A target stage named for development (`target: dev`) builds a development image.
         devNamed: devNamed || (variant.target !== undefined && isDevPath(variant.target)),
         buildArgs: variant.args,
         ...(variant.service ? { service: variant.service } : {}),
         ...(variant.target ? { target: variant.target } : {}),
-      });
-      const built = extraction.builtStages;
-      for (const ref of extraction.references) {
-        const key = referenceKey(ref);
-        const runs = !built || built.includes(ref.dockerStage?.index ?? -1);
-        const weight = (runs ? 10 : 0) + stageWeight[ref.stage];
-        const known = seen.get(key);
-        if (!known) {
-          seen.set(key, { ref, weight });
-          result.references.push(ref);
-        } else if (weight > known.weight) {
-          result.references[result.references.indexOf(known.ref)] = ref;
-          seen.set(key, { ref, weight });
-        }
-      }
-      if (i === 0) {
-        result.stageBases.push(...extraction.stageBases);
-        result.stageCopies?.push(...extraction.stageCopies);
-        result.pragmas.push(...extraction.pragmas);
-        result.diagnostics.push(...extraction.diagnostics);
-      }
-    });
+      }),
+    );
+    result.references.push(...mergeBuildReferences(extractions));
+    const [first] = extractions;
+    if (first) {
+      result.stageBases.push(...first.stageBases);
+      result.stageCopies?.push(...first.stageCopies);
+      result.pragmas.push(...first.pragmas);
+      result.diagnostics.push(...first.diagnostics);
+    }
   }
 
   for (const f of ofKind('github-action')) {
