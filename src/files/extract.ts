@@ -179,6 +179,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       ...stageOptions(f.path),
       devNamed: isDevPath(f.path),
       ...(env ? { env } : {}),
+      ...(configArgs.length > 0 ? { buildArgs: configArgs } : {}),
     });
     for (const include of extraction.includes) {
       const read = await readIncluded(
@@ -192,6 +193,11 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       if (read) composeQueue.push(read);
     }
     result.references.push(...extraction.references);
+    result.stageBases.push(...extraction.stageBases);
+    result.stageCopies?.push(...extraction.stageCopies);
+    if (extraction.embeddedDockerfiles.length > 0) {
+      result.embeddedDockerfiles = [...(result.embeddedDockerfiles ?? []), ...extraction.embeddedDockerfiles];
+    }
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
     for (const b of extraction.builds) builds.set(b.dockerfile, [...(builds.get(b.dockerfile) ?? []), b]);
