@@ -205,12 +205,24 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
 
   // A compose file may build a Dockerfile whose name discovery does not recognise: read it too.
   const dockerfiles = ofKind('dockerfile').map((f) => f.path);
-  for (const target of builds.keys()) {
+  for (const [target, using] of builds) {
     if (texts.has(target)) continue;
     // A recognised name that is absent was ignored, excluded or skipped on purpose, and stays out.
     if (classifyProjectFile(target) !== undefined) continue;
-    const text = await readProjectFile(root, target, options);
-    if (text === undefined) continue;
+    const read = await readNamedFile(root, target, options);
+    if (!('text' in read)) {
+      const first = using[0];
+      if ('why' in read && first?.range) {
+        result.diagnostics.push({
+          code: inputCodes.unreadableFile,
+          severity: 'warning',
+          message: `${first.file}:${first.range.startLine}: the Dockerfile '${target}' that service ${first.service} builds ${read.why}: not checked`,
+          location: first.range,
+        });
+      }
+      continue;
+    }
+    const text = read.text;
     texts.set(target, text);
     result.files.push(target);
     dockerfiles.push(target);
@@ -401,17 +413,37 @@ async function readProjectFile(
   rel: string,
   options: ExtractOptions,
 ): Promise<string | undefined> {
-  if (excludeMatcher(options.exclude)?.(rel)) return undefined;
+  const read = await readNamedFile(root, rel, options);
+  return 'text' in read ? read.text : undefined;
+}
+
+/** readProjectFile, saying why a file is not read: `excluded` when the user left it out. */
+async function readNamedFile(
+  root: string,
+  rel: string,
+  options: ExtractOptions,
+): Promise<{ text: string } | { why: string } | { excluded: true }> {
+  if (excludeMatcher(options.exclude)?.(rel)) return { excluded: true };
   try {
     const realRoot = await realpath(root);
     const abs = await realpath(path.join(root, ...rel.split('/')));
-    if (!abs.startsWith(realRoot + path.sep)) return undefined;
+    if (!abs.startsWith(realRoot + path.sep)) {
+      return { why: 'is a symbolic link that leads outside the repository, which pybase never reads' };
+    }
     const info = await stat(abs);
-    if (!info.isFile() || info.size > (options.maxFileSize ?? defaultMaxFileSize)) return undefined;
+    if (!info.isFile()) return { why: 'is not a file' };
+    const limit = options.maxFileSize ?? defaultMaxFileSize;
+    if (info.size > limit) return { why: `is ${info.size} bytes, over the ${limit}-byte limit` };
     const bytes = await readFile(abs);
-    if (looksBinary(bytes)) return undefined;
-    return decodeText(bytes);
-  } catch {
-    return undefined;
+    if (looksBinary(bytes)) return { why: 'holds binary content' };
+    return { text: decodeText(bytes) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return {
+      why:
+        code === 'ENOENT'
+          ? 'does not exist'
+          : `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

@@ -45,6 +45,8 @@ export interface ComposeBuild {
   args: ProvidedBuildArg[];
   /** `build.target`: the stage compose builds. */
   target?: string;
+  /** Where the Dockerfile is named: `build.dockerfile`, else the context (`build:` or `build.context`). */
+  range?: SourceRange;
 }
 
 export interface ComposeOptions {
@@ -184,7 +186,7 @@ export function extractCompose(file: string, text: string, options: ComposeOptio
           const found = inlineBuild(y, service, build, written, interpolate, out.diagnostics);
           if (found) inline.set(found.node, [...(inline.get(found.node) ?? []), found]);
         } else {
-          const linked = linkBuild(y, service, build, interpolate);
+          const linked = linkBuild(y, service, build, interpolate, out.diagnostics);
           if (linked) out.builds.push(linked);
         }
         // With `build`, `image` names the image compose produces, not one it pulls.
@@ -378,26 +380,45 @@ function linkBuild(
   service: string,
   build: unknown,
   interpolate: (text: string) => ReturnType<typeof substitute>,
+  diagnostics: Diagnostic[],
 ): ComposeBuild | undefined {
   const asString = scalarText(y, build);
-  const context = asString ? asString.text : (scalarText(y, mapGet(y, build, 'context'))?.text ?? '.');
-  const dockerfileName = asString
-    ? 'Dockerfile'
-    : (scalarText(y, mapGet(y, build, 'dockerfile'))?.text ?? 'Dockerfile');
+  const contextNode = asString ?? scalarText(y, mapGet(y, build, 'context'));
+  const dockerfileNode = asString ? undefined : scalarText(y, mapGet(y, build, 'dockerfile'));
+  const context = contextNode?.text ?? '.';
+  const dockerfileName = dockerfileNode?.text ?? 'Dockerfile';
   const contextValue = interpolate(context).value;
   const dockerfileValue = interpolate(dockerfileName).value;
   if (contextValue === undefined || dockerfileValue === undefined) return undefined;
-  if (isRemoteContext(contextValue) || path.posix.isAbsolute(dockerfileValue)) return undefined;
+  if (isRemoteContext(contextValue)) return undefined;
+  const range = dockerfileNode?.range ?? contextNode?.range;
   const joined = path.posix.normalize(
     path.posix.join(path.posix.dirname(y.file), contextValue, dockerfileValue),
   );
-  if (joined.startsWith('../') || joined === '..' || path.posix.isAbsolute(joined)) return undefined;
+  if (
+    path.posix.isAbsolute(dockerfileValue) ||
+    joined.startsWith('../') ||
+    joined === '..' ||
+    path.posix.isAbsolute(joined)
+  ) {
+    // Named outside the repository, which pybase never reads: said once, not a problem of the file.
+    if (range) {
+      diagnostics.push({
+        code: inputCodes.unreadableFile,
+        severity: 'info',
+        message: `${y.file}:${range.startLine}: the Dockerfile '${path.posix.isAbsolute(dockerfileValue) ? dockerfileValue : joined}' that service ${service} builds is ${path.posix.isAbsolute(dockerfileValue) ? 'an absolute path, which pybase does not follow' : 'outside the repository: not followed'}`,
+        location: range,
+      });
+    }
+    return undefined;
+  }
   const linked: ComposeBuild = {
     file: y.file,
     service,
     dockerfile: joined,
     args: asString ? [] : buildArgs(y, mapGet(y, build, 'args'), interpolate),
   };
+  if (range) linked.range = range;
   const target = asString ? undefined : scalarText(y, mapGet(y, build, 'target'))?.text;
   if (target) linked.target = target;
   return linked;
