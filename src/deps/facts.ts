@@ -41,8 +41,15 @@ export interface DependencyFacts {
    * such wheels and no libc-independent one (`2.28`).
    */
   glibcNeeded(name: string, candidate: ImageCandidate, arch: Arch): string | undefined;
-  /** The text of every RUN instruction of one stage of a Dockerfile (relative to the root), joined. */
-  stageRunText(file: string, stageIndex: number): string | undefined;
+  /**
+   * The text of every RUN instruction of one stage of a Dockerfile (relative to the root), joined; of
+   * a Dockerfile written in that file when `embedded` gives it (a compose `dockerfile_inline`).
+   */
+  stageRunText(
+    file: string,
+    stageIndex: number,
+    embedded?: { key: string; text: string },
+  ): string | undefined;
 }
 
 export interface DependencyFactsOptions extends ProjectDependencyOptions {
@@ -180,16 +187,17 @@ export function createDependencyFacts(
       if (needs.anyLibc || !needs.glibc) return undefined;
       return formatLibc(needs.glibc);
     },
-    stageRunText(file, stageIndex) {
-      let runs = stages.get(file);
+    stageRunText(file, stageIndex, embedded) {
+      const key = embedded ? `${file}#${embedded.key}` : file;
+      let runs = stages.get(key);
       if (runs === undefined) {
         runs = null;
         try {
-          runs = runTextByStage(readFileSync(path.resolve(root, file), 'utf8'));
+          runs = runTextByStage(embedded?.text ?? readFileSync(path.resolve(root, file), 'utf8'));
         } catch {
           runs = null;
         }
-        stages.set(file, runs);
+        stages.set(key, runs);
       }
       return runs?.[stageIndex];
     },

@@ -7,8 +7,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
-import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
-import type { Stage } from '../model/stage.js';
+import type { Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import { classifyProjectFile } from './classify.js';
 import type { ComposeBuild } from './compose/extract.js';
 import {
@@ -49,20 +48,6 @@ function unreadable(file: string, error: unknown): Diagnostic {
     message: `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
     location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
   };
-}
-
-/** Which role of a reference counts most when several builds give it different ones. */
-const stageWeight: Record<Stage, number> = { dev: 0, ci: 1, build: 2, prod: 3 };
-
-function referenceKey(r: ExtractedReference): string {
-  return [
-    r.kind,
-    r.range.startOffset,
-    r.range.endOffset,
-    r.resolved ?? '',
-    (r.unresolved ?? []).join(','),
-    r.platform ?? '',
-  ].join('\0');
 }
 
 function byPosition<T extends { file: string; range: { startOffset?: number; startLine: number } }>(
@@ -194,6 +179,7 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       ...stageOptions(f.path),
       devNamed: isDevPath(f.path),
       ...(env ? { env } : {}),
+      ...(configArgs.length > 0 ? { buildArgs: configArgs } : {}),
     });
     for (const include of extraction.includes) {
       const read = await readIncluded(
@@ -207,6 +193,11 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
       if (read) composeQueue.push(read);
     }
     result.references.push(...extraction.references);
+    result.stageBases.push(...extraction.stageBases);
+    result.stageCopies?.push(...extraction.stageCopies);
+    if (extraction.embeddedDockerfiles.length > 0) {
+      result.embeddedDockerfiles = [...(result.embeddedDockerfiles ?? []), ...extraction.embeddedDockerfiles];
+    }
     result.pragmas.push(...extraction.pragmas);
     result.diagnostics.push(...extraction.diagnostics);
     for (const b of extraction.builds) builds.set(b.dockerfile, [...(builds.get(b.dockerfile) ?? []), b]);
@@ -214,12 +205,24 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
 
   // A compose file may build a Dockerfile whose name discovery does not recognise: read it too.
   const dockerfiles = ofKind('dockerfile').map((f) => f.path);
-  for (const target of builds.keys()) {
+  for (const [target, using] of builds) {
     if (texts.has(target)) continue;
     // A recognised name that is absent was ignored, excluded or skipped on purpose, and stays out.
     if (classifyProjectFile(target) !== undefined) continue;
-    const text = await readProjectFile(root, target, options);
-    if (text === undefined) continue;
+    const read = await readNamedFile(root, target, options);
+    if (!('text' in read)) {
+      const first = using[0];
+      if ('why' in read && first?.range) {
+        result.diagnostics.push({
+          code: inputCodes.unreadableFile,
+          severity: 'warning',
+          message: `${first.file}:${first.range.startLine}: the Dockerfile '${target}' that service ${first.service} builds ${read.why}: not checked`,
+          location: first.range,
+        });
+      }
+      continue;
+    }
+    const text = read.text;
     texts.set(target, text);
     result.files.push(target);
     dockerfiles.push(target);
@@ -235,42 +238,27 @@ export async function extractProject(root = '.', options: ExtractOptions = {}): 
     }));
     if (variants.length === 0) variants.push({ service: '', args: configArgs });
     const devNamed = base.devNamed;
-    // Services building the same Dockerfile can give one FROM different roles (one stops at a
-    // builder stage, another ships it): the reference is kept once, in the role of a build that
-    // runs its stage, the strictest of those.
-    const seen = new Map<string, { ref: ExtractedReference; weight: number }>();
     // Loaded on the first Dockerfile: the Dockerfile parser costs start-up time only when needed.
     const { extractDockerfile } = await import('./dockerfile/extract.js');
-    variants.forEach((variant, i) => {
-      const extraction = extractDockerfile(file, text, {
+    const { mergeBuildReferences } = await import('./dockerfile/builds.js');
+    const extractions = variants.map((variant) =>
+      extractDockerfile(file, text, {
         ...base,
         // A target stage named for development (`target: dev`) builds a development image.
         devNamed: devNamed || (variant.target !== undefined && isDevPath(variant.target)),
         buildArgs: variant.args,
         ...(variant.service ? { service: variant.service } : {}),
         ...(variant.target ? { target: variant.target } : {}),
-      });
-      const built = extraction.builtStages;
-      for (const ref of extraction.references) {
-        const key = referenceKey(ref);
-        const runs = !built || built.includes(ref.dockerStage?.index ?? -1);
-        const weight = (runs ? 10 : 0) + stageWeight[ref.stage];
-        const known = seen.get(key);
-        if (!known) {
-          seen.set(key, { ref, weight });
-          result.references.push(ref);
-        } else if (weight > known.weight) {
-          result.references[result.references.indexOf(known.ref)] = ref;
-          seen.set(key, { ref, weight });
-        }
-      }
-      if (i === 0) {
-        result.stageBases.push(...extraction.stageBases);
-        result.stageCopies?.push(...extraction.stageCopies);
-        result.pragmas.push(...extraction.pragmas);
-        result.diagnostics.push(...extraction.diagnostics);
-      }
-    });
+      }),
+    );
+    result.references.push(...mergeBuildReferences(extractions));
+    const [first] = extractions;
+    if (first) {
+      result.stageBases.push(...first.stageBases);
+      result.stageCopies?.push(...first.stageCopies);
+      result.pragmas.push(...first.pragmas);
+      result.diagnostics.push(...first.diagnostics);
+    }
   }
 
   for (const f of ofKind('github-action')) {
@@ -425,17 +413,37 @@ async function readProjectFile(
   rel: string,
   options: ExtractOptions,
 ): Promise<string | undefined> {
-  if (excludeMatcher(options.exclude)?.(rel)) return undefined;
+  const read = await readNamedFile(root, rel, options);
+  return 'text' in read ? read.text : undefined;
+}
+
+/** readProjectFile, saying why a file is not read: `excluded` when the user left it out. */
+async function readNamedFile(
+  root: string,
+  rel: string,
+  options: ExtractOptions,
+): Promise<{ text: string } | { why: string } | { excluded: true }> {
+  if (excludeMatcher(options.exclude)?.(rel)) return { excluded: true };
   try {
     const realRoot = await realpath(root);
     const abs = await realpath(path.join(root, ...rel.split('/')));
-    if (!abs.startsWith(realRoot + path.sep)) return undefined;
+    if (!abs.startsWith(realRoot + path.sep)) {
+      return { why: 'is a symbolic link that leads outside the repository, which pybase never reads' };
+    }
     const info = await stat(abs);
-    if (!info.isFile() || info.size > (options.maxFileSize ?? defaultMaxFileSize)) return undefined;
+    if (!info.isFile()) return { why: 'is not a file' };
+    const limit = options.maxFileSize ?? defaultMaxFileSize;
+    if (info.size > limit) return { why: `is ${info.size} bytes, over the ${limit}-byte limit` };
     const bytes = await readFile(abs);
-    if (looksBinary(bytes)) return undefined;
-    return decodeText(bytes);
-  } catch {
-    return undefined;
+    if (looksBinary(bytes)) return { why: 'holds binary content' };
+    return { text: decodeText(bytes) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return {
+      why:
+        code === 'ENOENT'
+          ? 'does not exist'
+          : `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

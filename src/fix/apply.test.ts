@@ -207,20 +207,36 @@ describe('applyEdits', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(text.replace('3.13.7', '3.13.15'));
   });
 
-  it('drops every edit of a file that no longer parses', async () => {
+  it('drops every edit of a file that no longer parses, or did not parse before', async () => {
     const text = 'FROM python:3.12.8-slim-bookworm\n';
     const dir = dirWith('Dockerfile', text);
     const edit = editOf(text, 'python:3.12.8-slim-bookworm', 'python:3.12.14-slim-bookworm');
+    const broken = {
+      code: 'PBE006',
+      severity: 'error' as const,
+      message: 'Dockerfile:1: cannot parse: broken',
+    };
     const result = await applyEdits([edit], {
       root: dir,
-      reextract: () => ({
+      reextract: (_file, edited) => ({
         references: [],
         versions: [],
-        diagnostics: [{ code: 'PBE006', severity: 'error', message: 'Dockerfile:1: cannot parse: broken' }],
+        diagnostics: edited === text ? [] : [broken],
       }),
     });
     expect(result.dropped).toEqual([edit]);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /dropped: the edited file no longer parses \(Dockerfile:1/,
+    );
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(text);
+    const before = await applyEdits([edit], {
+      root: dir,
+      reextract: () => ({ references: [], versions: [], diagnostics: [broken] }),
+    });
+    expect(before.dropped).toEqual([edit]);
+    expect(before.diagnostics[0]!.message).toMatch(
+      /dropped: the file does not parse as it is \(Dockerfile:1/,
+    );
   });
 
   it('refuses a file that is not valid UTF-8 instead of re-encoding it', async () => {

@@ -205,12 +205,25 @@ async function planFile(
   }
   placed = placed.filter((p) => !overlapping.has(p));
 
+  const parseFailure = (reading: FileReading) =>
+    reading.diagnostics.find((d) => d.code === inputCodes.parseError && d.severity === 'error');
+  if (placed.length > 0) {
+    // A file that does not parse as it is (a Dockerfile whose heredoc is never closed) is not edited,
+    // and the reason says so rather than blaming the edit.
+    const broken = parseFailure(await reextract(file, body));
+    if (broken) {
+      for (const p of placed) {
+        diagnostics.push(dropped(p.edit, `the file does not parse as it is (${broken.message})`));
+        droppedEdits.push(p.edit);
+      }
+      return undefined;
+    }
+  }
+
   while (placed.length > 0) {
     const after = splice(body, placed);
     const reading = await reextract(file, after);
-    const broken = reading.diagnostics.find(
-      (d) => d.code === inputCodes.parseError && d.severity === 'error',
-    );
+    const broken = parseFailure(reading);
     if (broken) {
       for (const p of placed) {
         diagnostics.push(dropped(p.edit, `the edited file no longer parses (${broken.message})`));

@@ -85,7 +85,9 @@ export function fileReextractor(extraction: Extraction, root?: string): Reextrac
     // read again as the kind it was read as.
     let kind: ProjectFileKind | undefined = classifyProjectFile(file);
     const named = kind === undefined ? extraction.references.find((r) => r.file === file) : undefined;
-    if (named?.kind.startsWith('dockerfile')) kind = 'dockerfile';
+    // A Dockerfile written in a compose file is read with the compose file.
+    if (named?.embedded) kind = 'compose';
+    else if (named?.kind.startsWith('dockerfile')) kind = 'dockerfile';
     else if (named?.kind.startsWith('gitlab')) kind = 'gitlab-ci';
     else if (named?.kind.startsWith('compose')) kind = 'compose';
     switch (kind) {

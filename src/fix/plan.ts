@@ -21,7 +21,7 @@ import {
 } from './choose.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
-import { expandTemplate, parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
+import { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
 import type { Edit, EditKind, ExpectedValue, FixTarget, Plan, PlanOptions } from './types.js';
 
 /** Diagnostic codes of the fixer. */
@@ -157,10 +157,11 @@ function choose(
 function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
   const byName = new Map<string, ValueOrigin>();
   for (const o of ref.origins ?? []) {
+    // A Dockerfile written in a compose file is interpolated by compose, with the `.env` beside it.
     const editable =
       o.range?.startOffset !== undefined &&
       ((o.source === 'arg-default' && o.file === ref.file) ||
-        (o.source === 'compose-env' && ref.kind === 'compose-image'));
+        (o.source === 'compose-env' && (ref.kind === 'compose-image' || ref.embedded !== undefined)));
     if (!editable) {
       return `its value comes from ${o.source} ${o.name}${o.file ? ` (${o.file})` : ''}; edit it there`;
     }
@@ -193,6 +194,25 @@ function notAsWritten(ref: ExtractedReference, before: string, after: string): D
     `${where(ref.range)}: ${before} -> ${after} not applied: the reference is not written as plain text at its place (a YAML block scalar, a value folded across lines, or escapes), and pybase only rewrites text that reads as it is written`,
     ref.range,
     `edit it by hand, or write it on one line as ${before}`,
+  );
+}
+
+/** The variable uses of a templated reference, as the fixer follows them (see parseTemplate). */
+function templateOf(ref: ExtractedReference): Segment[] | undefined {
+  return parseTemplate(ref.text, ref.embedded ? { composeEscapes: true } : {});
+}
+
+/**
+ * A reference in a Dockerfile written in a compose file as a folded (`>`) or multi-line quoted value:
+ * YAML joins its lines, so where its text is in the file is not known, and nothing is edited there.
+ */
+function notExact(ref: ExtractedReference, before: string, after: string): Diagnostic {
+  return note(
+    fixCodes.skipped,
+    'warning',
+    `${where(ref.range)}: ${before} -> ${after} not applied: the reference is in ${ref.embedded?.key ?? 'an inline Dockerfile'}, a folded or quoted YAML value whose exact positions are not known`,
+    ref.range,
+    'write the Dockerfile as a literal block (dockerfile_inline: |), or edit it by hand',
   );
 }
 
@@ -349,6 +369,10 @@ export async function planFixes(
       why = kind === 'pin' ? 'pin the digest the tag names now' : 'the tag now names another image';
     else if (newDigest !== undefined) why += '; digest pinned';
     const wanted: Wanted = { ref, parsed, before, after, kind, why };
+    if (ref.embedded && !ref.embedded.exact) {
+      diagnostics.push(notExact(ref, before, after));
+      continue;
+    }
 
     if (!templated) {
       if (writtenAsIs(ref.range, ref.text)) literal.push(wanted);
@@ -356,7 +380,7 @@ export async function planFixes(
       continue;
     }
     const vars = argValues(ref);
-    const segments = parseTemplate(ref.text);
+    const segments = templateOf(ref);
     if (typeof vars === 'string' || !segments) {
       const reason =
         typeof vars === 'string' ? vars : 'the template uses more than plain $NAME or {NAME} substitutions';
@@ -559,7 +583,7 @@ function argEdits(
       const before = effectiveText(ref);
       const own = live.find((p) => p.ref === ref);
       const vars = argValues(ref);
-      const segments = parseTemplate(ref.text);
+      const segments = templateOf(ref);
       let after: string | undefined;
       if (before !== undefined && typeof vars !== 'string' && segments) {
         const current = new Map([...vars].map(([name, o]) => [name, o.value]));

@@ -11,8 +11,18 @@ export type Segment = { literal: string } | { variable: string; written?: string
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+export interface TemplateOptions {
+  /**
+   * The text is compose-interpolated before the build reads it (a compose `dockerfile_inline`):
+   * `$${NAME}` / `$$NAME` is the Dockerfile's variable NAME, `${NAME}` compose's. Both are plain
+   * variable uses (which value each has is in the reference's origins); any other `$$` is left to a
+   * person.
+   */
+  composeEscapes?: boolean;
+}
+
 /** Split a template into literal text and plain variable uses, or undefined for any other `$` form. */
-export function parseTemplate(text: string): Segment[] | undefined {
+export function parseTemplate(text: string, options: TemplateOptions = {}): Segment[] | undefined {
   const out: Segment[] = [];
   let literal = '';
   let i = 0;
@@ -26,6 +36,8 @@ export function parseTemplate(text: string): Segment[] | undefined {
     }
     let name: string | undefined;
     const from = i;
+    // `$$` passes one `$` through compose: what follows must be a variable use.
+    if (options.composeEscapes && text[i + 1] === '$') i++;
     if (text[i + 1] === '{') {
       const end = text.indexOf('}', i + 2);
       const inner = end < 0 ? '' : text.slice(i + 2, end);

@@ -88,6 +88,30 @@ export interface ExtractedReference {
   job?: string;
   /** Compose service name, or the service container name in CI. */
   service?: string;
+  /** Set when the reference is in a Dockerfile written inside `file` (a compose `dockerfile_inline`). */
+  embedded?: EmbeddedDockerfile;
+}
+
+/**
+ * A Dockerfile written inside another file: the value of a compose service's
+ * `build.dockerfile_inline`. What is read from it (references, stage bases, stage copies) names the
+ * compose file as its `file` and carries this, so that its stages are told apart from those of
+ * another inline Dockerfile of the same file.
+ */
+export interface EmbeddedDockerfile {
+  /** Where the value is written: `services.web.build.dockerfile_inline`. */
+  key: string;
+  /**
+   * True when every position inside the Dockerfile is known in the file (a literal block scalar
+   * `|`, or a value on one line written as it reads). False for a folded (`>`) or multi-line quoted
+   * value, whose lines YAML joins: then every range covers the whole value.
+   */
+  exact: boolean;
+}
+
+/** The Dockerfile something read from one belongs to: its file, or its file and key when embedded. */
+export function dockerfileOf(item: { file: string; embedded?: EmbeddedDockerfile }): string {
+  return item.embedded ? `${item.file}#${item.embedded.key}` : item.file;
 }
 
 /**
@@ -102,6 +126,7 @@ export interface StageBaseReference {
   baseStageIndex?: number;
   dockerStage: DockerStageInfo;
   stage: Stage;
+  embedded?: EmbeddedDockerfile;
 }
 
 /**
@@ -117,6 +142,7 @@ export interface StageCopy {
   stageIndex: number;
   /** The earlier stage it names. */
   fromStageIndex: number;
+  embedded?: EmbeddedDockerfile;
 }
 
 export type VersionStatementKind =
@@ -196,4 +222,12 @@ export interface Extraction {
   versions: VersionStatement[];
   pragmas: IgnorePragma[];
   diagnostics: Diagnostic[];
+  /** The text of every Dockerfile written inside another file (compose `dockerfile_inline`). */
+  embeddedDockerfiles?: EmbeddedDockerfileText[];
+}
+
+export interface EmbeddedDockerfileText extends EmbeddedDockerfile {
+  file: string;
+  /** The Dockerfile as YAML reads the value. */
+  text: string;
 }

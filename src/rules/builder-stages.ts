@@ -4,6 +4,7 @@
  * (`COPY --from=<stage>`, `RUN --mount=...,from=<stage>`) and installs it without compiling.
  */
 import { type DependencyFacts, installsCompiler } from '../deps/facts.js';
+import { dockerfileOf, type EmbeddedDockerfile } from '../model/project.js';
 import type { PythonReference, RuleContext } from './types.js';
 
 /** How the PB2xx rules judge a stage fed by a builder, for their documentation. */
@@ -25,25 +26,50 @@ export interface StageBuilders {
   builderOf(pr: PythonReference): number | undefined;
 }
 
+/** Something read from a Dockerfile: of a file, or of a Dockerfile written in one. */
+type InDockerfile = { file: string; embedded?: EmbeddedDockerfile };
+
+/**
+ * The text of every RUN instruction of one stage of the Dockerfile `item` was read from (a file of
+ * the project, or a Dockerfile written in a compose file), joined.
+ */
+export function stageRunTextOf(
+  ctx: RuleContext,
+  facts: DependencyFacts,
+  item: InDockerfile,
+  index: number,
+): string | undefined {
+  const key = item.embedded?.key;
+  if (key === undefined) return facts.stageRunText(item.file, index);
+  const written = ctx.extraction.embeddedDockerfiles?.find((d) => d.file === item.file && d.key === key);
+  return written ? facts.stageRunText(item.file, index, written) : undefined;
+}
+
 /** Stage compiler facts of the project, computed on demand and once per stage. */
 export function stageBuilders(ctx: RuleContext, facts: DependencyFacts): StageBuilders {
   const known = new Map<string, boolean>();
-  const hasCompiler = (file: string, index: number, seen: Set<number>): boolean => {
-    const key = `${file}\u0000${index}`;
+  const hasCompiler = (item: InDockerfile, index: number, seen: Set<number>): boolean => {
+    const dockerfile = dockerfileOf(item);
+    const key = `${dockerfile}\u0000${index}`;
     const cached = known.get(key);
     if (cached !== undefined) return cached;
     if (seen.has(index)) return false;
     seen.add(index);
-    let answer = installsCompiler(facts.stageRunText(file, index) ?? '');
+    let answer = installsCompiler(stageRunTextOf(ctx, facts, item, index) ?? '');
     if (!answer) {
       // A full (non-slim) python image ships gcc; a stage built FROM another stage inherits its tools.
       const from = ctx.python.find(
-        (p) => p.ref.kind === 'dockerfile-from' && p.ref.file === file && p.ref.dockerStage?.index === index,
+        (p) =>
+          p.ref.kind === 'dockerfile-from' &&
+          dockerfileOf(p.ref) === dockerfile &&
+          p.ref.dockerStage?.index === index,
       );
       if (from) answer = from.image.python?.variant === 'full';
       else {
-        const base = ctx.stageBases.find((b) => b.file === file && b.dockerStage.index === index);
-        if (base?.baseStageIndex !== undefined) answer = hasCompiler(file, base.baseStageIndex, seen);
+        const base = ctx.stageBases.find(
+          (b) => dockerfileOf(b) === dockerfile && b.dockerStage.index === index,
+        );
+        if (base?.baseStageIndex !== undefined) answer = hasCompiler(item, base.baseStageIndex, seen);
       }
     }
     known.set(key, answer);
@@ -54,9 +80,10 @@ export function stageBuilders(ctx: RuleContext, facts: DependencyFacts): StageBu
     builderOf(pr) {
       const stage = pr.ref.dockerStage;
       if (pr.ref.kind !== 'dockerfile-from' || !stage) return undefined;
+      const dockerfile = dockerfileOf(pr.ref);
       for (const c of copies) {
-        if (c.file !== pr.ref.file || c.stageIndex !== stage.index) continue;
-        if (hasCompiler(c.file, c.fromStageIndex, new Set())) return c.fromStageIndex;
+        if (dockerfileOf(c) !== dockerfile || c.stageIndex !== stage.index) continue;
+        if (hasCompiler(c, c.fromStageIndex, new Set())) return c.fromStageIndex;
       }
       return undefined;
     },

@@ -19,6 +19,8 @@ export const pb009: Rule = {
     fix:
       'Dockerfile: give the `ARG` a default, or tell pybase its value with `build-args` in the configuration. ' +
       'Compose: set it in the `.env` file beside the compose file, or write a default (`${PY:-3.12}`). ' +
+      'A Dockerfile written in a compose file (`dockerfile_inline`) is interpolated by compose first: ' +
+      "`${PY}` there is compose's variable (a blank when it is not set), `$${PY}` the Dockerfile's `ARG`. " +
       'GitLab CI: give it a value under `variables:`. GitHub Actions: `vars.*` and `secrets.*` are settings ' +
       'pybase cannot read; take the version from `strategy.matrix` or a workflow input default. The hint ' +
       'of each finding says which applies.',
@@ -71,6 +73,17 @@ function writtenPlaceholders(ref: ExtractedReference): string[] {
 function hintFor(ref: ExtractedReference): string {
   const names = ref.unresolved ?? [];
   const list = names.join(', ');
+  if (ref.embedded) {
+    // Compose interpolates a dockerfile_inline before the build: `$NAME` there is compose's variable.
+    const composeNames = [...ref.text.replace(/\$\$/g, '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+      (m) => m[1],
+    );
+    const first = names.find((n) => composeNames.includes(n));
+    if (first !== undefined) {
+      return `compose replaces \${${first}} in a dockerfile_inline before the build (with a blank when it is not set): set it in the .env beside the compose file, or write $\${${first}} to use the Dockerfile's ARG`;
+    }
+    return "give the ARG a default, or set it in the service's build.args";
+  }
   if (ref.kind.startsWith('dockerfile')) {
     return 'give the ARG a default, or set it under build-args in the pybase configuration';
   }

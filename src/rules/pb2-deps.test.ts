@@ -267,6 +267,44 @@ describe('the wheelhouse pattern: a builder stage with a compiler, a final stage
     ).toEqual(['1 PB203']);
   });
 
+  it('reads the stages of each Dockerfile written in a compose file (dockerfile_inline) on their own', async () => {
+    const block = (lines: string[]) => lines.map((l) => `        ${l}`);
+    const root = writeProject({
+      'compose.yaml': [
+        'services:',
+        '  wheelhouse:',
+        '    build:',
+        '      dockerfile_inline: |',
+        ...block([
+          'FROM python:3.12.14-slim-trixie AS build', // 5
+          aptCompiler,
+          'RUN pip wheel -w /wheels -r requirements.txt',
+          'FROM python:3.12.14-slim-trixie', // 8
+          'COPY --from=build /wheels /wheels',
+        ]),
+        '  plain:',
+        '    build:',
+        '      dockerfile_inline: |',
+        ...block([
+          'FROM python:3.12.14-slim-trixie AS build', // 13
+          'RUN pip wheel -w /wheels numpy',
+          'FROM python:3.12.14-slim-trixie', // 15
+          'COPY --from=build /wheels /wheels',
+        ]),
+        '',
+      ].join('\n'),
+      'pdm.lock': lock,
+    });
+    const result = await runCheck(root, { date });
+    // The second builder has no compiler of its own: the first one's apt-get is not its stage's.
+    expect(
+      result.findings
+        .filter((f) => f.code.startsWith('PB2'))
+        .map((f) => `${f.location?.startLine} ${f.code}`)
+        .sort(),
+    ).toEqual(['13 PB203', '13 PB205', '15 PB203', '15 PB205', '5 PB203']);
+  });
+
   it('keeps PB201 on an Alpine builder and leaves the Alpine stage that copies its wheels alone', async () => {
     const alpineLock = readFileSync(path.join(fixtures, 'deps-rule-alpine/pdm.lock'), 'utf8');
     const root = writeProject({

@@ -1,5 +1,5 @@
 import { dependencyFactsOf, installsCompiler, nameList, referencesWithFacts } from '../deps/facts.js';
-import { stageBuilders } from './builder-stages.js';
+import { stageBuilders, stageRunTextOf } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { placeableImages, shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -47,7 +47,7 @@ export const pb205: Rule = {
             if (p.verdict === 'sdist-build' && native.has(p.name)) builds.add(p.name);
         }
         if (builds.size === 0) return [];
-        const runText = facts.stageRunText(pr.ref.file, pr.ref.dockerStage.index);
+        const runText = stageRunTextOf(ctx, facts, pr.ref, pr.ref.dockerStage.index);
         if (runText === undefined || installsCompiler(runText)) return [];
         return [
           makeFinding(pb205, {

@@ -1,16 +1,20 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { ExtractedReference, StageBaseReference } from '../model/project.js';
+import { dockerfileOf, type ExtractedReference, type StageBaseReference } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { compareDotted, libcFamily, shown } from './helpers.js';
 import type { PythonReference, Rule } from './types.js';
 
-/** Items by file, each list in the original order (one pass, instead of one filter per file). */
-function byFile<T extends { file: string }>(items: readonly T[]): Map<string, T[]> {
+/**
+ * Items by Dockerfile (a file, or a Dockerfile written in a compose file), each list in the original
+ * order (one pass, instead of one filter per file).
+ */
+function byFile<T>(items: readonly T[], of: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
-    const list = out.get(item.file);
+    const key = of(item);
+    const list = out.get(key);
     if (list) list.push(item);
-    else out.set(item.file, [item]);
+    else out.set(key, [item]);
   }
   return out;
 }
@@ -57,11 +61,16 @@ export const pb303: Rule = {
   },
   check(ctx) {
     const out: Diagnostic[] = [];
-    const files = new Set(ctx.python.filter((pr) => pr.ref.stage === 'build').map((pr) => pr.ref.file));
+    const files = new Set(
+      ctx.python.filter((pr) => pr.ref.stage === 'build').map((pr) => dockerfileOf(pr.ref)),
+    );
     if (files.size === 0) return out;
-    const referencesOf = byFile(ctx.extraction.references);
-    const basesOf = byFile(ctx.stageBases);
-    const pythonOf = byFile(ctx.python.map((pr) => ({ file: pr.ref.file, pr })));
+    const referencesOf = byFile(ctx.extraction.references, dockerfileOf);
+    const basesOf = byFile(ctx.stageBases, dockerfileOf);
+    const pythonOf = byFile(
+      ctx.python.map((pr) => ({ pr })),
+      (p) => dockerfileOf(p.pr.ref),
+    );
     for (const file of files) {
       const python = (pythonOf.get(file) ?? []).map((p) => p.pr);
       const runtime = finalImage(referencesOf.get(file) ?? [], basesOf.get(file) ?? [], python);

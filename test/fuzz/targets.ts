@@ -266,6 +266,16 @@ export function loadSeeds(root: string): Seeds {
       seeds.wheelNames.push(m[1]!);
     for (const m of text.matchAll(/(?:markers|marker)\s*=\s*"([^"\n]+)"/g)) seeds.markers.push(m[1]!);
   }
+  // Dockerfiles written in compose files: a literal block, a folded one and a one-line value.
+  for (const dockerfile of seeds.dockerfiles.slice(0, 40)) {
+    const block = dockerfile
+      .split('\n')
+      .map((l) => (l ? `        ${l}` : ''))
+      .join('\n');
+    seeds.composes.push(`services:\n  app:\n    build:\n      dockerfile_inline: |\n${block}\n`);
+    seeds.composes.push(`services:\n  app:\n    build:\n      dockerfile_inline: >-\n${block}\n`);
+  }
+  seeds.composes.push('services:\n  a:\n    build: { dockerfile_inline: "FROM python:$${V:-3.12}" }\n');
   seeds.requirementLines = seeds.requirementLines.slice(0, 400);
   seeds.wheelNames = [...new Set(seeds.wheelNames)].slice(0, 400);
   seeds.markers = [...new Set(seeds.markers)].slice(0, 400);

@@ -39,7 +39,14 @@ describe('extractCompose', () => {
 
   it('extracts service images with exact ranges, following anchors and merge keys', () => {
     const { references, diagnostics } = extractCompose('docker-compose.yml', text);
-    expect(diagnostics).toEqual([]);
+    // `../outside` leaves the repository from a compose file at the root: said, not followed.
+    expect(diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      [
+        'PBE005',
+        'info',
+        "docker-compose.yml:22: the Dockerfile '../outside/Dockerfile' that service tool builds is outside the repository: not followed",
+      ],
+    ]);
     expect(
       references.map((r) => [r.service, r.text, r.resolved, r.unresolved, r.range.startLine, r.stage]),
     ).toEqual([

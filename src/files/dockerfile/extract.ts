@@ -16,6 +16,7 @@ import {
 import type { Diagnostic, SourceRange } from '../../model/diagnostic.js';
 import type {
   DockerStageInfo,
+  EmbeddedDockerfile,
   ExtractedReference,
   IgnorePragma,
   StageBaseReference,
@@ -57,7 +58,29 @@ export interface DockerfileOptions {
    * the same; tests compare the two.
    */
   parseEveryInstruction?: boolean;
+  /**
+   * For a Dockerfile written inside another file (`file` is then that file): where its text sits
+   * there, so that every range, line and pragma names the place in that file; and what to mark
+   * the references, stage bases and stage copies read from it with.
+   */
+  embedded?: { placement: TextPlacement; dockerfile: EmbeddedDockerfile };
+  /**
+   * Substitution the host file applies to the text before the build sees it (compose interpolates
+   * a `dockerfile_inline`: `$$` is a `$`, `${VAR}` a variable of the compose file). Applied to
+   * every value before the Dockerfile's own ARG substitution.
+   */
+  interpolate?: (text: string) => Substitution;
 }
+
+/**
+ * Where the text of an embedded Dockerfile is in its host file. `shifted`: line `n` of the text is
+ * line `line + n` of the host, starting at `column` (a literal YAML block scalar, or a value on one
+ * line). `whole`: the text is not the host's characters (YAML folded or unescaped it), and every
+ * position is the whole value's range.
+ */
+export type TextPlacement =
+  | { kind: 'shifted'; host: LineIndex; line: number; column: number }
+  | { kind: 'whole'; range: SourceRange };
 
 export interface DockerfileExtraction {
   references: ExtractedReference[];
@@ -85,21 +108,69 @@ const automaticArgs = [
   'TARGETVARIANT',
 ];
 
-interface Range0 {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
+interface Position0 {
+  line: number;
+  character: number;
 }
 
-function toRange(index: LineIndex, file: string, r: Range0): SourceRange {
-  return index.range(
-    file,
+interface Range0 {
+  start: Position0;
+  end: Position0;
+}
+
+/**
+ * Ranges and positions of the text, in the file they are reported in: the text's own, or for an
+ * embedded Dockerfile its host file's.
+ */
+interface Places {
+  /** The range of [start, end) offsets of the text. */
+  range(start: number, end: number): SourceRange;
+  /** 1-based line and column of a 0-based position of the text. */
+  position(p: Position0): { line: number; column: number };
+  /** A 1-based line of the text as a line of the file. */
+  line(line: number): number;
+}
+
+function placesOf(index: LineIndex, file: string, placement: TextPlacement | undefined): Places {
+  if (!placement) {
+    return {
+      range: (start, end) => index.range(file, start, end),
+      position: (p) => ({ line: p.line + 1, column: p.character + 1 }),
+      line: (line) => line,
+    };
+  }
+  if (placement.kind === 'whole') {
+    const r = placement.range;
+    return {
+      range: () => ({ ...r }),
+      position: () => ({ line: r.startLine, column: r.startColumn }),
+      line: () => r.startLine,
+    };
+  }
+  const { host, line: first, column } = placement;
+  // A position past the end of a short host line (an empty line of a block scalar) stays on it.
+  const hostOffset = (p: Position0) =>
+    host.offsetAt(first + p.line, Math.min(column + p.character, host.lineText(first + p.line).length));
+  return {
+    range: (start, end) =>
+      host.range(file, hostOffset(index.positionAt(start)), hostOffset(index.positionAt(end))),
+    position: (p) => {
+      const at = host.positionAt(hostOffset(p));
+      return { line: at.line + 1, column: at.character + 1 };
+    },
+    line: (line) => line + first,
+  };
+}
+
+function toRange(index: LineIndex, places: Places, r: Range0): SourceRange {
+  return places.range(
     index.offsetAt(r.start.line, r.start.character),
     index.offsetAt(r.end.line, r.end.character),
   );
 }
 
-/** The range of an ARG default without its surrounding quotes, when it is quoted on one line. */
-function unquotedRange(index: LineIndex, file: string, r: Range0): SourceRange {
+/** The offsets of an ARG default without its surrounding quotes, when it is quoted on one line. */
+function unquotedOffsets(index: LineIndex, r: Range0): [number, number] {
   const start = index.offsetAt(r.start.line, r.start.character);
   const end = index.offsetAt(r.end.line, r.end.character);
   const raw = index.text.slice(start, end);
@@ -109,9 +180,9 @@ function unquotedRange(index: LineIndex, file: string, r: Range0): SourceRange {
     raw[raw.length - 1] === raw[0] &&
     !raw.includes('\n')
   ) {
-    return index.range(file, start + 1, end - 1);
+    return [start + 1, end - 1];
   }
-  return index.range(file, start, end);
+  return [start, end];
 }
 
 function flagNamed(instruction: Instruction, name: string): Flag[] {
@@ -138,13 +209,20 @@ export function extractDockerfile(
     diagnostics: [],
   };
   const index = new LineIndex(text);
+  const embedded = options.embedded?.dockerfile;
+  const places = placesOf(index, file, options.embedded?.placement);
+  /** A parse error at a 0-based position of the text. */
+  const parseError = (at: Position0, message: string): Diagnostic => {
+    const p = places.position(at);
+    return parseErrorDiagnostic(file, p.line, p.column, embedded ? `${embedded.key}: ${message}` : message);
+  };
   const reduced = options.parseEveryInstruction ? undefined : reduceDockerfile(text);
   let dockerfile: ReturnType<typeof DockerfileParser.parse>;
   try {
     dockerfile = DockerfileParser.parse(reduced?.text ?? text);
   } catch (error) {
     out.diagnostics.push(
-      parseErrorDiagnostic(file, 1, 1, error instanceof Error ? error.message : String(error)),
+      parseError({ line: 0, character: 0 }, error instanceof Error ? error.message : String(error)),
     );
     return out;
   }
@@ -172,19 +250,25 @@ export function extractDockerfile(
     const heredocs = (instruction as unknown as Run | Copy).getHeredocs?.() ?? [];
     for (const heredoc of heredocs) {
       if (heredoc.getDelimiterRange() === null) {
-        const start = heredoc.getStartRange().start;
         out.diagnostics.push({
-          ...parseErrorDiagnostic(
-            file,
-            start.line + 1,
-            start.character + 1,
-            `heredoc <<${heredoc.getName()} is never closed; the rest of the file is read as its body`,
+          ...parseError(
+            heredoc.getStartRange().start,
+            `heredoc <<${heredoc.getName()} is never closed; the rest of the ${embedded ? 'Dockerfile' : 'file'} is read as its body`,
           ),
           hint: `end the heredoc with a line holding only ${heredoc.getName()}`,
         });
       }
     }
   }
+
+  const resolve = (raw: string, scope: Scope): Substitution => {
+    if (!options.interpolate) return substitute(raw, scope, { dialect: 'dockerfile', escapeChar });
+    // What the host file's own substitution leaves is what the build substitutes.
+    const first = options.interpolate(raw);
+    if (first.value === undefined) return first;
+    const second = substitute(first.value, scope, { dialect: 'dockerfile', escapeChar });
+    return { ...second, origins: [...first.origins, ...second.origins] };
+  };
 
   // Global scope: automatic platform ARGs, then ARGs declared before the first FROM.
   const globalScope = new Map<string, VarState>();
@@ -211,12 +295,18 @@ export function extractDockerfile(
         else if (!automaticArgs.includes(name)) scope.delete(name);
         continue;
       }
-      const range = unquotedRange(index, file, valueRange);
-      const written = text.slice(range.startOffset, range.endOffset);
-      const origin: ValueOrigin = { name, value: written, source: 'arg-default', file, range };
+      const [start, end] = unquotedOffsets(index, valueRange);
+      const written = text.slice(start, end);
+      const origin: ValueOrigin = {
+        name,
+        value: written,
+        source: 'arg-default',
+        file,
+        range: places.range(start, end),
+      };
       // getValue() drops the quotes (getUnescapedValue() keeps them in dockerfile-ast 0.7).
       const unescaped = rawValue;
-      const expanded = substitute(unescaped, scope, { dialect: 'dockerfile', escapeChar });
+      const expanded = resolve(unescaped, scope);
       if (expanded.value !== undefined) {
         scope.set(name, { kind: 'known', value: expanded.value, origins: [origin, ...expanded.origins] });
       } else {
@@ -230,9 +320,6 @@ export function extractDockerfile(
     if (instruction.getRange().start.line >= firstFromLine) break;
     if (instruction.getKeyword() === 'ARG') declare(globalScope, instruction);
   }
-
-  const resolve = (raw: string, scope: Scope): Substitution =>
-    substitute(raw, scope, { dialect: 'dockerfile', escapeChar });
 
   // First pass over FROMs: stage names and stage-to-stage links, to know the final stage's chain.
   const stageRecords: StageRecord[] = [];
@@ -299,24 +386,23 @@ export function extractDockerfile(
       stage,
       dockerStage: stageInfo(stageIndex),
     };
+    if (embedded) ref.embedded = embedded;
     if (resolved.unresolved.length > 0) ref.unresolved = [...resolved.unresolved];
     else if (resolved.value !== undefined && resolved.value !== raw) ref.resolved = resolved.value;
     if (resolved.origins.length > 0) ref.origins = resolved.origins;
-    if (options.service && usesProvided(resolved.origins)) ref.service = options.service;
+    // A Dockerfile written in a service's build belongs to that service whatever its values.
+    if (options.service && (embedded || usesProvided(resolved.origins))) ref.service = options.service;
     return ref;
   };
 
   froms.forEach((from, i) => {
     const { arg, resolved } = fromImages[i]!;
     if (!arg) {
-      const start = from.getRange().start;
-      out.diagnostics.push(
-        parseErrorDiagnostic(file, start.line + 1, start.character + 1, 'FROM names no image'),
-      );
+      out.diagnostics.push(parseError(from.getRange().start, 'FROM names no image'));
       return;
     }
     const raw = arg.getValue();
-    const range = toRange(index, file, arg.getRange());
+    const range = toRange(index, places, arg.getRange());
     const record = stageRecords[i]!;
     const effective = (resolved.value ?? raw).toLowerCase();
     if (record.base !== undefined || effective === 'scratch') {
@@ -328,6 +414,7 @@ export function extractDockerfile(
         stage: stageFor(i, true),
       };
       if (record.base !== undefined) base.baseStageIndex = record.base;
+      if (embedded) base.embedded = embedded;
       out.stageBases.push(base);
       return;
     }
@@ -396,10 +483,11 @@ export function extractDockerfile(
         if (stage < stageIndex) {
           out.stageCopies.push({
             file,
-            range: toRange(index, file, c.range),
+            range: toRange(index, places, c.range),
             kind: c.kind === 'dockerfile-copy-from' ? 'copy' : 'mount',
             stageIndex,
             fromStageIndex: stage,
+            ...(embedded ? { embedded } : {}),
           });
         }
         continue;
@@ -408,7 +496,7 @@ export function extractDockerfile(
         makeReference(
           c.kind,
           c.raw,
-          toRange(index, file, c.range),
+          toRange(index, places, c.range),
           resolved,
           stageIndex,
           stageFor(stageIndex, false),
@@ -448,5 +536,20 @@ export function extractDockerfile(
     },
     (line) => commentLines.has(line),
   );
+  if (embedded) {
+    // Lines of the host file; `ignore-file` inside an embedded Dockerfile covers that Dockerfile only.
+    const lines = /[\r\n]$/.test(text) ? index.lineCount - 1 : index.lineCount;
+    const all = { startLine: places.line(1), endLine: places.line(Math.max(lines, 1)) };
+    out.pragmas = out.pragmas.map((p) => {
+      const target =
+        p.scope === 'file'
+          ? all
+          : p.target && {
+              startLine: places.line(p.target.startLine),
+              endLine: places.line(p.target.endLine),
+            };
+      return { ...p, line: places.line(p.line), scope: 'next', ...(target ? { target } : {}) };
+    });
+  }
   return out;
 }
