@@ -178,7 +178,12 @@ function heatmapHtml(data: ReportData): string {
     h.excludedPythons.length > 0
       ? ` Images of Python ${esc(h.excludedPythons.join(', '))} are left out: the project's requires-python excludes ${h.excludedPythons.length === 1 ? 'it' : 'them'}.`
       : '';
-  return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${excluded}${h.incomplete ? ' Some verdicts are unknown: the lock names no files and pybase was offline.' : ''}</p>
+  const unknown = h.lookupFailed
+    ? ' Some verdicts are unknown: the dependency file names no files for them and the index look-up failed (see the notes below).'
+    : h.incomplete
+      ? ' Some verdicts are unknown: the dependency file names no files for them and they were not looked up (pybase was offline).'
+      : '';
+  return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${excluded}${unknown}</p>
 <p class="legend">${legend}</p>
 <div class="controls needs-js"><label>Filter packages <input id="filter-packages" type="search" autocomplete="off"></label>
 <label>Filter images <input id="filter-images" type="search" autocomplete="off" placeholder="e.g. slim"></label>
