@@ -14,7 +14,7 @@ import { loadSnapshot } from '../data/snapshot.js';
 import type { CompatibilityReport, ImageCandidate, Verdict } from '../model/compat.js';
 import { addMonths, type IsoDate } from '../model/date.js';
 import { type Diagnostic, inputCodes, type Severity } from '../model/diagnostic.js';
-import type { Arch } from '../model/platform.js';
+import { type Arch, archSpelling } from '../model/platform.js';
 import type { ExtractedReference } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import type { PolicyInput } from '../recommend/policy.js';
@@ -66,6 +66,9 @@ export interface ReportRecommendation {
   alternatives: { tag: string; trades: string[] }[];
   /** Rejection groups in words: `code: message (scope)`. */
   rejections: string[];
+  /** How many images the rejections reject, of how many candidates (as recommend counts them). */
+  rejectedImages: number;
+  candidateImages: number;
   trace: TraceStep[];
 }
 
@@ -257,7 +260,7 @@ function buildHeatmap(
       for (const ic of byTag.get(img.tag) ?? []) {
         const v = ic.packages.find((x) => x.name === p.name);
         if (!v) continue;
-        details.push(`${ic.arch}: ${v.reason}`);
+        details.push(`${archSpelling(ic.arch)}: ${v.reason}`);
         if (worst === undefined || verdictWeight[v.verdict] > verdictWeight[worst]) worst = v.verdict;
       }
       return worst === undefined
@@ -377,6 +380,8 @@ function toReportRecommendation(r: Recommendation): ReportRecommendation {
     why: r.why,
     alternatives: r.alternatives.map((a) => ({ tag: a.tag, trades: a.trades })),
     rejections: r.rejectionGroups.map((g) => `${g.code}: ${g.message} (${g.scope})`),
+    rejectedImages: r.rejected.length,
+    candidateImages: r.rejected.length + r.candidates.length,
     trace: r.trace,
   };
 }
