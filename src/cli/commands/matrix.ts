@@ -26,7 +26,8 @@ The best python images for the project under PATH (default: the current director
 Options:
   --format FORMAT        github (a strategy.matrix JSON; default), bake (docker-bake.hcl) or json
   --top N                how many images (default 3)
-  --verify               add per image a job that installs the locked dependencies from wheels only
+  --verify               add per image a job that installs the locked dependencies as pybase judged
+                         them (no sdist build for a package judged to install from a wheel)
                          (github: a complete workflow YAML)
   --smoke CMD            with --verify: the command each job runs after installing
   --date YYYY-MM-DD      as of that date (default: today)
