@@ -18,6 +18,7 @@ import type { PolicyInput } from '../recommend/policy.js';
 import { readProjectInputs, recommendInputOf } from '../recommend/project.js';
 import { recommend } from '../recommend/recommend.js';
 import type { Recommendation, RecommendResult } from '../recommend/types.js';
+import type { BakePlan } from './matrix-bake.js';
 
 export type MatrixFormat = 'github' | 'bake' | 'json';
 export const matrixFormats: readonly MatrixFormat[] = ['github', 'bake', 'json'];
@@ -244,26 +245,36 @@ function jsonString(s: string): string {
   return JSON.stringify(s);
 }
 
-export function formatBake(m: Matrix, options: { dockerfile?: string } = {}): string {
-  const names = m.entries.map((e) => targetName(e.tag));
+/**
+ * A docker-bake.hcl with one target per image. Each target sets the build arguments of `plan`
+ * (see planBake: the argument the Dockerfile's python FROM takes; targets it cannot build are left
+ * out), else `PYTHON_IMAGE`.
+ */
+export function formatBake(m: Matrix, options: { dockerfile?: string; plan?: BakePlan } = {}): string {
+  const { plan } = options;
+  const targets = m.entries.flatMap((e, i) => {
+    const args = plan ? plan.args[i] : { PYTHON_IMAGE: e.image };
+    return args ? [{ e, args, name: targetName(e.tag) }] : [];
+  });
+  const names = targets.map((t) => t.name);
   const lines = [
     `# python image test matrix of ${m.date}, best first (pybase matrix --format bake)`,
     'group "default" {',
     `  targets = [${names.map(jsonString).join(', ')}]`,
     '}',
   ];
-  m.entries.forEach((e, i) => {
+  for (const { e, args, name } of targets) {
     lines.push(
       '',
-      `target ${jsonString(names[i]!)} {`,
-      `  dockerfile = ${jsonString(options.dockerfile ?? 'Dockerfile')}`,
+      `target ${jsonString(name)} {`,
+      `  dockerfile = ${jsonString(options.dockerfile ?? plan?.dockerfile ?? 'Dockerfile')}`,
       '  args = {',
-      `    PYTHON_IMAGE = ${jsonString(e.image)}`,
+      ...Object.entries(args).map(([k, v]) => `    ${k} = ${jsonString(v)}`),
       '  }',
       `  tags = [${jsonString(`app:${e.tag}`)}]`,
       '}',
     );
-  });
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -318,6 +329,8 @@ export function verifyWorkflow(m: Matrix, smoke?: string): string {
 export interface MatrixFormatOptions {
   verify?: boolean;
   smoke?: string;
+  /** For `bake`: the build arguments per target (see planBake). */
+  bake?: BakePlan;
 }
 
 export function formatMatrix(m: Matrix, format: MatrixFormat, options: MatrixFormatOptions = {}): string {
@@ -325,7 +338,7 @@ export function formatMatrix(m: Matrix, format: MatrixFormat, options: MatrixFor
     case 'github':
       return options.verify ? verifyWorkflow(m, options.smoke) : `${JSON.stringify(githubMatrix(m))}\n`;
     case 'bake':
-      return formatBake(m);
+      return formatBake(m, options.bake ? { plan: options.bake } : {});
     default:
       return `${JSON.stringify(
         {

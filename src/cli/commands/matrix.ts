@@ -4,6 +4,7 @@ import {
   loadConfig,
   type MatrixFormat,
   matrixFormats,
+  planBake,
   recommendPolicyOf,
 } from '../../index.js';
 import { parseCommandArgs, stringOption, usageError } from '../args.js';
@@ -92,7 +93,17 @@ export const command: Command = {
       if (format === 'json') io.out(formatMatrix(matrix, format, { verify: values.verify === true }));
       return 1;
     }
-    io.out(formatMatrix(matrix, format, { verify: values.verify === true, ...(smoke ? { smoke } : {}) }));
+    // bake: the build argument the Dockerfile's python FROM takes, and what it cannot do, on stderr.
+    const bake =
+      format === 'bake' ? await planBake(root, matrix, snapshotPath ? { snapshotPath } : {}) : undefined;
+    for (const w of bake?.warnings ?? []) io.err(`pybase: warning: matrix: ${w}\n`);
+    io.out(
+      formatMatrix(matrix, format, {
+        verify: values.verify === true,
+        ...(smoke ? { smoke } : {}),
+        ...(bake ? { bake } : {}),
+      }),
+    );
     return 0;
   },
 };
