@@ -27,6 +27,7 @@ export * from './recommend/index.js';
 export * from './report/html.js';
 export * from './report/index.js';
 export * from './report/matrix.js';
+export * from './report/matrix-bake.js';
 export * from './report/report-data.js';
 export * from './rules/index.js';
 export * from './sources/data-update.js';

@@ -8,6 +8,7 @@
 import type { Verdict } from '../model/compat.js';
 import { daysBetween } from '../model/date.js';
 import { dependencySourceLabel } from '../model/dependencies.js';
+import { archSpelling } from '../model/platform.js';
 import type { ReportData, ReportRecommendation, Timeline } from './report-data.js';
 
 /** HTML-escape text for element content and double-quoted attributes. */
@@ -129,7 +130,7 @@ function recommendationHtml(r: ReportRecommendation, i: number): string {
       : '';
   const rej =
     r.rejections.length > 0
-      ? `<details><summary>Rejected (${r.rejections.length})</summary><ul>${r.rejections.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details>`
+      ? `<details><summary>Rejected (${r.rejectedImages} of ${r.candidateImages} images)</summary><ul>${r.rejections.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details>`
       : '';
   return `<section class="rec" data-stage="${esc(r.stage)}"><h3>${esc(name)}</h3>${ref}<p>${esc(r.why)}</p>${pin}${alts}${rej}</section>`;
 }
@@ -178,7 +179,12 @@ function heatmapHtml(data: ReportData): string {
     h.excludedPythons.length > 0
       ? ` Images of Python ${esc(h.excludedPythons.join(', '))} are left out: the project's requires-python excludes ${h.excludedPythons.length === 1 ? 'it' : 'them'}.`
       : '';
-  return `<p class="muted">${source}worst verdict over ${esc(h.archs.join(', '))}. ★ marks a recommended image.${excluded}${h.incomplete ? ' Some verdicts are unknown: the lock names no files and pybase was offline.' : ''}</p>
+  const unknown = h.lookupFailed
+    ? ' Some verdicts are unknown: the dependency file names no files for them and the index look-up failed (see the notes below).'
+    : h.incomplete
+      ? ' Some verdicts are unknown: the dependency file names no files for them and they were not looked up (pybase was offline).'
+      : '';
+  return `<p class="muted">${source}worst verdict over ${esc(h.archs.map(archSpelling).join(', '))}. ★ marks a recommended image.${excluded}${unknown}</p>
 <p class="legend">${legend}</p>
 <div class="controls needs-js"><label>Filter packages <input id="filter-packages" type="search" autocomplete="off"></label>
 <label>Filter images <input id="filter-images" type="search" autocomplete="off" placeholder="e.g. slim"></label>

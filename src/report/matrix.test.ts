@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { captureIo } from '../../test/support/run-main.js';
 import { main } from '../cli/main.js';
 import { pinnedActions, usesLine } from '../integrations/actions.js';
-import { buildMatrix, formatBake, formatMatrix, installCommand, type Matrix } from './matrix.js';
+import { buildMatrix, formatBake, formatMatrix, imagePython, installCommand, type Matrix } from './matrix.js';
 
 const date = '2026-08-20';
 
@@ -80,11 +81,10 @@ describe('pybase matrix', () => {
     };
     const jobs = Object.values(wf.jobs);
     expect(jobs.map((j) => j.container.image)).toEqual(m.entries.map((e) => e.image));
-    for (const j of jobs) {
-      expect(j.steps.some((s) => s.run?.includes('uv sync --frozen --no-build'))).toBe(false);
-      expect(j.steps.some((s) => s.run === installCommand(m.lock))).toBe(true);
+    jobs.forEach((j, i) => {
+      expect(j.steps.some((s) => s.run === installCommand(m.lock, m.entries[i]!.judged))).toBe(true);
       expect(j.steps.some((s) => s.run?.endsWith('python job.py'))).toBe(true);
-    }
+    });
   });
 
   it('verify: checkout pinned to the commit init pins, the release in a comment', async () => {
@@ -101,12 +101,120 @@ describe('pybase matrix', () => {
 
   it('verify: uv installs the judged runtime dependencies only, never the project or a group', () => {
     const uv = installCommand({ file: 'uv.lock', kind: 'uv.lock' });
-    expect(uv).toBe('pip install uv && uv sync --frozen --no-default-groups --no-install-local --no-build');
+    expect(uv).toBe(
+      'pip install uv && uv sync --frozen --python /usr/local/bin/python --no-python-downloads --no-default-groups --no-install-local --no-build',
+    );
     expect(installCommand({ file: 'poetry.lock', kind: 'poetry.lock' })).toContain('--only main');
     expect(installCommand({ file: 'pdm.lock', kind: 'pdm.lock' })).toContain('pdm export --prod');
     expect(installCommand({ file: 'pyproject.toml', kind: 'pyproject' })).toBe(
       'pip install --only-binary=:all: .',
     );
+  });
+
+  it('verify: every uv command of a job runs on the image Python, not the one .python-version names', async () => {
+    // The example pins 3.11 in .python-version; uv's project commands would honour it (and may
+    // download a CPython 3.11), so a job on a 3.14 image would test 3.11.
+    const root = 'examples/reports-api';
+    expect(readFileSync(path.join(root, '.python-version'), 'utf8').trim()).toBe('3.11');
+    const m = await buildMatrix(root, { date: '2026-11-27', top: 3 });
+    expect(m.entries.some((e) => e.python !== '3.11')).toBe(true);
+    const wf = parse(formatMatrix(m, 'github', { verify: true, smoke: 'python -m pytest' })) as {
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
+    const uvCommands = Object.values(wf.jobs).flatMap((j) =>
+      j.steps.flatMap((s) =>
+        (s.run ?? '')
+          .split('&&')
+          .map((c) => c.trim())
+          .filter((c) => /^uv (sync|run)\b/.test(c)),
+      ),
+    );
+    expect(uvCommands.filter((c) => c.startsWith('uv sync'))).toHaveLength(m.entries.length);
+    expect(uvCommands.filter((c) => c.startsWith('uv run'))).toHaveLength(m.entries.length);
+    for (const c of uvCommands) {
+      const words = c.split(/\s+/);
+      expect(words[words.indexOf('--python') + 1], c).toBe(imagePython);
+      expect(words, c).toContain('--no-python-downloads');
+    }
+    expect(imagePython).toBe('/usr/local/bin/python');
+    const json = JSON.parse(formatMatrix(m, 'json', { verify: true, smoke: 'python -m pytest' })) as {
+      verify: { smoke: string }[];
+    };
+    for (const v of json.verify) expect(v.smoke).toContain(`--python ${imagePython}`);
+  });
+
+  it("verify: pdm exports with the image's Python; poetry and pipenv only read their lock", () => {
+    const pdm = installCommand({ file: 'pdm.lock', kind: 'pdm.lock' });
+    expect(pdm).toContain(`PDM_PYTHON=${imagePython} pdm export`);
+    for (const kind of ['poetry.lock', 'Pipfile.lock']) {
+      const cmd = installCommand({ file: kind, kind });
+      // the export writes a requirements file and the image's own pip installs it
+      expect(cmd).toMatch(
+        /(poetry export|pipenv requirements)[^&]*&& pip install [^&]*-r \/tmp\/requirements\.txt$/,
+      );
+      expect(cmd).not.toMatch(/poetry install|pipenv install|pipenv sync/);
+    }
+  });
+
+  it('verify: uv may build the sdist-only package pybase accepts, and no package judged to install from a wheel', async () => {
+    // dkimpy 1.1.8 publishes only an sdist (pure Python): pybase accepts it, and '--no-build' refuses it.
+    const root = path.resolve('..', 'shared', 'corpus', 'lockfiles', 'fastapi__full-stack-fastapi-template');
+    const m = await buildMatrix(root, { date: '2026-11-27', top: 3 });
+    expect(m.entries.length).toBeGreaterThan(0);
+    for (const e of m.entries) {
+      expect(e.judged?.sdists).toContain('dkimpy');
+      const words = installCommand(m.lock, e.judged).split(/\s+/);
+      expect(words).not.toContain('--no-build');
+      const noBuild = words.flatMap((w, i) => (w === '--no-build-package' ? [words[i + 1]] : []));
+      expect(noBuild).toEqual(e.judged?.wheels);
+      expect(noBuild).toContain('pydantic-core');
+      expect(noBuild).not.toContain('dkimpy');
+    }
+  });
+
+  it('verify: pip builds the packages pybase judged to build from their sdist, and only those', async () => {
+    // mealie's lock pins html2text and paho-mqtt (sdists only) and packages with no wheel for the
+    // image's Python: the matrix picks full images to build them; --only-binary=:all: refused them.
+    const root = path.resolve('..', 'shared', 'corpus', 'lockfiles', 'mealie-recipes__mealie');
+    const m = await buildMatrix(root, { date: '2026-11-27', top: 3 });
+    expect(m.entries.length).toBeGreaterThan(0);
+    const wf = parse(formatMatrix(m, 'github', { verify: true })) as {
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
+    Object.values(wf.jobs).forEach((job, i) => {
+      const judged = m.entries[i]!.judged!;
+      expect(judged.sdists).toEqual(expect.arrayContaining(['html2text', 'paho-mqtt']));
+      const run = job.steps.map((s) => s.run ?? '').find((r) => r.includes('pip install --only-binary'))!;
+      expect(run).not.toContain(':all:');
+      const binary = /--only-binary=(\S+)/.exec(run)?.[1]?.split(',');
+      expect(binary).toEqual(judged.wheels);
+      for (const name of judged.sdists) expect(binary).not.toContain(name);
+    });
+  });
+
+  it('verify: binaries only when every package was judged to install from a wheel', () => {
+    const all = { wheels: ['numpy', 'pandas'], sdists: [], unjudged: [] };
+    expect(installCommand({ file: 'requirements.txt', kind: 'requirements.txt' }, all)).toBe(
+      'pip install --only-binary=:all: -r requirements.txt',
+    );
+    expect(installCommand({ file: 'uv.lock', kind: 'uv.lock' }, all)).toMatch(/ --no-build$/);
+    const none = { wheels: [], sdists: ['dkimpy'], unjudged: [] };
+    expect(installCommand({ file: 'requirements.txt', kind: 'requirements.txt' }, none)).toBe(
+      'pip install -r requirements.txt',
+    );
+    expect(installCommand({ file: 'uv.lock', kind: 'uv.lock' }, none)).not.toMatch(/--no-build/);
+    // a package without a verdict is left to the installer
+    const unknown = { wheels: ['numpy'], sdists: [], unjudged: ['private-pkg'] };
+    expect(installCommand({ file: 'requirements.txt', kind: 'requirements.txt' }, unknown)).toBe(
+      'pip install --only-binary=numpy -r requirements.txt',
+    );
+  });
+
+  it('json: the verdict lists are not part of the entries', async () => {
+    const m = await buildMatrix('test/fixtures/report-data', { date, top: 2 });
+    expect(m.entries[0]?.judged).toBeDefined();
+    const json = JSON.parse(formatMatrix(m, 'json')) as { entries: Record<string, unknown>[] };
+    for (const e of json.entries) expect(e).not.toHaveProperty('judged');
   });
 
   it('an empty matrix is an error: exit 1, the reason on stderr, nothing GitHub would reject on stdout', async () => {

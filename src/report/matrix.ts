@@ -2,19 +2,23 @@
  * `pybase matrix`: the best candidate images of a project as a CI test matrix. The order is the
  * recommendation's ranking (CI stage when the project has one, else production); the output is a
  * GitHub Actions `strategy.matrix`, a docker-bake.hcl or plain JSON, optionally with one job per
- * image that installs the locked dependencies from binaries only and runs a smoke command.
+ * image that installs the locked dependencies the way pybase judged they install there (from a
+ * wheel, or built from the sdist) with the image's own Python, and runs a smoke command.
  */
 import path from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { createCatalog } from '../catalog/catalog.js';
 import { pinnedActions } from '../integrations/actions.js';
+import type { CompatibilityReport, Verdict } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { DependencySourceKind } from '../model/dependencies.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { PolicyInput } from '../recommend/policy.js';
-import { recommendProject } from '../recommend/project.js';
+import { readProjectInputs, recommendInputOf } from '../recommend/project.js';
+import { recommend } from '../recommend/recommend.js';
 import type { Recommendation, RecommendResult } from '../recommend/types.js';
+import type { BakePlan } from './matrix-bake.js';
 
 export type MatrixFormat = 'github' | 'bake' | 'json';
 export const matrixFormats: readonly MatrixFormat[] = ['github', 'bake', 'json'];
@@ -30,7 +34,28 @@ export interface MatrixEntry {
   libc: string;
   /** 1 = the recommendation. */
   rank: number;
+  /**
+   * How pybase judged the dependencies install on this image, for the job that verifies it
+   * (absent without a dependency file). Not part of the JSON output.
+   */
+  judged?: JudgedInstall;
 }
+
+/**
+ * The verdicts a verify job proves: on the architecture the job runs on (GitHub's ubuntu-latest,
+ * amd64; every architecture judged when amd64 is not), PEP 503 names, sorted.
+ */
+export interface JudgedInstall {
+  /** Judged to install from a wheel (binary or pure Python): the job must not build them. */
+  wheels: string[];
+  /** Judged to be built from their sdist (sdist-only packages, or a build on an image with a compiler). */
+  sdists: string[];
+  /** Without a verdict (unknown, or unavailable on some architecture): left to the installer. */
+  unjudged: string[];
+}
+
+/** The interpreter of the official python images: verify jobs make every tool use it. */
+export const imagePython = '/usr/local/bin/python';
 
 export interface Matrix {
   date: IsoDate;
@@ -53,8 +78,33 @@ export interface MatrixBuildOptions {
   archs?: readonly Arch[];
 }
 
-/** The top `top` ranked candidates of the CI (else prod, else first) recommendation. */
-export function matrixFromRecommendation(result: RecommendResult, top = 3): Omit<Matrix, 'lock'> {
+/** How the dependencies were judged on the image `tag` (see {@link JudgedInstall}). */
+export function judgedInstall(compatibility: CompatibilityReport, tag: string): JudgedInstall | undefined {
+  const onImage = compatibility.images.filter((ic) => ic.image.tag === tag);
+  if (onImage.length === 0) return undefined;
+  const runner = onImage.filter((ic) => ic.arch === 'amd64');
+  const verdicts = new Map<string, Verdict[]>();
+  for (const ic of runner.length > 0 ? runner : onImage) {
+    for (const p of ic.packages) verdicts.set(p.name, [...(verdicts.get(p.name) ?? []), p.verdict]);
+  }
+  const out: JudgedInstall = { wheels: [], sdists: [], unjudged: [] };
+  for (const [name, vs] of [...verdicts].sort(([a], [b]) => a.localeCompare(b))) {
+    if (vs.every((v) => v === 'wheel' || v === 'pure')) out.wheels.push(name);
+    else if (vs.every((v) => v === 'wheel' || v === 'pure' || v === 'sdist-build')) out.sdists.push(name);
+    else out.unjudged.push(name);
+  }
+  return out;
+}
+
+/**
+ * The top `top` ranked candidates of the CI (else prod, else first) recommendation; with the
+ * dependency verdicts the recommendation was made from, each entry says how they install there.
+ */
+export function matrixFromRecommendation(
+  result: RecommendResult,
+  top = 3,
+  compatibility?: CompatibilityReport,
+): Omit<Matrix, 'lock'> {
   const rec: Recommendation | undefined =
     result.recommendations.find((r) => r.stage === 'ci') ??
     result.recommendations.find((r) => r.stage === 'prod') ??
@@ -64,16 +114,20 @@ export function matrixFromRecommendation(result: RecommendResult, top = 3): Omit
     date: result.date,
     stage: rec?.stage ?? 'prod',
     ...(ranked.length === 0 ? { why: rec?.why ?? 'no recommendation was made' } : {}),
-    entries: ranked.map((s) => ({
-      image: `python:${s.tag}`,
-      tag: s.tag,
-      python: s.candidate.python,
-      pythonVersion: s.candidate.pythonVersion,
-      variant: s.candidate.variant,
-      distro: s.candidate.distro,
-      libc: `${s.candidate.libc.family} ${s.candidate.libc.version}`,
-      rank: s.rank,
-    })),
+    entries: ranked.map((s) => {
+      const judged = compatibility ? judgedInstall(compatibility, s.tag) : undefined;
+      return {
+        image: `python:${s.tag}`,
+        tag: s.tag,
+        python: s.candidate.python,
+        pythonVersion: s.candidate.pythonVersion,
+        variant: s.candidate.variant,
+        distro: s.candidate.distro,
+        libc: `${s.candidate.libc.family} ${s.candidate.libc.version}`,
+        rank: s.rank,
+        ...(judged ? { judged } : {}),
+      };
+    }),
   };
 }
 
@@ -91,14 +145,22 @@ export async function buildMatrixReport(
   options: MatrixBuildOptions,
 ): Promise<{ matrix: Matrix; diagnostics: Diagnostic[] }> {
   const catalog = createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
-  const result = await recommendProject(root, {
+  // recommendProject, keeping the verdicts: the verify jobs install as they were judged.
+  const inputs = await readProjectInputs(root, {
     catalog,
     date: options.date,
     offline: true,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.archs && options.archs.length > 0 ? { archs: options.archs } : {}),
   });
-  const base = matrixFromRecommendation(result, options.top ?? 3);
+  const result = await recommend(
+    recommendInputOf(inputs, {
+      catalog,
+      date: options.date,
+      ...(options.policy ? { policy: options.policy } : {}),
+    }),
+  );
+  const base = matrixFromRecommendation(result, options.top ?? 3, inputs.compatibility);
   // The dependency file is named as found (relative to the working directory, or absolute).
   const source = result.source;
   const matrix: Matrix = {
@@ -116,29 +178,61 @@ export async function buildMatrixReport(
 }
 
 /**
- * Shell command that installs the locked dependencies from binary wheels only (no sdist builds):
- * the runtime dependencies pybase judged, without dependency groups (dev, test), without the
- * project itself and other local packages (pybase does not judge them, and they are always built).
+ * pip's options that hold it to the verdicts: `--only-binary=:all:` when every package was judged to
+ * install from a wheel, else `--only-binary=` naming those (the others may build their sdist), else
+ * nothing. Without verdicts, binaries only.
  */
-export function installCommand(lock: Matrix['lock']): string {
+function pipBinaryOption(judged: JudgedInstall | undefined): string {
+  if (!judged || (judged.sdists.length === 0 && judged.unjudged.length === 0)) return ' --only-binary=:all:';
+  return judged.wheels.length > 0 ? ` --only-binary=${judged.wheels.join(',')}` : '';
+}
+
+/** uv's counterpart: `--no-build`, else `--no-build-package NAME` per package judged to install from a wheel. */
+function uvBuildOptions(judged: JudgedInstall | undefined): string {
+  if (!judged || (judged.sdists.length === 0 && judged.unjudged.length === 0)) return ' --no-build';
+  return judged.wheels.map((name) => ` --no-build-package ${name}`).join('');
+}
+
+/** uv options that keep it on the image's Python: no `.python-version`, no downloaded interpreter. */
+const uvImagePython = `--python ${imagePython} --no-python-downloads`;
+
+/**
+ * Shell command that installs the locked dependencies as pybase judged them on the image: a
+ * package judged to install from a wheel must not be built from its sdist (the job fails if it
+ * would), a package judged to build from its sdist may be. The runtime dependencies pybase judged,
+ * without dependency groups (dev, test), without the project itself and other local packages
+ * (pybase does not judge them, and they are always built). Every tool uses the image's Python.
+ */
+export function installCommand(lock: Matrix['lock'], judged?: JudgedInstall): string {
   if (!lock) return 'echo "no dependency file: nothing to install"';
   const file = lock.file.split(path.sep).join('/');
+  const pip = `pip install${pipBinaryOption(judged)}`;
   switch (lock.kind) {
     case 'uv.lock':
-      // --no-default-groups: no dev (nor any other default) group; --no-install-local: not the
-      // project, its workspace members or path dependencies, which --no-build would refuse to build.
-      return 'pip install uv && uv sync --frozen --no-default-groups --no-install-local --no-build';
+      // --python: uv's project commands would otherwise honour .python-version and may download
+      // another CPython; --no-default-groups: no dev (nor any other default) group;
+      // --no-install-local: not the project, its workspace members or path dependencies, which
+      // --no-build would refuse to build.
+      return `pip install uv && uv sync --frozen ${uvImagePython} --no-default-groups --no-install-local${uvBuildOptions(judged)}`;
     case 'poetry.lock':
-      return 'pip install poetry poetry-plugin-export && poetry export -f requirements.txt --only main -o /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
+      // poetry export reads the lock only; pip is the image's.
+      return `pip install poetry poetry-plugin-export && poetry export -f requirements.txt --only main -o /tmp/requirements.txt && ${pip} -r /tmp/requirements.txt`;
     case 'pdm.lock':
-      return 'pip install pdm && pdm export --prod --no-hashes -o /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
+      // PDM_PYTHON wins over .pdm-python and .python-version.
+      return `pip install pdm && PDM_PYTHON=${imagePython} pdm export --prod --no-hashes -o /tmp/requirements.txt && ${pip} -r /tmp/requirements.txt`;
     case 'Pipfile.lock':
-      return 'pip install pipenv && pipenv requirements > /tmp/requirements.txt && pip install --only-binary=:all: -r /tmp/requirements.txt';
+      // pipenv requirements reads the lock only, creating no virtual environment.
+      return `pip install pipenv && pipenv requirements > /tmp/requirements.txt && ${pip} -r /tmp/requirements.txt`;
     case 'pyproject':
-      return 'pip install --only-binary=:all: .';
+      return `${pip} .`;
     default:
-      return `pip install --only-binary=:all: -r ${file}`;
+      return `${pip} -r ${file}`;
   }
+}
+
+/** The smoke command as the job runs it: through `uv run` on the image's Python for a uv project. */
+export function smokeCommand(lock: Matrix['lock'], smoke: string): string {
+  return lock?.kind === 'uv.lock' ? `uv run --frozen --no-sync ${uvImagePython} ${smoke}` : smoke;
 }
 
 /** A name usable as a bake target or a job id: `py-3-12-14-slim-trixie`. */
@@ -151,26 +245,36 @@ function jsonString(s: string): string {
   return JSON.stringify(s);
 }
 
-export function formatBake(m: Matrix, options: { dockerfile?: string } = {}): string {
-  const names = m.entries.map((e) => targetName(e.tag));
+/**
+ * A docker-bake.hcl with one target per image. Each target sets the build arguments of `plan`
+ * (see planBake: the argument the Dockerfile's python FROM takes; targets it cannot build are left
+ * out), else `PYTHON_IMAGE`.
+ */
+export function formatBake(m: Matrix, options: { dockerfile?: string; plan?: BakePlan } = {}): string {
+  const { plan } = options;
+  const targets = m.entries.flatMap((e, i) => {
+    const args = plan ? plan.args[i] : { PYTHON_IMAGE: e.image };
+    return args ? [{ e, args, name: targetName(e.tag) }] : [];
+  });
+  const names = targets.map((t) => t.name);
   const lines = [
     `# python image test matrix of ${m.date}, best first (pybase matrix --format bake)`,
     'group "default" {',
     `  targets = [${names.map(jsonString).join(', ')}]`,
     '}',
   ];
-  m.entries.forEach((e, i) => {
+  for (const { e, args, name } of targets) {
     lines.push(
       '',
-      `target ${jsonString(names[i]!)} {`,
-      `  dockerfile = ${jsonString(options.dockerfile ?? 'Dockerfile')}`,
+      `target ${jsonString(name)} {`,
+      `  dockerfile = ${jsonString(options.dockerfile ?? plan?.dockerfile ?? 'Dockerfile')}`,
       '  args = {',
-      `    PYTHON_IMAGE = ${jsonString(e.image)}`,
+      ...Object.entries(args).map(([k, v]) => `    ${k} = ${jsonString(v)}`),
       '  }',
       `  tags = [${jsonString(`app:${e.tag}`)}]`,
       '}',
     );
-  });
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -188,7 +292,7 @@ export function githubMatrix(m: Matrix): { include: Record<string, string | numb
 }
 
 /**
- * A complete workflow: one job per image, installing from binaries only, then the smoke command.
+ * A complete workflow: one job per image, installing as pybase judged, then the smoke command.
  * Actions are pinned to a release commit, the release named in a comment, as `pybase init` does.
  */
 export function verifyWorkflow(m: Matrix, smoke?: string): string {
@@ -201,15 +305,11 @@ export function verifyWorkflow(m: Matrix, smoke?: string): string {
       container: { image: e.image },
       steps: [
         { uses: `${checkout.uses}@${checkout.commit}` },
-        { name: 'install the locked dependencies from wheels only', run: installCommand(m.lock) },
-        ...(smoke
-          ? [
-              {
-                name: 'smoke test',
-                run: m.lock?.kind === 'uv.lock' ? `uv run --frozen --no-sync ${smoke}` : smoke,
-              },
-            ]
-          : []),
+        {
+          name: 'install the locked dependencies as pybase judged them',
+          run: installCommand(m.lock, e.judged),
+        },
+        ...(smoke ? [{ name: 'smoke test', run: smokeCommand(m.lock, smoke) }] : []),
       ],
     };
   }
@@ -229,6 +329,8 @@ export function verifyWorkflow(m: Matrix, smoke?: string): string {
 export interface MatrixFormatOptions {
   verify?: boolean;
   smoke?: string;
+  /** For `bake`: the build arguments per target (see planBake). */
+  bake?: BakePlan;
 }
 
 export function formatMatrix(m: Matrix, format: MatrixFormat, options: MatrixFormatOptions = {}): string {
@@ -236,17 +338,18 @@ export function formatMatrix(m: Matrix, format: MatrixFormat, options: MatrixFor
     case 'github':
       return options.verify ? verifyWorkflow(m, options.smoke) : `${JSON.stringify(githubMatrix(m))}\n`;
     case 'bake':
-      return formatBake(m);
+      return formatBake(m, options.bake ? { plan: options.bake } : {});
     default:
       return `${JSON.stringify(
         {
           ...m,
+          entries: m.entries.map(({ judged: _judged, ...e }) => e),
           ...(options.verify
             ? {
                 verify: m.entries.map((e) => ({
                   image: e.image,
-                  install: installCommand(m.lock),
-                  ...(options.smoke ? { smoke: options.smoke } : {}),
+                  install: installCommand(m.lock, e.judged),
+                  ...(options.smoke ? { smoke: smokeCommand(m.lock, options.smoke) } : {}),
                 })),
               }
             : {}),

@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/support/run-main.js';
+import { createCatalog } from '../catalog/catalog.js';
 import { main } from '../cli/main.js';
+import { recommendProject } from '../recommend/project.js';
+import { renderRecommendText } from '../recommend/render.js';
 import { esc, renderHtmlReport, timelineSvg } from './html.js';
 import { buildReportData, type ReportData } from './report-data.js';
 
@@ -47,6 +50,38 @@ describe('buildReportData', () => {
     expect(d.heatmap.rows.every((r) => r.cells.every((c) => c.verdict === 'pure'))).toBe(true);
     expect(d.findings.map((f) => f.code)).toContain('PB001');
     for (const f of d.findings) expect(f.docUrl).toMatch(new RegExp(`${f.code}\\.md$`));
+  });
+});
+
+describe('the report counts and names as recommend does', () => {
+  it('counts rejected images, not reasons, as recommend does', async () => {
+    const root = 'examples/reports-api';
+    const catalog = createCatalog();
+    const result = await recommendProject(root, { catalog, date, offline: true });
+    const d = await buildReportData(root, { date, catalog, offline: true });
+    const html = renderHtmlReport(d);
+    for (const rec of result.recommendations) {
+      const r = d.recommendations.find((x) => x.stage === rec.stage)!;
+      expect(r.rejectedImages).toBe(rec.rejected.length);
+      expect(r.candidateImages).toBe(rec.rejected.length + rec.candidates.length);
+      // more images than reasons: counting the groups would say less
+      expect(rec.rejected.length).toBeGreaterThan(rec.rejectionGroups.length);
+    }
+    const text = renderRecommendText(result);
+    const prod = d.recommendations.find((r) => r.stage === 'prod')!;
+    const counted = `${prod.rejectedImages} of ${prod.candidateImages} images`;
+    expect(text).toContain(`rejected (${counted})`);
+    expect(html).toContain(`<summary>Rejected (${counted})</summary>`);
+  });
+
+  it('spells the architectures as the documentation does (amd64, arm64)', async () => {
+    const d = await buildReportData('test/fixtures/report-data', { date, offline: true });
+    const html = renderHtmlReport(d);
+    expect(html).toContain('worst verdict over amd64, arm64.');
+    expect(html).not.toContain('arm64v8');
+    const details = d.heatmap.rows.flatMap((r) => r.cells.map((c) => c.detail)).join('\n');
+    expect(details).toMatch(/^arm64: /m);
+    expect(details).not.toMatch(/^arm64v8: /m);
   });
 });
 

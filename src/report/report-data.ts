@@ -9,28 +9,49 @@ import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/check.js';
+import type { PybaseConfig } from '../config/load.js';
 import { loadSnapshot } from '../data/snapshot.js';
-import { analyzeDependencies, candidateImages, defaultArchs } from '../deps/index.js';
-import { findDependencySource, readDependencies } from '../files/lockfiles/index.js';
 import type { CompatibilityReport, ImageCandidate, Verdict } from '../model/compat.js';
 import { addMonths, type IsoDate } from '../model/date.js';
-import type { Diagnostic, Severity } from '../model/diagnostic.js';
-import type { Arch } from '../model/platform.js';
+import { type Diagnostic, inputCodes, type Severity } from '../model/diagnostic.js';
+import { type Arch, archSpelling } from '../model/platform.js';
 import type { ExtractedReference } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
+import type { PolicyInput } from '../recommend/policy.js';
+import { readProjectInputs, recommendInputOf } from '../recommend/project.js';
 import { recommend } from '../recommend/recommend.js';
 import type { Recommendation, RecommendResult, TraceStep } from '../recommend/types.js';
 import type { IndexClient } from '../sources/package-index.js';
 
+/**
+ * What the report is gathered from. The recommendation part takes the options of
+ * `recommendProject` and reads the project exactly as it does (readProjectInputs), so that the
+ * page recommends what `pybase recommend` recommends for the same options.
+ */
 export interface ReportOptions {
   date: IsoDate;
   /** A refreshed data snapshot instead of the embedded one. */
   snapshotPath?: string;
-  /** Never ask the package index (verdicts of locks without file names stay `unknown`). */
+  /** The catalog to judge with (default: one of `snapshotPath`, or of the embedded data). */
+  catalog?: Catalog;
+  /**
+   * Never ask the package index. Without an `index` nothing is asked either: verdicts of
+   * dependencies the file names no files for (requirements without `--hash`, ...) stay `unknown`.
+   */
   offline?: boolean;
+  /** The package index client, for dependency files that name no files (as for recommend). */
   index?: IndexClient;
+  /** Where dependency analyses are kept between runs, as for `recommendProject`. */
+  cacheDir?: string;
+  /** Default: the dependency engine's (amd64 and arm64). */
   archs?: readonly Arch[];
   stages?: readonly RecommendStage[];
+  /** The recommendation policy (`recommendPolicyOf` of the project's configuration, as recommend uses it). */
+  policy?: PolicyInput;
+  /** A dependency file to read instead of the most precise one found. */
+  deps?: string;
+  /** The configuration the findings are judged with (as `pybase check` reads it). */
+  config?: Partial<PybaseConfig>;
 }
 
 /** Which branch of the seed's flow the project takes at the first question. */
@@ -45,6 +66,9 @@ export interface ReportRecommendation {
   alternatives: { tag: string; trades: string[] }[];
   /** Rejection groups in words: `code: message (scope)`. */
   rejections: string[];
+  /** How many images the rejections reject, of how many candidates (as recommend counts them). */
+  rejectedImages: number;
+  candidateImages: number;
   trace: TraceStep[];
 }
 
@@ -84,7 +108,10 @@ export interface Heatmap {
   excludedPythons: string[];
   rows: HeatmapRow[];
   source?: { file: string; kind: string };
+  /** Some verdicts are unknown: the dependency file names no files for some packages, and they were not looked up. */
   incomplete: boolean;
+  /** Some index look-up failed (the notes say which): its packages' verdicts are unknown. */
+  lookupFailed: boolean;
 }
 
 export interface TimelineBar {
@@ -233,7 +260,7 @@ function buildHeatmap(
       for (const ic of byTag.get(img.tag) ?? []) {
         const v = ic.packages.find((x) => x.name === p.name);
         if (!v) continue;
-        details.push(`${ic.arch}: ${v.reason}`);
+        details.push(`${archSpelling(ic.arch)}: ${v.reason}`);
         if (worst === undefined || verdictWeight[v.verdict] > verdictWeight[worst]) worst = v.verdict;
       }
       return worst === undefined
@@ -259,6 +286,7 @@ function buildHeatmap(
     rows,
     ...(report?.source ? { source: report.source } : {}),
     incomplete: report?.incomplete ?? false,
+    lookupFailed: (report?.diagnostics ?? []).some((d) => d.code === inputCodes.network),
   };
 }
 
@@ -352,6 +380,8 @@ function toReportRecommendation(r: Recommendation): ReportRecommendation {
     why: r.why,
     alternatives: r.alternatives.map((a) => ({ tag: a.tag, trades: a.trades })),
     rejections: r.rejectionGroups.map((g) => `${g.code}: ${g.message} (${g.scope})`),
+    rejectedImages: r.rejected.length,
+    candidateImages: r.rejected.length + r.candidates.length,
     trace: r.trace,
   };
 }
@@ -367,61 +397,52 @@ function toFinding(d: Diagnostic): ReportFinding {
   };
 }
 
-/** The data of the HTML report for the project at `root`. Throws PybaseError on unreadable input. */
-export async function buildReportData(root: string, options: ReportOptions): Promise<ReportData> {
+/**
+ * The data of the HTML report for the project at `root`, with the problems met while reading it
+ * (a dependency file with errors, failed index look-ups: the recommendation's diagnostics). The
+ * recommendation is `recommendProject`'s for the same options. Throws PybaseError on unreadable input.
+ */
+export async function buildReport(
+  root: string,
+  options: ReportOptions,
+): Promise<{ data: ReportData; diagnostics: Diagnostic[] }> {
   const { date } = options;
-  const catalog = createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+  const catalog =
+    options.catalog ?? createCatalog(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {});
+  // Read as `recommendProject` reads it: the same candidates, dependency file, index and cache.
+  const inputs = await readProjectInputs(root, {
+    catalog,
+    date,
+    ...(options.archs && options.archs.length > 0 ? { archs: options.archs } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.deps !== undefined ? { deps: options.deps } : {}),
+    offline: options.offline === true,
+    ...(options.index ? { index: options.index } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+  });
+  const result: RecommendResult = await recommend(
+    recommendInputOf(inputs, {
+      catalog,
+      date,
+      ...(options.stages ? { stages: options.stages } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+    }),
+  );
   const check = await runCheck(root, {
     date,
     catalog,
+    ...(options.config ? { config: options.config } : {}),
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
   });
-  const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
-  const candidates = candidateImages(catalog, date);
-  const found = findDependencySource(root, {});
-  const notes: string[] = [];
-  let compatibility: CompatibilityReport | undefined;
-  let requiresPython: string | undefined;
-  if (found) {
-    const deps = readDependencies(found.file, { kind: found.kind });
-    requiresPython = deps.requiresPython;
-    compatibility = await analyzeDependencies({
-      deps,
-      images: candidates,
-      archs,
-      date,
-      ...(options.index ? { index: options.index } : {}),
-      offline: options.offline === true || options.index === undefined,
-    });
-    for (const d of compatibility.diagnostics) notes.push(d.message);
-    // The page names the lock relative to the project, never by a machine path.
-    if (compatibility.source) {
-      compatibility = {
-        ...compatibility,
-        source: {
-          ...compatibility.source,
-          file: path.relative(path.resolve(root), compatibility.source.file),
-        },
-      };
-    }
-  } else {
-    notes.push('no dependency file found: the heatmap is empty and C extensions are not known');
-  }
-  const result: RecommendResult = await recommend({
-    catalog,
-    date,
-    candidates,
-    ...(compatibility ? { compatibility } : {}),
-    ...(requiresPython ? { requiresPython } : {}),
-    extraction: check.extraction,
-    archs,
-    ...(options.stages ? { stages: options.stages } : {}),
-  });
+  const { compatibility, candidates, archs } = inputs;
+  const notes: string[] = compatibility
+    ? compatibility.diagnostics.map((d) => d.message)
+    : ['no dependency file found: the heatmap is empty and C extensions are not known'];
   const recommended = new Set(result.recommendations.flatMap((r) => (r.tag ? [r.tag] : [])));
   const current = currentImages(check.extraction.references, catalog, date);
   const main = result.recommendations.find((r) => r.stage === 'prod') ?? result.recommendations[0];
   const { branch, answer } = branchOf(main?.trace);
-  return {
+  const data: ReportData = {
     schemaVersion: 1,
     project: path.basename(path.resolve(root)),
     date,
@@ -435,4 +456,10 @@ export async function buildReportData(root: string, options: ReportOptions): Pro
     current,
     notes,
   };
+  return { data, diagnostics: result.diagnostics };
+}
+
+/** The data of the HTML report for the project at `root` (see {@link buildReport}). */
+export async function buildReportData(root: string, options: ReportOptions): Promise<ReportData> {
+  return (await buildReport(root, options)).data;
 }

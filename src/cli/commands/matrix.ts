@@ -4,6 +4,7 @@ import {
   loadConfig,
   type MatrixFormat,
   matrixFormats,
+  planBake,
   recommendPolicyOf,
 } from '../../index.js';
 import {
@@ -35,7 +36,8 @@ Options:
   --format FORMAT        github (a strategy.matrix JSON; default), bake (docker-bake.hcl) or json
   --json                 same as --format json
   --top N                how many images (default 3)
-  --verify               add per image a job that installs the locked dependencies from wheels only
+  --verify               add per image a job that installs the locked dependencies as pybase judged
+                         them (no sdist build for a package judged to install from a wheel)
                          (github: a complete workflow YAML)
   --smoke CMD            with --verify: the command each job runs after installing
   --date YYYY-MM-DD      as of that date (default: today)
@@ -101,7 +103,17 @@ export const command: Command = {
       if (format === 'json') io.out(formatMatrix(matrix, format, { verify: values.verify === true }));
       return 1;
     }
-    io.out(formatMatrix(matrix, format, { verify: values.verify === true, ...(smoke ? { smoke } : {}) }));
+    // bake: the build argument the Dockerfile's python FROM takes, and what it cannot do, on stderr.
+    const bake =
+      format === 'bake' ? await planBake(root, matrix, snapshotPath ? { snapshotPath } : {}) : undefined;
+    for (const w of bake?.warnings ?? []) io.err(`pybase: warning: matrix: ${w}\n`);
+    io.out(
+      formatMatrix(matrix, format, {
+        verify: values.verify === true,
+        ...(smoke ? { smoke } : {}),
+        ...(bake ? { bake } : {}),
+      }),
+    );
     return 0;
   },
 };
