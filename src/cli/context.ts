@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   type Arch,
   type Catalog,
+  chooseSnapshot,
   createCatalog,
   type DebianEolPolicy,
   type Diagnostic,
@@ -19,6 +20,8 @@ import {
   normalizeArch,
   PybaseError,
   parseIsoDate,
+  resolveDataDir,
+  type SnapshotChoice,
 } from '../index.js';
 import { usageError } from './args.js';
 import { type Io, locationPrefix, plural, style } from './io.js';
@@ -37,13 +40,38 @@ export function debianPolicy(values: Record<string, unknown>, command: string): 
   throw usageError(`${command}: --debian-eol must be security or lts, not '${String(v)}'`, command);
 }
 
-/** The refreshed snapshot named by `--data-dir DIR` (DIR/snapshot.json), resolved from the current directory. */
+/** The snapshot chosen per command run (per Io), so that a note about it is printed once. */
+const chosen = new WeakMap<Io, Map<string, SnapshotChoice>>();
+
+/**
+ * The data snapshot a command reads: `--data-dir DIR` names one (DIR/snapshot.json, resolved from
+ * the current directory); without it, the refreshed snapshot `pybase data update` wrote to the
+ * default data directory when it is newer than the embedded one (undefined: the embedded one). A
+ * refreshed snapshot that cannot be read is passed over with a one-line note on stderr.
+ */
 export function snapshotPathOf(values: Record<string, unknown>, io: Io): string | undefined {
   const dir = values['data-dir'];
-  return typeof dir === 'string' ? path.resolve(io.cwd, dir, 'snapshot.json') : undefined;
+  if (typeof dir === 'string') return path.resolve(io.cwd, dir, 'snapshot.json');
+  const dataDir = resolveDataDir({ env: io.env });
+  let byDir = chosen.get(io);
+  if (!byDir) {
+    byDir = new Map();
+    chosen.set(io, byDir);
+  }
+  let choice = byDir.get(dataDir);
+  if (!choice) {
+    choice = chooseSnapshot(dataDir);
+    byDir.set(dataDir, choice);
+    if (choice.ignored?.kind === 'unreadable') {
+      io.err(
+        `pybase: note: ${choice.ignored.reason}; using the embedded data (${choice.dataDate}) instead: run 'pybase data update' to write it again\n`,
+      );
+    }
+  }
+  return choice.snapshotPath;
 }
 
-/** The catalog over the embedded snapshot, or over the one `--data-dir` names. */
+/** The catalog over the snapshot {@link snapshotPathOf} chooses. */
 export function catalogOf(values: Record<string, unknown>, io: Io): Catalog {
   const snapshotPath = snapshotPathOf(values, io);
   return createCatalog(snapshotPath ? { snapshotPath } : {});

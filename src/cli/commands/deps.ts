@@ -75,7 +75,8 @@ Options:
                      and store nothing
   --timeout SECONDS  give up on the network after this long (default 120)
   --date YYYY-MM-DD  judge the images published at that date (default: today)
-  --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
+  --data-dir DIR     use DIR/snapshot.json (default: the snapshot 'pybase data update' refreshed,
+                     when it is newer than the embedded one)
   --json             the whole compatibility report as JSON
 
 Exit codes: 0 done, 2 usage or input error (no dependency file, unknown image) or a package index

@@ -26,7 +26,8 @@ rebuilt, its newest equivalents, and its problems in plain words.
                        (credentials from ~/.docker/config.json; loopback registries are spoken to over HTTP)
   --timeout SECONDS    with --online: give up on the registry after this long (default 120)
   --json               the whole report as JSON
-  --data-dir DIR       read a refreshed data snapshot (see 'pybase data update')
+  --data-dir DIR       read DIR/snapshot.json (default: the snapshot 'pybase data update' refreshed,
+                       when it is newer than the embedded one)
 
 Exit codes: 0 no error-level problem, 1 the reference has an error-level problem (never published,
 end of life), 2 usage or input error.
