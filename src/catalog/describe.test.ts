@@ -60,6 +60,24 @@ describe('describeReference', () => {
     expect(pinned.filter((k) => k.startsWith('PB'))).toEqual([]);
   });
 
+  it('does not take a digest without a tag for python:latest: the tag behind it is unknown offline', () => {
+    const digest = `sha256:${'0'.repeat(63)}1`;
+    for (const text of [`python@${digest}`, `docker.io/library/python@${digest}`]) {
+      const r = describeReference(text, { catalog, date: '2026-11-27' });
+      expect(r.digestOnly).toBe(true);
+      expect(r.resolution).toBeUndefined();
+      expect(r.rebuild).toBeUndefined();
+      expect(r.python).toBeUndefined();
+      expect(r.problems.map((p) => p.key)).toEqual(['digest-only']);
+      expect(r.problems[0]?.message).toMatch(/the tag behind this digest is unknown offline/);
+      expect(r.problems[0]?.message).toMatch(/pybase tag --online/);
+    }
+    // A tag beside the digest is still read.
+    expect(describeReference(`python:3.12-slim@${digest}`, { catalog, date: '2026-11-27' }).digestOnly).toBe(
+      undefined,
+    );
+  });
+
   it('flags latest, major-only and pre-releases', () => {
     expect(keys('python', '2026-01-01')).toContain('PB001');
     expect(keys('python:3-slim', '2026-01-01')).toContain('PB002');

@@ -55,6 +55,11 @@ export interface ReferenceReport {
   libc?: LibcInfo;
   equivalents?: Equivalents;
   suggestions?: Suggestion[];
+  /**
+   * True for a reference with a digest and no tag (`python@sha256:...`): which image it is cannot be
+   * told from the data, so the report holds nothing about the image itself.
+   */
+  digestOnly?: boolean;
   problems: Problem[];
   dataAge: DataAge;
 }
@@ -78,6 +83,17 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   const problems = report.problems;
   const add = (key: string, severity: Severity, message: string) => problems.push({ key, severity, message });
 
+  if (ref.isPython && ref.tag === undefined && ref.digest !== undefined) {
+    // `python@sha256:...` names one image by its digest alone: no tag says which one, and the data
+    // knows tags, not digests. Nothing below (what `latest` resolves to) is about this image.
+    report.digestOnly = true;
+    add(
+      'digest-only',
+      'info',
+      `the digest names one image, but no tag says which: the tag behind this digest is unknown offline, and so are its Python, variant, distro and whether it is still rebuilt; 'pybase tag --online' reads its Python version and creation date from the registry`,
+    );
+    return report;
+  }
   if (report.dataAge.stale) {
     add(
       'stale-data',

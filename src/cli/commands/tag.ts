@@ -77,6 +77,7 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
     if (value) rows.push([label, value]);
   };
   const res = r.resolution;
+  if (r.digestOnly) row('resolves to', 'unknown offline (a digest without a tag)');
   if (r.ref.isPython && res) {
     const when = r.resolvedAsOf ? ` (on ${r.resolvedAsOf}, the last day it was listed)` : '';
     row('resolves to', `${s.bold(res.fullTag)}${res.floating ? `  since ${res.since}` : ''}${when}`);
