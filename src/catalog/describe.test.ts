@@ -106,6 +106,32 @@ describe('listImages', () => {
     expect(older.every((i) => i.status === 'eol-soon' || i.status === 'eol')).toBe(true);
   });
 
+  it('latest keeps the images the tag latest names, not every image', () => {
+    const all = listImages({ catalog, date: '2026-08-20' });
+    for (const filter of ['latest', 'LATEST']) {
+      const latest = listImages({ catalog, date: '2026-08-20', filter, frozenWithinDays: 400 });
+      expect(latest.map((i) => i.fullTag)).toEqual([
+        '3.14.7-trixie',
+        '3.14.7-windowsservercore-ltsc2022',
+        '3.14.7-windowsservercore-ltsc2025',
+      ]);
+      expect(latest.length).toBeLessThan(all.length);
+      expect(latest.every((i) => i.tags.includes('latest'))).toBe(true);
+    }
+  });
+
+  it('reads filters in any case, and every part written must match', () => {
+    const slim = listImages({ catalog, date: '2026-08-20', filter: '3.12-SLIM' });
+    expect(slim.map((i) => i.fullTag)).toEqual(
+      listImages({ catalog, date: '2026-08-20', filter: '3.12-slim' }).map((i) => i.fullTag),
+    );
+    const rc = listImages({ catalog, date: '2026-08-20', filter: 'rc' });
+    expect(rc.length).toBeGreaterThan(0);
+    expect(rc.every((i) => i.status === 'prerelease')).toBe(true);
+    const trixie = listImages({ catalog, date: '2026-08-20', filter: 'slim-trixie' });
+    expect(trixie.every((i) => i.variant === 'slim' && i.distro === 'trixie')).toBe(true);
+  });
+
   it('lists recently frozen tags with their replacement', () => {
     const images = listImages({
       catalog,

@@ -33,7 +33,11 @@ export interface ListedImage {
 export interface ListOptions {
   catalog: Catalog;
   date: IsoDate;
-  /** `3.12`, `slim`, `alpine`, `3.12-slim`, `trixie`: every part written must match. */
+  /**
+   * `3.12`, `slim`, `alpine`, `3.12-slim`, `trixie`, `rc`: every part written must match (any case).
+   * `latest`, which names no part, keeps the images the tag `latest` names (the Linux one and the
+   * Windows ones of its manifest list). Throws a PybaseError when the filter is not a tag.
+   */
   filter?: string;
   arch?: Arch;
   debianEol?: DebianEolPolicy;
@@ -78,7 +82,7 @@ function statusOf(
 export function listImages(options: ListOptions): ListedImage[] {
   const { catalog, date } = options;
   const window = options.eolWindowDays ?? 180;
-  const filter = options.filter ? parseTag(options.filter) : undefined;
+  const filter = options.filter ? parseTag(options.filter.toLowerCase()) : undefined;
   const images: ListedImage[] = [];
 
   const describe = (
@@ -114,10 +118,12 @@ export function listImages(options: ListOptions): ListedImage[] {
     if (options.arch && resolution.architectures && !resolution.architectures.includes(options.arch))
       continue;
     const tags = [tag, ...resolution.sameImage.filter((t) => t !== tag)];
+    if (filter?.latest && !tags.includes('latest')) continue;
     images.push(describe(tag, parsed, tags, resolution.architectures));
   }
 
-  if (options.frozenWithinDays !== undefined) {
+  // A frozen tag is named by no floating tag any more, `latest` included.
+  if (options.frozenWithinDays !== undefined && !filter?.latest) {
     const from = addDays(date, -options.frozenWithinDays);
     for (const tag of catalog.allKnownTags()) {
       const parsed = tryParseTag(tag);

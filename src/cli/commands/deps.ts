@@ -2,9 +2,9 @@ import path from 'node:path';
 import {
   type Arch,
   analyzeDependencyFile,
+  type CandidateList,
   type Catalog,
   type CompatibilityReport,
-  type CandidateList,
   candidateList,
   candidateOf,
   checkArchitectures,
