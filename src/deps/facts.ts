@@ -68,8 +68,12 @@ export function dependencyFactsOf(value: unknown): DependencyFacts | undefined {
     : undefined;
 }
 
-/** A candidate for a tag that is no longer published: its last image, architectures unknown. */
-function frozenCandidate(catalog: Catalog, tag: string, date: IsoDate): ImageCandidate | undefined {
+/**
+ * A candidate for a tag that is no longer published: its last image, architectures unknown (an
+ * empty list). Undefined when that image is not a Linux one pybase can judge. Shared by `check`'s
+ * dependency facts and `deps --image`.
+ */
+export function frozenCandidate(catalog: Catalog, tag: string, date: IsoDate): ImageCandidate | undefined {
   const status = catalog.rebuildStatus(tag, date);
   const fullTag = status.fullTag;
   if (!fullTag) return undefined;

@@ -25,6 +25,7 @@ export {
   analyzeDependenciesOffline,
   defaultArchs,
 } from './engine.js';
+export { frozenCandidate } from './facts.js';
 export {
   dependencyFilesLookedFor,
   locateProjectDependencies,

@@ -604,9 +604,8 @@ describe('a stage without a recommendation', () => {
     expect(strict.relaxations?.length).toBeGreaterThan(0);
     const [first] = strict.relaxations!;
     expect(first!.flags).toEqual(['--min-support-months 0']);
-    const relaxed = (
-      await recommendProject(project, { ...opts, policy: { minSupportMonths: { prod: 0 } } })
-    ).recommendations[0]!;
+    const relaxed = (await recommendProject(project, { ...opts, policy: { minSupportMonths: { prod: 0 } } }))
+      .recommendations[0]!;
     expect(relaxed.tag).toBe(first!.tag);
     expect(relaxed.relaxations).toBeUndefined();
     expect(renderRecommendText(await recommendProject(project, opts))).toContain(
