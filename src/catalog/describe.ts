@@ -29,6 +29,11 @@ export interface DescribeOptions extends ReferenceOptions {
   debianEol?: DebianEolPolicy;
   /** Days before an end of life that count as "soon" (default 180). */
   eolWindowDays?: number;
+  /**
+   * The day the question is asked (the CLI passes today). A date after it and past the data's tag
+   * list gets a `beyond-data` warning instead of the `stale-data` note.
+   */
+  today?: IsoDate;
 }
 
 /** One problem with a reference, said in plain words. */
@@ -94,7 +99,9 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     );
     return report;
   }
-  if (report.dataAge.stale) {
+  const horizon = options.today ? beyondDataMessage(report.dataAge, date, options.today) : undefined;
+  if (horizon) add('beyond-data', 'warning', horizon);
+  else if (report.dataAge.stale) {
     add(
       'stale-data',
       'info',
@@ -252,6 +259,17 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     );
   }
   return report;
+}
+
+/**
+ * For a date after `today` and past the data's tag list: that answers assume nothing changed after
+ * the last day the tag list covers (plus the advice to refresh when the data is old today).
+ * Undefined otherwise: up to today, the stale-data note says what there is to say.
+ */
+export function beyondDataMessage(age: DataAge, date: IsoDate, today: IsoDate): string | undefined {
+  if (!age.beyondData || date <= today) return undefined;
+  const old = daysBetween(age.dataDate, today);
+  return `${date} is in the future, past the data's tag list (known up to ${age.tagListCheckedAt}): answers assume nothing changed since then (no new tags, rebuilds or removals)${old > 90 ? `; the data is ${old} days old today: run 'pybase data update' for fresher answers` : ''}`;
 }
 
 function suggestionText(suggestions: Suggestion[]): string {

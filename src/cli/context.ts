@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Arch,
+  beyondDataMessage,
   type Catalog,
   chooseSnapshot,
   createCatalog,
@@ -108,10 +109,17 @@ export async function projectRoot(
 
 /**
  * Every command that answers from the data says so when the data is older than 90 days at the date
- * asked: one note on stderr (stdout stays clean for JSON and SARIF).
+ * asked: one note on stderr (stdout stays clean for JSON and SARIF). For a date in the future past
+ * the data's tag list, the one line is a warning that the answers assume nothing changed since.
  */
 export function noteStaleData(values: Record<string, unknown>, io: Io, date: IsoDate): void {
   const age = catalogOf(values, io).dataAge(date);
+  // A date in the future past the tag list: say what the answers assume, not only "refresh".
+  const horizon = beyondDataMessage(age, date, isoDateOf(io.now));
+  if (horizon) {
+    io.err(`pybase: warning: ${horizon}\n`);
+    return;
+  }
   if (!age.stale) return;
   io.err(
     `pybase: note: the data is ${plural(age.ageDays, 'day')} old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,

@@ -26,3 +26,41 @@ describe('pybase tags FILTER', () => {
     expect(r.out).toBe("No python image matches '3.99' at 2026-08-20.\n");
   });
 });
+
+describe('dates in the future, past the data', () => {
+  it('tag says in one warning that the answers assume nothing changed after the tag list, and no longer that it is still rebuilt', async () => {
+    const r = await run(['tag', 'python:3.12-slim', '--date', '2031-01-01']);
+    const lines = r.out.split('\n').filter((l) => l.includes('2026-08-21'));
+    expect(lines).toHaveLength(2);
+    expect(r.out).toMatch(
+      /warning {2}2031-01-01 is in the future, past the data's tag list \(known up to 2026-08-21\): answers assume nothing changed since then/,
+    );
+    expect(r.out).toMatch(
+      /rebuilds +3\.12\.14-slim-trixie was still rebuilt on 2026-08-21, where the data ends/,
+    );
+    expect(r.out).not.toContain('is still rebuilt');
+    expect(r.out).not.toMatch(/days before 2031-01-01/);
+    const json = JSON.parse((await run(['tag', 'python:3.12-slim', '--date', '2031-01-01', '--json'])).out);
+    expect(json.problems[0]).toMatchObject({ key: 'beyond-data', severity: 'warning' });
+    expect(json.dataAge.beyondData).toBe(true);
+  });
+
+  it('a past date keeps the stale-data note, and a date up to today gets no warning', async () => {
+    const past = await run(['tag', 'python:3.12-slim', '--date', '2026-11-27']);
+    expect(past.out).toMatch(/info +pybase's data is from 2026-08-22, 97 days before 2026-11-27/);
+    expect(past.out).not.toContain('in the future');
+    expect(past.out).toContain('is still rebuilt');
+  });
+
+  it('tags and the commands that note the data age warn on stderr, and tags --json carries the warning', async () => {
+    const tags = await run(['tags', '3.15', '--date', '2031-01-01']);
+    expect(tags.err).toMatch(/^pybase: warning: 2031-01-01 is in the future, past the data's tag list/);
+    expect(tags.err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(tags.out).not.toContain('Note:');
+    const json = JSON.parse((await run(['tags', '3.15', '--date', '2031-01-01', '--json'])).out);
+    expect(json.warning).toMatch(/answers assume nothing changed since then/);
+    const renovate = await run(['renovate', 'examples/reports-api', '--date', '2031-01-01']);
+    expect(renovate.err).toMatch(/^pybase: warning: 2031-01-01 is in the future/m);
+    expect(renovate.err).not.toMatch(/note: the data is/);
+  });
+});

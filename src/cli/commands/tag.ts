@@ -1,4 +1,4 @@
-import { describeReference, type OnlineLookup, type ReferenceReport } from '../../index.js';
+import { describeReference, isoDateOf, type OnlineLookup, type ReferenceReport } from '../../index.js';
 import {
   dataDirOption,
   dateOption,
@@ -57,7 +57,12 @@ export const command: Command = {
     // Users often write just the tag; read `3.12-slim` as `python:3.12-slim`.
     const bare = !/[/:@]/.test(text) && (/^[0-9]/.test(text) || /^(latest|slim|alpine|rc)\b/.test(text));
     const reference = bare ? `python:${text}` : text;
-    const report = describeReference(reference, { catalog, date, debianEol: debianPolicy(values, 'tag') });
+    const report = describeReference(reference, {
+      catalog,
+      date,
+      debianEol: debianPolicy(values, 'tag'),
+      today: isoDateOf(io.now),
+    });
     let online: OnlineLookup | undefined;
     if (values.online && report.ref.isPython) {
       const { lookupReferenceOnline } = await import('./tag-online.js');
@@ -126,7 +131,9 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
     row(
       'rebuilds',
       r.rebuild.status === 'rebuilt'
-        ? `${res.fullTag} is still rebuilt`
+        ? r.problems.some((p) => p.key === 'beyond-data')
+          ? `${res.fullTag} was still rebuilt on ${r.dataAge.tagListCheckedAt}, where the data ends`
+          : `${res.fullTag} is still rebuilt`
         : `${r.rebuild.fullTag ?? res.fullTag} is frozen since ${r.rebuild.since ?? '?'}${r.rebuild.replacement ? ` (replaced by ${r.rebuild.replacement.tag})` : ''}`,
     );
   }

@@ -1,4 +1,12 @@
-import { type Catalog, type ListedImage, listImages, normalizeArch, tryParseTag } from '../../index.js';
+import {
+  beyondDataMessage,
+  type Catalog,
+  isoDateOf,
+  type ListedImage,
+  listImages,
+  normalizeArch,
+  tryParseTag,
+} from '../../index.js';
 import {
   dataDirOption,
   dateOption,
@@ -72,12 +80,16 @@ export const command: Command = {
       ...(window !== undefined ? { eolWindowDays: window } : {}),
       debianEol: debianPolicy(values, 'tags'),
     });
+    const horizon = beyondDataMessage(dataAge, date, isoDateOf(io.now));
+    if (horizon) io.err(`pybase: warning: ${horizon}\n`);
     if (values.json) {
-      io.out(`${JSON.stringify({ schemaVersion: 1, date, dataAge, images }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ schemaVersion: 1, date, dataAge, ...(horizon ? { warning: horizon } : {}), images }, null, 2)}\n`,
+      );
       return 0;
     }
     io.out(renderTags(images, date, io, filter));
-    if (dataAge.stale) {
+    if (dataAge.stale && !horizon) {
       io.out(
         `Note: pybase's data is from ${dataAge.dataDate}, ${plural(dataAge.ageDays, 'day')} before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
       );
