@@ -51,6 +51,23 @@ describe('describeReference', () => {
     expect(r.problems.map((p) => p.key)).toContain('PB006');
     const comma = describeReference('python:3,12', { catalog, date: '2026-11-27' });
     expect(comma.suggestions?.[0]?.tag).toBe('3.12');
+    // Tags are lower case: the same tag in another case comes first.
+    const upper = describeReference('python:3.12-SLIM', { catalog, date: '2026-11-27' });
+    expect(upper.suggestions?.[0]).toEqual({ tag: '3.12-slim', published: true, distance: 0 });
+    expect(upper.problems.find((p) => p.key === 'PB006')?.message).toMatch(/did you mean 3\.12-slim, /);
+    expect(catalog.suggest('3.12-Slim-Trixie', '2026-11-27')[0]?.tag).toBe('3.12-slim-trixie');
+    // One no longer listed at the date is still named first, as not published.
+    expect(catalog.suggest('3.9-ALPINE', '2026-11-27')[0]).toMatchObject({
+      tag: '3.9-alpine',
+      published: false,
+    });
+  });
+
+  it('says why a frozen tag is replaced by a newer minor than the nearest supported one', () => {
+    const r = describeReference('python:3.9-alpine', { catalog, date: '2026-11-27' });
+    expect(r.problems.find((p) => p.key === 'PB007')?.message).toMatch(
+      /use 3\.12\.\d+-alpine3\.\d+ instead, the nearest newer Python with a year of support left: 3\.11 ends 2027-10-31$/,
+    );
   });
 
   it('has nothing to say about other images and does not flag a fully pinned current tag', () => {
@@ -130,6 +147,19 @@ describe('listImages', () => {
     expect(rc.every((i) => i.status === 'prerelease')).toBe(true);
     const trixie = listImages({ catalog, date: '2026-08-20', filter: 'slim-trixie' });
     expect(trixie.every((i) => i.variant === 'slim' && i.distro === 'trixie')).toBe(true);
+  });
+
+  it('gives frozen tags the architectures of their last listing', () => {
+    const frozen = listImages({ catalog, date: '2026-08-20', frozenWithinDays: 200 }).filter(
+      (i) => i.status === 'frozen',
+    );
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.every((i) => (i.architectures?.length ?? 0) > 0)).toBe(true);
+    const s390x = listImages({ catalog, date: '2026-08-20', frozenWithinDays: 200, arch: 's390x' }).filter(
+      (i) => i.status === 'frozen',
+    );
+    expect(s390x.length).toBeLessThan(frozen.length);
+    expect(s390x.every((i) => i.architectures?.includes('s390x'))).toBe(true);
   });
 
   it('lists recently frozen tags with their replacement', () => {

@@ -171,7 +171,9 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   // Problems, most serious first.
   if (!status.published) {
     const went = status.removedOn ? ` since ${status.removedOn}` : '';
-    const instead = report.rebuild.replacement ? `; use ${report.rebuild.replacement.tag} instead` : '';
+    const instead = report.rebuild.replacement
+      ? `; use ${report.rebuild.replacement.tag} instead${replacementRule(report.rebuild.replacement)}`
+      : '';
     add(
       'PB007',
       'warning',
@@ -259,6 +261,18 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     );
   }
   return report;
+}
+
+/**
+ * Why a frozen tag's replacement skips newer minors, in words, when it does: they have less than a
+ * year of support left (`, the nearest newer Python with a year of support left: 3.11 ends
+ * 2027-10-31`); empty otherwise.
+ */
+export function replacementRule(replacement: NonNullable<RebuildStatus['replacement']>): string {
+  const over = replacement.passedOver ?? [];
+  if (over.length === 0) return '';
+  const ends = over.map((p) => `${p.minor} ends ${p.endOfLife}`).join(', ');
+  return `, the nearest newer Python with a year of support left: ${ends}`;
 }
 
 /**

@@ -19,6 +19,7 @@ export interface ListedImage {
   minor: string;
   variant: PythonTag['variant'];
   distro?: string;
+  /** For a frozen image, those of its last listing; undefined when the data does not record them. */
   architectures?: Arch[];
   python?: PythonLifecycle;
   distroLifecycle?: DistroLifecycle;
@@ -132,7 +133,11 @@ export function listImages(options: ListOptions): ListedImage[] {
       if (status.published || !status.removedOn || status.removedOn < from || status.removedOn > date)
         continue;
       const rebuild = catalog.rebuildStatus(tag, date);
-      const item = describe(tag, parsed, [tag], undefined);
+      // Its architectures are those of its last day on the list (from the nearest recorded list).
+      const last = catalog.resolve(tag, addDays(status.removedOn, -1));
+      const architectures = last?.fullTag === tag ? last.architectures : undefined;
+      if (options.arch && architectures && !architectures.includes(options.arch)) continue;
+      const item = describe(tag, parsed, [tag], architectures);
       images.push({
         ...item,
         status: 'frozen',

@@ -64,3 +64,21 @@ describe('dates in the future, past the data', () => {
     expect(renovate.err).not.toMatch(/note: the data is/);
   });
 });
+
+describe('small things said better', () => {
+  it('tags --frozen counts the architectures of a frozen tag, or says they are unknown', async () => {
+    const recent = await run(['tags', '--frozen', '200', '--date', '2026-08-20']);
+    expect(recent.out).toMatch(/^ {2}3\.15\.0b4-trixie +frozen +8 archs +since 2026-08-05/m);
+    expect(recent.out).not.toContain('? archs');
+    const old = await run(['tags', '3.5', '--frozen', '2000', '--date', '2024-01-01']);
+    expect(old.out).toMatch(/^ {2}3\.5\.10-stretch +frozen +archs unknown +since 2020-10-02/m);
+    expect(old.out).not.toContain('? archs');
+  });
+
+  it('tag names the rule behind a replacement that skips a supported minor', async () => {
+    const r = await run(['tag', 'python:3.9-alpine']);
+    expect(r.out).toMatch(
+      /rebuilds +3\.9\.25-alpine3\.22 is frozen since 2025-11-03 \(replaced by 3\.12\.\d+-alpine3\.\d+, the nearest newer Python with a year of support left: 3\.11 ends 2027-10-31\)/,
+    );
+  });
+});

@@ -1,4 +1,10 @@
-import { describeReference, isoDateOf, type OnlineLookup, type ReferenceReport } from '../../index.js';
+import {
+  describeReference,
+  isoDateOf,
+  type OnlineLookup,
+  type ReferenceReport,
+  replacementRule,
+} from '../../index.js';
 import {
   dataDirOption,
   dateOption,
@@ -134,7 +140,7 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
         ? r.problems.some((p) => p.key === 'beyond-data')
           ? `${res.fullTag} was still rebuilt on ${r.dataAge.tagListCheckedAt}, where the data ends`
           : `${res.fullTag} is still rebuilt`
-        : `${r.rebuild.fullTag ?? res.fullTag} is frozen since ${r.rebuild.since ?? '?'}${r.rebuild.replacement ? ` (replaced by ${r.rebuild.replacement.tag})` : ''}`,
+        : `${r.rebuild.fullTag ?? res.fullTag} is frozen since ${r.rebuild.since ?? '?'}${r.rebuild.replacement ? ` (replaced by ${r.rebuild.replacement.tag}${replacementRule(r.rebuild.replacement)})` : ''}`,
     );
   }
   const eq = r.equivalents;

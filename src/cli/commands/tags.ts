@@ -152,7 +152,7 @@ function renderTags(images: ListedImage[], date: string, io: Io, filter?: string
     rows.push([
       `  ${image.fullTag}`,
       status,
-      image.architectures ? plural(image.architectures.length, 'arch') : '? archs',
+      image.architectures ? plural(image.architectures.length, 'arch') : 'archs unknown',
       detail,
     ]);
   }
