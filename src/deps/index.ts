@@ -17,6 +17,7 @@ export {
   candidateList,
   candidateOf,
   checkArchitectures,
+  frozenCandidate,
   withUnknownArchitectures,
 } from './candidates.js';
 export {
@@ -25,7 +26,6 @@ export {
   analyzeDependenciesOffline,
   defaultArchs,
 } from './engine.js';
-export { frozenCandidate } from './facts.js';
 export {
   dependencyFilesLookedFor,
   locateProjectDependencies,
