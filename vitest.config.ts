@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    setupFiles: ['test/support/fast-check-setup.ts'],
+    setupFiles: ['test/support/fast-check-setup.ts', 'test/support/isolated-cache.ts'],
   },
 });

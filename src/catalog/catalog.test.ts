@@ -165,6 +165,19 @@ describe('3.9-alpine on 2026-11-27', () => {
     expect(left('3.10')).toBeLessThan(0);
     expect(left('3.11')).toBeLessThan(365);
     expect(rebuild.replacement?.tag).toMatch(/^3\.12\.\d+-alpine/);
+    // The minors passed over for that rule are named, so the answer can say why 3.11 is not it.
+    expect(rebuild.replacement?.passedOver).toEqual([
+      { minor: '3.11', endOfLife: catalog.pythonLifecycle('3.11', date)?.endOfLife },
+    ]);
+  });
+
+  it('names the minors passed over at each date, and none for a replacement of the same minor', () => {
+    const early = catalog.rebuildStatus('3.9-alpine', '2025-12-01');
+    expect(early.replacement?.tag).toMatch(/^3\.11\./);
+    expect(early.replacement?.passedOver).toEqual([{ minor: '3.10', endOfLife: '2026-10-31' }]);
+    expect(
+      catalog.rebuildStatus('3.12.1-slim-bookworm', '2026-03-01').replacement?.passedOver,
+    ).toBeUndefined();
   });
 });
 

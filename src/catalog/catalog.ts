@@ -123,7 +123,16 @@ export interface RebuildStatus {
    * For a frozen tag: what to move to, and why that one. A replacement on a distro past its end of
    * life (under the policy asked for) is chosen only when no supported distro carries the line.
    */
-  replacement?: { tag: string; reason: ReplacementReason };
+  replacement?: {
+    tag: string;
+    reason: ReplacementReason;
+    /**
+     * `minor-dropped` only: newer minors listed in the variant that were passed over because less
+     * than a year of support is left to them at the date (a move off a dropped minor should not
+     * land on one that ends within the year), nearest first, with their end of life.
+     */
+    passedOver?: { minor: string; endOfLife: IsoDate }[];
+  };
   /** The distro (or Windows build) is no longer listed for this Python minor and variant. */
   distroDropped?: boolean;
   /** This Python minor is no longer listed in this variant. */
@@ -583,10 +592,30 @@ class SnapshotCatalog implements Catalog {
       newestOf(liveDistro(ofMinor)) ??
       newestOf(sameDistroOfMinor) ??
       this.onDefaultDistro(view, ofMinor);
+    // Minors older than the one picked that the year rule passed over, for the answer to name.
+    const passedOver: { minor: string; endOfLife: IsoDate }[] = [];
+    if (newer === lasting) {
+      for (const i of supported) {
+        if (compareMinorOf(i.parsed.version, nearestMinor) >= 0) continue;
+        const minor = minorText(i.parsed.version);
+        const end = this.pythonLifecycle(minor, date)?.endOfLife;
+        if (typeof end === 'string' && !passedOver.some((p) => p.minor === minor))
+          passedOver.push({ minor, endOfLife: end });
+      }
+      passedOver.sort((a, b) => compareTagVersions(parseTag(a.minor).version!, parseTag(b.minor).version!));
+    }
     return {
       ...out,
       minorDropped: true,
-      ...(pick ? { replacement: { tag: pick.tag, reason: 'minor-dropped' as const } } : {}),
+      ...(pick
+        ? {
+            replacement: {
+              tag: pick.tag,
+              reason: 'minor-dropped' as const,
+              ...(passedOver.length > 0 ? { passedOver } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -788,6 +817,15 @@ class SnapshotCatalog implements Catalog {
   }
 
   private computeSuggestions(tag: string, date: IsoDate, n: number): Suggestion[] {
+    // Every python tag is lower case: a tag written in another case (`3.12-SLIM`) is first of all
+    // that tag, when it exists at the date; the others are the ones near the lower-case text.
+    const lower = tag.toLowerCase();
+    if (lower !== tag) {
+      const near = this.suggest(lower, date, n).filter((s) => s.tag !== lower);
+      const status = this.tagStatus(lower, date);
+      if (!status.published && status.removedOn === undefined) return near;
+      return [{ tag: lower, published: status.published, distance: 0 }, ...near].slice(0, n);
+    }
     const parsedInput = this.parse(tag) ?? parseTagPartial(tag);
     const listed = this.history.listedAt(this.history.stateAt(date));
     const limit = Math.max(3, Math.floor(tag.length / 3));

@@ -51,6 +51,23 @@ describe('describeReference', () => {
     expect(r.problems.map((p) => p.key)).toContain('PB006');
     const comma = describeReference('python:3,12', { catalog, date: '2026-11-27' });
     expect(comma.suggestions?.[0]?.tag).toBe('3.12');
+    // Tags are lower case: the same tag in another case comes first.
+    const upper = describeReference('python:3.12-SLIM', { catalog, date: '2026-11-27' });
+    expect(upper.suggestions?.[0]).toEqual({ tag: '3.12-slim', published: true, distance: 0 });
+    expect(upper.problems.find((p) => p.key === 'PB006')?.message).toMatch(/did you mean 3\.12-slim, /);
+    expect(catalog.suggest('3.12-Slim-Trixie', '2026-11-27')[0]?.tag).toBe('3.12-slim-trixie');
+    // One no longer listed at the date is still named first, as not published.
+    expect(catalog.suggest('3.9-ALPINE', '2026-11-27')[0]).toMatchObject({
+      tag: '3.9-alpine',
+      published: false,
+    });
+  });
+
+  it('says why a frozen tag is replaced by a newer minor than the nearest supported one', () => {
+    const r = describeReference('python:3.9-alpine', { catalog, date: '2026-11-27' });
+    expect(r.problems.find((p) => p.key === 'PB007')?.message).toMatch(
+      /use 3\.12\.\d+-alpine3\.\d+ instead, the nearest newer Python with a year of support left: 3\.11 ends 2027-10-31$/,
+    );
   });
 
   it('has nothing to say about other images and does not flag a fully pinned current tag', () => {
@@ -58,6 +75,24 @@ describe('describeReference', () => {
     const digest = `sha256:${'0'.repeat(64)}`;
     const pinned = keys(`python:3.13.13-slim-trixie@${digest}`, '2026-05-01');
     expect(pinned.filter((k) => k.startsWith('PB'))).toEqual([]);
+  });
+
+  it('does not take a digest without a tag for python:latest: the tag behind it is unknown offline', () => {
+    const digest = `sha256:${'0'.repeat(63)}1`;
+    for (const text of [`python@${digest}`, `docker.io/library/python@${digest}`]) {
+      const r = describeReference(text, { catalog, date: '2026-11-27' });
+      expect(r.digestOnly).toBe(true);
+      expect(r.resolution).toBeUndefined();
+      expect(r.rebuild).toBeUndefined();
+      expect(r.python).toBeUndefined();
+      expect(r.problems.map((p) => p.key)).toEqual(['digest-only']);
+      expect(r.problems[0]?.message).toMatch(/the tag behind this digest is unknown offline/);
+      expect(r.problems[0]?.message).toMatch(/pybase tag --online/);
+    }
+    // A tag beside the digest is still read.
+    expect(describeReference(`python:3.12-slim@${digest}`, { catalog, date: '2026-11-27' }).digestOnly).toBe(
+      undefined,
+    );
   });
 
   it('flags latest, major-only and pre-releases', () => {
@@ -86,6 +121,45 @@ describe('listImages', () => {
     expect(s390x.every((i) => i.architectures?.includes('s390x'))).toBe(true);
     const older = listImages({ catalog, date: '2026-08-20', filter: '3.10' });
     expect(older.every((i) => i.status === 'eol-soon' || i.status === 'eol')).toBe(true);
+  });
+
+  it('latest keeps the images the tag latest names, not every image', () => {
+    const all = listImages({ catalog, date: '2026-08-20' });
+    for (const filter of ['latest', 'LATEST']) {
+      const latest = listImages({ catalog, date: '2026-08-20', filter, frozenWithinDays: 400 });
+      expect(latest.map((i) => i.fullTag)).toEqual([
+        '3.14.7-trixie',
+        '3.14.7-windowsservercore-ltsc2022',
+        '3.14.7-windowsservercore-ltsc2025',
+      ]);
+      expect(latest.length).toBeLessThan(all.length);
+      expect(latest.every((i) => i.tags.includes('latest'))).toBe(true);
+    }
+  });
+
+  it('reads filters in any case, and every part written must match', () => {
+    const slim = listImages({ catalog, date: '2026-08-20', filter: '3.12-SLIM' });
+    expect(slim.map((i) => i.fullTag)).toEqual(
+      listImages({ catalog, date: '2026-08-20', filter: '3.12-slim' }).map((i) => i.fullTag),
+    );
+    const rc = listImages({ catalog, date: '2026-08-20', filter: 'rc' });
+    expect(rc.length).toBeGreaterThan(0);
+    expect(rc.every((i) => i.status === 'prerelease')).toBe(true);
+    const trixie = listImages({ catalog, date: '2026-08-20', filter: 'slim-trixie' });
+    expect(trixie.every((i) => i.variant === 'slim' && i.distro === 'trixie')).toBe(true);
+  });
+
+  it('gives frozen tags the architectures of their last listing', () => {
+    const frozen = listImages({ catalog, date: '2026-08-20', frozenWithinDays: 200 }).filter(
+      (i) => i.status === 'frozen',
+    );
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.every((i) => (i.architectures?.length ?? 0) > 0)).toBe(true);
+    const s390x = listImages({ catalog, date: '2026-08-20', frozenWithinDays: 200, arch: 's390x' }).filter(
+      (i) => i.status === 'frozen',
+    );
+    expect(s390x.length).toBeLessThan(frozen.length);
+    expect(s390x.every((i) => i.architectures?.includes('s390x'))).toBe(true);
   });
 
   it('lists recently frozen tags with their replacement', () => {

@@ -29,6 +29,11 @@ export interface DescribeOptions extends ReferenceOptions {
   debianEol?: DebianEolPolicy;
   /** Days before an end of life that count as "soon" (default 180). */
   eolWindowDays?: number;
+  /**
+   * The day the question is asked (the CLI passes today). A date after it and past the data's tag
+   * list gets a `beyond-data` warning instead of the `stale-data` note.
+   */
+  today?: IsoDate;
 }
 
 /** One problem with a reference, said in plain words. */
@@ -55,6 +60,11 @@ export interface ReferenceReport {
   libc?: LibcInfo;
   equivalents?: Equivalents;
   suggestions?: Suggestion[];
+  /**
+   * True for a reference with a digest and no tag (`python@sha256:...`): which image it is cannot be
+   * told from the data, so the report holds nothing about the image itself.
+   */
+  digestOnly?: boolean;
   problems: Problem[];
   dataAge: DataAge;
 }
@@ -78,7 +88,20 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   const problems = report.problems;
   const add = (key: string, severity: Severity, message: string) => problems.push({ key, severity, message });
 
-  if (report.dataAge.stale) {
+  if (ref.isPython && ref.tag === undefined && ref.digest !== undefined) {
+    // `python@sha256:...` names one image by its digest alone: no tag says which one, and the data
+    // knows tags, not digests. Nothing below (what `latest` resolves to) is about this image.
+    report.digestOnly = true;
+    add(
+      'digest-only',
+      'info',
+      `the digest names one image, but no tag says which: the tag behind this digest is unknown offline, and so are its Python, variant, distro and whether it is still rebuilt; 'pybase tag --online' reads its Python version and creation date from the registry`,
+    );
+    return report;
+  }
+  const horizon = options.today ? beyondDataMessage(report.dataAge, date, options.today) : undefined;
+  if (horizon) add('beyond-data', 'warning', horizon);
+  else if (report.dataAge.stale) {
     add(
       'stale-data',
       'info',
@@ -148,7 +171,9 @@ export function describeReference(text: string, options: DescribeOptions): Refer
   // Problems, most serious first.
   if (!status.published) {
     const went = status.removedOn ? ` since ${status.removedOn}` : '';
-    const instead = report.rebuild.replacement ? `; use ${report.rebuild.replacement.tag} instead` : '';
+    const instead = report.rebuild.replacement
+      ? `; use ${report.rebuild.replacement.tag} instead${replacementRule(report.rebuild.replacement)}`
+      : '';
     add(
       'PB007',
       'warning',
@@ -236,6 +261,29 @@ export function describeReference(text: string, options: DescribeOptions): Refer
     );
   }
   return report;
+}
+
+/**
+ * Why a frozen tag's replacement skips newer minors, in words, when it does: they have less than a
+ * year of support left (`, the nearest newer Python with a year of support left: 3.11 ends
+ * 2027-10-31`); empty otherwise.
+ */
+export function replacementRule(replacement: NonNullable<RebuildStatus['replacement']>): string {
+  const over = replacement.passedOver ?? [];
+  if (over.length === 0) return '';
+  const ends = over.map((p) => `${p.minor} ends ${p.endOfLife}`).join(', ');
+  return `, the nearest newer Python with a year of support left: ${ends}`;
+}
+
+/**
+ * For a date after `today` and past the data's tag list: that answers assume nothing changed after
+ * the last day the tag list covers (plus the advice to refresh when the data is old today).
+ * Undefined otherwise: up to today, the stale-data note says what there is to say.
+ */
+export function beyondDataMessage(age: DataAge, date: IsoDate, today: IsoDate): string | undefined {
+  if (!age.beyondData || date <= today) return undefined;
+  const old = daysBetween(age.dataDate, today);
+  return `${date} is in the future, past the data's tag list (known up to ${age.tagListCheckedAt}): answers assume nothing changed since then (no new tags, rebuilds or removals)${old > 90 ? `; the data is ${old} days old today: run 'pybase data update' for fresher answers` : ''}`;
 }
 
 function suggestionText(suggestions: Suggestion[]): string {

@@ -19,6 +19,7 @@ export interface ListedImage {
   minor: string;
   variant: PythonTag['variant'];
   distro?: string;
+  /** For a frozen image, those of its last listing; undefined when the data does not record them. */
   architectures?: Arch[];
   python?: PythonLifecycle;
   distroLifecycle?: DistroLifecycle;
@@ -33,7 +34,11 @@ export interface ListedImage {
 export interface ListOptions {
   catalog: Catalog;
   date: IsoDate;
-  /** `3.12`, `slim`, `alpine`, `3.12-slim`, `trixie`: every part written must match. */
+  /**
+   * `3.12`, `slim`, `alpine`, `3.12-slim`, `trixie`, `rc`: every part written must match (any case).
+   * `latest`, which names no part, keeps the images the tag `latest` names (the Linux one and the
+   * Windows ones of its manifest list). Throws a PybaseError when the filter is not a tag.
+   */
   filter?: string;
   arch?: Arch;
   debianEol?: DebianEolPolicy;
@@ -78,7 +83,7 @@ function statusOf(
 export function listImages(options: ListOptions): ListedImage[] {
   const { catalog, date } = options;
   const window = options.eolWindowDays ?? 180;
-  const filter = options.filter ? parseTag(options.filter) : undefined;
+  const filter = options.filter ? parseTag(options.filter.toLowerCase()) : undefined;
   const images: ListedImage[] = [];
 
   const describe = (
@@ -114,10 +119,12 @@ export function listImages(options: ListOptions): ListedImage[] {
     if (options.arch && resolution.architectures && !resolution.architectures.includes(options.arch))
       continue;
     const tags = [tag, ...resolution.sameImage.filter((t) => t !== tag)];
+    if (filter?.latest && !tags.includes('latest')) continue;
     images.push(describe(tag, parsed, tags, resolution.architectures));
   }
 
-  if (options.frozenWithinDays !== undefined) {
+  // A frozen tag is named by no floating tag any more, `latest` included.
+  if (options.frozenWithinDays !== undefined && !filter?.latest) {
     const from = addDays(date, -options.frozenWithinDays);
     for (const tag of catalog.allKnownTags()) {
       const parsed = tryParseTag(tag);
@@ -126,7 +133,11 @@ export function listImages(options: ListOptions): ListedImage[] {
       if (status.published || !status.removedOn || status.removedOn < from || status.removedOn > date)
         continue;
       const rebuild = catalog.rebuildStatus(tag, date);
-      const item = describe(tag, parsed, [tag], undefined);
+      // Its architectures are those of its last day on the list (from the nearest recorded list).
+      const last = catalog.resolve(tag, addDays(status.removedOn, -1));
+      const architectures = last?.fullTag === tag ? last.architectures : undefined;
+      if (options.arch && architectures && !architectures.includes(options.arch)) continue;
+      const item = describe(tag, parsed, [tag], architectures);
       images.push({
         ...item,
         status: 'frozen',

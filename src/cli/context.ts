@@ -6,7 +6,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Arch,
+  beyondDataMessage,
   type Catalog,
+  chooseSnapshot,
   createCatalog,
   type DebianEolPolicy,
   type Diagnostic,
@@ -19,6 +21,8 @@ import {
   normalizeArch,
   PybaseError,
   parseIsoDate,
+  resolveDataDir,
+  type SnapshotChoice,
 } from '../index.js';
 import { usageError } from './args.js';
 import { type Io, locationPrefix, plural, style } from './io.js';
@@ -37,13 +41,38 @@ export function debianPolicy(values: Record<string, unknown>, command: string): 
   throw usageError(`${command}: --debian-eol must be security or lts, not '${String(v)}'`, command);
 }
 
-/** The refreshed snapshot named by `--data-dir DIR` (DIR/snapshot.json), resolved from the current directory. */
+/** The snapshot chosen per command run (per Io), so that a note about it is printed once. */
+const chosen = new WeakMap<Io, Map<string, SnapshotChoice>>();
+
+/**
+ * The data snapshot a command reads: `--data-dir DIR` names one (DIR/snapshot.json, resolved from
+ * the current directory); without it, the refreshed snapshot `pybase data update` wrote to the
+ * default data directory when it is newer than the embedded one (undefined: the embedded one). A
+ * refreshed snapshot that cannot be read is passed over with a one-line note on stderr.
+ */
 export function snapshotPathOf(values: Record<string, unknown>, io: Io): string | undefined {
   const dir = values['data-dir'];
-  return typeof dir === 'string' ? path.resolve(io.cwd, dir, 'snapshot.json') : undefined;
+  if (typeof dir === 'string') return path.resolve(io.cwd, dir, 'snapshot.json');
+  const dataDir = resolveDataDir({ env: io.env });
+  let byDir = chosen.get(io);
+  if (!byDir) {
+    byDir = new Map();
+    chosen.set(io, byDir);
+  }
+  let choice = byDir.get(dataDir);
+  if (!choice) {
+    choice = chooseSnapshot(dataDir);
+    byDir.set(dataDir, choice);
+    if (choice.ignored?.kind === 'unreadable') {
+      io.err(
+        `pybase: note: ${choice.ignored.reason}; using the embedded data (${choice.dataDate}) instead: run 'pybase data update' to write it again\n`,
+      );
+    }
+  }
+  return choice.snapshotPath;
 }
 
-/** The catalog over the embedded snapshot, or over the one `--data-dir` names. */
+/** The catalog over the snapshot {@link snapshotPathOf} chooses. */
 export function catalogOf(values: Record<string, unknown>, io: Io): Catalog {
   const snapshotPath = snapshotPathOf(values, io);
   return createCatalog(snapshotPath ? { snapshotPath } : {});
@@ -80,10 +109,17 @@ export async function projectRoot(
 
 /**
  * Every command that answers from the data says so when the data is older than 90 days at the date
- * asked: one note on stderr (stdout stays clean for JSON and SARIF).
+ * asked: one note on stderr (stdout stays clean for JSON and SARIF). For a date in the future past
+ * the data's tag list, the one line is a warning that the answers assume nothing changed since.
  */
 export function noteStaleData(values: Record<string, unknown>, io: Io, date: IsoDate): void {
   const age = catalogOf(values, io).dataAge(date);
+  // A date in the future past the tag list: say what the answers assume, not only "refresh".
+  const horizon = beyondDataMessage(age, date, isoDateOf(io.now));
+  if (horizon) {
+    io.err(`pybase: warning: ${horizon}\n`);
+    return;
+  }
   if (!age.stale) return;
   io.err(
     `pybase: note: the data is ${plural(age.ageDays, 'day')} old at ${date} (newest fact ${age.dataDate}); tags and releases since then are unknown: run 'pybase data update' for fresher answers\n`,

@@ -69,6 +69,35 @@ function candidateOfParsed(
 }
 
 /**
+ * A candidate for a tag that is no longer published: its last image, architectures unknown (an
+ * empty list). Undefined when that image is not a Linux one pybase can judge. Shared by `check`'s
+ * dependency facts and `deps --image`.
+ */
+export function frozenCandidate(catalog: Catalog, tag: string, date: IsoDate): ImageCandidate | undefined {
+  const status = catalog.rebuildStatus(tag, date);
+  const fullTag = status.fullTag;
+  if (!fullTag) return undefined;
+  const parsed = tryParseTag(fullTag);
+  const v = parsed?.version;
+  if (!parsed?.distro || !v || v.minor === undefined) return undefined;
+  if (parsed.variant !== 'full' && parsed.variant !== 'slim' && parsed.variant !== 'alpine') return undefined;
+  const libc = catalog.libc(parsed);
+  if (!libc.family || !libc.version) return undefined;
+  const base = `${v.major}.${v.minor}.${v.patch ?? 0}`;
+  return {
+    tag: fullTag,
+    python: `${v.major}.${v.minor}`,
+    pythonVersion: v.pre ? `${base}${v.pre.kind}${v.pre.number}` : base,
+    prerelease: parsed.prerelease,
+    variant: parsed.variant,
+    distro: parsed.distro.text,
+    libc: { family: libc.family, version: libc.version },
+    architectures: [],
+    hasCompiler: parsed.variant === 'full',
+  };
+}
+
+/**
  * Every fully specified Linux tag (full, slim and alpine images; no Windows, no onbuild) published at
  * the date, newest Python first, then full, slim, alpine, then newest distro first.
  */

@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Catalog } from '../catalog/catalog.js';
-import { tryParseTag } from '../catalog/tag.js';
 import type { CompatibilityReport, ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import { type DependencySet, dependencyReadErrors, normalizePackageName } from '../model/dependencies.js';
 import { type Diagnostic, isPybaseError } from '../model/diagnostic.js';
 import { type Arch, normalizeArch, wheelMachine } from '../model/platform.js';
 import { formatLibc, wheelLibcNeeds } from '../wheels/index.js';
-import { candidateOf } from './candidates.js';
+import { candidateOf, frozenCandidate } from './candidates.js';
 import { analyzeDependenciesOffline, defaultArchs } from './engine.js';
 import { type ProjectDependencyOptions, tryReadProjectDependencies } from './project.js';
 
@@ -66,31 +65,6 @@ export function dependencyFactsOf(value: unknown): DependencyFacts | undefined {
     (value as { kind?: unknown }).kind === 'pybase-dependency-facts'
     ? (value as DependencyFacts)
     : undefined;
-}
-
-/** A candidate for a tag that is no longer published: its last image, architectures unknown. */
-function frozenCandidate(catalog: Catalog, tag: string, date: IsoDate): ImageCandidate | undefined {
-  const status = catalog.rebuildStatus(tag, date);
-  const fullTag = status.fullTag;
-  if (!fullTag) return undefined;
-  const parsed = tryParseTag(fullTag);
-  const v = parsed?.version;
-  if (!parsed?.distro || !v || v.minor === undefined) return undefined;
-  if (parsed.variant !== 'full' && parsed.variant !== 'slim' && parsed.variant !== 'alpine') return undefined;
-  const libc = catalog.libc(parsed);
-  if (!libc.family || !libc.version) return undefined;
-  const base = `${v.major}.${v.minor}.${v.patch ?? 0}`;
-  return {
-    tag: fullTag,
-    python: `${v.major}.${v.minor}`,
-    pythonVersion: v.pre ? `${base}${v.pre.kind}${v.pre.number}` : base,
-    prerelease: parsed.prerelease,
-    variant: parsed.variant,
-    distro: parsed.distro.text,
-    libc: { family: libc.family, version: libc.version },
-    architectures: [],
-    hasCompiler: parsed.variant === 'full',
-  };
 }
 
 /**

@@ -17,6 +17,7 @@ export {
   candidateList,
   candidateOf,
   checkArchitectures,
+  frozenCandidate,
   withUnknownArchitectures,
 } from './candidates.js';
 export {

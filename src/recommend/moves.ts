@@ -81,6 +81,16 @@ export function planMoves(
     const rec =
       recommendations.find((r) => r.stage === stage) ?? recommendations.find((r) => r.stage === 'prod');
     const tag = parsed.python;
+    if (parsed.tag === undefined && parsed.digest !== undefined) {
+      // `python@sha256:...`: which image the digest names (its Python, variant, distro, libc) is
+      // unknown offline, so no move can be said to keep or change any of them.
+      moves.push({
+        ...base,
+        kind: 'none',
+        reason: `a digest without a tag: its Python, variant and distro are unknown offline, so no move is proposed${rec?.tag ? ` (the recommendation for ${stage} is ${rec.tag})` : ''}`,
+      });
+      continue;
+    }
     if (!tag || !rec) {
       moves.push({
         ...base,

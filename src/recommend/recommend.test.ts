@@ -129,6 +129,24 @@ describe('known answers from fixture projects (lock data only)', () => {
     expect(r.recommendations.find((x) => x.stage === 'prod')?.tag).toMatch(/^3\.12\./);
   });
 
+  it('a digest without a tag is an image of unknown Python, variant and distro: no move assumes any', async () => {
+    const digest = `sha256:${'0'.repeat(63)}1`;
+    const root = writeProject({
+      Dockerfile: `FROM python@${digest}\nRUN pip install -r requirements.txt\n`,
+      'requirements.txt': 'flask==3.0.0\n',
+    });
+    const r = await recommendProject(root, { catalog, date: '2025-09-01', offline: true });
+    const move = r.moves.find((m) => m.file === 'Dockerfile');
+    expect(move).toMatchObject({ current: `python@${digest}`, kind: 'none' });
+    expect(move?.to).toBeUndefined();
+    expect(move?.reason).toMatch(
+      /^a digest without a tag: its Python, variant and distro are unknown offline/,
+    );
+    expect(move?.reason).toContain(
+      `the recommendation for prod is ${r.recommendations.find((x) => x.stage === 'prod')?.tag}`,
+    );
+  });
+
   it('a move never loosens a pin', async () => {
     const r = await recommendProject(fixture('trixie-switch'), {
       catalog,
@@ -586,9 +604,8 @@ describe('a stage without a recommendation', () => {
     expect(strict.relaxations?.length).toBeGreaterThan(0);
     const [first] = strict.relaxations!;
     expect(first!.flags).toEqual(['--min-support-months 0']);
-    const relaxed = (
-      await recommendProject(project, { ...opts, policy: { minSupportMonths: { prod: 0 } } })
-    ).recommendations[0]!;
+    const relaxed = (await recommendProject(project, { ...opts, policy: { minSupportMonths: { prod: 0 } } }))
+      .recommendations[0]!;
     expect(relaxed.tag).toBe(first!.tag);
     expect(relaxed.relaxations).toBeUndefined();
     expect(renderRecommendText(await recommendProject(project, opts))).toContain(

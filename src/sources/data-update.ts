@@ -15,8 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir as osHomedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { TagHistory } from '../catalog/history.js';
 import {
   type EolField,
@@ -31,6 +30,12 @@ import {
 } from '../data/snapshot.js';
 import { daysBetween, type IsoDate } from '../model/date.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
+import {
+  chooseSnapshot,
+  refreshedSnapshotPath,
+  type SnapshotChoice,
+  snapshotShapeProblem,
+} from './data-dir.js';
 import { createHttpClient, decodeBody, type Fetcher, type HttpClientOptions, redact } from './http.js';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry.js';
 
@@ -40,7 +45,6 @@ export const DEFAULT_LIBRARY_PYTHON_URL =
 /** Sources older than this many days are reported as stale. */
 export const STALE_AFTER_DAYS = 90;
 
-export const refreshedSnapshotFile = 'snapshot.json';
 export const statusFileName = 'status.json';
 export const registryTagsFileName = 'registry-tags.json';
 
@@ -48,25 +52,16 @@ export type DataSourceName = 'library-python' | 'python' | 'debian' | 'alpine' |
 
 // ---------------------------------------------------------------------------------------------- location
 
-export interface DataDirOptions {
-  /** Explicit directory (`--data-dir`). */
-  dataDir?: string;
-  env?: Record<string, string | undefined>;
-  homedir?: string;
-}
-
-/** `dataDir`, else `$XDG_CACHE_HOME/pybase/data` (absolute only, as XDG demands), else `~/.cache/pybase/data`. */
-export function resolveDataDir(options: DataDirOptions = {}): string {
-  if (options.dataDir) return options.dataDir;
-  const xdg = (options.env ?? process.env).XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'pybase', 'data');
-  return join(options.homedir ?? osHomedir(), '.cache', 'pybase', 'data');
-}
-
-/** Where the refreshed snapshot of a data directory is (pass it to `loadSnapshot`). */
-export function refreshedSnapshotPath(dataDir: string): string {
-  return join(dataDir, refreshedSnapshotFile);
-}
+export {
+  chooseSnapshot,
+  type DataDirOptions,
+  isNewerSnapshot,
+  refreshedSnapshotFile,
+  refreshedSnapshotPath,
+  resolveDataDir,
+  type SnapshotChoice,
+  snapshotShapeProblem,
+} from './data-dir.js';
 
 // ------------------------------------------------------------------------------- official-images parsing
 
@@ -459,7 +454,12 @@ export interface DataUpdateResult {
 async function baseSnapshot(dataDir: string): Promise<SnapshotFile> {
   const embedded = loadSnapshot();
   const previous = (await readJson(refreshedSnapshotPath(dataDir))) as SnapshotFile | undefined;
-  if (previous && previous.format === snapshotFormat && previous.dataDate >= embedded.dataDate)
+  if (
+    previous &&
+    previous.format === snapshotFormat &&
+    snapshotShapeProblem(previous) === undefined &&
+    previous.dataDate >= embedded.dataDate
+  )
     return previous;
   return embedded;
 }
@@ -637,8 +637,11 @@ export async function updateData(options: DataUpdateOptions): Promise<DataUpdate
 
 export interface SourceState {
   name: DataSourceName | 'tag-list';
-  /** Where the data in use comes from. */
-  origin: 'embedded' | 'refreshed';
+  /**
+   * Where the data in use comes from; `none` for a source without embedded data that was never
+   * fetched (the registry's tag list after a failed first attempt).
+   */
+  origin: 'embedded' | 'refreshed' | 'none';
   /** The date the data in use describes (last refresh, or the embedded source's commit date). */
   date?: IsoDate;
   ageDays?: number;
@@ -650,12 +653,18 @@ export interface SourceState {
 
 export interface DataStatus {
   dataDir: string;
-  /** The snapshot in use: the refreshed one when the directory has one pybase can read. */
+  /**
+   * The snapshot commands read: without `--data-dir`, the refreshed one when the directory has one
+   * pybase can read that is newer than the embedded one (see `chooseSnapshot`); with `--data-dir`
+   * (`explicit`), the directory's one whenever it can be read.
+   */
   active: 'embedded' | 'refreshed';
   snapshotPath?: string;
   dataDate: IsoDate;
+  /** A refreshed snapshot in the directory that commands do not read, and why. */
+  ignored?: SnapshotChoice['ignored'];
   sources: SourceState[];
-  /** One line per stale or failing source. */
+  /** One line per stale or failing source, and one for a refreshed snapshot that is not used. */
   warnings: string[];
 }
 
@@ -666,15 +675,34 @@ function embeddedDate(snapshot: SnapshotFile, key: string): IsoDate | undefined 
     : undefined;
 }
 
-/** What `pybase data status` shows: each source, where it comes from, its date and age. */
-export async function dataStatus(options: { dataDir: string; today: IsoDate }): Promise<DataStatus> {
+/**
+ * What `pybase data status` shows: which snapshot commands read, and each source, where it comes
+ * from, its date and age. `explicit`: the directory was named (`--data-dir`), so commands read its
+ * snapshot even when it is not newer than the embedded one.
+ */
+export async function dataStatus(options: {
+  dataDir: string;
+  today: IsoDate;
+  explicit?: boolean;
+}): Promise<DataStatus> {
   const embedded = loadSnapshot();
   const path = refreshedSnapshotPath(options.dataDir);
-  const refreshed = (await readJson(path)) as SnapshotFile | undefined;
-  const usable = refreshed && refreshed.format === snapshotFormat ? refreshed : undefined;
+  const choice = chooseSnapshot(options.dataDir);
+  const ignored = options.explicit && choice.ignored?.kind === 'not-newer' ? undefined : choice.ignored;
+  const usable =
+    choice.snapshotPath || (options.explicit && choice.ignored?.kind === 'not-newer')
+      ? loadSnapshot(path)
+      : undefined;
   const status = (await readJson(join(options.dataDir, statusFileName))) as StatusFile | undefined;
   const sources: SourceState[] = [];
   const warnings: string[] = [];
+  if (ignored) {
+    warnings.push(
+      ignored.kind === 'unreadable'
+        ? `${ignored.reason}; commands read the embedded snapshot: run 'pybase data update' to write it again`
+        : `${ignored.reason}; commands read the embedded snapshot (run 'pybase data update' for fresher data)`,
+    );
+  }
   const add = (name: SourceState['name'], embeddedOn: IsoDate | undefined, statusName: DataSourceName) => {
     const s = status?.sources?.[statusName];
     const useRefreshed = usable !== undefined && s?.refreshed !== undefined;
@@ -709,12 +737,12 @@ export async function dataStatus(options: { dataDir: string; today: IsoDate }): 
     | undefined;
   if (registryTags?.fetchedDate || status?.sources?.['registry-tags']) {
     const s = status?.sources?.['registry-tags'];
-    const date = registryTags?.fetchedDate;
+    const date = asDate(registryTags?.fetchedDate);
     const ageDays = date ? daysBetween(date, options.today) : undefined;
     const stale = ageDays === undefined || ageDays > STALE_AFTER_DAYS;
     sources.push({
       name: 'registry-tags',
-      origin: 'refreshed',
+      origin: date ? 'refreshed' : 'none',
       ...(date ? { date } : {}),
       ...(ageDays !== undefined ? { ageDays } : {}),
       stale,
@@ -722,16 +750,22 @@ export async function dataStatus(options: { dataDir: string; today: IsoDate }): 
       ...(s?.error ? { lastError: s.error } : {}),
       ...(s?.failed ? { lastFailed: s.failed } : {}),
     });
-    if (stale)
+    if (!date) {
       warnings.push(
-        `registry-tags: ${date ? `${ageDays} days old (${date})` : 'never fetched'}; run 'pybase data update'`,
+        `registry-tags: never fetched${s?.failed ? ` (the last attempt failed on ${s.failed}: ${s.error ?? 'unknown error'})` : ''}; run 'pybase data update'`,
       );
+    } else {
+      if (stale) warnings.push(`registry-tags: ${ageDays} days old (${date}); run 'pybase data update'`);
+      if (s?.failed && (!s.refreshed || s.failed > s.refreshed))
+        warnings.push(`registry-tags: the last update failed on ${s.failed}: ${s.error ?? 'unknown error'}`);
+    }
   }
   return {
     dataDir: options.dataDir,
     active: usable ? 'refreshed' : 'embedded',
     ...(usable ? { snapshotPath: path } : {}),
     dataDate: (usable ?? embedded).dataDate,
+    ...(ignored ? { ignored } : {}),
     sources,
     warnings,
   };

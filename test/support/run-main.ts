@@ -21,7 +21,8 @@ export function captureIo(options: { cwd?: string; now?: string; env?: NodeJS.Pr
     stderrIsTTY: false,
     color: false,
     cwd: options.cwd ?? process.cwd(),
-    env: options.env ?? {},
+    // Without an environment of its own, a command sees only the test's cache directory.
+    env: options.env ?? (process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
     now: new Date(options.now ?? '2026-08-20T12:00:00Z'),
     stdout: () => out,
     stderr: () => err,

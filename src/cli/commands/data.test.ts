@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,34 @@ describe('pybase data', () => {
     const parsed = JSON.parse(json.stdout.join(''));
     expect(parsed.active).toBe('embedded');
     expect(parsed.warnings).toEqual([]);
+  });
+
+  it('status shows a registry tag list that was never fetched as such, not as refreshed data of unknown date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-data-cli-'));
+    writeFileSync(
+      join(dir, 'status.json'),
+      JSON.stringify({
+        format: 1,
+        updated: '2026-11-20',
+        sources: {
+          'registry-tags': { url: 'docker.io/library/python', failed: '2026-11-20', error: 'timed out' },
+        },
+      }),
+    );
+    const io = fakeIo('2026-11-27T12:00:00Z');
+    await command.run(['status', '--data-dir', dir], io);
+    const text = io.stdout.join('');
+    expect(text).toMatch(/^registry-tags +never fetched +- +-$/m);
+    expect(text).not.toContain('?');
+    expect(text).toContain(
+      "warning: registry-tags: never fetched (the last attempt failed on 2026-11-20: timed out); run 'pybase data update'",
+    );
+    const json = fakeIo('2026-11-27T12:00:00Z');
+    await command.run(['status', '--data-dir', dir, '--json'], json);
+    const registry = JSON.parse(json.stdout.join('')).sources.find(
+      (s: { name: string }) => s.name === 'registry-tags',
+    );
+    expect(registry).toMatchObject({ origin: 'none', stale: true, lastFailed: '2026-11-20' });
   });
 
   it('rejects a missing or unknown action and update with --offline', async () => {

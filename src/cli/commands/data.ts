@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   createDefaultFetcher,
   type DataStatus,
@@ -28,8 +29,11 @@ update  refreshes pybase's knowledge online into the data directory: the officia
         (docker-library/official-images library/python), the Python, Debian and Alpine life cycles
         (endoflife.date), and the tags the registry publishes for library/python. What cannot be
         fetched keeps its previous value (the embedded snapshot at first).
-status  shows each source, where its data comes from (embedded or refreshed), its date and age,
-        and warns when a source is older than 90 days.
+status  shows which snapshot commands read, each source, where its data comes from (embedded or
+        refreshed), its date and age, and warns when a source is older than 90 days.
+
+Without --data-dir, every command reads the refreshed snapshot of the default data directory when
+it is newer than the embedded one; one that cannot be read is passed over with a note.
 
   --data-dir DIR        the data directory (default: $XDG_CACHE_HOME/pybase/data or ~/.cache/pybase/data)
   --endoflife-url URL   endoflife.date API base (default https://endoflife.date/api)
@@ -60,16 +64,20 @@ function renderStatus(status: DataStatus, io: Io): string {
   const s = style(io.color);
   const rows = [
     ['source', 'from', 'date', 'age'],
-    ...status.sources.map((src) => [
-      src.name,
-      src.origin,
-      src.date ?? '?',
-      src.ageDays === undefined
-        ? '?'
-        : src.stale
-          ? s.yellow(plural(src.ageDays, 'day'))
-          : plural(src.ageDays, 'day'),
-    ]),
+    ...status.sources.map((src) =>
+      src.origin === 'none'
+        ? [src.name, s.yellow('never fetched'), '-', '-']
+        : [
+            src.name,
+            src.origin,
+            src.date ?? 'unknown',
+            src.ageDays === undefined
+              ? 'unknown'
+              : src.stale
+                ? s.yellow(plural(src.ageDays, 'day'))
+                : plural(src.ageDays, 'day'),
+          ],
+    ),
   ];
   const lines = [
     `Data directory: ${status.dataDir}`,
@@ -98,12 +106,18 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('data', argv, options, 1);
     const action = positionals[0];
     const dataDir = resolveDataDir({
-      ...(stringOption(values, 'data-dir') ? { dataDir: stringOption(values, 'data-dir') as string } : {}),
+      ...(stringOption(values, 'data-dir')
+        ? { dataDir: path.resolve(io.cwd, stringOption(values, 'data-dir') as string) }
+        : {}),
       env: io.env,
     });
     const today = isoDateOf(io.now);
     if (action === 'status') {
-      const status = await dataStatus({ dataDir, today });
+      const status = await dataStatus({
+        dataDir,
+        today,
+        explicit: stringOption(values, 'data-dir') !== undefined,
+      });
       io.out(
         values.json
           ? `${JSON.stringify({ schemaVersion: 1, ...status }, null, 2)}\n`

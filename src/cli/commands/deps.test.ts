@@ -266,7 +266,64 @@ describe('pybase deps', () => {
     expect((await run(['deps', '--arch', 'sparc', '--offline'])).code).toBe(2);
     const r = await run(['deps', '--image', 'python:2.9-slim', '--offline']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/not published/);
+    expect(r.err).toMatch(/python:2\.9-slim was never published\n {2}hint: did you mean /);
+  });
+
+  it('--image judges a tag no longer published on the image it named last, as check does, and says so', async () => {
+    for (const [tag, last, since] of [
+      ['python:3.11.9-alpine3.20', '3.11.9-alpine3.20', '2024-09-09'],
+      ['python:3.9-alpine', '3.9.25-alpine3.22', '2025-11-03'],
+      ['3.9.25-alpine3.22', '3.9.25-alpine3.22', '2025-11-03'],
+    ] as const) {
+      const r = await runMain(['deps', '--image', tag, '--offline'], {
+        cwd: numpy,
+        env: { XDG_CACHE_HOME: cacheHome },
+        now: '2026-11-27T12:00:00Z',
+      });
+      expect(r.code, tag).toBe(0);
+      expect(r.err, tag).toContain(
+        `note: ${tag.startsWith('python:') ? tag : `python:${tag}`} is no longer published (frozen since ${since}): judged on the image it named last, ${last}; the data does not record which architectures that image was built for, so it is judged on amd64, arm64v8 as asked`,
+      );
+      expect(r.out, tag).toMatch(new RegExp(`^${last.replaceAll('.', '\\.')} amd64: `, 'm'));
+      expect(r.out, tag).toMatch(new RegExp(`^${last.replaceAll('.', '\\.')} arm64v8: `, 'm'));
+    }
+    // check judges the same tag on the same image: PB201 for numpy, which has no musllinux wheel.
+    const project = writeProject({
+      Dockerfile: 'FROM python:3.11.9-alpine3.20\n',
+      'pdm.lock': readFileSync(path.join(numpy, 'pdm.lock'), 'utf8'),
+    });
+    const check = await runMain(['check', project, '--format', 'json', '--fail-on', 'never'], {
+      env: { XDG_CACHE_HOME: cacheHome },
+      now: '2026-11-27T12:00:00Z',
+    });
+    const codes = (JSON.parse(check.out).findings as { code: string }[]).map((f) => f.code);
+    expect(codes).toContain('PB201');
+    const deps = await runMain(['deps', project, '--image', 'python:3.11.9-alpine3.20', '--offline'], {
+      env: { XDG_CACHE_HOME: cacheHome },
+      now: '2026-11-27T12:00:00Z',
+    });
+    expect(deps.out).toMatch(/3\.11\.9-alpine3\.20 amd64: 1 need a compiler/);
+  });
+
+  it('--image of a tag no image stands behind at the date is an error whose hint names real tags or dates', async () => {
+    const typo = await run(['deps', '--image', '3.8.20-slim-bulseye', '--offline']);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('deps: python:3.8.20-slim-bulseye was never published');
+    expect(typo.err).toMatch(/hint: did you mean 3\.8\.20-slim-bullseye \(last listed: --date 2024-10-06\)/);
+    const early = await run([
+      'deps',
+      '--image',
+      '3.15.0rc1-slim-trixie',
+      '--date',
+      '2024-01-01',
+      '--offline',
+    ]);
+    expect(early.code).toBe(2);
+    expect(early.err).toContain('was not yet published at 2024-01-01 (first listed 2026-08-05)');
+    expect(early.err).toContain('--date 2026-08-05');
+    const digest = await run(['deps', '--image', `python@sha256:${'0'.repeat(64)}`, '--offline']);
+    expect(digest.code).toBe(2);
+    expect(digest.err).toMatch(/is a digest without a tag: which image it names is unknown offline/);
   });
 
   it('stores the report and serves the next run from it; --no-cache neither reads nor writes', async () => {

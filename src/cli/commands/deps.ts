@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   type Arch,
+  addDays,
   analyzeDependencyFile,
   type CandidateList,
   type Catalog,
@@ -13,6 +14,7 @@ import {
   defaultArchs,
   dependencySourceKind,
   dependencySourceLabel,
+  frozenCandidate,
   type ImageCandidate,
   type ImageCompatibility,
   type IsoDate,
@@ -20,6 +22,7 @@ import {
   loadConfig,
   locateProjectDependencies,
   type PackageVerdict,
+  PybaseError,
   resolveCacheDir,
   tryParseReference,
   type Verdict,
@@ -75,15 +78,26 @@ Options:
                      and store nothing
   --timeout SECONDS  give up on the network after this long (default 120)
   --date YYYY-MM-DD  judge the images published at that date (default: today)
-  --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
+  --data-dir DIR     use DIR/snapshot.json (default: the snapshot 'pybase data update' refreshed,
+                     when it is newer than the embedded one)
   --json             the whole compatibility report as JSON
 
 Exit codes: 0 done, 2 usage or input error (no dependency file, unknown image) or a package index
 that could not be read (the report is still printed; unreachable packages are unknown).
 `;
 
-/** Resolve `--image` values to fully specified candidates at the date. */
-function imagesFromRefs(refs: readonly string[], catalog: Catalog, date: IsoDate): ImageCandidate[] {
+/**
+ * Resolve `--image` values to fully specified candidates at the date. A tag no longer published is
+ * judged on the image it named last (as `check` does), on every architecture asked since the data
+ * does not say which it was built for; `notes` gets a line saying so.
+ */
+function imagesFromRefs(
+  refs: readonly string[],
+  catalog: Catalog,
+  date: IsoDate,
+  archs: readonly Arch[],
+  notes: string[],
+): ImageCandidate[] {
   const out: ImageCandidate[] = [];
   for (const text of refs) {
     const reference =
@@ -94,21 +108,70 @@ function imagesFromRefs(refs: readonly string[], catalog: Catalog, date: IsoDate
     if (!ref?.isPython || !ref.python) {
       throw usageError(`deps: '${text}' is not a python image reference`, 'deps');
     }
+    if (ref.tag === undefined && ref.digest !== undefined) {
+      throw new PybaseError({
+        code: inputCodes.usage,
+        severity: 'error',
+        message: `deps: ${text} is a digest without a tag: which image it names is unknown offline`,
+        hint: 'name the image by its tag (python:3.12.14-slim-trixie@sha256:... works too)',
+      });
+    }
     const tag = ref.tag ?? 'latest';
     const resolved = catalog.resolve(tag, date);
-    if (!resolved) {
-      throw usageError(`deps: python:${tag} is not published at ${date}`, 'deps');
-    }
-    const candidate = candidateOf(catalog, resolved.fullTag, date);
-    if (!candidate) {
-      throw usageError(
-        `deps: python:${tag} (${resolved.fullTag}) is not a Linux image pybase can judge`,
-        'deps',
+    let candidate: ImageCandidate | undefined;
+    if (resolved) {
+      candidate = candidateOf(catalog, resolved.fullTag, date);
+      if (!candidate) {
+        throw usageError(
+          `deps: python:${tag} (${resolved.fullTag}) is not a Linux image pybase can judge`,
+          'deps',
+        );
+      }
+    } else {
+      const status = catalog.tagStatus(tag, date);
+      const last = status.removedOn !== undefined ? frozenCandidate(catalog, tag, date) : undefined;
+      if (!last) throw unpublishedImage(tag, catalog, date);
+      candidate = { ...last, architectures: [...archs] };
+      notes.push(
+        `python:${tag} is no longer published (frozen since ${status.removedOn}): judged on the image it named last, ${last.tag}; the data does not record which architectures that image was built for, so it is judged on ${archs.join(', ')} as asked`,
       );
     }
-    if (!out.some((c) => c.tag === candidate.tag)) out.push(candidate);
+    const found = candidate;
+    if (!out.some((c) => c.tag === found.tag)) out.push(found);
   }
   return out;
+}
+
+/**
+ * The error for a tag no image stands behind at the date: not yet published (with the date it was
+ * first listed), or never published (with the nearest real tags, and for one listed only in the past
+ * the last --date at which it was).
+ */
+function unpublishedImage(tag: string, catalog: Catalog, date: IsoDate): PybaseError {
+  const status = catalog.tagStatus(tag, date);
+  const first = status.intervals[0]?.from;
+  if (status.everPublished && first !== undefined && first > date) {
+    return new PybaseError({
+      code: inputCodes.usage,
+      severity: 'error',
+      message: `deps: python:${tag} was not yet published at ${date} (first listed ${first})`,
+      hint: `judge it at a date from ${first} on (--date ${first}), or name a tag published at ${date} ('pybase tags --date ${date}')`,
+    });
+  }
+  const suggestions = catalog.suggest(tag, date).map((s) => {
+    if (s.published) return s.tag;
+    const removed = catalog.tagStatus(s.tag, date).removedOn;
+    return removed ? `${s.tag} (last listed: --date ${addDays(removed, -1)})` : s.tag;
+  });
+  return new PybaseError({
+    code: inputCodes.usage,
+    severity: 'error',
+    message: `deps: python:${tag} was never published`,
+    hint:
+      suggestions.length > 0
+        ? `did you mean ${suggestions.join(', ')}? ('pybase tags' lists the tags of a date)`
+        : `'pybase tags --date ${date}' lists the tags of that date`,
+  });
 }
 
 function archsOf(values: string[]): Arch[] {
@@ -145,7 +208,9 @@ export const command: Command = {
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const refs = listOption(values, 'image');
     // Named images are read now; the published candidates only when no stored result names them.
-    const named = refs.length > 0 ? imagesFromRefs(refs, catalog, date) : undefined;
+    const imageNotes: string[] = [];
+    const named = refs.length > 0 ? imagesFromRefs(refs, catalog, date, archs, imageNotes) : undefined;
+    for (const note of imageNotes) io.err(`pybase: note: ${note}\n`);
     const checked = (images: readonly ImageCandidate[]) => {
       checkArchitectures(catalog, images, archs, date, { command: 'deps', named: named !== undefined });
       return images;

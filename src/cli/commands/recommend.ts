@@ -5,7 +5,6 @@ import {
   type Arch,
   candidateImages,
   checkArchitectures,
-  createCatalog,
   defaultArchs,
   dependencySourceKind,
   findDependencySource,
@@ -38,6 +37,7 @@ import {
   usageError,
 } from '../args.js';
 import {
+  catalogOf,
   commandDate,
   linuxArchsOf,
   noteDependencyChoice,
@@ -205,10 +205,7 @@ export const command: Command = {
     };
     const configArchs = archs.length > 0 ? [] : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
     const offline = values.offline === true;
-    const dataDir = stringOption(values, 'data-dir');
-    const catalog = createCatalog(
-      dataDir ? { snapshotPath: path.resolve(io.cwd, dataDir, 'snapshot.json') } : {},
-    );
+    const catalog = catalogOf(values, io);
     // Architectures that cannot be judged at the date are refused before any work.
     checkArchitectures(
       catalog,

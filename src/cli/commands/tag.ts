@@ -1,4 +1,10 @@
-import { describeReference, type OnlineLookup, type ReferenceReport } from '../../index.js';
+import {
+  describeReference,
+  isoDateOf,
+  type OnlineLookup,
+  type ReferenceReport,
+  replacementRule,
+} from '../../index.js';
 import {
   dataDirOption,
   dateOption,
@@ -26,7 +32,8 @@ rebuilt, its newest equivalents, and its problems in plain words.
                        (credentials from ~/.docker/config.json; loopback registries are spoken to over HTTP)
   --timeout SECONDS    with --online: give up on the registry after this long (default 120)
   --json               the whole report as JSON
-  --data-dir DIR       read a refreshed data snapshot (see 'pybase data update')
+  --data-dir DIR       read DIR/snapshot.json (default: the snapshot 'pybase data update' refreshed,
+                       when it is newer than the embedded one)
 
 Exit codes: 0 no error-level problem, 1 the reference has an error-level problem (never published,
 end of life), 2 usage or input error.
@@ -56,7 +63,12 @@ export const command: Command = {
     // Users often write just the tag; read `3.12-slim` as `python:3.12-slim`.
     const bare = !/[/:@]/.test(text) && (/^[0-9]/.test(text) || /^(latest|slim|alpine|rc)\b/.test(text));
     const reference = bare ? `python:${text}` : text;
-    const report = describeReference(reference, { catalog, date, debianEol: debianPolicy(values, 'tag') });
+    const report = describeReference(reference, {
+      catalog,
+      date,
+      debianEol: debianPolicy(values, 'tag'),
+      today: isoDateOf(io.now),
+    });
     let online: OnlineLookup | undefined;
     if (values.online && report.ref.isPython) {
       const { lookupReferenceOnline } = await import('./tag-online.js');
@@ -76,6 +88,7 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
     if (value) rows.push([label, value]);
   };
   const res = r.resolution;
+  if (r.digestOnly) row('resolves to', 'unknown offline (a digest without a tag)');
   if (r.ref.isPython && res) {
     const when = r.resolvedAsOf ? ` (on ${r.resolvedAsOf}, the last day it was listed)` : '';
     row('resolves to', `${s.bold(res.fullTag)}${res.floating ? `  since ${res.since}` : ''}${when}`);
@@ -124,8 +137,10 @@ export function renderTagReport(r: ReferenceReport, io: Io): string {
     row(
       'rebuilds',
       r.rebuild.status === 'rebuilt'
-        ? `${res.fullTag} is still rebuilt`
-        : `${r.rebuild.fullTag ?? res.fullTag} is frozen since ${r.rebuild.since ?? '?'}${r.rebuild.replacement ? ` (replaced by ${r.rebuild.replacement.tag})` : ''}`,
+        ? r.problems.some((p) => p.key === 'beyond-data')
+          ? `${res.fullTag} was still rebuilt on ${r.dataAge.tagListCheckedAt}, where the data ends`
+          : `${res.fullTag} is still rebuilt`
+        : `${r.rebuild.fullTag ?? res.fullTag} is frozen since ${r.rebuild.since ?? '?'}${r.rebuild.replacement ? ` (replaced by ${r.rebuild.replacement.tag}${replacementRule(r.rebuild.replacement)})` : ''}`,
     );
   }
   const eq = r.equivalents;

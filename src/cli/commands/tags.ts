@@ -1,4 +1,12 @@
-import { type ListedImage, listImages, normalizeArch } from '../../index.js';
+import {
+  beyondDataMessage,
+  type Catalog,
+  isoDateOf,
+  type ListedImage,
+  listImages,
+  normalizeArch,
+  tryParseTag,
+} from '../../index.js';
 import {
   dataDirOption,
   dateOption,
@@ -17,7 +25,8 @@ const help = `Usage: pybase tags [FILTER] [--date YYYY-MM-DD] [--arch ARCH] [--f
 The python images published at the date, grouped by Python minor and variant, each with every
 tag that names it and a status: supported, eol-soon, eol, prerelease (and frozen with --frozen).
 
-  FILTER               parts a tag must have: 3.12, slim, alpine, 3.12-slim, trixie, 3.13-alpine
+  FILTER               parts a tag must have: 3.12, slim, alpine, 3.12-slim, trixie, 3.13-alpine, rc;
+                       or latest: the images the tag latest names
   --date YYYY-MM-DD    answer as of that date (default: today)
   --arch ARCH          only images published for this architecture (amd64, arm64, linux/arm/v7, ...)
   --frozen DAYS        also list fully specified tags that stopped being rebuilt in the DAYS before the date
@@ -60,21 +69,27 @@ export const command: Command = {
     const window = positiveInt(stringOption(values, 'eol-window'), '--eol-window');
     const catalog = catalogOf(values, io);
     const dataAge = catalog.dataAge(date);
+    const filter = positionals[0]?.replace(/^python:/, '');
+    if (filter !== undefined) checkFilter(filter, catalog);
     const images = listImages({
       catalog,
       date,
-      ...(positionals[0] ? { filter: positionals[0].replace(/^python:/, '') } : {}),
+      ...(filter ? { filter } : {}),
       ...(arch ? { arch } : {}),
       ...(frozen !== undefined ? { frozenWithinDays: frozen } : {}),
       ...(window !== undefined ? { eolWindowDays: window } : {}),
       debianEol: debianPolicy(values, 'tags'),
     });
+    const horizon = beyondDataMessage(dataAge, date, isoDateOf(io.now));
+    if (horizon) io.err(`pybase: warning: ${horizon}\n`);
     if (values.json) {
-      io.out(`${JSON.stringify({ schemaVersion: 1, date, dataAge, images }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ schemaVersion: 1, date, dataAge, ...(horizon ? { warning: horizon } : {}), images }, null, 2)}\n`,
+      );
       return 0;
     }
-    io.out(renderTags(images, date, io));
-    if (dataAge.stale) {
+    io.out(renderTags(images, date, io, filter));
+    if (dataAge.stale && !horizon) {
       io.out(
         `Note: pybase's data is from ${dataAge.dataDate}, ${plural(dataAge.ageDays, 'day')} before ${date}: tags published since then are missing; run 'pybase data update' for fresher answers.\n`,
       );
@@ -83,9 +98,28 @@ export const command: Command = {
   },
 };
 
-function renderTags(images: ListedImage[], date: string, io: Io): string {
+const filterSyntax =
+  'a filter names the parts a tag must have (3.12, slim, alpine, 3.12-slim, trixie, alpine3.23, rc), or is latest';
+
+/**
+ * A filter must read as a tag, and a distro it names must be one some python tag has had: anything
+ * else is a usage error that says what a filter is.
+ */
+function checkFilter(filter: string, catalog: Catalog): void {
+  const parsed = tryParseTag(filter.toLowerCase());
+  if (!parsed) throw usageError(`tags: '${filter}' is not a filter: ${filterSyntax}`, 'tags');
+  const distro = parsed.distro?.name;
+  if (distro && !catalog.allKnownTags().some((t) => tryParseTag(t)?.distro?.name === distro)) {
+    throw usageError(
+      `tags: no python tag has ever had '${parsed.distro?.text}' in it: ${filterSyntax}`,
+      'tags',
+    );
+  }
+}
+
+function renderTags(images: ListedImage[], date: string, io: Io, filter?: string): string {
   const s = style(io.color);
-  if (images.length === 0) return `No python image matches at ${date}.\n`;
+  if (images.length === 0) return `No python image matches${filter ? ` '${filter}'` : ''} at ${date}.\n`;
   const out: string[] = [];
   let group = '';
   let rows: string[][] = [];
@@ -118,7 +152,7 @@ function renderTags(images: ListedImage[], date: string, io: Io): string {
     rows.push([
       `  ${image.fullTag}`,
       status,
-      image.architectures ? plural(image.architectures.length, 'arch') : '? archs',
+      image.architectures ? plural(image.architectures.length, 'arch') : 'archs unknown',
       detail,
     ]);
   }
