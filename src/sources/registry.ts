@@ -535,9 +535,17 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const reason = networkErrorReason(error) ?? 'bad-response';
     const url = typeof d.data?.url === 'string' ? d.data.url : endpoint.base;
     const status = typeof d.data?.status === 'number' ? d.data.status : undefined;
+    const code = typeof d.data?.errorCode === 'string' ? d.data.errorCode : undefined;
     return fail(endpoint, reason, url, d.message, {
       ...(status !== undefined ? { status } : {}),
-      ...(reason === 'offline' ? { hint: d.hint ?? registryErrorHint(reason, endpoint) } : {}),
+      // A name that does not resolve is said as the HTTP layer says it: no mirror helps a typo.
+      ...(reason === 'offline' || code === 'ENOTFOUND'
+        ? { hint: d.hint ?? registryErrorHint(reason, endpoint) }
+        : {}),
+      data: {
+        ...(code !== undefined ? { errorCode: code } : {}),
+        ...(typeof d.data?.attempts === 'number' ? { attempts: d.data.attempts } : {}),
+      },
     });
   }
 

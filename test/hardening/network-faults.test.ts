@@ -251,6 +251,7 @@ describe('registry client under network faults', () => {
   it('a host name that does not resolve, given up at once: another attempt cannot make it resolve', async () => {
     const d = await failsClearly(() => operations.tags(unresolvableHost), unresolvableHost);
     expect(d.data?.reason).toBe('connection');
+    expect(d.data?.attempts).toBe(1);
     expect(d.hint).toContain(`${unresolvableHost} does not resolve`);
   });
 
