@@ -15,6 +15,7 @@ import {
   loadConfig,
   PybaseError,
   type RecommendResult,
+  readFixDependencies,
   recommendPolicyOf,
   recommendProject,
   redactSecrets,
@@ -23,6 +24,7 @@ import {
 import { listOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import {
   commandDate,
+  noteDependencyChoice,
   noteStaleData,
   projectRoot,
   reportDependencyErrors,
@@ -43,18 +45,23 @@ every other byte of a file stays as it is, and each edited file is re-read to ch
 Options:
   --bump MODE        patch (default): newest published patch, same variant and distro
                      minor: newest supported Python minor, same variant and distro, within the
-                            project's requires-python (also moves .python-version and literal
-                            setup-python versions)
+                            project's requires-python, on which the locked dependencies install
+                            as on the current Python (else the next older newer minor; else the
+                            image stays on its minor and a note names the packages); also moves
+                            .python-version and literal setup-python versions that follow
+    --no-deps-check  --bump minor without judging the dependencies
+    --arch A         (--bump minor, --to recommended) architecture the dependencies are judged for;
+                     repeatable (default: configuration, or amd64 and arm64)
+    --deps FILE      (--bump minor, --to recommended) the dependency file to read (default: the
+                     most precise lock found)
+    --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
                      distro: newest distro release of the same libc family, same Python
   --to TAG           move every python reference to TAG (python:TAG works too); TAG must be a
                      tag published by the date (else exit 2); a reference is left alone when TAG
                      is a pre-release, a looser pin, or another C library
   --to recommended   move each stage's references to what pybase recommend proposes for the stage
-                     (policy from [tool.pybase.policy]; the same refusals apply). With it:
-    --arch A         architecture the image must serve; repeatable (default: configuration, or
-                     amd64 and arm64)
-    --deps FILE      the dependency file to read (default: the most precise lock found)
-    --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
+                     (policy from [tool.pybase.policy]; the same refusals apply); --arch, --deps
+                     and --config as above. With it:
     --offline        no package index look-ups
   --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
   --dry-run          print the unified diff, write nothing
@@ -176,6 +183,7 @@ export const command: Command = {
         arch: { type: 'string', multiple: true },
         deps: { type: 'string' },
         config: { type: 'string' },
+        'no-deps-check': { type: 'boolean' },
         ...indexOptions,
       },
       1,
@@ -187,9 +195,15 @@ export const command: Command = {
     }
     if (bump !== undefined && to !== undefined) throw usageError('fix: give --bump or --to, not both', 'fix');
     const recommended = to === 'recommended';
+    const minor = bump === 'minor';
+    const noDepsCheck = values['no-deps-check'] === true;
+    if (noDepsCheck && !minor) throw usageError('fix: --no-deps-check goes with --bump minor', 'fix');
     for (const name of ['arch', 'deps', 'config'] as const) {
-      if (!recommended && values[name] !== undefined) {
-        throw usageError(`fix: --${name} goes with --to recommended`, 'fix');
+      if (!recommended && !(minor && !noDepsCheck) && values[name] !== undefined) {
+        throw usageError(
+          `fix: --${name} goes with --to recommended or --bump minor${minor ? ' (without --no-deps-check)' : ''}`,
+          'fix',
+        );
       }
     }
     const pinDigest = values['pin-digest'] === true;
@@ -205,6 +219,16 @@ export const command: Command = {
     const exclude = listOption(values, 'exclude');
 
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const configFile = stringOption(values, 'config');
+    const depsFile = stringOption(values, 'deps');
+    /** Architectures from --arch, else from the configuration. */
+    const projectArchs = async () => {
+      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+      const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
+      const archs =
+        flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
+      return { config, archs };
+    };
     let recommendation: RecommendResult | undefined;
     let target: FixTarget = { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
     if (to !== undefined && !recommended) {
@@ -213,12 +237,8 @@ export const command: Command = {
       target = { kind: 'to', tag: read.tag };
     }
     if (recommended) {
-      const configFile = stringOption(values, 'config');
-      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
-      const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
-      const archs =
-        flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
-      const deps = stringOption(values, 'deps');
+      const { config, archs } = await projectArchs();
+      const deps = depsFile;
       const offline = values.offline === true;
       const opened = offline ? undefined : await openIndex(values, io, 'fix', [], config);
       try {
@@ -241,6 +261,28 @@ export const command: Command = {
       target = { kind: 'recommended', tags: fixTagsOf(recommendation) };
     }
 
+    // --bump minor judges the locked dependencies on each new Python: read once, before any file
+    // changes; a file read with errors stops the run, as for --to recommended.
+    let dependencies: Awaited<ReturnType<typeof readFixDependencies>>['facts'];
+    const resolvedDeps = depsFile !== undefined ? path.resolve(io.cwd, depsFile) : undefined;
+    const found =
+      minor && !noDepsCheck
+        ? findDependencySource(root, resolvedDeps !== undefined ? { deps: resolvedDeps } : {})
+        : undefined;
+    if (found) {
+      noteDependencyChoice(found, io, 'read another with --deps FILE');
+      const { archs } = await projectArchs();
+      const read = await readFixDependencies(root, {
+        catalog,
+        ...(archs.length > 0 ? { archs } : {}),
+        ...(resolvedDeps !== undefined ? { deps: resolvedDeps } : {}),
+      });
+      if (reportDependencyErrors(read.problems, io)) return 2;
+      const fatal = read.problems.find((d) => d.severity === 'error');
+      if (fatal) throw new PybaseError(fatal);
+      dependencies = read.facts;
+    }
+
     const client = pinDigest ? await openRegistry(values, io, 'fix') : undefined;
     let result: FixResult;
     try {
@@ -253,6 +295,7 @@ export const command: Command = {
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
         ...(exclude.length ? { extract: { exclude } } : {}),
         ...(snapshotPath ? { snapshotPath } : {}),
+        ...(dependencies ? { dependencies } : { checkDependencies: false }),
       });
     } catch (err) {
       if (err instanceof PybaseError) throw err;
@@ -280,6 +323,7 @@ export const command: Command = {
               date,
               dryRun,
               ...(target.kind === 'recommended' ? { recommended: target.tags } : {}),
+              ...(result.plan.dependencies ? { dependencies: result.plan.dependencies } : {}),
               edits: result.applied.changes.flatMap((c) => c.edits),
               dropped: result.applied.dropped,
               files: result.applied.changes.map((c) => c.file),
@@ -294,13 +338,12 @@ export const command: Command = {
     } else {
       if (recommendation) io.err(recommendedNote(recommendation));
       printDiagnostics([...reading, ...own], io);
-      if (target.kind === 'bump' && target.bump === 'minor' && result.applied.changes.length > 0) {
+      if (minor && noDepsCheck && result.applied.changes.length > 0) {
         const deps = findDependencySource(root);
         if (deps) {
-          // A new Python minor is a new set of wheels: the minor bump follows the images and the
-          // project's requires-python, not the verdicts on its dependencies.
+          // Asked not to judge them: a new Python minor is a new set of wheels, so say so.
           io.err(
-            `pybase: note: --bump minor moves to a new Python without judging ${path.basename(deps.file)}: run 'pybase deps --image <the new image>' to see whether every locked package installs there, or use --to recommended\n`,
+            `pybase: note: --no-deps-check: --bump minor moves to a new Python without judging ${path.basename(deps.file)}: run 'pybase deps --image <the new image>' to see whether every locked package installs there\n`,
           );
         }
       }
