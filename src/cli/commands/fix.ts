@@ -47,22 +47,24 @@ Options:
                      minor: newest supported Python minor, same variant and distro, within the
                             project's requires-python, on which the locked dependencies install
                             as on the current Python (else the next older newer minor; else the
-                            image stays on its minor and a note names the packages); also moves
-                            .python-version and literal setup-python versions that follow
-    --no-deps-check  --bump minor without judging the dependencies
-    --arch A         (--bump minor, --to recommended) architecture the dependencies are judged for;
-                     repeatable (default: configuration, or amd64 and arm64)
-    --deps FILE      (--bump minor, --to recommended) the dependency file to read (default: the
-                     most precise lock found)
-    --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
+                            image stays on its minor, at its newest patch, and a note names the
+                            packages); also moves .python-version and literal setup-python
+                            versions when every image of their minor moved
                      distro: newest distro release of the same libc family, same Python
+  --no-deps-check    with --bump minor: move without judging the dependencies
   --to TAG           move every python reference to TAG (python:TAG works too); TAG must be a
                      tag published by the date (else exit 2); a reference is left alone when TAG
                      is a pre-release, a looser pin, or another C library
   --to recommended   move each stage's references to what pybase recommend proposes for the stage
-                     (policy from [tool.pybase.policy]; the same refusals apply); --arch, --deps
-                     and --config as above. With it:
-    --offline        no package index look-ups
+                     (policy from [tool.pybase.policy]; the same refusals apply)
+  --offline          with --to recommended: no package index look-ups
+  --arch A           with --bump minor or --to recommended: architecture the dependencies are
+                     judged for (and the image must serve); repeatable (default: configuration,
+                     or amd64 and arm64)
+  --deps FILE        with --bump minor or --to recommended: the dependency file to read (default:
+                     the most precise lock found)
+  --config FILE      with --bump minor or --to recommended: read the configuration from FILE
+                     instead of pybase.toml / pyproject.toml
   --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
   --dry-run          print the unified diff, write nothing
   --check            like --dry-run; exit 1 when changes are pending
