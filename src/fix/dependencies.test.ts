@@ -2,7 +2,7 @@
  * `--bump minor` and the project's locked dependencies: a newer Python minor only where every package
  * that installs from a wheel on the current image still does, on every architecture judged.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +225,20 @@ describe('--bump minor judges the locked dependencies on the new Python', () => 
     const amd64 = await bumpMinor(project(files), { archs: ['amd64'] });
     expect(amd64.read('Dockerfile')).toBe('FROM python:3.14.7-slim-trixie\n');
     expect(amd64.result.plan.dependencies?.archs).toEqual(['amd64']);
+  });
+
+  it("refuses a Python the dependency file's own constraint excludes", async () => {
+    const dir = copy('deps-pipfile');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.11.14-slim-trixie\n');
+    const { read, result } = await bumpMinor(dir);
+    expect(read('Dockerfile')).toBe('FROM python:3.11.16-slim-trixie\n');
+    const held = result.plan.diagnostics.find((d) => d.message.includes('held at'))!;
+    expect(held.message).toContain(
+      "held at Python 3.11 (moved to its newest patch, 3.11.16-slim-trixie): on python:3.14.7-slim-trixie the project requires Python '3.11' (Pipfile.lock), which excludes CPython 3.14.7;",
+    );
+    expect(held.hint).toBe(
+      'widen the Python Pipfile.lock requires to move, or pass --no-deps-check to move without judging the dependencies',
+    );
   });
 
   it('stops before planning anything when the dependency file cannot be read, or reads with errors', async () => {

@@ -161,7 +161,9 @@ function refusedNotes(list: readonly Refused[], judge: DependencyJudge): Diagnos
       'info',
       `${where(r.ref.range)}: ${head}: ${why}`,
       r.ref.range,
-      `pybase deps --image python:${image} shows every package there; upgrade the packages named (in ${judge.file}) to move, or pass --no-deps-check to move without judging them`,
+      r.refused.some((x) => x.blockers.length > 0)
+        ? `pybase deps --image python:${image} shows every package there; upgrade the packages named (in ${judge.file}) to move, or pass --no-deps-check to move without judging them`
+        : `widen the Python ${judge.file} requires to move, or pass --no-deps-check to move without judging the dependencies`,
     );
     d.data = {
       dependencies: { file: judge.file, archs: judge.archs },
