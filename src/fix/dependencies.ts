@@ -51,10 +51,14 @@ export interface DependencyJudge {
   archs: Arch[];
   /** Why the dependencies refuse the move from `from` to `to`, or undefined when they accept it (memoised). */
   refuse(from: PythonTag, to: PythonTag): DependencyRefusal | undefined;
+  /**
+   * The tags whose images {@link refuse} still needs judged to answer for this move (none when
+   * {@link prefetch} judged them already): the new image first, then, only when some package
+   * does not install from a wheel there, the current one.
+   */
+  needs(from: PythonTag, to: PythonTag): PythonTag[];
   /** Judge the images of these tags together, ahead of the {@link refuse} calls that will need them. */
   prefetch(tags: readonly PythonTag[]): void;
-  /** True when {@link prefetch} judged the tag's image already. */
-  prefetched(tag: PythonTag): boolean;
   /** Packages judged `unknown` on a new image (the file names no files for them), sorted. */
   unknown(): string[];
 }
@@ -91,10 +95,16 @@ export function dependencyJudge(facts: DependencyFacts, date: IsoDate): Dependen
       const key = `${from.raw}\u0000${to.raw}`;
       const known = memo.get(key);
       if (known !== undefined) return known ?? undefined;
-      const before = imageOf(from);
       const after = imageOf(to);
+      for (const c of after?.report.images ?? []) {
+        for (const p of c.packages) if (p.verdict === 'unknown') unknown.add(p.name);
+      }
+      // Everything installs from wheels there: nothing can be worse, whatever the current image.
+      const before = after && clean(after) ? undefined : imageOf(from);
       let refusal: DependencyRefusal | undefined;
-      if (!after && !before) {
+      if (after && clean(after)) {
+        refusal = undefined;
+      } else if (!after && !before) {
         // Neither is an image the engine judges (Windows): there is nothing to compare.
         refusal = undefined;
       } else if (!after || !before) {
@@ -106,9 +116,6 @@ export function dependencyJudge(facts: DependencyFacts, date: IsoDate): Dependen
           unplaced: `pybase cannot tell which image python:${which.raw} is, so the dependencies cannot be compared`,
         };
       } else {
-        for (const c of after.report.images) {
-          for (const p of c.packages) if (p.verdict === 'unknown') unknown.add(p.name);
-        }
         refusal = compare(before, after, facts.archs, to);
         // The engine names the file as it was found; the note names it as the user sees it.
         if (refusal?.excluded !== undefined) {
@@ -118,14 +125,28 @@ export function dependencyJudge(facts: DependencyFacts, date: IsoDate): Dependen
       memo.set(key, refusal ?? null);
       return refusal;
     },
+    needs(from, to) {
+      if (!prefetched.has(to.raw)) return [to];
+      const after = facts.image(to.raw, date);
+      if (after && clean(after)) return [];
+      return prefetched.has(from.raw) ? [] : [from];
+    },
     prefetch(tags) {
       const raw = [...new Set(tags.map((t) => t.raw))];
       facts.images(raw, date);
       for (const t of raw) prefetched.add(t);
     },
-    prefetched: (tag) => prefetched.has(tag.raw),
     unknown: () => [...unknown].sort(),
   };
+}
+
+/** True when every package installs from a wheel on every architecture judged, and the project admits the Python. */
+function clean(image: ImageDependencyFacts): boolean {
+  return image.report.images.every(
+    (c) =>
+      c.excludedByProject === undefined &&
+      c.packages.every((p) => p.verdict !== 'sdist-build' && p.verdict !== 'unavailable'),
+  );
 }
 
 /**

@@ -312,15 +312,17 @@ export async function planFixes(
       : undefined;
   if (judge) {
     // The images the bump will ask about are judged together rather than one by one (much
-    // cheaper): first each reference's current image and the newest minor it would move to, then,
-    // for the references refused there, the next older minor, and so on.
+    // cheaper), in rounds: the newest minor each reference would move to; the current images of
+    // the references where some package would not install from a wheel there; the next older
+    // minor for the references refused; and so on.
     for (;;) {
       const next: PythonTag[] = [];
       const record: BumpOptions = {
         ...bumpOptions,
         refuse: (from, to) => {
-          if (judge.prefetched(from) && judge.prefetched(to)) return judge.refuse(from, to);
-          next.push(from, to);
+          const needed = judge.needs(from, to);
+          if (needed.length === 0) return judge.refuse(from, to);
+          next.push(...needed);
           return undefined;
         },
       };
