@@ -10,7 +10,7 @@ import { repoRoot } from '../../test/support/paths.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { writeProject } from '../check/test-project.js';
 import { isPybaseError } from '../model/diagnostic.js';
-import { type FixOptions, fixProject } from './index.js';
+import { type FixOptions, fixProject, readFixDependencies } from './index.js';
 
 const date = '2026-08-13';
 const fixtures = join(repoRoot, 'test/fixtures');
@@ -225,6 +225,29 @@ describe('--bump minor judges the locked dependencies on the new Python', () => 
     const amd64 = await bumpMinor(project(files), { archs: ['amd64'] });
     expect(amd64.read('Dockerfile')).toBe('FROM python:3.14.7-slim-trixie\n');
     expect(amd64.result.plan.dependencies?.archs).toEqual(['amd64']);
+  });
+
+  it('reads the dependency file once and judges each image once, a few images per run of the engine', async () => {
+    const dir = copy('fix-minor-per-image');
+    const read = await readFixDependencies(dir, { catalog });
+    const facts = read.facts!;
+    const runs: string[][] = [];
+    const images = facts.images.bind(facts);
+    facts.images = (tags, at) => {
+      runs.push([...tags]);
+      return images(tags, at);
+    };
+    const { read: file } = await bumpMinor(dir, { dependencies: facts });
+    expect(file('services/api/Dockerfile')).toBe('FROM python:3.12.14-slim-trixie\nCOPY . /app\n');
+    // Round 1: the newest minor of each reference; 2: the current images, since pyarrow would not
+    // install from a wheel there; 3: the next older minor. 3.12.14-slim-trixie, where services/api
+    // goes, was judged in round 2 as the current image of Dockerfile.
+    expect(runs).toEqual([
+      ['3.14.7-slim-trixie', '3.14.7-alpine3.23'],
+      ['3.12.14-slim-trixie', '3.12.14-alpine3.23', '3.11.16-slim-trixie'],
+      ['3.13.15-slim-trixie'],
+    ]);
+    expect(new Set(runs.flat()).size).toBe(runs.flat().length);
   });
 
   it("refuses a Python the dependency file's own constraint excludes", async () => {
