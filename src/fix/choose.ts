@@ -7,17 +7,26 @@ import { compareTagVersions, formatTag, minorOf, tryParseTag } from '../catalog/
 import type { IsoDate } from '../model/date.js';
 import type { Precision, PythonTag } from '../model/image-ref.js';
 import type { TagFacts } from './tag-facts.js';
-import type { BumpMode, EditKind } from './types.js';
+import type { BumpMode, DependencyRefusal, EditKind } from './types.js';
 
 export type Choice =
   /**
    * A different tag to use. `from` is the current tag with the distro it runs on named, when the
    * tag itself names none (`3.12.8-slim` runs on bookworm: `3.12.8-slim-bookworm`). `held`: the
    * Python of a newer tag the mode would have chosen, which the project's requires-python excludes.
+   * `refused`: the newer Python minors passed over because the project's locked dependencies would
+   * install worse there, newest first.
    */
-  | { kind: 'change'; tag: string; why: string; from?: string; held?: string }
-  /** The tag is already what the mode asks for (or all the project admits: then `held` as above). */
-  | { kind: 'keep'; held?: string }
+  | {
+      kind: 'change';
+      tag: string;
+      why: string;
+      from?: string;
+      held?: string;
+      refused?: DependencyRefusal[];
+    }
+  /** The tag is already what the mode asks for (or all the project admits: then `held` and `refused` as above). */
+  | { kind: 'keep'; held?: string; refused?: DependencyRefusal[] }
   /**
    * The mode does not apply to this tag; `why` says so. `floats`: the tag moves by itself in the way
    * the mode would move it (it names no patch, no minor or no distro).
@@ -60,6 +69,8 @@ interface Ctx {
   facts: TagFacts;
   date: IsoDate;
   allows?: ((version: string) => boolean) | undefined;
+  refuse?: BumpOptions['refuse'];
+  judged?: string | undefined;
 }
 
 export interface BumpOptions {
@@ -68,6 +79,15 @@ export interface BumpOptions {
    * Python it excludes is never chosen, and the choice says which better one was passed over (`held`).
    */
   allows?: (version: string) => boolean;
+  /**
+   * `--bump minor` only: why the project's locked dependencies refuse the move from `from` to `to` (a
+   * newer Python minor), or undefined when they accept it. A refused minor is passed over for the
+   * next older one newer than the current; when every newer minor is refused, the tag stays on its
+   * minor (and moves to that minor's newest patch, as when requires-python holds it).
+   */
+  refuse?: (from: PythonTag, to: PythonTag) => DependencyRefusal | undefined;
+  /** What `refuse` judges, for the reasons of the moves it accepts (`uv.lock on amd64 and arm64v8`). */
+  judged?: string;
 }
 
 /** The Python a tag runs: its version when pinned to the patch, else its minor's newest patch. */
@@ -92,6 +112,23 @@ function newestAdmitted(candidates: readonly PythonTag[], ctx: Ctx): { best?: Py
 /** `held` as a spreadable property, left out when undefined. */
 function heldOf(held: string | undefined): { held?: string } {
   return held === undefined ? {} : { held };
+}
+
+/** `refused` as a spreadable property, left out when empty. */
+function refusedOf(refused: DependencyRefusal[]): { refused?: DependencyRefusal[] } {
+  return refused.length === 0 ? {} : { refused };
+}
+
+/** The newest tag of each Python minor among `tags`, newest minor first. */
+function newestPerMinor(tags: readonly PythonTag[]): PythonTag[] {
+  const byMinor = new Map<string, PythonTag>();
+  for (const t of tags) {
+    const minor = minorOf(t);
+    if (minor === undefined) continue;
+    const known = byMinor.get(minor);
+    if (!known || compareTagVersions(t.version!, known.version!) > 0) byMinor.set(minor, t);
+  }
+  return [...byMinor.values()].sort((a, b) => compareTagVersions(b.version!, a.version!));
 }
 
 /** The newest published patch of the same minor, variant and distro (for a patch-precision tag). */
@@ -144,17 +181,40 @@ function chooseMinor(tag: PythonTag, ctx: Ctx): Choice {
         facts.pythonEnded(minorOf(c)!, date) === false,
     );
   const { best, held } = newestAdmitted(candidates, ctx);
+  const refused: DependencyRefusal[] = [];
   if (best) {
-    return {
-      kind: 'change',
-      tag: best.raw,
-      why: `newest supported Python minor published for ${shapeLabel(tag)} at ${date}`,
-      ...heldOf(held),
-    };
+    const admitted =
+      held === undefined ? candidates : candidates.filter((c) => ctx.allows!(pythonOf(c, ctx)));
+    // Newest minor first (its newest tag is `best`); a minor the locked dependencies refuse is
+    // passed over for the next older one.
+    for (const candidate of ctx.refuse ? newestPerMinor(admitted) : [best]) {
+      const refusal = ctx.refuse?.(tag, candidate);
+      if (refusal) {
+        refused.push(refusal);
+        continue;
+      }
+      const judged = ctx.judged ? ` (${ctx.judged})` : '';
+      return {
+        kind: 'change',
+        tag: candidate.raw,
+        why: !ctx.refuse
+          ? `newest supported Python minor published for ${shapeLabel(tag)} at ${date}`
+          : refused.length === 0
+            ? `newest supported Python minor published for ${shapeLabel(tag)} at ${date}; the locked dependencies install there as on ${minorOf(tag)}${judged}`
+            : `newest supported Python minor published for ${shapeLabel(tag)} at ${date} on which the locked dependencies install as on ${minorOf(tag)}${judged}; not ${refused.map((r) => minorOf(tryParseTag(r.tag)!)).join(' or ')}: they would install worse there`,
+        ...heldOf(held),
+        ...refusedOf(refused),
+      };
+    }
   }
+  // No newer minor to move to: the newest patch of the current one, as --bump patch would.
   const patch = choosePatch(tag, ctx);
-  if (patch.kind === 'change') return held === undefined ? patch : { ...patch, held };
-  return { kind: 'keep', ...heldOf(held ?? (patch.kind === 'keep' ? patch.held : undefined)) };
+  if (patch.kind === 'change') return { ...patch, ...heldOf(held), ...refusedOf(refused) };
+  return {
+    kind: 'keep',
+    ...heldOf(held ?? (patch.kind === 'keep' ? patch.held : undefined)),
+    ...refusedOf(refused),
+  };
 }
 
 function chooseDistro(tag: PythonTag, ctx: Ctx): Choice {
@@ -258,7 +318,12 @@ export function chooseBump(
     return { kind: 'skip', why: 'the tag names no Python version; it floats by itself', floats: true };
   }
   if (tag.variant === 'onbuild') return { kind: 'skip', why: 'onbuild images are no longer published' };
-  const ctx: Ctx = { facts, date, allows: options.allows };
+  const ctx: Ctx = {
+    facts,
+    date,
+    allows: options.allows,
+    ...(mode === 'minor' && options.refuse ? { refuse: options.refuse, judged: options.judged } : {}),
+  };
   if (tag.distro === undefined && tag.precision === 'patch') return chooseNamingDistro(tag, mode, ctx);
   return chooseIn(mode, tag, ctx);
 }

@@ -1,4 +1,4 @@
-import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -194,22 +194,133 @@ describe('pybase fix (command line)', () => {
     expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain("python-version: '3.14'");
   });
 
-  it('--bump minor on a project with a lock says the new Python was not judged against it', async () => {
-    const lock =
-      'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "https://files.pythonhosted.org/six-1.16.0-py2.py3-none-any.whl", hash = "sha256:0" }]\n';
-    const withLock = writeProject({ Dockerfile: 'FROM python:3.12.4-slim-bookworm\n', 'uv.lock': lock });
-    temps.push(withLock);
-    const moved = await pybase(withLock, 'fix', '--bump', 'minor', '--date', '2026-08-13', '--offline');
-    expect(moved.code).toBe(0);
-    expect(moved.err).toContain(
-      "--bump minor moves to a new Python without judging uv.lock: run 'pybase deps --image",
+  it('--bump minor judges the lock: a held image gets its patch only, and stderr names what holds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
+    temps.push(dir);
+    cpSync(join(repoRoot, 'test/fixtures/fix-minor-held-by-numpy'), dir, { recursive: true });
+    const dry = await pybase(dir, 'fix', '--bump', 'minor', '--dry-run', '--date', '2026-08-13');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toBe(
+      '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n-FROM python:3.12.11-slim-trixie\n+FROM python:3.12.14-slim-trixie\n COPY . /app\n RUN pip install /app\n',
     );
+    expect(dry.err).toBe(
+      [
+        'pybase: note: Dockerfile:1: python:3.12.11-slim-trixie held at Python 3.12 (moved to its newest patch, 3.12.14-slim-trixie): on python:3.14.7-slim-trixie numpy 1.26.4 has no cp314 wheel (source build); on python:3.13.15-slim-trixie numpy 1.26.4 has no cp313 wheel (source build)',
+        '  hint: pybase deps --image python:3.14.7-slim-trixie shows every package there; upgrade the packages named (in uv.lock) to move, or pass --no-deps-check to move without judging them',
+        '',
+      ].join('\n'),
+    );
+    expect((await pybase(dir, 'fix', '--bump', 'minor', '--check', '--date', '2026-08-13')).code).toBe(1);
+
+    // The JSON output carries the same, with the packages as data.
+    const json = await pybase(dir, 'fix', '--bump', 'minor', '--dry-run', '--json', '--date', '2026-08-13');
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.out) as {
+      dependencies: unknown;
+      edits: { kind: string; after: string }[];
+      diagnostics: {
+        message: string;
+        data?: { heldAt?: string; refused?: { blockers: { name: string }[] }[] };
+      }[];
+    };
+    expect(parsed.dependencies).toEqual({ file: 'uv.lock', archs: ['amd64', 'arm64v8'] });
+    expect(parsed.edits.map((e) => [e.kind, e.after])).toEqual([['patch', 'python:3.12.14-slim-trixie']]);
+    const held = parsed.diagnostics.find((d) => d.data?.heldAt !== undefined);
+    expect(held?.message).toContain('held at Python 3.12');
+    expect(held?.data?.refused?.[0]?.blockers.map((b) => b.name)).toEqual(['numpy']);
+
+    const run = await pybase(dir, 'fix', '--bump', 'minor', '--date', '2026-08-13');
+    expect(run.out).toBe(
+      'Dockerfile:1: patch: python:3.12.11-slim-trixie -> python:3.12.14-slim-trixie: newest 3.12 patch published for slim-trixie by 2026-08-13\nupdated 1 file\n',
+    );
+    expect(readFileSync(join(dir, '.python-version'), 'utf8')).toBe('3.12\n');
+  });
+
+  it('--no-deps-check moves to the newest minor without judging the lock, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
+    temps.push(dir);
+    cpSync(join(repoRoot, 'test/fixtures/fix-minor-held-by-numpy'), dir, { recursive: true });
+    const moved = await pybase(dir, 'fix', '--bump', 'minor', '--no-deps-check', '--date', '2026-08-13');
+    expect(moved.code).toBe(0);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('FROM python:3.14.7-slim-trixie\n');
+    expect(readFileSync(join(dir, '.python-version'), 'utf8')).toBe('3.14\n');
+    expect(moved.err).toContain(
+      "--no-deps-check: --bump minor moves to a new Python without judging uv.lock: run 'pybase deps --image",
+    );
+    expect(moved.err).not.toContain('held at');
+    // The flag belongs to --bump minor; --arch and --deps do not go with it.
+    for (const argv of [
+      ['--no-deps-check'],
+      ['--bump', 'patch', '--no-deps-check'],
+      ['--bump', 'minor', '--no-deps-check', '--arch', 'amd64'],
+      ['--bump', 'minor', '--no-deps-check', '--deps', 'uv.lock'],
+    ]) {
+      const r = await pybase(dir, 'fix', ...argv, '--dry-run', '--date', '2026-08-13');
+      expect(r.code, argv.join(' ')).toBe(2);
+    }
     // Without a dependency file there is nothing to say.
     const bare = writeProject({ Dockerfile: 'FROM python:3.12.4-slim-bookworm\n' });
     temps.push(bare);
-    expect(
-      (await pybase(bare, 'fix', '--bump', 'minor', '--date', '2026-08-13', '--offline')).err,
-    ).not.toContain('without judging');
+    const none = await pybase(bare, 'fix', '--bump', 'minor', '--date', '2026-08-13', '--no-deps-check');
+    expect(none.err).not.toContain('without judging');
+  });
+
+  it('--bump minor judges the architectures of --arch, or of the configuration', async () => {
+    // A cp314 wheel for x86_64 only: arm64 would build from source.
+    const wheels = [
+      ...['312', '313'].flatMap((py) => [
+        `fastcrc-0.3.2-cp${py}-cp${py}-manylinux_2_17_x86_64.manylinux2014_x86_64.whl`,
+        `fastcrc-0.3.2-cp${py}-cp${py}-manylinux_2_17_aarch64.manylinux2014_aarch64.whl`,
+      ]),
+      'fastcrc-0.3.2-cp314-cp314-manylinux_2_17_x86_64.manylinux2014_x86_64.whl',
+    ];
+    const lock = `version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n[[package]]\nname = "fastcrc"\nversion = "0.3.2"\nsource = { registry = "https://pypi.org/simple" }\nsdist = { url = "https://files.pythonhosted.org/packages/fastcrc-0.3.2.tar.gz", hash = "sha256:${'0'.repeat(64)}" }\nwheels = [\n${wheels.map((w) => `    { url = "https://files.pythonhosted.org/packages/${w}", hash = "sha256:${'1'.repeat(64)}" },`).join('\n')}\n]\n`;
+    const dir = writeProject({ 'uv.lock': lock, Dockerfile: 'FROM python:3.12.14-slim-trixie\n' });
+    temps.push(dir);
+    const both = await pybase(dir, 'fix', '--bump', 'minor', '--dry-run', '--date', '2026-08-13');
+    expect(both.out).toContain('+FROM python:3.13.15-slim-trixie\n');
+    expect(both.err).toContain('fastcrc 0.3.2 has no cp314 wheel on arm64 (source build)');
+    const flag = await pybase(
+      dir,
+      'fix',
+      '--bump',
+      'minor',
+      '--arch',
+      'amd64',
+      '--dry-run',
+      '--date',
+      '2026-08-13',
+    );
+    expect(flag.out).toContain('+FROM python:3.14.7-slim-trixie\n');
+    writeFileSync(join(dir, 'pybase.toml'), 'archs = ["amd64"]\n');
+    const config = await pybase(dir, 'fix', '--bump', 'minor', '--dry-run', '--date', '2026-08-13');
+    expect(config.out).toContain('+FROM python:3.14.7-slim-trixie\n');
+    expect(config.err).toBe('');
+  });
+
+  it('--bump minor stops with exit 2 on a dependency file it cannot read, as --to recommended does', async () => {
+    for (const [name, text] of [
+      ['uv.lock', 'version = 1\n[[package]\nname = "x"\n'],
+      ['poetry.lock', '[[package]]\nname = "six"\nversion = "1.17.0"\n'],
+    ] as const) {
+      const dir = writeProject({ [name]: text, Dockerfile: 'FROM python:3.12.11-slim-trixie\n' });
+      temps.push(dir);
+      const minor = await pybase(dir, 'fix', '--bump', 'minor', '--date', '2026-08-13');
+      const recommended = await pybase(
+        dir,
+        'fix',
+        '--to',
+        'recommended',
+        '--offline',
+        '--date',
+        '2026-08-13',
+      );
+      expect(minor.code, name).toBe(2);
+      expect(minor.out).toBe('');
+      expect(minor.err).toMatch(new RegExp(`^pybase: error: \\S*${name.replace('.', '\\.')}:\\d+`));
+      expect(minor.err).toBe(recommended.err);
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.11-slim-trixie\n');
+    }
   });
 
   it('says why floating tags stay under --bump, and why --to recommended leaves a reference alone', async () => {

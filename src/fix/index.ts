@@ -14,9 +14,10 @@ import { extractGithubAction, extractGithubWorkflow } from '../files/github-acti
 import { extractGitlabCi } from '../files/gitlab-ci/extract.js';
 import type { Scope } from '../files/substitute.js';
 import { extractVersionFile, isVersionFileKind } from '../files/version-files/extract.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { type Diagnostic, PybaseError } from '../model/diagnostic.js';
 import type { Extraction, ProjectFileKind } from '../model/project.js';
 import { applyEdits, type FileReading, type Reextract } from './apply.js';
+import { readFixDependencies } from './dependencies.js';
 import { unifiedDiff } from './diff.js';
 import { planFixes } from './plan.js';
 import { catalogTagFacts, type TagFacts } from './tag-facts.js';
@@ -32,6 +33,14 @@ export {
   explicitTarget,
   neverRuleViolation,
 } from './choose.js';
+export {
+  blockerText,
+  type DependencyJudge,
+  dependencyJudge,
+  type FixDependencyOptions,
+  readFixDependencies,
+  refusalText,
+} from './dependencies.js';
 export { fileDiff, unifiedDiff } from './diff.js';
 export { fixCodes, planFixes } from './plan.js';
 export { redactSecrets } from './redact.js';
@@ -48,6 +57,17 @@ export interface FixOptions extends PlanOptions {
   /** The catalog to judge tags with (default: one over the embedded snapshot, or `snapshotPath`). */
   catalog?: Catalog;
   snapshotPath?: string;
+  /**
+   * `--bump minor` judges the project's locked dependencies on each new Python (default true): the
+   * dependency file `pybase deps` reads (or `deps`), read once, offline, for `archs`. A file that
+   * cannot be read, or reads with errors, throws a `PybaseError` before anything is planned. False:
+   * the dependencies are not judged. `dependencies` (already read) takes the place of reading them.
+   */
+  checkDependencies?: boolean;
+  /** The dependency file to judge instead of the most precise one found (relative to the root, or absolute). */
+  deps?: string;
+  /** Architectures the dependencies are judged for, as written (default amd64 and arm64). */
+  archs?: readonly string[];
 }
 
 export interface FixResult {
@@ -121,8 +141,26 @@ export async function fixProject(root: string, options: FixOptions): Promise<Fix
     catalog,
     options.snapshotPath ? { snapshotPath: options.snapshotPath } : {},
   );
+  const target = options.target;
+  const minor = target?.kind === 'bump' && target.bump === 'minor';
+  let dependencies = options.checkDependencies === false || !minor ? undefined : options.dependencies;
+  if (minor && options.checkDependencies !== false && dependencies === undefined) {
+    const read = await readFixDependencies(root, {
+      catalog,
+      ...(options.archs ? { archs: options.archs } : {}),
+      ...(options.deps !== undefined ? { deps: options.deps } : {}),
+    });
+    // Moves judged on dependencies read in part would be judged wrong: nothing is planned.
+    const error = read.problems.find((d) => d.severity === 'error');
+    if (error) throw new PybaseError(error);
+    dependencies = read.facts;
+  }
   const extraction = await extractProject(root, options.extract ?? {});
-  const plan = await planFixes(extraction, facts, options);
+  const { dependencies: _given, ...planOptions } = options;
+  const plan = await planFixes(extraction, facts, {
+    ...planOptions,
+    ...(dependencies ? { dependencies } : {}),
+  });
   const applied = await applyEdits(plan.edits, {
     root,
     dryRun: options.dryRun === true,

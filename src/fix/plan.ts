@@ -9,6 +9,7 @@ import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { specifierKinds, versionStatementAllows } from '../files/version-files/specifier.js';
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ImageRef, PythonTag } from '../model/image-ref.js';
+import { archSpelling } from '../model/platform.js';
 import type { ExtractedReference, Extraction, ValueOrigin, VersionStatement } from '../model/project.js';
 import {
   type BumpOptions,
@@ -19,10 +20,19 @@ import {
   explicitTarget,
   neverRuleViolation,
 } from './choose.js';
+import { type DependencyJudge, dependencyJudge, refusalText } from './dependencies.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
 import { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
-import type { Edit, EditKind, ExpectedValue, FixTarget, Plan, PlanOptions } from './types.js';
+import type {
+  DependencyRefusal,
+  Edit,
+  EditKind,
+  ExpectedValue,
+  FixTarget,
+  Plan,
+  PlanOptions,
+} from './types.js';
 
 /** Diagnostic codes of the fixer. */
 export const fixCodes = {
@@ -114,6 +124,54 @@ function heldNotes(
       first.ref.range,
       'widen that range first to move to that Python',
     );
+  });
+}
+
+/** A reference `--bump minor` did not move as far as it would have: the dependencies refused newer minors. */
+interface Refused {
+  ref: ExtractedReference;
+  before: string;
+  /** The Python minor it runs now. */
+  from: string;
+  /** The tag chosen instead (a nearer minor, or the current minor's newest patch), if any. */
+  to?: string;
+  refused: DependencyRefusal[];
+}
+
+/**
+ * One note per reference the locked dependencies held back: where it stays (or how far it went),
+ * and what each newer minor would break.
+ */
+function refusedNotes(list: readonly Refused[], judge: DependencyJudge): Diagnostic[] {
+  return list.map((r) => {
+    const toTag = r.to === undefined ? undefined : tryParseTag(r.to);
+    const toMinor = toTag ? minorOf(toTag) : undefined;
+    const moved = toMinor !== undefined && toMinor !== r.from;
+    const refusedMinors = r.refused.map((x) => {
+      const t = tryParseTag(x.tag);
+      return (t && minorOf(t)) ?? x.tag;
+    });
+    const head = moved
+      ? `${r.before} moved to Python ${toMinor}, not ${refusedMinors.join(' or ')}`
+      : `${r.before} held at Python ${r.from}${toTag ? ` (moved to its newest patch, ${r.to})` : ''}`;
+    const why = r.refused.map((x) => refusalText(x, judge.archs)).join('; ');
+    const image = r.refused[0]?.image ?? r.refused[0]?.tag;
+    const d = note(
+      fixCodes.skipped,
+      'info',
+      `${where(r.ref.range)}: ${head}: ${why}`,
+      r.ref.range,
+      r.refused.some((x) => x.blockers.length > 0)
+        ? `pybase deps --image python:${image} shows every package there; upgrade the packages named (in ${judge.file}) to move, or pass --no-deps-check to move without judging them`
+        : `widen the Python ${judge.file} requires to move, or pass --no-deps-check to move without judging the dependencies`,
+    );
+    d.data = {
+      dependencies: { file: judge.file, archs: judge.archs },
+      python: r.from,
+      ...(moved ? { movedTo: toMinor } : { heldAt: r.from }),
+      refused: r.refused,
+    };
+    return d;
   });
 }
 
@@ -267,6 +325,43 @@ export async function planFixes(
     limits.length > 0
       ? { allows: (version) => limits.every((st) => versionStatementAllows(st, version) !== false) }
       : {};
+  // --bump minor with the project's dependencies: a new minor only where they install no worse.
+  const judge =
+    target.kind === 'bump' && target.bump === 'minor' && options.dependencies
+      ? dependencyJudge(options.dependencies, options.date)
+      : undefined;
+  if (judge) {
+    // The images the bump will ask about are judged together rather than one by one (much
+    // cheaper), in rounds: the newest minor each reference would move to; the current images of
+    // the references where some package would not install from a wheel there; the next older
+    // minor for the references refused; and so on.
+    for (;;) {
+      const next: PythonTag[] = [];
+      const record: BumpOptions = {
+        ...bumpOptions,
+        refuse: (from, to) => {
+          const needed = judge.needs(from, to);
+          if (needed.length === 0) return judge.refuse(from, to);
+          next.push(...needed);
+          return undefined;
+        },
+      };
+      for (const ref of extraction.references) {
+        const text = effectiveText(ref);
+        const parsed = text === undefined ? undefined : tryParseReference(text, refOptions);
+        if (parsed?.isPython && parsed.python)
+          chooseBump(parsed.python, 'minor', facts, options.date, record);
+      }
+      if (next.length === 0) break;
+      judge.prefetch(next);
+    }
+    bumpOptions.refuse = judge.refuse;
+    bumpOptions.judged = `${judge.file} on ${judge.archs.map(archSpelling).join(' and ')}`;
+  }
+  const refusedRefs: Refused[] = [];
+  // Minors python images stay on although a newer one was asked for (requires-python or the
+  // dependencies held them): version files of that minor do not move.
+  const stays = new Set<string>();
 
   for (const ref of extraction.references) {
     const before = effectiveText(ref);
@@ -278,6 +373,28 @@ export async function planFixes(
     const choice = choose(tag, ref, target, facts, options, bumpOptions);
     if ((choice.kind === 'change' || choice.kind === 'keep') && choice.held !== undefined) {
       held.push({ ref, before, held: choice.held });
+    }
+    if ((choice.kind === 'change' || choice.kind === 'keep') && choice.refused !== undefined) {
+      const from = minorOf(tag);
+      if (from !== undefined) {
+        refusedRefs.push({
+          ref,
+          before,
+          from,
+          ...(choice.kind === 'change' ? { to: choice.tag } : {}),
+          refused: choice.refused,
+        });
+      }
+    }
+    if (
+      target.kind === 'bump' &&
+      target.bump === 'minor' &&
+      (choice.kind === 'change' || choice.kind === 'keep') &&
+      (choice.held !== undefined || choice.refused !== undefined)
+    ) {
+      const now = minorOf(tag);
+      const next = choice.kind === 'change' ? tryParseTag(choice.tag) : tag;
+      if (now !== undefined && next && minorOf(next) === now) stays.add(now);
     }
     let newTag = parsed.tag;
     let why = '';
@@ -427,16 +544,37 @@ export async function planFixes(
   }
 
   diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limits, target));
+  if (judge) {
+    diagnostics.push(...refusedNotes(refusedRefs, judge));
+    const unknown = judge.unknown();
+    if (unknown.length > 0) {
+      const shown =
+        unknown.slice(0, 6).join(', ') + (unknown.length > 6 ? ` and ${unknown.length - 6} more` : '');
+      diagnostics.push(
+        note(
+          fixCodes.skipped,
+          'info',
+          `--bump minor judged ${judge.file} offline, and it names no files for ${unknown.length === 1 ? 'one package' : `${unknown.length} packages`} (${shown}): whether ${unknown.length === 1 ? 'it installs' : 'they install'} from wheels on the new Python is unknown`,
+          undefined,
+          'pybase deps --image <the new image> looks them up in the package index',
+        ),
+      );
+    }
+  }
   const edits = [
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
   ];
   if (target.kind === 'bump' && target.bump === 'minor')
-    edits.push(...versionEdits(edits, extraction, facts, options));
+    edits.push(...versionEdits(edits, extraction, facts, options, stays));
   edits.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
   );
-  return { edits, diagnostics };
+  return {
+    edits,
+    diagnostics,
+    ...(judge ? { dependencies: { file: judge.file, archs: judge.archs } } : {}),
+  };
 }
 
 function modeLabel(target: FixTarget): string {
@@ -677,10 +815,18 @@ const plainVersion = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
 
 /**
  * With `--bump minor`: `.python-version` and literal setup-python versions follow the images they
- * describe, when every python image of that minor moved to the same new minor.
+ * describe, when every python image of that minor moved to the same new minor. `stays`: minors some
+ * image was held on (by requires-python or the dependencies), edited or not.
  */
-function versionEdits(edits: Edit[], extraction: Extraction, facts: TagFacts, options: PlanOptions): Edit[] {
+function versionEdits(
+  edits: Edit[],
+  extraction: Extraction,
+  facts: TagFacts,
+  options: PlanOptions,
+  stays: ReadonlySet<string>,
+): Edit[] {
   const moves = new Map<string, Set<string>>();
+  for (const minor of stays) moves.set(minor, new Set([minor]));
   for (const e of edits) {
     for (const x of e.expect) {
       const a = tryParseReference(x.before)?.python;

@@ -3,8 +3,10 @@
  * tag (modes), and what came out (applied and dropped edits, diagnostics, per-file texts).
  */
 
+import type { DependencyFacts } from '../deps/facts.js';
 import type { IsoDate } from '../model/date.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
+import type { Arch } from '../model/platform.js';
 import type { Stage } from '../model/stage.js';
 
 /**
@@ -69,12 +71,49 @@ export interface PlanOptions {
   resolveDigest?: DigestResolver;
   /** Extra places the python image is served from (as in the reference parser). */
   mirrors?: readonly string[];
+  /**
+   * The project's locked dependencies, read offline. With `--bump minor` a new Python minor is only
+   * chosen when they install there no worse than on the image's current Python (see
+   * {@link DependencyRefusal}); absent: the dependencies are not judged.
+   */
+  dependencies?: DependencyFacts;
+}
+
+/** A locked package that installs from a wheel on the current image and would not on the new one. */
+export interface DependencyBlocker {
+  /** PEP 503 name. */
+  name: string;
+  version?: string;
+  /** What installing it comes to on the new image: a source build, or no way at all. */
+  verdict: 'sdist-build' | 'unavailable';
+  /** On the current image: a binary or pure wheel, or not installed there (its marker excludes it). */
+  was: 'wheel' | 'pure' | 'absent';
+  /** The architectures (of those judged) where this happens. */
+  archs: Arch[];
+  /** The dependency engine's words, on the first of those architectures. */
+  reason: string;
+}
+
+/** Why the locked dependencies refuse a move to a new Python minor. */
+export interface DependencyRefusal {
+  /** The tag the bump would have written (`3.14.7-slim-trixie`). */
+  tag: string;
+  /** The image judged for it, fully specified (`3.14.7-slim-trixie`), when pybase can place it. */
+  image?: string;
+  /** Packages that install from wheels on the current image and would not on the new one. */
+  blockers: DependencyBlocker[];
+  /** Set when the dependency file's own Python constraint excludes the new Python, in words. */
+  excluded?: string;
+  /** Set when pybase cannot tell which image one of the two tags is, so nothing could be compared. */
+  unplaced?: string;
 }
 
 export interface Plan {
   edits: Edit[];
   /** Why references were left alone, and what could not be done. */
   diagnostics: Diagnostic[];
+  /** The dependency file `--bump minor` judged its moves with (relative to the root), and on which architectures. */
+  dependencies?: { file: string; archs: Arch[] };
 }
 
 /** One file before and after its edits (text as stored, byte-order mark included). */

@@ -15,6 +15,7 @@ import {
   loadConfig,
   PybaseError,
   type RecommendResult,
+  readFixDependencies,
   recommendPolicyOf,
   recommendProject,
   redactSecrets,
@@ -33,6 +34,7 @@ import {
 } from '../args.js';
 import {
   commandDate,
+  noteDependencyChoice,
   noteStaleData,
   projectRoot,
   reportDependencyErrors,
@@ -53,21 +55,29 @@ every other byte of a file stays as it is, and each edited file is re-read to ch
 Options:
   --bump MODE        patch (default): newest published patch, same variant and distro
                      minor: newest supported Python minor, same variant and distro, within the
-                            project's requires-python (also moves .python-version and literal
-                            setup-python versions)
+                            project's requires-python, on which the locked dependencies install
+                            as on the current Python (else the next older newer minor; else the
+                            image stays on its minor, at its newest patch, and a note names the
+                            packages); also moves .python-version and literal setup-python
+                            versions when every image of their minor moved
                      distro: newest distro release of the same libc family, same Python
+  --no-deps-check    with --bump minor: move without judging the dependencies
   --to TAG           move every python reference to TAG (python:TAG works too); TAG must be a
                      tag published by the date (else exit 2); a reference is left alone when TAG
                      is a pre-release, a looser pin, or another C library
   --to recommended   move each stage's references to what pybase recommend proposes for the stage
-                     (policy from [tool.pybase.policy]; the same refusals apply). With it:
-    --arch A         architecture the image must serve; repeatable (default: configuration, or
-                     amd64 and arm64)
-    --deps FILE      the dependency file to read (default: the most precise lock found)
-    --config FILE    read the configuration from FILE instead of pybase.toml / pyproject.toml
-    --offline        no package index look-ups
-    --index-url URL  package index (default: PIP_INDEX_URL, index-url of the configuration, or PyPI)
-    --cache-dir DIR  where index pages are cached (default ~/.cache/pybase)
+                     (policy from [tool.pybase.policy]; the same refusals apply)
+  --offline          with --to recommended: no package index look-ups
+  --arch A           with --bump minor or --to recommended: architecture the dependencies are
+                     judged for (and the image must serve); repeatable (default: configuration,
+                     or amd64 and arm64)
+  --deps FILE        with --bump minor or --to recommended: the dependency file to read (default:
+                     the most precise lock found)
+  --config FILE      with --bump minor or --to recommended: read the configuration from FILE
+                     instead of pybase.toml / pyproject.toml
+  --index-url URL    with --to recommended: package index (default: PIP_INDEX_URL, index-url of
+                     the configuration, or PyPI)
+  --cache-dir DIR    with --to recommended: where index pages are cached (default ~/.cache/pybase)
   --pin-digest       add or refresh @sha256: digests (asks the registry; needs network access)
   --timeout SECONDS  give up on the registry or the package index after this long (default 120)
   --dry-run          print the unified diff, write nothing
@@ -182,6 +192,7 @@ const options: OptionSpecs = {
   arch: { type: 'string', multiple: true },
   deps: { type: 'string' },
   config: { type: 'string' },
+  'no-deps-check': { type: 'boolean' },
   ...indexOptions,
 };
 
@@ -198,9 +209,15 @@ export const command: Command = {
     }
     if (bump !== undefined && to !== undefined) throw usageError('fix: give --bump or --to, not both', 'fix');
     const recommended = to === 'recommended';
+    const minor = bump === 'minor';
+    const noDepsCheck = values['no-deps-check'] === true;
+    if (noDepsCheck && !minor) throw usageError('fix: --no-deps-check goes with --bump minor', 'fix');
     for (const name of ['arch', 'deps', 'config'] as const) {
-      if (!recommended && values[name] !== undefined) {
-        throw usageError(`fix: --${name} goes with --to recommended`, 'fix');
+      if (!recommended && !(minor && !noDepsCheck) && values[name] !== undefined) {
+        throw usageError(
+          `fix: --${name} goes with --to recommended or --bump minor${minor ? ' (without --no-deps-check)' : ''}`,
+          'fix',
+        );
       }
     }
     const pinDigest = values['pin-digest'] === true;
@@ -216,6 +233,16 @@ export const command: Command = {
     const exclude = listOption(values, 'exclude');
 
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
+    const configFile = stringOption(values, 'config');
+    const depsFile = stringOption(values, 'deps');
+    /** Architectures from --arch, else from the configuration. */
+    const projectArchs = async () => {
+      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+      const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
+      const archs =
+        flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
+      return { config, archs };
+    };
     let recommendation: RecommendResult | undefined;
     let target: FixTarget = { kind: 'bump', bump: (bump ?? 'patch') as BumpMode };
     if (to !== undefined && !recommended) {
@@ -224,12 +251,8 @@ export const command: Command = {
       target = { kind: 'to', tag: read.tag };
     }
     if (recommended) {
-      const configFile = stringOption(values, 'config');
-      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
-      const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
-      const archs =
-        flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
-      const deps = stringOption(values, 'deps');
+      const { config, archs } = await projectArchs();
+      const deps = depsFile;
       const offline = values.offline === true;
       const opened = offline ? undefined : await openIndex(values, io, 'fix', [], config);
       try {
@@ -252,6 +275,28 @@ export const command: Command = {
       target = { kind: 'recommended', tags: fixTagsOf(recommendation) };
     }
 
+    // --bump minor judges the locked dependencies on each new Python: read once, before any file
+    // changes; a file read with errors stops the run, as for --to recommended.
+    let dependencies: Awaited<ReturnType<typeof readFixDependencies>>['facts'];
+    const resolvedDeps = depsFile !== undefined ? path.resolve(io.cwd, depsFile) : undefined;
+    const found =
+      minor && !noDepsCheck
+        ? findDependencySource(root, resolvedDeps !== undefined ? { deps: resolvedDeps } : {})
+        : undefined;
+    if (found) {
+      noteDependencyChoice(found, io, 'read another with --deps FILE');
+      const { archs } = await projectArchs();
+      const read = await readFixDependencies(root, {
+        catalog,
+        ...(archs.length > 0 ? { archs } : {}),
+        ...(resolvedDeps !== undefined ? { deps: resolvedDeps } : {}),
+      });
+      if (reportDependencyErrors(read.problems, io)) return 2;
+      const fatal = read.problems.find((d) => d.severity === 'error');
+      if (fatal) throw new PybaseError(fatal);
+      dependencies = read.facts;
+    }
+
     const client = pinDigest ? await openRegistry(values, io, 'fix') : undefined;
     let result: FixResult;
     try {
@@ -264,6 +309,7 @@ export const command: Command = {
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
         ...(exclude.length ? { extract: { exclude } } : {}),
         ...(snapshotPath ? { snapshotPath } : {}),
+        ...(dependencies ? { dependencies } : { checkDependencies: false }),
       });
     } catch (err) {
       if (err instanceof PybaseError) throw err;
@@ -291,6 +337,7 @@ export const command: Command = {
               date,
               dryRun,
               ...(target.kind === 'recommended' ? { recommended: target.tags } : {}),
+              ...(result.plan.dependencies ? { dependencies: result.plan.dependencies } : {}),
               edits: result.applied.changes.flatMap((c) => c.edits),
               dropped: result.applied.dropped,
               files: result.applied.changes.map((c) => c.file),
@@ -305,13 +352,12 @@ export const command: Command = {
     } else {
       if (recommendation) io.err(recommendedNote(recommendation));
       printDiagnostics([...reading, ...own], io);
-      if (target.kind === 'bump' && target.bump === 'minor' && result.applied.changes.length > 0) {
+      if (minor && noDepsCheck && result.applied.changes.length > 0) {
         const deps = findDependencySource(root);
         if (deps) {
-          // A new Python minor is a new set of wheels: the minor bump follows the images and the
-          // project's requires-python, not the verdicts on its dependencies.
+          // Asked not to judge them: a new Python minor is a new set of wheels, so say so.
           io.err(
-            `pybase: note: --bump minor moves to a new Python without judging ${path.basename(deps.file)}: run 'pybase deps --image <the new image>' to see whether every locked package installs there, or use --to recommended\n`,
+            `pybase: note: --no-deps-check: --bump minor moves to a new Python without judging ${path.basename(deps.file)}: run 'pybase deps --image <the new image>' to see whether every locked package installs there\n`,
           );
         }
       }
