@@ -16,7 +16,28 @@ export interface Io {
   flush?(): Promise<void>;
 }
 
+/** 128 + SIGPIPE: what a shell reports for a program whose reader went away, as `cat` gives. */
+export const brokenPipeExitCode = 141;
+
+let pipesWatched = false;
+
+/**
+ * A reader that stops early (`pybase tags | head`) closes the pipe: the next write fails with
+ * EPIPE. That ends the process quietly, as it would end a C program, instead of as a crash.
+ */
+function watchPipes(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(brokenPipeExitCode);
+      throw error;
+    });
+  }
+}
+
 export function processIo(): Io {
+  watchPipes();
   const env = process.env;
   const color =
     !env.NO_COLOR && env.TERM !== 'dumb' && (Boolean(env.FORCE_COLOR) || process.stdout.isTTY === true);
