@@ -375,6 +375,9 @@ export async function buildReportData(root: string, options: ReportOptions): Pro
     date,
     catalog,
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
+    // The findings judge the dependencies as the heatmap below does: from the same index, or offline.
+    ...(options.index ? { index: options.index } : {}),
+    offline: options.offline === true || options.index === undefined,
   });
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
   const candidates = candidateImages(catalog, date);
