@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../catalog/catalog.js';
 import { parseTag } from '../catalog/tag.js';
 import { defaultConfig, loadConfig, type PybaseConfig } from '../config/load.js';
+import type { DependencySet } from '../model/dependencies.js';
 import { isPybaseError } from '../model/diagnostic.js';
 import { rules } from '../rules/index.js';
+import type { IndexClient, ProjectLookup } from '../sources/package-index.js';
 import { ruleCatalogOf } from './catalog-view.js';
 import { exceedsThreshold, mayBePython, pinnedStatus, runCheck } from './check.js';
 import { writeProject } from './test-project.js';
@@ -248,6 +250,135 @@ describe('a dependency file the PB2xx rules cannot read is a finding', () => {
     const r = await runCheck(root, { date: seedDate });
     expect(r.findings.filter((d) => d.code === 'PBE006').map((d) => d.location?.file)).toEqual([
       'pyproject.toml',
+    ]);
+  });
+});
+
+describe('dependencies the lock names no files for are looked up before the rules run', () => {
+  const files = [
+    'scikit_learn-1.5.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl',
+    'scikit_learn-1.5.0-cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64.whl',
+    'scikit_learn-1.5.0.tar.gz',
+  ];
+  /** An index client that knows scikit-learn and records what it is asked; `fail` makes every look-up fail. */
+  function fakeIndex(fail = false): IndexClient & { asked: string[][] } {
+    const asked: string[][] = [];
+    const found = (name: string): ProjectLookup =>
+      fail
+        ? {
+            status: 'error',
+            name,
+            diagnostic: {
+              code: 'PBE008',
+              severity: 'error',
+              message: `cannot reach index.example.com for ${name}: connection refused`,
+              hint: 'check the index URL',
+            },
+          }
+        : name === 'scikit-learn'
+          ? {
+              status: 'found',
+              name,
+              files: files.map((filename) => ({
+                filename,
+                url: `https://index.example.com/files/${filename}`,
+                hashes: {},
+                requiresPython: '>=3.9',
+                yanked: false,
+              })),
+              indexUrl: 'https://index.example.com/simple/',
+              format: 'json',
+              source: 'network',
+              fetchedAt: 0,
+              problems: [],
+            }
+          : { status: 'notFound', name, searched: ['https://index.example.com/simple/'] };
+    return {
+      asked,
+      indexUrls: ['https://index.example.com/simple/'],
+      getProjectFiles: () => Promise.reject(new Error('not used')),
+      async lookupMany(names) {
+        asked.push([...names]);
+        return names.map(found);
+      },
+    };
+  }
+  const project = (extra: Record<string, string> = {}) =>
+    writeProject({
+      'requirements.txt': 'scikit-learn==1.5.0\n',
+      Dockerfile: 'FROM python:3.12.14-alpine3.24\n',
+      ...extra,
+    });
+  const dependencyNotices = (r: Awaited<ReturnType<typeof runCheck>>) =>
+    r.notices.filter((n) => n.code === 'PBE008');
+
+  it('judges them from the index pages: PB201 and PB205 on alpine', async () => {
+    const index = fakeIndex();
+    const r = await runCheck(project(), { date: seedDate, index });
+    expect(index.asked).toEqual([['scikit-learn']]);
+    expect(at(r, 'PB201')).toEqual(['Dockerfile:1']);
+    expect(at(r, 'PB205')).toEqual(['Dockerfile:1']);
+    expect(dependencyNotices(r)).toEqual([]);
+  });
+
+  it('opens the index only when a look-up is needed, given the dependencies', async () => {
+    const index = fakeIndex();
+    const opened: string[] = [];
+    const open = async (deps: DependencySet) => {
+      opened.push(deps.source.kind);
+      return index;
+    };
+    await runCheck(project(), { date: seedDate, index: open });
+    expect(opened).toEqual(['requirements']);
+    // Nothing to look up (every file named), no image to judge on, or no PB2xx rule: not opened.
+    const named = writeProject({
+      'uv.lock': readFileSync(path.join(fixtures, 'deps-uv-groups', 'uv.lock'), 'utf8'),
+      Dockerfile: 'FROM python:3.12.14-alpine3.24\n',
+    });
+    await runCheck(named, { date: seedDate, index: open });
+    await runCheck(writeProject({ 'requirements.txt': 'scikit-learn==1.5.0\n' }), {
+      date: seedDate,
+      index: open,
+    });
+    await runCheck(project(), { date: seedDate, index: open, config: { select: ['PB0', 'PB1'] } });
+    await runCheck(project(), { date: seedDate, index: open, offline: true });
+    expect(opened).toEqual(['requirements']);
+  });
+
+  it('offline, or without an index, a notice says how many were not judged and why', async () => {
+    const offline = await runCheck(project(), { date: seedDate, offline: true, index: fakeIndex() });
+    expect(offline.findings.filter((d) => d.code.startsWith('PB2'))).toEqual([]);
+    expect(dependencyNotices(offline)).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message:
+          '1 dependency of requirements.txt could not be judged by the dependency rules (PB201-PB206): requirements.txt names no files for them and pybase is offline, so they were not looked up: scikit-learn',
+        data: { dependencyFile: 'requirements.txt', reason: 'offline', packages: ['scikit-learn'] },
+      }),
+    ]);
+    const none = await runCheck(project(), { date: seedDate });
+    expect(dependencyNotices(none)).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message: expect.stringContaining('no package index was given'),
+        data: expect.objectContaining({ reason: 'no-index' }),
+      }),
+    ]);
+  });
+
+  it('a failed look-up is a warning notice with the first error', async () => {
+    const r = await runCheck(project({ 'requirements.txt': 'scikit-learn==1.5.0\nnumpy==2.0.0\n' }), {
+      date: seedDate,
+      index: fakeIndex(true),
+    });
+    expect(dependencyNotices(r)).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message:
+          '2 dependencies of requirements.txt could not be judged by the dependency rules (PB201-PB206): the package index look-up failed (cannot reach index.example.com for scikit-learn: connection refused): scikit-learn, numpy',
+        hint: 'check the index URL',
+        data: expect.objectContaining({ reason: 'lookup-failed', packages: ['scikit-learn', 'numpy'] }),
+      }),
     ]);
   });
 });

@@ -8,9 +8,16 @@ import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified } from '../catalog/tag.js';
 import { type PybaseConfig, recommendPolicyOf, withConfigDefaults } from '../config/load.js';
 import { defaultArchs } from '../deps/candidates.js';
-import { readDependencyFacts } from '../deps/facts.js';
+import { dependenciesToLookUp, lookUpDependencies } from '../deps/engine.js';
+import {
+  createDependencyFacts,
+  type DependencyFactsOptions,
+  nameList,
+  readDependencySet,
+} from '../deps/facts.js';
 import { extractProject } from '../files/extract.js';
 import { type IsoDate, parseIsoDate } from '../model/date.js';
+import type { DependencySet } from '../model/dependencies.js';
 import { atLeast, type Diagnostic, inputCodes, isPybaseError, type Severity } from '../model/diagnostic.js';
 import type { PythonTag } from '../model/image-ref.js';
 import { type Arch, normalizeArch } from '../model/platform.js';
@@ -18,6 +25,7 @@ import type { ExtractedReference, Extraction } from '../model/project.js';
 import type { Stage } from '../model/stage.js';
 import { resolvePolicy } from '../recommend/policy.js';
 import { findingStage } from '../rules/finding.js';
+import { placeableImages } from '../rules/helpers.js';
 import { rules as allRules } from '../rules/index.js';
 import type {
   ImageFacts,
@@ -28,6 +36,7 @@ import type {
   RuleContext,
   RuleLevel,
 } from '../rules/types.js';
+import type { IndexClient, IndexProgress, ProjectLookup } from '../sources/package-index.js';
 import { ruleCatalogOf } from './catalog-view.js';
 import { applySuppressions } from './suppress.js';
 
@@ -46,8 +55,20 @@ export interface CheckOptions {
   catalog?: Catalog;
   /** Rules to run (default: every rule), before `select` / `ignore` of the configuration. */
   rules?: readonly Rule[];
-  /** Dependency facts for PB2xx rules, passed through to the rule context. */
+  /** Dependency facts for PB2xx rules, passed through to the rule context (then nothing is read or looked up). */
   dependencies?: unknown;
+  /**
+   * The package index in which the dependencies whose files the lock does not name (hashes only,
+   * plain pins, ranges) are looked up for the PB2xx rules, before the rules run, as `pybase deps`
+   * looks them up: a client, or a function that opens one when a look-up is needed (given the
+   * dependencies, whose `indexUrls` are the lock's own indexes; undefined: none). Without an index,
+   * or with `offline`, those dependencies are not judged, and a notice says how many and why.
+   */
+  index?: IndexClient | ((deps: DependencySet) => Promise<IndexClient | undefined>);
+  /** Never look anything up (`--offline`). */
+  offline?: boolean;
+  /** Progress of the index look-ups. */
+  onProgress?: (progress: IndexProgress) => void;
   /** An extraction made earlier (then the project is not read again). */
   extraction?: Extraction;
 }
@@ -236,26 +257,111 @@ export function configuredArchs(archs: readonly string[] | undefined): Arch[] {
   return out.length > 0 ? out : [...defaultArchs];
 }
 
+interface ReadFacts {
+  facts?: unknown;
+  /** Input findings: the dependency file cannot be read, or reads with errors. */
+  problems: Diagnostic[];
+  /** Notices: dependencies that could not be judged, and why. */
+  notices: Diagnostic[];
+}
+
+/** True when some reference is one the PB2xx rules judge: a python image placed at the date. */
+function judgesImages(python: readonly PythonReference[]): boolean {
+  return placeableImages(python).some((pr) => pr.image.python && pr.status?.state !== 'unknown');
+}
+
 /**
- * Dependency facts for the PB2xx rules, read offline from the project's lock file, when one of
- * those rules runs (src/deps/ does the work; lock files suffice, nothing is looked up). A lock that
- * cannot be read, or that reads with errors, is an input finding: the rules would otherwise judge
+ * Dependency facts for the PB2xx rules, from the project's lock file (src/deps/ does the work),
+ * when one of those rules runs. Dependencies whose files the lock does not name are looked up in
+ * the package index first, as `pybase deps` looks them up, when some image is there to judge them
+ * on. A lock that cannot be read, or that reads with errors, is an input finding, and dependencies
+ * left unjudged (offline, no index, a failed look-up) are a notice: the rules would otherwise judge
  * nothing, or too little, in silence.
  */
-function dependencyFactsFor(
+async function dependencyFactsFor(
   root: string,
   selected: readonly Rule[],
   catalog: Catalog,
   config: PybaseConfig,
-): { facts?: unknown; problems: Diagnostic[] } {
-  if (!selected.some((r) => r.code.startsWith('PB2'))) return { problems: [] };
-  const read = readDependencyFacts(root, {
+  python: readonly PythonReference[],
+  options: Pick<CheckOptions, 'index' | 'offline' | 'onProgress'>,
+): Promise<ReadFacts> {
+  if (!selected.some((r) => r.code.startsWith('PB2'))) return { problems: [], notices: [] };
+  const read = readDependencySet(root);
+  const problems = read.problems.map((d) => relativeTo(root, d));
+  const deps = read.deps;
+  if (!deps) return { problems, notices: [] };
+  const factsOptions: DependencyFactsOptions = {
     catalog,
     ...(config.archs ? { archs: config.archs } : {}),
     ...(config.glibcOnly ? { glibcOnly: config.glibcOnly } : {}),
+  };
+  const missing = dependenciesToLookUp(deps);
+  // Look-ups serve the images the rules judge: a project without one asks the index nothing.
+  if (missing.length === 0 || !judgesImages(python)) {
+    return { facts: createDependencyFacts(root, deps, factsOptions), problems, notices: [] };
+  }
+  let lookups: Map<string, ProjectLookup> | undefined;
+  let notice: Diagnostic | undefined;
+  if (options.offline) notice = unjudgedNotice(deps, missing, { why: 'offline' });
+  else {
+    const index = typeof options.index === 'function' ? await options.index(deps) : options.index;
+    if (!index) notice = unjudgedNotice(deps, missing, { why: 'no-index' });
+    else {
+      lookups = await lookUpDependencies(deps, index, options.onProgress);
+      const failed = missing.flatMap((name) => {
+        const lookup = lookups?.get(name);
+        return lookup?.status === 'error' ? [lookup] : [];
+      });
+      if (failed.length > 0) {
+        notice = unjudgedNotice(
+          deps,
+          failed.map((f) => f.name),
+          { why: 'lookup-failed', first: failed[0]!.diagnostic },
+        );
+      }
+    }
+  }
+  const facts = createDependencyFacts(root, deps, {
+    ...factsOptions,
+    ...(lookups ? { lookups } : { offline: options.offline === true }),
   });
-  const problems = read.problems.map((d) => relativeTo(root, d));
-  return read.facts !== undefined ? { facts: read.facts, problems } : { problems };
+  return { facts, problems, notices: notice ? [relativeTo(root, notice)] : [] };
+}
+
+/**
+ * The notice for dependencies the PB2xx rules could not judge: how many, which, and why (pybase is
+ * offline, no package index was given, or the look-up failed, with its first error).
+ */
+function unjudgedNotice(
+  deps: DependencySet,
+  names: readonly string[],
+  reason: { why: 'offline' | 'no-index' } | { why: 'lookup-failed'; first: Diagnostic },
+): Diagnostic {
+  const file = deps.source.file;
+  const count = `${names.length} ${names.length === 1 ? 'dependency' : 'dependencies'}`;
+  const lead = `${count} of ${file} could not be judged by the dependency rules (PB201-PB206)`;
+  const shown = nameList([...names]);
+  const data = { dependencyFile: file, reason: reason.why, packages: [...names] };
+  if (reason.why === 'lookup-failed') {
+    return {
+      code: inputCodes.network,
+      severity: 'warning',
+      message: `${lead}: the package index look-up failed (${reason.first.message}): ${shown}`,
+      hint: reason.first.hint ?? 'check the index URL, its credentials and the network, then run again',
+      data,
+    };
+  }
+  return {
+    code: inputCodes.network,
+    severity: 'info',
+    message: `${lead}: ${file} names no files for them and ${reason.why === 'offline' ? 'pybase is offline' : 'no package index was given'}, so they were not looked up: ${shown}`,
+    hint:
+      reason.why === 'offline'
+        ? 'run without --offline to look them up in the package index'
+        : 'pass a package index client (the index option) to look them up',
+    data,
+  };
 }
 
 /** `extra` without the diagnostics `seen` already has (a pyproject.toml is read both ways). */
@@ -323,10 +429,10 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
     }));
   const judged = judgeReferences(extraction, ruleCatalog, date, config.mirrors);
   const selected = selectRules(options.rules ?? allRules, config);
-  const read =
+  const read: ReadFacts =
     options.dependencies !== undefined
-      ? { facts: options.dependencies, problems: [] }
-      : dependencyFactsFor(root, selected, catalog, config);
+      ? { facts: options.dependencies, problems: [], notices: [] }
+      : await dependencyFactsFor(root, selected, catalog, config, judged.python, options);
   const dependencies = read.facts;
   const context: RuleContext = {
     date,
@@ -376,7 +482,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
     },
   );
   const findings = [...sup.kept, ...sup.unused].sort(compareFindings);
-  const notices: Diagnostic[] = [];
+  const notices: Diagnostic[] = [...read.notices];
   if (age.ageDays > staleDays) {
     notices.push({
       code: inputCodes.data,

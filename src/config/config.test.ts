@@ -113,6 +113,8 @@ describe('configuration', () => {
     expect(d.location?.startLine).toBeGreaterThanOrEqual(1);
     const p = errorOf(() => parseConfigText('[tool.pybase]\nignore = [\n', 'pyproject.toml'));
     expect(p.location?.file).toBe('pyproject.toml');
+    // Cut short: the last line of the file, not the line after its final line break.
+    expect(p.location?.startLine).toBe(2);
   });
 
   it('loads pybase.toml before pyproject.toml, explicit files first, defaults otherwise', async () => {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
+import { clampedLineColumn } from '../files/text.js';
 import { inputCodes } from '../model/diagnostic.js';
 import { allArchs, normalizeArch } from '../model/platform.js';
 import type { PolicyInput } from '../recommend/policy.js';
@@ -157,7 +158,8 @@ function parseTomlText(text: string, file: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    const line = err instanceof TomlError ? err.line : 1;
+    // Kept inside the file: a TOML cut short is reported on the line after its final line break.
+    const line = clampedLineColumn(text, err instanceof TomlError ? err.line : 1, 1).line;
     const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid TOML';
     throw configError(file, line, `cannot read TOML: ${first}`, 'fix the TOML syntax at that line');
   }

@@ -422,43 +422,82 @@ function summarize(
   return summary;
 }
 
+/** The dependencies the engine judges: those the wheel logic can place, less the project's own packages. */
+function judgeableDependencies(deps: DependencySet): Dependency[] {
+  const own = new Set(deps.projectPackages ?? []);
+  return deps.dependencies.filter((d) => isJudgeable(d) && !own.has(d.name));
+}
+
+/**
+ * Names of the dependencies whose files the dependency file does not name (hashes only, plain
+ * pins, ranges): what must be looked up in the package index before they can be judged.
+ */
+export function dependenciesToLookUp(deps: DependencySet): string[] {
+  const names = judgeableDependencies(deps)
+    .filter((d) => !(d.files && d.files.length > 0))
+    .map((d) => d.name);
+  return [...new Set(names)];
+}
+
+/**
+ * Look every dependency of {@link dependenciesToLookUp} up in the index, by name. Failures are
+ * results too (`status: 'error'`, with a diagnostic naming the host), never thrown.
+ */
+export async function lookUpDependencies(
+  deps: DependencySet,
+  index: IndexClient,
+  onProgress?: (progress: IndexProgress) => void,
+): Promise<Map<string, ProjectLookup>> {
+  const names = dependenciesToLookUp(deps);
+  const lookups = new Map<string, ProjectLookup>();
+  if (names.length === 0) return lookups;
+  const results = await index.lookupMany(names, onProgress);
+  names.forEach((n, i) => {
+    const r = results[i];
+    if (r) lookups.set(n, r);
+  });
+  return lookups;
+}
+
 /**
  * Judge every dependency on every candidate image and architecture. Never throws for problems in
  * the input: look-up failures and unreadable markers become diagnostics.
  */
 export async function analyzeDependencies(options: AnalyzeOptions): Promise<CompatibilityReport> {
-  const own = new Set(options.deps.projectPackages ?? []);
-  const registry = options.deps.dependencies.filter((d) => isJudgeable(d) && !own.has(d.name));
-  const needLookup = registry.filter((d) => !(d.files && d.files.length > 0));
-  const lookups = new Map<string, ProjectLookup>();
   const online = !options.offline && options.index !== undefined;
-  if (online && needLookup.length > 0) {
-    const names = [...new Set(needLookup.map((d) => d.name))];
-    const results = await options.index!.lookupMany(names, options.onProgress);
-    names.forEach((n, i) => {
-      const r = results[i];
-      if (r) lookups.set(n, r);
-    });
-  }
-  return judgeAll(options, registry, online ? lookups : undefined);
+  const lookups = online
+    ? await lookUpDependencies(options.deps, options.index!, options.onProgress)
+    : undefined;
+  return judgeAll(options, judgeableDependencies(options.deps), lookups);
+}
+
+export interface AnalyzeSyncOptions extends Omit<AnalyzeOptions, 'index' | 'onProgress'> {
+  /**
+   * Index pages looked up beforehand ({@link lookUpDependencies}): dependencies whose files the
+   * lock does not name are judged from them. Without it they are `unknown`.
+   */
+  lookups?: ReadonlyMap<string, ProjectLookup>;
 }
 
 /**
- * The same report without any look-up, synchronously: dependencies whose files the lock does not
- * name are `unknown`. For callers that cannot wait (the rules of `pybase check`).
+ * The same report synchronously, without a look-up of its own: dependencies whose files the lock
+ * does not name are judged from `lookups` when given, else `unknown` (their reason says pybase is
+ * offline when `offline` is true or left out, else that no package index was given). For callers
+ * that cannot wait (the rules of `pybase check`, which look up beforehand).
  */
-export function analyzeDependenciesOffline(
-  options: Omit<AnalyzeOptions, 'index' | 'offline' | 'onProgress'>,
-): CompatibilityReport {
-  const own = new Set(options.deps.projectPackages ?? []);
-  const registry = options.deps.dependencies.filter((d) => isJudgeable(d) && !own.has(d.name));
-  return judgeAll({ ...options, offline: true }, registry, undefined);
+export function analyzeDependenciesOffline(options: AnalyzeSyncOptions): CompatibilityReport {
+  const { lookups, ...rest } = options;
+  return judgeAll(
+    { ...rest, offline: lookups === undefined && options.offline !== false },
+    judgeableDependencies(options.deps),
+    lookups,
+  );
 }
 
 function judgeAll(
   options: AnalyzeOptions,
   registry: Dependency[],
-  lookups: Map<string, ProjectLookup> | undefined,
+  lookups: ReadonlyMap<string, ProjectLookup> | undefined,
 ): CompatibilityReport {
   const { deps, images } = options;
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];

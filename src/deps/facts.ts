@@ -1,7 +1,8 @@
 /**
- * Dependency facts for the PB2xx rules of `pybase check`: the project's dependencies read offline
- * from its lock file, judged lazily (and once) against each image the project's references name.
- * Rules are synchronous, so everything here is: no look-ups, lock files suffice.
+ * Dependency facts for the PB2xx rules of `pybase check`: the project's dependencies read from its
+ * lock file, judged lazily (and once) against each image the project's references name. Rules are
+ * synchronous, so everything here is: the files of dependencies the lock does not name come from
+ * index pages looked up beforehand (`lookups`, see `runCheck`), or stay unknown.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import type { IsoDate } from '../model/date.js';
 import { type DependencySet, dependencyReadErrors, normalizePackageName } from '../model/dependencies.js';
 import { type Diagnostic, isPybaseError } from '../model/diagnostic.js';
 import { type Arch, normalizeArch, wheelMachine } from '../model/platform.js';
+import type { ProjectLookup } from '../sources/package-index.js';
 import { formatLibc, wheelLibcNeeds } from '../wheels/index.js';
 import { candidateOf, frozenCandidate } from './candidates.js';
 import { analyzeDependenciesOffline, defaultArchs } from './engine.js';
@@ -63,6 +65,13 @@ export interface DependencyFactsOptions extends ProjectDependencyOptions {
   /** Architecture names as written in the configuration; unknown ones are ignored. */
   archs?: readonly string[];
   glibcOnly?: readonly string[];
+  /**
+   * Index pages of the dependencies whose files the lock does not name, looked up beforehand
+   * (`lookUpDependencies`). Without them those dependencies are `unknown`.
+   */
+  lookups?: ReadonlyMap<string, ProjectLookup>;
+  /** Without `lookups`: true (the default) when pybase is offline, false when no index was given. */
+  offline?: boolean;
 }
 
 /** The facts a rule context carries, or undefined when the context has none. */
@@ -97,6 +106,19 @@ export interface ReadDependencyFacts {
 
 /** {@link loadDependencyFacts}, with the errors met on the way instead of silence. */
 export function readDependencyFacts(root: string, options: DependencyFactsOptions): ReadDependencyFacts {
+  const read = readDependencySet(root, options);
+  if (!read.deps) return { problems: read.problems };
+  return { facts: createDependencyFacts(root, read.deps, options), problems: read.problems };
+}
+
+/**
+ * The project's dependencies as the PB2xx rules read them (the file `pybase deps` would read), with
+ * the errors met on the way: a file that cannot be read at all, or errors that leave it incomplete.
+ */
+export function readDependencySet(
+  root: string,
+  options: ProjectDependencyOptions = {},
+): { deps?: DependencySet; problems: Diagnostic[] } {
   let deps: DependencySet | undefined;
   try {
     deps = tryReadProjectDependencies(root, options);
@@ -105,10 +127,7 @@ export function readDependencyFacts(root: string, options: DependencyFactsOption
     throw error;
   }
   if (!deps) return { problems: [] };
-  return {
-    facts: createDependencyFacts(root, deps, options),
-    problems: dependencyReadErrors(deps.diagnostics),
-  };
+  return { deps, problems: dependencyReadErrors(deps.diagnostics) };
 }
 
 export function createDependencyFacts(
@@ -151,7 +170,14 @@ export function createDependencyFacts(
         if (!judged.has(p.candidate.tag))
           judged.set(p.candidate.tag, { ...p.candidate, architectures: [...archs] });
       }
-      const report = analyzeDependenciesOffline({ deps, images: [...judged.values()], archs, date });
+      const report = analyzeDependenciesOffline({
+        deps,
+        images: [...judged.values()],
+        archs,
+        date,
+        ...(options.lookups ? { lookups: options.lookups } : {}),
+        ...(options.offline !== undefined ? { offline: options.offline } : {}),
+      });
       for (const p of pending) {
         const own = judged.get(p.candidate.tag);
         const mine =

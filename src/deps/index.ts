@@ -22,9 +22,12 @@ export {
 } from './candidates.js';
 export {
   type AnalyzeOptions,
+  type AnalyzeSyncOptions,
   analyzeDependencies,
   analyzeDependenciesOffline,
   defaultArchs,
+  dependenciesToLookUp,
+  lookUpDependencies,
 } from './engine.js';
 export {
   dependencyFilesLookedFor,

@@ -50,6 +50,37 @@ export class LineIndex {
     return { line: lo, character: offset - (this.starts[lo] ?? 0) };
   }
 
+  /**
+   * The 0-based position of an offset for a diagnostic that points at one place (a parse error),
+   * never past the file's end: an offset past the text, or at the very end of a text that ends with
+   * a line break (where parsers report an unexpected end of input), is the end of the last line,
+   * not the start of a line the file does not have.
+   */
+  pointAt(offset: number): { line: number; character: number } {
+    const pos = this.positionAt(Math.min(Math.max(offset, 0), this.text.length));
+    return this.clamp(pos.line, pos.character);
+  }
+
+  /**
+   * A 0-based line and character moved inside the text: a line past the last one is the end of the
+   * last line, a character past the end of its line is the end of that line.
+   */
+  clamp(line: number, character: number): { line: number; character: number } {
+    const last = this.lastLine;
+    if (line > last) return { line: last, character: this.lineText(last).length };
+    const at = Math.max(line, 0);
+    return { line: at, character: Math.min(Math.max(character, 0), this.lineText(at).length) };
+  }
+
+  /**
+   * 0-based index of the last line of the file: the empty text after a final line break is no line
+   * of its own (a file of three lines ending in a newline has three lines, as editors and `wc -l` count).
+   */
+  get lastLine(): number {
+    const n = this.starts.length;
+    return n > 1 && this.starts[n - 1] === this.text.length ? n - 2 : n - 1;
+  }
+
   /** A SourceRange for [start, end) offsets. */
   range(file: string, start: number, end: number): SourceRange {
     const a = this.positionAt(start);
@@ -73,6 +104,25 @@ export class LineIndex {
     const raw = this.text.slice(start, next ?? this.text.length);
     return raw.replace(/\r?\n$|\r$/, '');
   }
+}
+
+/**
+ * A 1-based line and column that a parser reported, moved inside `text` (see {@link LineIndex.clamp}):
+ * parsers report an unexpected end of input on the line after a final line break. `endOfLine` is
+ * the column just after the last character of that line.
+ */
+export function clampedLineColumn(
+  text: string | LineIndex,
+  line: number,
+  column: number,
+): { line: number; column: number; endOfLine: number } {
+  const index = typeof text === 'string' ? new LineIndex(text) : text;
+  const pos = index.clamp(line - 1, column - 1);
+  return {
+    line: pos.line + 1,
+    column: pos.character + 1,
+    endOfLine: index.lineText(pos.line).length + 1,
+  };
 }
 
 /** A SourceRange for a whole 1-based line (used by diagnostics that point at a line). */

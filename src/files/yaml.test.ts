@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LineIndex } from './text.js';
 import { flowDepthExceededAt, maxFlowDepth, parseYaml, plainScalarReadsAs, scalarValueAt } from './yaml.js';
 
 describe('parseYaml', () => {
@@ -36,6 +37,84 @@ describe('parseYaml', () => {
     expect(parseYaml('x.yml', 'spec: {}\n---\na: 1\n', { headerKey: 'spec' }).yaml?.doc.toJS()).toEqual({
       a: 1,
     });
+  });
+});
+
+/** Lines of a text as editors and `wc -l` count them: the empty text after a final line break is none. */
+function linesOf(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+describe('parse errors point inside the file', () => {
+  it('an unexpected end of input is on the last line, not on the line after a final line break', () => {
+    const text = 'on: push\njobs:\n  test: [\n';
+    const { yaml, diagnostics } = parseYaml('.github/workflows/ci.yml', text);
+    expect(yaml).toBeUndefined();
+    expect(diagnostics.length).toBeGreaterThan(0);
+    for (const d of diagnostics) {
+      expect(d.location).toMatchObject({ startLine: 3, endLine: 3 });
+      expect(d.location?.startColumn).toBeLessThanOrEqual('  test: ['.length + 1);
+      expect(d.message).toMatch(/^\.github\/workflows\/ci\.yml:3: cannot parse: /);
+    }
+  });
+
+  it('holds for every cut of a workflow, with \\n, \\r\\n or no final line break', () => {
+    const workflow = [
+      'name: ci',
+      'on: [push, pull_request]',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    container: { image: "python:3.12-slim", options: --user 1001 }',
+      '    strategy:',
+      '      matrix:',
+      '        python: ["3.11", "3.12"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with: { python-version: "${{ matrix.python }}" }',
+      '      - run: |',
+      '          pip install -r requirements.txt',
+      '',
+    ].join('\n');
+    let broken = 0;
+    const outside: string[] = [];
+    for (const eol of ['\n', '\r\n']) {
+      const full = workflow.replace(/\n/g, eol);
+      // Every fifth cut keeps the test quick and still lands in every construct of the file.
+      for (let cut = 1; cut <= full.length; cut += 5) {
+        for (const text of [full.slice(0, cut), `${full.slice(0, cut)}${eol}`]) {
+          const lines = linesOf(text);
+          for (const d of parseYaml('w.yml', text).diagnostics) {
+            broken++;
+            const loc = d.location!;
+            const line = lines[loc.startLine - 1];
+            if (loc.startLine < 1 || loc.endLine > lines.length || loc.startColumn > (line?.length ?? 0) + 1)
+              outside.push(JSON.stringify({ text, loc }));
+          }
+        }
+      }
+    }
+    expect(outside).toEqual([]);
+    // Most cuts leave an unclosed flow collection or a broken key: the loop did judge errors.
+    expect(broken).toBeGreaterThan(20);
+  });
+});
+
+describe('LineIndex.pointAt', () => {
+  it('keeps offsets inside the last line', () => {
+    const index = new LineIndex('a\nbc\n');
+    expect(index.lastLine).toBe(1);
+    expect(index.pointAt(0)).toEqual({ line: 0, character: 0 });
+    expect(index.pointAt(4)).toEqual({ line: 1, character: 2 });
+    expect(index.pointAt(5)).toEqual({ line: 1, character: 2 });
+    expect(index.pointAt(99)).toEqual({ line: 1, character: 2 });
+    // A blank line that ends in a line break is a line of the file.
+    expect(new LineIndex('a\n\n').pointAt(3)).toEqual({ line: 1, character: 0 });
+    expect(new LineIndex('a\nbc').pointAt(5)).toEqual({ line: 1, character: 2 });
+    expect(new LineIndex('').pointAt(0)).toEqual({ line: 0, character: 0 });
+    expect(new LineIndex('ab\r\n').clamp(7, 3)).toEqual({ line: 0, character: 2 });
   });
 });
 

@@ -84,7 +84,7 @@ function documentAfterHeader(
     }
   }
   const second = list[1]?.range[0] ?? 0;
-  const pos = index.positionAt(second);
+  const pos = index.pointAt(second);
   const allowed =
     options.headerKey !== undefined
       ? `; only a header document holding \`${options.headerKey}:\` may come before the one pybase reads`
@@ -113,7 +113,7 @@ export function parseYaml(
   const index = new LineIndex(text);
   const tooDeep = flowDepthExceededAt(text);
   if (tooDeep >= 0) {
-    const pos = index.positionAt(tooDeep);
+    const pos = index.pointAt(tooDeep);
     return {
       diagnostics: [
         parseErrorDiagnostic(
@@ -139,7 +139,9 @@ export function parseYaml(
   }
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.slice(0, 3).map((e) => {
-      const pos = index.positionAt(e.pos[0]);
+      // An unexpected end of input is reported at the very end of the text, after its final line
+      // break: the position is kept inside the file's last line.
+      const pos = index.pointAt(e.pos[0]);
       const first = e.message.split('\n')[0] ?? e.message;
       return parseErrorDiagnostic(file, pos.line + 1, pos.character + 1, first);
     });

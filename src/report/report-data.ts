@@ -433,6 +433,9 @@ export async function buildReport(
     catalog,
     ...(options.config ? { config: options.config } : {}),
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
+    // The findings judge the dependencies as the heatmap below does: from the same index, or offline.
+    ...(options.index ? { index: options.index } : {}),
+    offline: options.offline === true || options.index === undefined,
   });
   const { compatibility, candidates, archs } = inputs;
   const notes: string[] = compatibility

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReference } from '../catalog/reference.js';
 import type { ExtractedReference, ValueOrigin } from '../model/project.js';
 import { oneLine, shown } from './helpers.js';
+import { pinnedMinor } from './statements.js';
 import type { PythonReference } from './types.js';
 
 function reference(text: string, resolved: string | undefined, origins: ValueOrigin[] = []): PythonReference {
@@ -60,5 +61,37 @@ describe('values split over lines', () => {
     expect(shown(pr)).toBe("'python:${PY}-slim' (= 'python:3.12.14-slim'; PY=3.12.14 at line 1)");
     expect(oneLine('3.12`\r\n.14')).toBe('3.12.14');
     expect(oneLine('a\n  b')).toBe('a b');
+  });
+});
+
+describe('pinnedMinor', () => {
+  it('reads the CPython minor a named version pins, and nothing from ranges or other interpreters', () => {
+    for (const [text, minor] of [
+      ['3.8', '3.8'],
+      ['3.8.10', '3.8'],
+      ['3.9.x', '3.9'],
+      ['3.13t', '3.13'],
+      [' 3.12 ', '3.12'],
+      ['cpython-3.11', '3.11'],
+      ['cpython@3.11', '3.11'],
+      ['python-3.10.4', '3.10'],
+      ['2.7', '2.7'],
+    ] as const)
+      expect(pinnedMinor(text), text).toBe(minor);
+    for (const text of [
+      '3',
+      '3.x',
+      '>=3.8',
+      '~3.9',
+      '^3.9',
+      '3.9-dev',
+      '3.14.0rc1',
+      '3.14.0-alpha.1',
+      'pypy3.9',
+      'pypy-3.10',
+      'system',
+      '',
+    ])
+      expect(pinnedMinor(text), text).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 import { formatTag, isFullySpecified } from '../catalog/tag.js';
 import type { IsoDate } from '../model/date.js';
 import type { PythonTag } from '../model/image-ref.js';
-import type { ExtractedReference } from '../model/project.js';
+import type { ValueOrigin } from '../model/project.js';
 import type { ImageFacts, PythonReference } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ImageFacts, PythonReference } from './types.js';
  */
 export function shown(pr: PythonReference): string {
   if (!pr.ref.resolved || pr.ref.resolved === pr.ref.text) return `'${pr.text}'`;
-  const origins = originsOf(pr.ref);
+  const origins = originsOf(pr.ref.file, pr.ref.origins);
   return `'${pr.ref.text}' (= '${pr.text}'${origins ? `; ${origins}` : ''})`;
 }
 
@@ -24,15 +24,18 @@ export function oneLine(value: string): string {
   return value.replace(/[\\`]\r?\n/g, '').replace(/\s*\r?\n\s*/g, ' ');
 }
 
-/** Where the values of a reference's variables are written, at most three, in words. */
-function originsOf(ref: ExtractedReference): string {
+/**
+ * Where the values of a reference's (or a version statement's) variables are written, at most
+ * three, in words: `PY=3.12 at line 4, PY=3.13 at .env:2`. `file` is the file that uses them.
+ */
+export function originsOf(file: string, origins: readonly ValueOrigin[] | undefined): string {
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const o of ref.origins ?? []) {
+  for (const o of origins ?? []) {
     let where: string;
     if (o.source === 'config-build-arg') where = 'in the configuration';
     else if (!o.file || !o.range) continue;
-    else where = `at ${o.file === ref.file ? 'line ' : `${o.file}:`}${o.range.startLine}`;
+    else where = `at ${o.file === file ? 'line ' : `${o.file}:`}${o.range.startLine}`;
     const text = `${o.name}=${oneLine(o.value)} ${where}`;
     if (seen.has(text)) continue;
     seen.add(text);

@@ -1,4 +1,4 @@
-import { pythonEols, withinWindow } from './eol.js';
+import { pythonEols, statementEols, statementNames, withinWindow } from './eol.js';
 import { levels, makeFinding } from './finding.js';
 import { resolvesTo, shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -10,7 +10,10 @@ export const pb102: Rule = {
   defaultSeverity: levels('warning', { dev: 'info' }),
   docs: {
     whatItDoes:
-      'Flags python images whose Python minor reaches its end of life within `eol-window-days` of the date.',
+      'Flags python images whose Python minor reaches its end of life within `eol-window-days` of the ' +
+      'date, and version statements that name such a minor (the statements PB101 judges: ' +
+      '`.python-version`, `runtime.txt`, `.tool-versions`, Pipfile, setup-python values, tox `envlist`; ' +
+      'not ranges such as `requires-python`).',
     whyIsThisBad:
       'Moving to a new minor takes planning (dependencies, tests); starting after the end of life leaves a gap without fixes.',
     example: 'FROM python:3.10-slim-trixie   # checked in 2026-06',
@@ -25,7 +28,7 @@ export const pb102: Rule = {
     ],
   },
   check(ctx) {
-    return pythonEols(ctx)
+    const images = pythonEols(ctx)
       .filter((h) => withinWindow(h, ctx))
       .map((h) =>
         makeFinding(pb102, {
@@ -36,5 +39,17 @@ export const pb102: Rule = {
           data: { subject: h.subject, eol: h.eol, days: h.days },
         }),
       );
+    const statements = statementEols(ctx)
+      .filter((h) => withinWindow(h, ctx))
+      .map((h) =>
+        makeFinding(pb102, {
+          stage: h.st.stage,
+          location: h.st.range,
+          message: `${statementNames(h)}, which reaches its end of life on ${h.eol}, in ${h.days} days`,
+          hint: 'plan the move to a newer Python minor',
+          data: { subject: h.subject, eol: h.eol, days: h.days, statement: h.st.kind, versions: h.versions },
+        }),
+      );
+    return [...images, ...statements];
   },
 };

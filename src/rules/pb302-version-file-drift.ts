@@ -9,32 +9,8 @@ import type { VersionStatement } from '../model/project.js';
 import { levels, makeFinding } from './finding.js';
 import { minorOfVersion } from './helpers.js';
 import { compareVersionTexts, listOf, productionPython } from './project-python.js';
+import { statementName, statementText } from './statements.js';
 import type { PythonReference, Rule } from './types.js';
-
-/** How each kind of statement is named in messages: by the file and key the user edits. */
-const statementNames: Record<VersionStatement['kind'], string> = {
-  'python-version-file': '.python-version',
-  'requires-python': 'requires-python',
-  'poetry-python': "Poetry's python constraint",
-  'runtime-txt': 'runtime.txt',
-  'pipfile-python-version': 'Pipfile python_version',
-  'pipfile-python-full-version': 'Pipfile python_full_version',
-  'tool-versions': '.tool-versions',
-  'tox-envlist': 'tox envlist',
-  'setup-cfg': 'python_requires',
-  'setup-python': 'setup-python python-version',
-  'setup-python-file': 'setup-python python-version-file',
-};
-
-/** The statement as written, cut short when it is long (its location points at the whole of it). */
-function statementText(st: VersionStatement): string {
-  return st.text.length > 80 ? `${st.text.slice(0, 77)}...` : st.text;
-}
-
-/** The statement named for a message: `requires-python '>=3.13'`. */
-function statementName(st: VersionStatement): string {
-  return `${statementNames[st.kind] ?? st.kind} '${statementText(st)}'`;
-}
 
 /**
  * Why a specifier statement cannot be read, with a hint; undefined when it can. `3.12`, `^3.12` and

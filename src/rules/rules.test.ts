@@ -275,6 +275,146 @@ describe('PB101-PB104 end of life', () => {
   });
 });
 
+describe('PB101 / PB102 on version statements', () => {
+  const findings = async (files: Record<string, string>, date = d, config: Partial<PybaseConfig> = {}) =>
+    (await runCheck(writeProject(files), { date, config: { ...defaultConfig, ...config } })).findings.filter(
+      (f) => f.code === 'PB101' || f.code === 'PB102',
+    );
+  const lines = (list: Awaited<ReturnType<typeof findings>>) =>
+    list.map(
+      (f) => `${f.location?.file}:${f.location?.startLine} ${f.code} ${f.severity} ${f.data?.subject}`,
+    );
+
+  it('a .python-version naming an end-of-life minor, in the stage of version files (dev unless configured)', async () => {
+    const files = { '.python-version': '3.8\n' };
+    const found = await findings(files);
+    expect(lines(found)).toEqual(['.python-version:1 PB101 warning Python 3.8']);
+    expect(found[0]!.message).toBe(
+      ".python-version '3.8' names Python 3.8, which reached its end of life on 2024-10-07",
+    );
+    expect(found[0]!.location).toMatchObject({ startColumn: 1, endColumn: 4 });
+    expect(found[0]!.data).toMatchObject({
+      stage: 'dev',
+      statement: 'python-version-file',
+      versions: ['3.8'],
+    });
+    const prod = await findings(files, d, { stages: { prod: ['.python-version'] } });
+    expect(lines(prod)).toEqual(['.python-version:1 PB101 error Python 3.8']);
+    // A supported minor, and the same file before 3.8's end of life: nothing.
+    expect(await findings({ '.python-version': '3.12.3\n' })).toEqual([]);
+    expect(await findings(files, '2024-01-01')).toEqual([]);
+  });
+
+  it('PB102 inside the window before the end of life', async () => {
+    expect(lines(await findings({ '.python-version': '3.10\n' }, '2026-07-01'))).toEqual([
+      '.python-version:1 PB102 info Python 3.10',
+    ]);
+    expect(await findings({ '.python-version': '3.10\n' }, '2026-01-01')).toEqual([]);
+  });
+
+  it('runtime.txt, .tool-versions, Pipfile, each minor once per statement', async () => {
+    const found = await findings({
+      'runtime.txt': 'python-3.8.10\n',
+      '.tool-versions': 'nodejs 20.1.0\npython 3.8.10 3.8.18 3.12.3\n',
+      Pipfile: '[requires]\npython_version = "3.9"\npython_full_version = "3.9.18"\n',
+    });
+    expect(lines(found)).toEqual([
+      '.tool-versions:2 PB101 warning Python 3.8',
+      'Pipfile:2 PB101 warning Python 3.9',
+      'Pipfile:3 PB101 warning Python 3.9',
+      'runtime.txt:1 PB101 warning Python 3.8',
+    ]);
+    expect(found[0]!.data?.versions).toEqual(['3.8.10', '3.8.18']);
+  });
+
+  it('setup-python in CI: a literal version and each value of a matrix, where the value is written', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        python: [3.9, "3.10", "3.12"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: ${{ matrix.python }}',
+      '  lint:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: 3.9',
+    ].join('\n');
+    const found = await findings({ '.github/workflows/ci.yml': `${workflow}\n` });
+    expect(lines(found)).toEqual([
+      '.github/workflows/ci.yml:11 PB101 error Python 3.9',
+      '.github/workflows/ci.yml:11 PB102 warning Python 3.10',
+      '.github/workflows/ci.yml:17 PB101 error Python 3.9',
+    ]);
+    expect(found[0]!.message).toBe(
+      "setup-python python-version '${{ matrix.python }}' names Python 3.9 (matrix.python=3.9 at line 7), which reached its end of life on 2025-10-31",
+    );
+    expect(found[0]!.data).toMatchObject({ stage: 'ci', statement: 'setup-python' });
+  });
+
+  it('a setup-python version and a container image of the same job are two references, each judged', async () => {
+    const workflow = [
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    container: python:3.9.23-slim-bookworm',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with: { python-version: "3.9" }',
+    ].join('\n');
+    expect(lines(await findings({ '.github/workflows/ci.yml': `${workflow}\n` }))).toEqual([
+      '.github/workflows/ci.yml:4 PB101 error Python 3.9',
+      '.github/workflows/ci.yml:7 PB101 error Python 3.9',
+    ]);
+  });
+
+  it('tox envlist: each end-of-life Python it names', async () => {
+    const found = await findings({ 'tox.ini': '[tox]\nenvlist = py38, py{39,312}-django, py3, pypy39\n' });
+    expect(lines(found)).toEqual([
+      'tox.ini:2 PB101 warning Python 3.8',
+      'tox.ini:2 PB101 warning Python 3.9',
+    ]);
+  });
+
+  it('ranges, other interpreters and pre-releases are not pins: nothing is judged', async () => {
+    const workflow = [
+      'jobs:',
+      '  t:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: |',
+      '            3.x',
+      '            >=3.8',
+      '            ~3.9.0',
+      '            pypy3.9',
+      '            3.9-dev',
+      '            3.14.0-alpha.1',
+    ].join('\n');
+    expect(
+      await findings({
+        'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.8"\n',
+        'setup.cfg': '[options]\npython_requires = >=3.8\n',
+        '.github/workflows/ci.yml': `${workflow}\n`,
+        '.python-version': 'pypy3.9-7.3.16\nsystem\n',
+        'sub/pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.8"\n',
+      }),
+    ).toEqual([]);
+  });
+
+  it('an ignore pragma silences it in a version file', async () => {
+    expect(await findings({ '.python-version': '# pybase: ignore=PB101\n3.8\n' })).toEqual([]);
+  });
+});
+
 describe('PB105 stale-patch', () => {
   it('counts the newer patch releases at the date', async () => {
     const root = writeProject({ Dockerfile: 'FROM python:3.12.4-slim-bookworm\n' });

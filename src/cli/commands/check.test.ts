@@ -85,6 +85,18 @@ describe('pybase check', () => {
     expect(f.severity).toBe('warning');
   });
 
+  it('points a broken workflow at a line of the file, also as a GitHub annotation', async () => {
+    // Three lines: the parser reports the unclosed '[' at the end of input, after the last line break.
+    const root = writeProject({ '.github/workflows/ci.yml': 'on: push\njobs:\n  test: [\n' });
+    const json = JSON.parse((await run(['check', '--format', 'json'], root)).out);
+    const broken = json.findings.filter((d: { code: string }) => d.code === 'PBE006');
+    expect(broken.length).toBeGreaterThan(0);
+    for (const d of broken) expect(d.location).toMatchObject({ startLine: 3, endLine: 3 });
+    const github = (await run(['check', '--format', 'github'], root)).out;
+    expect(github).toMatch(/^::error file=\.github\/workflows\/ci\.yml,line=3,/m);
+    expect(github).not.toMatch(/line=4/);
+  });
+
   it('exits 2 on usage errors, a bad configuration and a missing path', async () => {
     expect((await run(['check', '--format', 'xml'], clean)).code).toBe(2);
     expect((await run(['check', '--fail-on', 'sometimes'], clean)).code).toBe(2);

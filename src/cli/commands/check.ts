@@ -1,6 +1,7 @@
 import {
   type CheckFormat,
   checkFormats,
+  createProgressPrinter,
   exceedsThreshold,
   type FailOn,
   formatGithub,
@@ -29,11 +30,16 @@ import {
 import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
+import { indexOptions } from '../network-options.js';
 
 const help = `Usage: pybase check [PATH] [options]
 
 Judge every python image reference and Python version statement under PATH (default: the current
 directory) with pybase's rules (see 'pybase rules').
+
+The dependency rules (PB201-PB206) read the project's dependency file, as 'pybase deps' does;
+dependencies it names no files for (hashes only, plain pins, ranges) are looked up in the package
+index first. A notice says how many could not be judged (offline, or a failed look-up).
 
 Options:
   --format FORMAT        text (default), json, sarif or github (workflow annotations)
@@ -44,10 +50,15 @@ Options:
   --stage-glob S=GLOB    files matching GLOB serve stage S (dev, ci, build, prod); repeatable
   --date YYYY-MM-DD      judge as of that date (default: today)
   --data-dir DIR         use DIR/snapshot.json, a refreshed data snapshot
+  --offline              never open a network connection: dependencies the lock names no files for
+                         are not looked up, and not judged (a notice says how many)
+  --index-url URL        package index (default: PIP_INDEX_URL, index-url of the configuration,
+                         the lock's own index, or PyPI); credentials from the URL or ~/.netrc
+  --cache-dir DIR        where index pages are cached (default ~/.cache/pybase)
   --timeout SECONDS      give up on the network after this long (default 120)
 
 Exit codes: 0 no finding at or above the threshold, 1 findings at or above it, 2 usage, configuration
-or input error.
+or input error. A failed index look-up is a notice, not an exit status.
 `;
 
 function parseStageGlobs(values: string[]): Partial<Record<Stage, string[]>> {
@@ -89,6 +100,7 @@ const options: OptionSpecs = {
   exclude: { type: 'string', multiple: true },
   config: { type: 'string' },
   'stage-glob': { type: 'string', multiple: true },
+  ...indexOptions,
 };
 
 export const command: Command = {
@@ -118,6 +130,19 @@ export const command: Command = {
       ...(failOnText ? { failOn: failOnText as FailOn } : {}),
     };
     const snapshotPath = snapshotPathOf(values, io);
+    const offline = values.offline === true;
+    let close: (() => Promise<void>) | undefined;
+    const progress = createProgressPrinter({
+      stream: {
+        isTTY: io.stderrIsTTY,
+        columns: process.stderr.columns ?? 80,
+        write: (text: string) => {
+          io.err(text);
+          return true;
+        },
+      },
+      minTotal: 10,
+    });
     let result: Awaited<ReturnType<typeof runCheck>>;
     try {
       result = await runCheck(root, {
@@ -125,6 +150,15 @@ export const command: Command = {
         config,
         exclude: listOption(values, 'exclude'),
         ...(snapshotPath ? { snapshotPath } : {}),
+        offline,
+        // Opened only when a dependency must be looked up: the network code is loaded then only.
+        index: async (deps) => {
+          const { openIndex } = await import('../network.js');
+          const opened = await openIndex(values, io, 'check', deps.indexUrls, config);
+          close = opened.close;
+          return opened.index;
+        },
+        onProgress: (p) => progress.update(p),
       });
     } catch (err) {
       if (err instanceof PybaseError) throw err;
@@ -137,6 +171,9 @@ export const command: Command = {
         });
       }
       throw err;
+    } finally {
+      progress.finish();
+      await close?.();
     }
     if (format === 'json') {
       // Written piece by piece: a monorepo's report is tens of megabytes, and one string of it would

@@ -161,7 +161,8 @@ describe('malformed input becomes a located diagnostic', () => {
   it('a truncated JSON file points at its end', () => {
     const text = '{\n  "_meta": {\n    "pipfile-spec": 6\n';
     const set = parseDependencies(text, 'Pipfile.lock', 'Pipfile.lock');
-    expect(set.diagnostics[0]?.location?.startLine).toBe(4);
+    // At the end of the last line, not on a fourth line the file does not have.
+    expect(set.diagnostics[0]?.location).toMatchObject({ startLine: 3, startColumn: 22 });
   });
 
   it('a truncated uv.lock is reported, not thrown', () => {
@@ -191,7 +192,8 @@ describe('a file that cannot be read at all is unreadable, not an empty project'
     ['uv.lock', () => uvText().slice(0, 3000), /^f:\d+:\d+: not valid TOML/],
     ['poetry.lock', () => '[[package]]\nname = "a"\nversion = \n', /^f:3:\d+: not valid TOML/],
     ['pdm.lock', () => '[metadata]\nlock_version = "4.5"\n[[package]\n', /^f:3:\d+: not valid TOML/],
-    ['Pipfile.lock', () => '{\n  "_meta": {\n    "pipfile-spec": 6\n', /^f:4:\d+: not valid JSON/],
+    // Cut short: the end of input is at the end of the last line, not on a fourth line.
+    ['Pipfile.lock', () => '{\n  "_meta": {\n    "pipfile-spec": 6\n', /^f:3:22: not valid JSON/],
     ['pyproject', () => '[project]\ndependencies = ["a",\n', /^f:\d+:\d+: not valid TOML/],
     ['uv.lock', () => '', /^f:1: no lock format `version` and no \[\[package\]\]: this is not a uv\.lock/],
     [
@@ -215,6 +217,26 @@ describe('a file that cannot be read at all is unreadable, not an empty project'
     expect(set.unreadable?.message).toMatch(message);
     expect(set.diagnostics).toContainEqual(set.unreadable);
   });
+
+  it.each([
+    ['uv.lock', 'version = 1\n[[package]]\nname = "a"\nversion = [\n', 4, 12],
+    ['poetry.lock', '[[package]]\nname = "a"\nversion = \n', 3, 11],
+    ['Pipfile.lock', '{"_meta": {\n', 1, 12],
+    ['Pipfile.lock', '{"_meta": {\r\n\r\n', 2, 1],
+    ['Pipfile.lock', '{"_meta": {', 1, 12],
+  ] as [DependencySourceKind, string, number, number][])(
+    'a file cut short is reported inside it, never on a line after its end (%s, case %#)',
+    (kind, text, line, column) => {
+      const set = parseDependencies(text, 'f', kind);
+      expect(set.unreadable?.location).toMatchObject({
+        startLine: line,
+        startColumn: column,
+        endLine: line,
+        endColumn: column,
+      });
+      expect(set.unreadable?.message).toMatch(new RegExp(`^f:${line}:${column}: not valid`));
+    },
+  );
 
   it('readDependencies throws it, with the file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-cut-'));

@@ -13,6 +13,7 @@ import type {
 import { isJudgeable, mainGroup, normalizePackageName } from '../../model/dependencies.js';
 import type { Diagnostic, Severity, SourceRange } from '../../model/diagnostic.js';
 import { inputCodes } from '../../model/diagnostic.js';
+import { clampedLineColumn } from '../text.js';
 
 /** Options every reader takes. */
 export interface ReadOptions {
@@ -92,8 +93,20 @@ export function lineOfOffset(starts: number[], offset: number): number {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
-function fileError(file: string, line: number, column: number, what: string, detail: string): Diagnostic {
-  return makeDiagnostic(
+/**
+ * A syntax error of a whole file, at the line and column the parser reported, kept inside the file:
+ * parsers report an unexpected end of input on the line after a final line break.
+ */
+function fileError(
+  text: string,
+  file: string,
+  reportedLine: number,
+  reportedColumn: number,
+  what: string,
+  detail: string,
+): Diagnostic {
+  const { line, column, endOfLine } = clampedLineColumn(text, reportedLine, reportedColumn);
+  const diagnostic = makeDiagnostic(
     inputCodes.parseError,
     'error',
     `${file}:${line}:${column}: not valid ${what}: ${detail}`,
@@ -101,6 +114,9 @@ function fileError(file: string, line: number, column: number, what: string, det
     line,
     { column, hint: `Fix the ${what} syntax or regenerate the file.` },
   );
+  // The one character at the position, or none at the end of the line.
+  if (diagnostic.location) diagnostic.location.endColumn = Math.min(column + 1, endOfLine);
+  return diagnostic;
 }
 
 /** Parses TOML; a syntax error becomes a diagnostic at its line and column. */
@@ -111,11 +127,11 @@ export function parseTomlDocument(text: string, file: string): Parsed<Record<str
     if (error instanceof TomlError) {
       const detail =
         error.message.split('\n')[0]?.replace(/^Invalid TOML document:\s*/, '') ?? 'syntax error';
-      return { ok: false, diagnostic: fileError(file, error.line, error.column, 'TOML', detail) };
+      return { ok: false, diagnostic: fileError(text, file, error.line, error.column, 'TOML', detail) };
     }
     // smol-toml only throws TomlError for bad input; anything else (e.g. stack exhaustion on absurd
     // nesting) is still a property of the input, so it is reported the same way.
-    return { ok: false, diagnostic: fileError(file, 1, 1, 'TOML', String(error)) };
+    return { ok: false, diagnostic: fileError(text, file, 1, 1, 'TOML', String(error)) };
   }
 }
 
@@ -129,7 +145,7 @@ export function parseJsonDocument(text: string, file: string): Parsed<unknown> {
     const starts = lineStarts(text);
     const column = offset - (starts[line - 1] ?? 0) + 1;
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, diagnostic: fileError(file, line, column, 'JSON', detail ?? 'syntax error') };
+    return { ok: false, diagnostic: fileError(text, file, line, column, 'JSON', detail ?? 'syntax error') };
   }
 }
 

@@ -51,6 +51,20 @@ describe('extractVersionFile', () => {
     });
   });
 
+  it('reports TOML cut short at the end of its last line, not on a line after it', () => {
+    const out = extractVersionFile(
+      'pyproject',
+      'pyproject.toml',
+      '[project]\nname = "x"\nrequires-python = [\n',
+    );
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0]).toMatchObject({
+      code: 'PBE006',
+      message: expect.stringMatching(/^pyproject\.toml:3: cannot parse: /),
+      location: { file: 'pyproject.toml', startLine: 3, endLine: 3, startColumn: 20 },
+    });
+  });
+
   it('reads runtime.txt, Pipfile and .tool-versions', () => {
     const runtime = extractVersionFile('runtime-txt', 'runtime.txt', 'python-3.12.3\n').versions[0]!;
     expect([runtime.text, runtime.versions]).toEqual(['python-3.12.3', ['3.12.3']]);

@@ -14,7 +14,13 @@ import type {
   VersionStatementKind,
 } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
-import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from '../text.js';
+import {
+  clampedLineColumn,
+  indentedBlockAfter,
+  LineIndex,
+  parseErrorDiagnostic,
+  scanPragmas,
+} from '../text.js';
 
 export interface VersionFileOptions {
   configuredStage?: Stage;
@@ -151,7 +157,8 @@ function tomlDocument(c: Collector): Record<string, unknown> | undefined {
   } catch (error) {
     if (error instanceof TomlError) {
       const message = (error.message.split('\n')[0] ?? error.message).replace(/^Invalid TOML document: /, '');
-      c.out.diagnostics.push(parseErrorDiagnostic(c.file, error.line, error.column, message));
+      const at = clampedLineColumn(c.index, error.line, error.column);
+      c.out.diagnostics.push(parseErrorDiagnostic(c.file, at.line, at.column, message));
     } else {
       c.out.diagnostics.push(
         parseErrorDiagnostic(c.file, 1, 1, error instanceof Error ? error.message : String(error)),
