@@ -172,6 +172,19 @@ describe('pybase fix (command line)', () => {
     expect(new Set(parsed.edits.map((e) => e.kind))).toEqual(new Set(['patch']));
   });
 
+  it('does not say "nothing to fix" when a digest could not be fetched', async () => {
+    const { closedPort } = await import('../../test/support/index-server.js');
+    const host = `127.0.0.1:${await closedPort()}`;
+    const dir = writeProject({ Dockerfile: `FROM ${host}/library/python:3.12.14-slim-trixie\n` });
+    for (const mode of [['--dry-run'], []]) {
+      const r = await pybase(dir, 'fix', '--pin-digest', '--date', '2026-08-13', '--timeout', '5', ...mode);
+      expect(r.code, mode.join(' ')).toBe(2);
+      expect(r.err).toContain(host);
+      expect(r.out).not.toContain('nothing to fix');
+      expect(r.out).toContain('nothing changed: 1 error above');
+    }
+  });
+
   it('rejects bad options with exit 2', async () => {
     const dir = copyFixture();
     expect((await pybase(dir, 'fix', '--bump', 'major')).code).toBe(2);

@@ -114,8 +114,16 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   }
 }
 
+/**
+ * The last line when no edit was made: 'nothing to fix' only when nothing went wrong; errors (a
+ * digest the registry did not give, a file not read) may hide edits that were due.
+ */
+function nothingLine(errors: number): string {
+  return errors === 0 ? 'nothing to fix' : `nothing changed: ${plural(errors, 'error')} above`;
+}
+
 /** What was written, one line per edit, and a last line that counts files and the edits not made. */
-function summary(result: FixResult): string {
+function summary(result: FixResult, errors: number): string {
   const lines: string[] = [];
   for (const change of result.applied.changes) {
     for (const e of change.edits) lines.push(`${e.file}:${e.range.startLine}: ${e.kind}: ${e.reason}`);
@@ -123,7 +131,7 @@ function summary(result: FixResult): string {
   const files = result.applied.changes.length;
   const dropped = result.applied.dropped.length;
   const notMade = `${plural(dropped, 'edit')} could not be made (see the errors above)`;
-  if (files === 0 && dropped === 0) lines.push('nothing to fix');
+  if (files === 0 && dropped === 0) lines.push(nothingLine(errors));
   else if (dropped === 0) lines.push(`updated ${plural(files, 'file')}`);
   else if (files === 0) lines.push(`no file updated: ${notMade}`);
   else lines.push(`updated ${plural(files, 'file')}; ${notMade}`);
@@ -361,10 +369,11 @@ export const command: Command = {
           );
         }
       }
+      const errors = own.filter((d) => d.severity === 'error').length + reading.filter(unreadFile).length;
       if (dryRun) io.out(result.diff);
-      else io.out(summary(result));
+      else io.out(summary(result, errors));
       if (dryRun && result.applied.changes.length === 0 && result.applied.dropped.length === 0)
-        io.out('nothing to fix\n');
+        io.out(`${nothingLine(errors)}\n`);
     }
     if (own.some((d) => d.severity === 'error') || reading.some(unreadFile)) return 2;
     if (check && result.applied.changes.length > 0) return 1;
