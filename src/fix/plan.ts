@@ -396,6 +396,11 @@ export async function planFixes(
       const next = choice.kind === 'change' ? tryParseTag(choice.tag) : tag;
       if (now !== undefined && next && minorOf(next) === now) stays.add(now);
     }
+    // A reference --to recommended leaves on its minor keeps the version files of that minor too.
+    if (target.kind === 'recommended' && choice.kind !== 'change') {
+      const now = minorOf(tag);
+      if (now !== undefined) stays.add(now);
+    }
     let newTag = parsed.tag;
     let why = '';
     let from = tag;
@@ -565,7 +570,7 @@ export async function planFixes(
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
   ];
-  if (target.kind === 'bump' && target.bump === 'minor')
+  if ((target.kind === 'bump' && target.bump === 'minor') || target.kind === 'recommended')
     edits.push(...versionEdits(edits, extraction, facts, options, stays));
   edits.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
@@ -814,8 +819,8 @@ function referenceProblem(
 const plainVersion = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
 
 /**
- * With `--bump minor`: `.python-version` and literal setup-python versions follow the images they
- * describe, when every python image of that minor moved to the same new minor. `stays`: minors some
+ * With `--bump minor` and `--to recommended`: `.python-version` and literal setup-python versions
+ * follow the images they describe, when every python image of that minor moved to the same new minor. `stays`: minors some
  * image was held on (by requires-python or the dependencies), edited or not.
  */
 function versionEdits(

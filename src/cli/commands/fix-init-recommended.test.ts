@@ -53,6 +53,33 @@ describe('pybase fix --to recommended', () => {
     expect(again).toMatchObject({ code: 0, out: 'nothing to fix\n' });
   });
 
+  it('.python-version follows the images of its minor, and stays when one of them stays', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cli-recommended-'));
+    temps.push(dir);
+    writeFileSync(path.join(dir, '.python-version'), '3.8\n');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.8-slim\n');
+    const rec = await recommendProject(dir, { catalog, date: '2026-08-13', stages: ['prod'], offline: true });
+    const prod = rec.recommendations[0]?.tag ?? '';
+    const minor = prod.split('.').slice(0, 2).join('.');
+    expect(minor).toMatch(/^3\.1\d$/);
+    const moved = await run(['fix', '--to', 'recommended', '--offline'], dir);
+    expect(moved.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM python:${prod}\n`);
+    expect(readFileSync(path.join(dir, '.python-version'), 'utf8')).toBe(`${minor}\n`);
+
+    // A Windows image of the same minor is left alone (fix never judges Windows images): the
+    // version file, which describes it too, stays.
+    const mixed = mkdtempSync(path.join(tmpdir(), 'pybase-cli-recommended-'));
+    temps.push(mixed);
+    writeFileSync(path.join(mixed, '.python-version'), '3.8\n');
+    writeFileSync(path.join(mixed, 'Dockerfile'), 'FROM python:3.8-slim\n');
+    writeFileSync(path.join(mixed, 'Dockerfile.windows'), 'FROM python:3.8-windowsservercore-ltsc2022\n');
+    const kept = await run(['fix', '--to', 'recommended', '--offline'], mixed);
+    expect(kept.code).toBe(0);
+    expect(readFileSync(path.join(mixed, 'Dockerfile'), 'utf8')).toBe(`FROM python:${prod}\n`);
+    expect(readFileSync(path.join(mixed, '.python-version'), 'utf8')).toBe('3.8\n');
+  });
+
   it('the policy comes from the configuration, and the never-rules still hold', async () => {
     const dir = copy(path.join(fixtures, 'recommend-glibc-only-sdk'));
     const before = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
