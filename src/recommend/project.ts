@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { candidateList, defaultArchs } from '../deps/candidates.js';
+import { type CandidateList, candidateList, defaultArchs } from '../deps/candidates.js';
 import { analyzeDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
@@ -38,6 +38,12 @@ export interface RecommendProjectOptions {
   resolveDigest?: DigestResolver;
   extract?: ExtractOptions;
   /**
+   * Called with the candidate images before any dependency is judged (when a stored analysis
+   * answers, once it is read); it may throw to refuse the request (architectures that cannot be
+   * judged at the date: `checkArchitectures`).
+   */
+  checkCandidates?: (candidates: readonly ImageCandidate[]) => void;
+  /**
    * Where dependency analyses are kept between runs (`<cache dir>/deps`, see
    * {@link analyzeDependencyFile}); undefined: computed every time.
    */
@@ -66,9 +72,17 @@ export async function readProjectInputs(
   const { catalog, date } = options;
   const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
   const extraction = await extractProject(root, options.extract ?? {});
-  const published = candidateList(catalog, date, {
+  const listed = candidateList(catalog, date, {
     includePrerelease: options.policy?.prereleases === true,
   });
+  const published: CandidateList = {
+    key: listed.key,
+    list: () => {
+      const candidates = listed.list();
+      options.checkCandidates?.(candidates);
+      return candidates;
+    },
+  };
   const found = findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {});
   // The candidates come with the dependency analysis: a stored one holds them, uncomputed here.
   let candidates: readonly ImageCandidate[] | undefined;
@@ -87,6 +101,7 @@ export async function readProjectInputs(
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
     candidates = analysis.images;
+    if (analysis.fromCache) options.checkCandidates?.(candidates);
     compatibility = analysis.report;
     requiresPython = analysis.requiresPython;
     // Paths in the result are relative to the project root, like the references' files: output

@@ -181,3 +181,18 @@ describe('pybase recommend at a date whose images lack architecture data', () =>
     );
   });
 });
+
+describe('architectures no image is built for', () => {
+  it('are refused with exit 2 on a first run and on a run the result cache could answer', async () => {
+    const dir = flaskWith('');
+    // A run that stores the analysis for the default architectures, then two asking for mips64le
+    // (none is built for it at the date): the second could be answered from the cache, and is not.
+    const date = ['--date', '2026-11-27'];
+    expect((await run(['recommend', '--offline', '--stage', 'prod', ...date], dir)).code).not.toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['recommend', '--offline', '--arch', 'mips64le', '--arch', 'amd64', ...date], dir);
+      expect(r.code, `run ${i + 1}`).toBe(2);
+      expect(r.err).toContain('no python image published at 2026-11-27 is built for mips64le');
+    }
+  });
+});

@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   type Appetite,
   type Arch,
-  candidateImages,
   checkArchitectures,
   defaultArchs,
   dependencySourceKind,
@@ -206,14 +205,6 @@ export const command: Command = {
     const configArchs = archs.length > 0 ? [] : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
     const offline = values.offline === true;
     const catalog = catalogOf(values, io);
-    // Architectures that cannot be judged at the date are refused before any work.
-    checkArchitectures(
-      catalog,
-      candidateImages(catalog, date, { includePrerelease: policy.prereleases === true }),
-      archs.length > 0 ? archs : configArchs.length > 0 ? configArchs : defaultArchs,
-      date,
-      { command: 'recommend' },
-    );
     // The network clients are loaded only when the command goes online.
     const network = offline ? undefined : await import('../network.js');
     const client = await network?.openRegistry(values, io, 'recommend');
@@ -226,6 +217,15 @@ export const command: Command = {
       const result = await recommendProject(root, {
         catalog,
         date,
+        // Architectures that cannot be judged at the date are refused before any dependency is judged.
+        checkCandidates: (candidates) =>
+          checkArchitectures(
+            catalog,
+            candidates,
+            archs.length > 0 ? archs : configArchs.length > 0 ? configArchs : defaultArchs,
+            date,
+            { command: 'recommend' },
+          ),
         ...(stages.length ? { stages } : {}),
         ...(archs.length ? { archs } : configArchs.length ? { archs: configArchs } : {}),
         policy,
