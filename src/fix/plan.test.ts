@@ -339,6 +339,31 @@ describe('pybase fix on small repositories', () => {
     );
   });
 
+  it('applies a requires-python to the images of its own folder when that folder holds images, else to all', async () => {
+    const narrow = '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11,<3.13"\n';
+    // Two projects side by side: services/b's range says nothing about services/a's image.
+    const siblings = await fix(
+      {
+        'services/a/Dockerfile': 'FROM python:3.12.8-slim-trixie\n',
+        'services/b/Dockerfile': 'FROM python:3.12.8-slim-trixie\n',
+        'services/b/pyproject.toml': narrow,
+      },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(siblings.read('services/a/Dockerfile')).toBe('FROM python:3.14.7-slim-trixie\n');
+    expect(siblings.read('services/b/Dockerfile')).toBe('FROM python:3.12.14-slim-trixie\n');
+    const notes = siblings.result.plan.diagnostics.map((d) => d.message);
+    expect(notes).toEqual([
+      "services/b/Dockerfile:1: python:3.12.8-slim-trixie: --bump minor stays within requires-python '>=3.11,<3.13' (services/b/pyproject.toml:4), which excludes Python 3.14.7",
+    ]);
+    // A backend/ without images of its own is built by the root Dockerfile: its range governs it.
+    const built = await fix(
+      { Dockerfile: 'FROM python:3.12.8-slim-trixie\n', 'backend/pyproject.toml': narrow },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(built.read('Dockerfile')).toBe('FROM python:3.12.14-slim-trixie\n');
+  });
+
   it('says plainly that it does not rewrite a reference written as a block scalar, folded or with escapes', async () => {
     const compose = [
       'services:',

@@ -4,6 +4,7 @@
  * is written; one templated by ARGs is edited at the ARG default, once, and only when every FROM that
  * uses that default still names a published python tag afterwards.
  */
+import path from 'node:path';
 import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { specifierKinds, versionStatementAllows } from '../files/version-files/specifier.js';
@@ -88,6 +89,35 @@ interface Wanted {
   why: string;
 }
 
+/**
+ * Which of the project's Python ranges govern the references of a file. A range written in a folder
+ * that holds python images of its own (`services/b/pyproject.toml` beside `services/b/Dockerfile`)
+ * governs those images only; one at the root, or in a folder without images (a `backend/` built by
+ * the root Dockerfile), governs them all. PB302 compares statements with images the same way.
+ */
+function limitsByFile(
+  limits: readonly VersionStatement[],
+  extraction: Extraction,
+  refOptions: { mirrors?: readonly string[] },
+): (file: string) => VersionStatement[] {
+  const imageFiles = new Set<string>();
+  for (const ref of extraction.references) {
+    const text = effectiveText(ref);
+    if (text !== undefined && tryParseReference(text, refOptions)?.isPython) imageFiles.add(ref.file);
+  }
+  const scopeOf = new Map<VersionStatement, string | undefined>();
+  for (const st of limits) {
+    const folder = path.posix.dirname(st.file);
+    const own = folder !== '.' && [...imageFiles].some((f) => f.startsWith(`${folder}/`));
+    scopeOf.set(st, own ? `${folder}/` : undefined);
+  }
+  return (file) =>
+    limits.filter((st) => {
+      const scope = scopeOf.get(st);
+      return scope === undefined || file.startsWith(scope);
+    });
+}
+
 /** A reference whose bump stopped short of a newer Python the project excludes. */
 interface Held {
   ref: ExtractedReference;
@@ -104,14 +134,14 @@ const limitLabel: Partial<Record<VersionStatement['kind'], string>> = {
 /** One note per excluded Python: which statements exclude it, the first reference, how many more. */
 function heldNotes(
   list: readonly Held[],
-  limits: readonly VersionStatement[],
+  limitsFor: (file: string) => readonly VersionStatement[],
   target: FixTarget,
 ): Diagnostic[] {
   const byVersion = new Map<string, Held[]>();
   for (const h of list) byVersion.set(h.held, [...(byVersion.get(h.held) ?? []), h]);
   return [...byVersion].map(([version, refs]) => {
     const first = refs[0]!;
-    const statements = limits
+    const statements = limitsFor(first.ref.file)
       .filter((st) => versionStatementAllows(st, version) === false)
       .map((st) => `${limitLabel[st.kind] ?? st.kind} '${st.text}' (${st.file}:${st.range.startLine})`)
       .join(', ');
@@ -320,11 +350,16 @@ export async function planFixes(
   const bumpSkips: BumpSkip[] = [];
   // The project's requires-python (and the like): bumps stay within what it admits.
   const limits = extraction.versions.filter((v) => specifierKinds.has(v.kind));
+  const limitsFor = limitsByFile(limits, extraction, refOptions);
   const held: Held[] = [];
-  const bumpOptions: BumpOptions =
-    limits.length > 0
-      ? { allows: (version) => limits.every((st) => versionStatementAllows(st, version) !== false) }
-      : {};
+  const bumpOptions: BumpOptions = {};
+  /** `base` with the limits that govern the reference's file. */
+  const within = (base: BumpOptions, file: string): BumpOptions => {
+    const own = limitsFor(file);
+    return own.length > 0
+      ? { ...base, allows: (version) => own.every((st) => versionStatementAllows(st, version) !== false) }
+      : base;
+  };
   // --bump minor with the project's dependencies: a new minor only where they install no worse.
   const judge =
     target.kind === 'bump' && target.bump === 'minor' && options.dependencies
@@ -350,7 +385,7 @@ export async function planFixes(
         const text = effectiveText(ref);
         const parsed = text === undefined ? undefined : tryParseReference(text, refOptions);
         if (parsed?.isPython && parsed.python)
-          chooseBump(parsed.python, 'minor', facts, options.date, record);
+          chooseBump(parsed.python, 'minor', facts, options.date, within(record, ref.file));
       }
       if (next.length === 0) break;
       judge.prefetch(next);
@@ -370,7 +405,7 @@ export async function planFixes(
     if (!parsed?.isPython || !parsed.python || parsed.tag === undefined) continue;
     const tag = parsed.python;
     const templated = isTemplated(ref);
-    const choice = choose(tag, ref, target, facts, options, bumpOptions);
+    const choice = choose(tag, ref, target, facts, options, within(bumpOptions, ref.file));
     if ((choice.kind === 'change' || choice.kind === 'keep') && choice.held !== undefined) {
       held.push({ ref, before, held: choice.held });
     }
@@ -437,7 +472,8 @@ export async function planFixes(
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !listed) diagnostics.push(notRebuilt(ref, tag, target, facts, options, bumpOptions));
+    if (!tagChanges && !listed)
+      diagnostics.push(notRebuilt(ref, tag, target, facts, options, within(bumpOptions, ref.file)));
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
@@ -548,7 +584,7 @@ export async function planFixes(
     proposals.push({ ...wanted, changes });
   }
 
-  diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limits, target));
+  diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limitsFor, target));
   if (judge) {
     diagnostics.push(...refusedNotes(refusedRefs, judge));
     const unknown = judge.unknown();
