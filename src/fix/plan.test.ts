@@ -339,6 +339,40 @@ describe('pybase fix on small repositories', () => {
     );
   });
 
+  it('leaves version files alone when an image of their minor is not moved (a matrix value, a refused edit)', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  t:',
+      '    runs-on: ubuntu-latest',
+      '    container: python:${{ matrix.py }}-slim-bookworm',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.11.9"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: "3.11"',
+      '',
+    ].join('\n');
+    const base = { Dockerfile: 'FROM python:3.11.9-slim-bookworm\n', '.python-version': '3.11\n' };
+    for (const target of [{ kind: 'bump', bump: 'minor' } as const]) {
+      const matrix = await fix({ ...base, '.github/workflows/ci.yml': workflow }, { target });
+      expect(matrix.read('Dockerfile')).not.toBe(base.Dockerfile);
+      expect(matrix.read('.python-version')).toBe('3.11\n');
+      expect(matrix.read('.github/workflows/ci.yml')).toBe(workflow);
+      // A Dockerfile written in a quoted compose value is never edited: it stays on 3.11.
+      const compose =
+        'services:\n  app:\n    build:\n      dockerfile_inline: "FROM python:3.11.9-slim-trixie\\nRUN echo"\n';
+      const inline = await fix({ ...base, 'compose.yaml': compose }, { target });
+      expect(inline.read('compose.yaml')).toBe(compose);
+      expect(inline.read('.python-version')).toBe('3.11\n');
+    }
+    // With every image moved, the version file follows.
+    const all = await fix(base, { target: { kind: 'bump', bump: 'minor' } });
+    expect(all.read('.python-version')).not.toBe('3.11\n');
+  });
+
   it('applies a requires-python to the images of its own folder when that folder holds images, else to all', async () => {
     const narrow = '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11,<3.13"\n';
     // Two projects side by side: services/b's range says nothing about services/a's image.

@@ -607,7 +607,7 @@ export async function planFixes(
     ...argEdits(proposals, extraction, facts, options, diagnostics),
   ];
   if ((target.kind === 'bump' && target.bump === 'minor') || target.kind === 'recommended')
-    edits.push(...versionEdits(edits, extraction, facts, options, stays));
+    edits.push(...versionEdits(edits, extraction, facts, options, stays, refOptions));
   edits.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
   );
@@ -865,9 +865,24 @@ function versionEdits(
   facts: TagFacts,
   options: PlanOptions,
   stays: ReadonlySet<string>,
+  refOptions: { mirrors?: readonly string[] },
 ): Edit[] {
   const moves = new Map<string, Set<string>>();
   for (const minor of stays) moves.set(minor, new Set([minor]));
+  // An image no edit moves (its value comes from a matrix, its edit was refused, it was skipped)
+  // stays on its minor, and so do the version files of that minor.
+  const moved = new Set<string>();
+  for (const e of edits)
+    for (const x of e.expect) if (x.what === 'reference') moved.add(rangeKey(e.file, x.range));
+  for (const ref of extraction.references) {
+    const text = effectiveText(ref);
+    const python = text === undefined ? undefined : tryParseReference(text, refOptions)?.python;
+    const minor = python && minorOf(python);
+    if (!minor || moved.has(rangeKey(ref.file, ref.range))) continue;
+    const set = moves.get(minor) ?? new Set<string>();
+    set.add(minor);
+    moves.set(minor, set);
+  }
   for (const e of edits) {
     for (const x of e.expect) {
       const a = tryParseReference(x.before)?.python;
