@@ -84,6 +84,27 @@ describe('the refreshed data snapshot of the default data directory', () => {
     ['cut short', '{"format":1,"dataDate":"2026-11-20"'],
     ['of another format', JSON.stringify({ ...embedded, format: 99, dataDate: '2026-11-20' })],
     ['missing parts', JSON.stringify({ format: 1, dataDate: '2026-11-20', tagList: embedded.tagList })],
+    [
+      'with a malformed image list entry',
+      JSON.stringify({
+        ...embedded,
+        dataDate: '2026-11-20',
+        imageLists: embedded.imageLists.map((l, i, all) =>
+          i === all.length - 1 ? { ...l, entries: [['x'], ...l.entries.slice(1)] } : l,
+        ),
+      }),
+    ],
+    [
+      'with an architecture set id out of range',
+      JSON.stringify({
+        ...embedded,
+        dataDate: '2026-11-20',
+        imageLists: embedded.imageLists.map((l) => ({
+          ...l,
+          entries: l.entries.map((e) => [e[0], e[1], e[2], 999]),
+        })),
+      }),
+    ],
   ])('a refreshed snapshot %s falls back to the embedded one with a one-line note', async (_what, text) => {
     const home = cacheHome(text);
     const tag = await run(['tag', 'python:3.12-slim', '--json'], home);

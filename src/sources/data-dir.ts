@@ -53,8 +53,18 @@ export function snapshotShapeProblem(snapshot: unknown): string | undefined {
     [isObject(tagList) && isDate(tagList?.lastChange) && isDate(tagList?.checkedAt), 'tagList'],
     [isObject(s.sources), 'sources'],
     [isObject(history) && isArray(history?.dates) && isArray(history?.groups), 'history'],
-    [isArray(s.archSets), 'archSets'],
-    [isArray(s.imageLists), 'imageLists'],
+    [isArray(s.archSets) && (s.archSets as unknown[]).every(isStringArray), 'archSets'],
+    [
+      isArray(history?.groups) &&
+        (history?.groups as unknown[]).every(
+          (g) => isArray(g) && g.length === 2 && isIntArray(g[0]) && typeof g[1] === 'string',
+        ),
+      'history.groups',
+    ],
+    [
+      isArray(s.imageLists) && (s.imageLists as unknown[]).every((l) => isImageList(l, s.archSets)),
+      'imageLists',
+    ],
     ...lifecycles.map((name): [boolean, string] => {
       const part = s[name] as Record<string, unknown> | undefined;
       return [
@@ -67,6 +77,37 @@ export function snapshotShapeProblem(snapshot: unknown): string | undefined {
   ];
   const bad = problems.filter(([ok]) => !ok).map(([, name]) => name);
   return bad.length > 0 ? `${bad.join(', ')} missing or malformed` : undefined;
+}
+
+function isStringArray(v: unknown): boolean {
+  return isArray(v) && (v as unknown[]).every((x) => typeof x === 'string');
+}
+
+function isIntArray(v: unknown): boolean {
+  return isArray(v) && (v as unknown[]).every((x) => Number.isInteger(x));
+}
+
+/** An image list whose entries are `[directory, tag ids, shared tag ids, architecture set id]`. */
+function isImageList(list: unknown, archSets: unknown): boolean {
+  if (!isObject(list) || list === null) return false;
+  const l = list as Record<string, unknown>;
+  const sets = isArray(archSets) ? (archSets as unknown[]).length : 0;
+  return (
+    isDate(l.date) &&
+    (l.until === null || isDate(l.until)) &&
+    isArray(l.entries) &&
+    (l.entries as unknown[]).every(
+      (e) =>
+        isArray(e) &&
+        e.length === 4 &&
+        typeof e[0] === 'string' &&
+        isIntArray(e[1]) &&
+        isIntArray(e[2]) &&
+        Number.isInteger(e[3]) &&
+        (e[3] as number) >= 0 &&
+        (e[3] as number) < sets,
+    )
+  );
 }
 
 /** True when snapshot `a` knows more recent facts than `b` (newer data date, else a later-checked tag list). */
