@@ -303,6 +303,7 @@ async function dependencyFactsFor(
   }
   let lookups: Map<string, ProjectLookup> | undefined;
   let notice: Diagnostic | undefined;
+  let notFound: Diagnostic | undefined;
   if (options.offline) notice = unjudgedNotice(deps, missing, { why: 'offline' });
   else {
     const index = typeof options.index === 'function' ? await options.index(deps) : options.index;
@@ -313,6 +314,11 @@ async function dependencyFactsFor(
         const lookup = lookups?.get(name);
         return lookup?.status === 'error' ? [lookup] : [];
       });
+      const absent = missing.flatMap((name) => {
+        const lookup = lookups?.get(name);
+        return lookup?.status === 'notFound' ? [lookup] : [];
+      });
+      if (absent.length > 0) notFound = notFoundNotice(deps, absent);
       if (failed.length > 0) {
         notice = unjudgedNotice(
           deps,
@@ -326,7 +332,28 @@ async function dependencyFactsFor(
     ...factsOptions,
     ...(lookups ? { lookups } : { offline: options.offline === true }),
   });
-  return { facts, problems, notices: notice ? [relativeTo(root, notice)] : [] };
+  const notices = [notice, notFound].filter((d): d is Diagnostic => d !== undefined);
+  return { facts, problems, notices: notices.map((d) => relativeTo(root, d)) };
+}
+
+/**
+ * The notice for dependencies the package index does not have (a private package, a typo, the wrong
+ * index): pip cannot install them from there on any image, which no image rule reports.
+ */
+function notFoundNotice(
+  deps: DependencySet,
+  absent: readonly { name: string; searched: string[] }[],
+): Diagnostic {
+  const file = deps.source.file;
+  const names = absent.map((a) => a.name);
+  const indexes = [...new Set(absent.flatMap((a) => a.searched))];
+  return {
+    code: inputCodes.network,
+    severity: 'warning',
+    message: `${names.length} ${names.length === 1 ? 'dependency' : 'dependencies'} of ${file} ${names.length === 1 ? 'is' : 'are'} not on the package index (${indexes.join(', ')}), so pip cannot install ${names.length === 1 ? 'it' : 'them'} from there: ${nameList([...names])}`,
+    hint: 'check the index URL (--index-url, index-url of the configuration, PIP_INDEX_URL) and the names in the dependency file',
+    data: { dependencyFile: file, reason: 'not-found', packages: names, indexes },
+  };
 }
 
 /**

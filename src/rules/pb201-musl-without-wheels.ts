@@ -46,8 +46,11 @@ export const pb201: Rule = {
           const missing = result.packages
             .filter((p) => failsHere(p.verdict, builder))
             .filter((p) => {
+              // A musl problem only: the package publishes binary wheels (for glibc, say) but none
+              // fits here. One the index does not have, or whose requires-python excludes this
+              // Python (PB203), cannot be installed on any image: not alpine's doing.
               const summary = image.report.packages.find((s) => s.name === p.name);
-              return summary?.hasBinaryWheels === true || p.verdict === 'unavailable';
+              return summary?.hasBinaryWheels === true && !/requires Python '/.test(p.reason);
             })
             .map((p) => {
               if (p.verdict === 'unavailable') unbuildable.add(p.name);

@@ -117,6 +117,22 @@ describe('check looks up in the package index what the lock does not name', () =
     expect(r.status).toBe(1);
   });
 
+  it('a dependency the index does not have is a warning notice, and not blamed on musl', async () => {
+    const dir = project({
+      'requirements.txt': 'scikit-learn==1.5.0\nno-such-package-here==1.0\n',
+      Dockerfile: 'FROM python:3.12.14-alpine3.24\n',
+      'pybase.toml': `index-url = "${server.indexUrl}"\n`,
+    });
+    const r = await check(dir);
+    const notice = r.json.notices.find((n) => n.data?.reason === 'not-found');
+    expect(notice?.severity).toBe('warning');
+    expect(notice?.message).toContain('no-such-package-here');
+    expect(notice?.message).toContain('not on the package index');
+    expect(notice?.data?.packages).toEqual(['no-such-package-here']);
+    // PB201 names the musl problem only: scikit-learn, which has manylinux wheels.
+    expect(r.json.findings.find((f) => f.code === 'PB201')?.data?.packages).toEqual(['scikit-learn']);
+  });
+
   it('a hash-only Pipfile.lock: the hashes select files on the index', async () => {
     const r = await check(pipfile);
     expect(r.json.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['PB201']));
