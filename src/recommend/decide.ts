@@ -834,7 +834,12 @@ function whyLine(
     parts.push(
       `${listShort(pure)} ${pure.length === 1 ? 'publishes' : 'publish'} only an sdist, built from source (no binary wheel anywhere, so no compiler is assumed)`,
     );
-  if (c.variant === 'alpine') parts.push('alpine: smallest, and every dependency has a wheel for musl');
+  if (c.variant === 'alpine')
+    parts.push(
+      facts?.unknown
+        ? 'alpine: smallest; musl wheels not confirmed for the dependencies not judged'
+        : 'alpine: smallest, and every dependency has a wheel for musl',
+    );
   else if (c.variant === 'full')
     parts.push(mustCompile ? 'full image: something must compile' : 'full image: no slim image passes');
   else parts.push(`slim for ${stage}: no compiler, smaller, glibc`);
@@ -934,8 +939,9 @@ function buildTrace(
   else if (policy.glibcOnly.length > 0)
     alpine = `no: glibc-only SDKs in use (${policy.glibcOnly.join(', ')})`;
   else if (best?.candidate.variant === 'alpine')
-    alpine =
-      'yes, chosen: every dependency installs from a wheel on musl and the policy prefers small images';
+    alpine = ctx.facts.get(best.candidate.tag)?.unknown
+      ? 'yes, chosen: the policy prefers small images; every dependency judged installs from a wheel on musl, but some verdicts are unknown'
+      : 'yes, chosen: every dependency installs from a wheel on musl and the policy prefers small images';
   else if (alpineGroups.length > 0) alpine = `rejected: ${alpineGroups.map((g) => g.message).join('; ')}`;
   else if (musl.length > 0) alpine = `risky: no musllinux wheel for ${listShort(musl.map(pkgLabel))}`;
   else if (scored.some((s) => s.candidate.variant === 'alpine'))

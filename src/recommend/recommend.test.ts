@@ -613,3 +613,22 @@ describe('a stage without a recommendation', () => {
     );
   });
 });
+
+describe('dependency verdicts partly unknown (a hash-only Pipfile.lock, offline)', () => {
+  it('alpine is not said to have musl wheels for every dependency', async () => {
+    const r = await recommendProject('../shared/corpus/lockfiles/jonaswinkler__paperless-ng', {
+      catalog,
+      date: '2026-11-27',
+      stages: ['prod'],
+      offline: true,
+      policy: { libc: 'musl' },
+    });
+    expect(r.incomplete).toBe(true);
+    const rec = r.recommendations[0]!;
+    expect(rec.tag).toMatch(/alpine/);
+    const said = [rec.why, ...rec.trace.map((t) => t.answer)].join('\n');
+    expect(said).not.toContain('every dependency has a wheel for musl');
+    expect(said).not.toContain('every dependency installs from a wheel on musl');
+    expect(rec.why).toContain('musl wheels not confirmed');
+  });
+});
