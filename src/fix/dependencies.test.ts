@@ -264,6 +264,32 @@ describe('--bump minor judges the locked dependencies on the new Python', () => 
     );
   });
 
+  it('names only the exclusion for a Python the lock excludes, and the packages only where they block', async () => {
+    // prowler's uv.lock requires '>=3.11, <3.13': 3.13 and 3.14 are excluded by the lock itself,
+    // 3.12 is blocked on arm64 by a package without a cp312 aarch64 wheel.
+    const dir = project({
+      'uv.lock': readFileSync(
+        join(repoRoot, '../shared/corpus/lockfiles/prowler-cloud__prowler/uv.lock'),
+        'utf8',
+      ),
+      Dockerfile: 'FROM python:3.11.9-slim-bookworm\n',
+    });
+    const { result } = await bumpMinor(dir);
+    const held = result.plan.diagnostics.find((d) => d.message.includes('held at'))!;
+    const [on314, on313, on312] = held.message.split('; ');
+    expect(on314).toMatch(
+      /on python:3\.14\.\d+-slim-bookworm the project requires Python '>=3\.11, <3\.13' \(uv\.lock\), which excludes CPython 3\.14\.\d+$/,
+    );
+    expect(on313).toMatch(
+      /^on python:3\.13\.\d+-slim-bookworm the project requires Python '>=3\.11, <3\.13' \(uv\.lock\), which excludes CPython 3\.13\.\d+$/,
+    );
+    expect(on312).toMatch(/^on python:3\.12\.\d+-slim-bookworm .* has no cp312 wheel on arm64/);
+    expect(held.hint).toContain(
+      'upgrade the packages named (in uv.lock) to move, widen the Python uv.lock requires for the newer minors',
+    );
+    expect(held.hint).toMatch(/pybase deps --image python:3\.12\./);
+  });
+
   it('stops before planning anything when the dependency file cannot be read, or reads with errors', async () => {
     for (const [name, text, message] of [
       ['uv.lock', 'version = 1\n[[package]\nname = "x"\n', /uv\.lock:2:\d+: not valid TOML/],

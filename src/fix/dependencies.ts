@@ -226,9 +226,11 @@ export function blockerText(b: DependencyBlocker, archsJudged: readonly Arch[]):
 export function refusalText(r: DependencyRefusal, archsJudged: readonly Arch[], max = 4): string {
   const on = `on python:${r.image ?? r.tag}`;
   if (r.unplaced !== undefined) return r.unplaced;
+  // A Python the dependency file excludes: its lock was not resolved for it, so what its packages
+  // would do there says nothing; the exclusion is the reason.
+  if (r.excluded !== undefined) return `${on} ${r.excluded}`;
   const parts = r.blockers.map((b) => blockerText(b, archsJudged));
   const shown = parts.slice(0, max);
   if (parts.length > max) shown.push(`${parts.length - max} more`);
-  if (r.excluded !== undefined) shown.unshift(r.excluded);
   return `${on} ${shown.join(', ')}`;
 }

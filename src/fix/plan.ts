@@ -185,14 +185,15 @@ function refusedNotes(list: readonly Refused[], judge: DependencyJudge): Diagnos
       ? `${r.before} moved to Python ${toMinor}, not ${refusedMinors.join(' or ')}`
       : `${r.before} held at Python ${r.from}${toTag ? ` (moved to its newest patch, ${r.to})` : ''}`;
     const why = r.refused.map((x) => refusalText(x, judge.archs)).join('; ');
-    const image = r.refused[0]?.image ?? r.refused[0]?.tag;
+    const blocked = r.refused.find((x) => x.excluded === undefined && x.blockers.length > 0);
+    const blockedImage = blocked?.image ?? blocked?.tag;
     const d = note(
       fixCodes.skipped,
       'info',
       `${where(r.ref.range)}: ${head}: ${why}`,
       r.ref.range,
-      r.refused.some((x) => x.blockers.length > 0)
-        ? `pybase deps --image python:${image} shows every package there; upgrade the packages named (in ${judge.file}) to move, or pass --no-deps-check to move without judging them`
+      r.refused.some((x) => x.excluded === undefined && x.blockers.length > 0)
+        ? `pybase deps --image python:${blockedImage} shows every package there; upgrade the packages named (in ${judge.file}) to move${r.refused.some((x) => x.excluded !== undefined) ? `, widen the Python ${judge.file} requires for the newer minors` : ''}, or pass --no-deps-check to move without judging them`
         : `widen the Python ${judge.file} requires to move, or pass --no-deps-check to move without judging the dependencies`,
     );
     d.data = {
