@@ -339,6 +339,28 @@ describe('pybase fix on small repositories', () => {
     );
   });
 
+  it('--bump minor on a distro with no newer minor says so, and names the distro move', async () => {
+    const r = await fix(
+      { Dockerfile: 'FROM python:3.11.9-alpine3.20\n' },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    const moved = r.read('Dockerfile');
+    expect(moved).toMatch(/^FROM python:3\.11\.\d+-alpine3\.20\n$/);
+    const d = r.result.plan.diagnostics.find((x) => x.message.includes('no newer Python minor'));
+    expect(d?.message).toBe(
+      `Dockerfile:1: python:3.11.9-alpine3.20: no newer Python minor is published on its distro at ${date}, so it moves to its minor's newest patch (${moved.slice('FROM python:'.length).trim()})`,
+    );
+    expect(d?.hint).toMatch(/^pybase fix --bump distro moves it to python:3\.11\.\d+-alpine3\.2[3-9]; /);
+    // On the newest distro with newer minors there, nothing of the sort is said.
+    const plain = await fix(
+      { Dockerfile: 'FROM python:3.12.8-slim-trixie\n' },
+      { target: { kind: 'bump', bump: 'minor' } },
+    );
+    expect(plain.result.plan.diagnostics.filter((x) => x.message.includes('no newer Python minor'))).toEqual(
+      [],
+    );
+  });
+
   it('leaves version files alone when an image of their minor is not moved (a matrix value, a refused edit)', async () => {
     const workflow = [
       'on: push',

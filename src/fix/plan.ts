@@ -349,6 +349,7 @@ export async function planFixes(
   const literal: Wanted[] = [];
   const proposals: ArgProposal[] = [];
   const bumpSkips: BumpSkip[] = [];
+  const samePatchOnly: { ref: ExtractedReference; before: string; to: string }[] = [];
   // The project's requires-python (and the like): bumps stay within what it admits.
   const limits = extraction.versions.filter((v) => specifierKinds.has(v.kind));
   const limitsFor = limitsByFile(limits, extraction, refOptions);
@@ -453,6 +454,16 @@ export async function planFixes(
     } else if (choice.kind === 'skip' && listed) {
       // A tag no longer listed gets the note below, which says what does move it.
       bumpSkips.push({ ref, before, why: choice.why, floats: choice.floats === true });
+    }
+    if (
+      choice.kind === 'change' &&
+      target.kind === 'bump' &&
+      target.bump === 'minor' &&
+      choice.held === undefined &&
+      choice.refused === undefined
+    ) {
+      const to = tryParseTag(choice.tag);
+      if (to && minorOf(to) === minorOf(tag)) samePatchOnly.push({ ref, before, to: choice.tag });
     }
     if (choice.kind === 'change') {
       const to = tryParseTag(choice.tag);
@@ -586,6 +597,21 @@ export async function planFixes(
   }
 
   diagnostics.push(...skipNotes(bumpSkips, target), ...heldNotes(held, limitsFor, target));
+  // --bump minor with no newer minor on the reference's distro: said, with the move that frees it.
+  for (const p of samePatchOnly) {
+    const t = tryParseReference(p.before, refOptions)?.python;
+    const distro = t ? chooseBump(t, 'distro', facts, options.date, {}) : undefined;
+    if (distro?.kind !== 'change') continue;
+    diagnostics.push(
+      note(
+        fixCodes.skipped,
+        'info',
+        `${where(p.ref.range)}: ${p.before}: no newer Python minor is published on its distro at ${options.date}, so it moves to its minor's newest patch (${p.to})`,
+        p.ref.range,
+        `pybase fix --bump distro moves it to python:${distro.tag}; --bump minor then finds the newer minors there`,
+      ),
+    );
+  }
   if (judge) {
     diagnostics.push(...refusedNotes(refusedRefs, judge));
     const unknown = judge.unknown();
