@@ -56,7 +56,7 @@ export function snapshotShapeProblem(snapshot: unknown): string | undefined {
     [isArray(s.archSets) && (s.archSets as unknown[]).every(isStringArray), 'archSets'],
     [
       isArray(history?.groups) &&
-        (history?.groups as unknown[]).every(
+        ((history?.groups ?? []) as unknown[]).every(
           (g) => isArray(g) && g.length === 2 && isIntArray(g[0]) && typeof g[1] === 'string',
         ),
       'history.groups',
