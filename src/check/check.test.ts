@@ -57,6 +57,9 @@ describe('seed anti-patterns (fixtures at 2026-11-27)', () => {
     expect(r.counts.error + r.counts.warning + r.counts.info).toBe(r.counts.total);
     expect(r.dataAge.stale).toBe(true);
     expect(r.notices[0]?.code).toBe('PBE009');
+    // Every command reads what 'pybase data update' refreshes: no --data-dir needed.
+    expect(r.notices[0]?.hint).toContain("run 'pybase data update'");
+    expect(r.notices[0]?.hint).not.toContain('--data-dir');
     const fresh = await runCheck(path.join(fixtures, 'check-latest'), { date: '2026-09-01' });
     expect(fresh.notices).toEqual([]);
   });

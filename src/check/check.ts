@@ -515,7 +515,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
       code: inputCodes.data,
       severity: 'warning',
       message: `the image data is ${age.ageDays} days old at ${date} (newest fact ${age.dataDate}): tags and releases since then are unknown`,
-      hint: 'update pybase, or refresh the data and pass --data-dir',
+      hint: "run 'pybase data update' (every command then reads the refreshed data), or update pybase",
       data: { dataDate: age.dataDate, ageDays: age.ageDays },
     });
   }
