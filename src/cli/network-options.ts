@@ -1,9 +1,9 @@
 /**
- * The network options commands share (`--index-url`, `--cache-dir`, `--timeout`) and the one-line
- * report of a failed look-up. Kept apart from network.ts, which holds the clients, so that a command
+ * The network options commands share (`--index-url`, `--cache-dir`, `--timeout`), the progress bar
+ * of index look-ups and the one-line report of a failed look-up. Kept apart from network.ts, which holds the clients, so that a command
  * run offline or answered from its cache loads no network code.
  */
-import { type Diagnostic, inputCodes } from '../index.js';
+import { createProgressPrinter, type Diagnostic, inputCodes, type ProgressPrinter } from '../index.js';
 import { helpRows, type OptionSpecs, type Parsed, stringOption, usageError } from './args.js';
 import { type Io, plural, style } from './io.js';
 
@@ -55,4 +55,19 @@ export function reportNetworkFailures(diagnostics: readonly Diagnostic[], io: Io
   io.err(`${s.red('pybase: error:')} ${first.message}${more}\n`);
   if (first.hint) io.err(`  ${s.dim('hint:')} ${first.hint}\n`);
   return true;
+}
+
+/** The progress bar of index look-ups, on the command's stderr (drawn only on a TTY, past 10 look-ups). */
+export function lookupProgress(io: Io): ProgressPrinter {
+  return createProgressPrinter({
+    stream: {
+      isTTY: io.stderrIsTTY,
+      columns: process.stderr.columns ?? 80,
+      write: (text: string) => {
+        io.err(text);
+        return true;
+      },
+    },
+    minTotal: 10,
+  });
 }

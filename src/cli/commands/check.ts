@@ -1,7 +1,6 @@
 import {
   type CheckFormat,
   checkFormats,
-  createProgressPrinter,
   exceedsThreshold,
   type FailOn,
   formatGithub,
@@ -30,7 +29,7 @@ import {
 import { commandDate, projectRoot, snapshotPathOf } from '../context.js';
 import { type Io, style } from '../io.js';
 import type { Command } from '../main.js';
-import { indexOptions } from '../network-options.js';
+import { indexOptions, lookupProgress } from '../network-options.js';
 
 const help = `Usage: pybase check [PATH] [options]
 
@@ -132,17 +131,7 @@ export const command: Command = {
     const snapshotPath = snapshotPathOf(values, io);
     const offline = values.offline === true;
     let close: (() => Promise<void>) | undefined;
-    const progress = createProgressPrinter({
-      stream: {
-        isTTY: io.stderrIsTTY,
-        columns: process.stderr.columns ?? 80,
-        write: (text: string) => {
-          io.err(text);
-          return true;
-        },
-      },
-      minTotal: 10,
-    });
+    const progress = lookupProgress(io);
     let result: Awaited<ReturnType<typeof runCheck>>;
     try {
       result = await runCheck(root, {

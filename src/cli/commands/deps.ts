@@ -10,7 +10,6 @@ import {
   candidateOf,
   checkArchitectures,
   createCatalog,
-  createProgressPrinter,
   defaultArchs,
   dependencySourceKind,
   dependencySourceLabel,
@@ -50,7 +49,7 @@ import {
 } from '../context.js';
 import { type Io, locationPrefix, plural, style, table } from '../io.js';
 import type { Command } from '../main.js';
-import { indexOptions, reportNetworkFailures } from '../network-options.js';
+import { indexOptions, lookupProgress, reportNetworkFailures } from '../network-options.js';
 
 const help = `Usage: pybase deps [PATH] [options]
 
@@ -230,17 +229,7 @@ export const command: Command = {
     const offline = values.offline === true;
     const cacheDir = stringOption(values, 'cache-dir');
     let close: (() => Promise<void>) | undefined;
-    const progress = createProgressPrinter({
-      stream: {
-        isTTY: io.stderrIsTTY,
-        columns: process.stderr.columns ?? 80,
-        write: (text: string) => {
-          io.err(text);
-          return true;
-        },
-      },
-      minTotal: 10,
-    });
+    const progress = lookupProgress(io);
     let report: CompatibilityReport;
     let images: readonly ImageCandidate[];
     try {
