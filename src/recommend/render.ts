@@ -1,5 +1,6 @@
 /** Text, Markdown and JSON renderings of a recommendation: pure functions of the result. */
 import { dependencySourceLabel } from '../model/dependencies.js';
+import { archSpelling } from '../model/platform.js';
 import type {
   Recommendation,
   RecommendResult,
@@ -17,7 +18,7 @@ const traceLabels: Record<string, string> = {
 };
 
 function header(r: RecommendResult): string {
-  const parts = [`date ${r.date}`, `data ${r.dataDate}`, `archs ${r.archs.join(', ')}`];
+  const parts = [`date ${r.date}`, `data ${r.dataDate}`, `archs ${r.archs.map(archSpelling).join(', ')}`];
   parts.push(
     r.source ? `dependencies ${dependencySourceLabel(r.source.file, r.source.kind)}` : 'no dependency file',
   );
