@@ -52,6 +52,8 @@ export interface ReportOptions {
   deps?: string;
   /** The configuration the findings are judged with (as `pybase check` reads it). */
   config?: Partial<PybaseConfig>;
+  /** Called with the candidate images before any dependency is judged (see `readProjectInputs`). */
+  checkCandidates?: (candidates: readonly ImageCandidate[]) => void;
 }
 
 /** Which branch of the seed's flow the project takes at the first question. */
@@ -419,6 +421,7 @@ export async function buildReport(
     offline: options.offline === true,
     ...(options.index ? { index: options.index } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.checkCandidates ? { checkCandidates: options.checkCandidates } : {}),
   });
   const result: RecommendResult = await recommend(
     recommendInputOf(inputs, {

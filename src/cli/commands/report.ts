@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   buildReport,
-  candidateImages,
   checkArchitectures,
   createCatalog,
   defaultArchs,
@@ -73,13 +72,6 @@ export const command: Command = {
     const policy = recommendPolicyOf(config);
     const archs = config.archs ? linuxArchsOf(config.archs, 'report', `'archs' of ${config.source}`) : [];
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
-    checkArchitectures(
-      catalog,
-      candidateImages(catalog, date, { includePrerelease: policy.prereleases === true }),
-      archs.length > 0 ? archs : defaultArchs,
-      date,
-      { command: 'report' },
-    );
     const offline = values.offline === true;
     // The network client is loaded only when the command goes online.
     const network = offline ? undefined : await import('../network.js');
@@ -89,6 +81,11 @@ export const command: Command = {
       const { data, diagnostics } = await buildReport(root, {
         date,
         catalog,
+        // Architectures that cannot be judged at the date are refused before any dependency is judged.
+        checkCandidates: (candidates) =>
+          checkArchitectures(catalog, candidates, archs.length > 0 ? archs : defaultArchs, date, {
+            command: 'report',
+          }),
         ...(snapshotPath ? { snapshotPath } : {}),
         config,
         policy,
