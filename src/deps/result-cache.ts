@@ -17,18 +17,8 @@
  * The lock readers and the engine are loaded with `import()` only on a miss, so a hit does not pay
  * for loading the TOML parser and the engine.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { unreadableDependencyFile } from '../files/lockfiles/locate.js';
 import type {
   CompatibilityReport,
@@ -41,6 +31,16 @@ import type { DependencySet, DependencySourceKind } from '../model/dependencies.
 import { PybaseError } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
 import type { IndexClient, IndexProgress } from '../sources/package-index.js';
+import {
+  codeIdentity,
+  type InputFile,
+  inputsUnchanged,
+  maxCacheEntries,
+  readEntryJson,
+  readOrNull,
+  sha256,
+  writeEntryJson,
+} from './cache-files.js';
 import type { CandidateList } from './candidates.js';
 
 function isCandidateList(images: DependencyAnalysisRequest['images']): images is CandidateList {
@@ -50,8 +50,7 @@ function isCandidateList(images: DependencyAnalysisRequest['images']): images is
 /** Bumped whenever the layout of an entry changes: older entries then simply miss. */
 const entryFormat = 2;
 
-/** Entries kept in the directory; writing one more removes the least recently written. */
-export const maxCacheEntries = 64;
+export { maxCacheEntries };
 
 export interface DependencyAnalysisRequest {
   /** The dependency file (absolute, or relative to the working directory). */
@@ -85,12 +84,12 @@ export interface DependencyAnalysis {
   requiresPython?: string;
   /** True when the report was read from the cache. */
   fromCache: boolean;
-}
-
-/** A file read while reading the dependencies, and a hash of its bytes (null: it could not be read). */
-interface InputFile {
-  file: string;
-  sha256: string | null;
+  /**
+   * Present when the analysis is in the cache (read from it, or just stored): its key, and the files
+   * beyond the dependency file it was computed from (a requirements file's includes). A result
+   * derived from the analysis may be cached under the same conditions.
+   */
+  stored?: { key: string; inputs: readonly InputFile[] };
 }
 
 /**
@@ -115,50 +114,6 @@ interface Entry {
   inputs: InputFile[];
   requiresPython?: string;
   compact: CompactReport;
-}
-
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-function readOrNull(file: string): Buffer | null {
-  try {
-    return readFileSync(file);
-  } catch {
-    return null;
-  }
-}
-
-let codeIdentityMemo: string | undefined;
-
-/**
- * pybase's version and the size and time of the module holding this code: a rebuild (or another
- * installed version) computes with other code, so its entries must not be shared.
- */
-function codeIdentity(): string {
-  if (codeIdentityMemo !== undefined) return codeIdentityMemo;
-  const self = fileURLToPath(import.meta.url);
-  let stamp = 'unknown';
-  try {
-    const s = statSync(self);
-    stamp = `${s.size}:${s.mtimeMs}`;
-  } catch {
-    // no file behind the module (unusual loaders): the version alone then
-  }
-  let version = 'unknown';
-  for (let dir = path.dirname(self), i = 0; i < 4; i++, dir = path.dirname(dir)) {
-    const text = readOrNull(path.join(dir, 'package.json'));
-    if (!text) continue;
-    try {
-      const pkg = JSON.parse(text.toString('utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'pybase') {
-        version = pkg.version ?? 'unknown';
-        break;
-      }
-    } catch {
-      // not a package.json we can read: keep looking upwards
-    }
-  }
-  codeIdentityMemo = `${version}|${stamp}`;
-  return codeIdentityMemo;
 }
 
 /** The pyproject.toml a Poetry lock reads beside it (for the groups of old locks). */
@@ -242,24 +197,15 @@ function reportOf(compact: CompactReport): CompatibilityReport {
   return replaceFields(compact.report, { images }) as unknown as CompatibilityReport;
 }
 
-function entryPath(dir: string, key: string): string {
-  return path.join(dir, `${key}.json`);
-}
-
 /**
  * The stored analysis for `key`, its report rebuilt, or undefined when absent, unreadable, corrupt
  * or out of date.
  */
 function readEntry(dir: string, key: string): { entry: Entry; report: CompatibilityReport } | undefined {
-  const raw = readOrNull(entryPath(dir, key));
-  if (!raw) return undefined;
+  const entry = readEntryJson(dir, key) as Entry | undefined;
   try {
-    const entry = JSON.parse(raw.toString('utf8')) as Entry;
     if (entry?.format !== entryFormat || entry.key !== key || !Array.isArray(entry.inputs)) return undefined;
-    for (const input of entry.inputs) {
-      const bytes = readOrNull(input.file);
-      if ((bytes ? sha256(bytes) : null) !== input.sha256) return undefined;
-    }
+    if (!inputsUnchanged(entry.inputs)) return undefined;
     // Rebuilding checks the shape as far as the indexes go; a broken entry throws here.
     return { entry, report: reportOf(entry.compact) };
   } catch {
@@ -267,51 +213,8 @@ function readEntry(dir: string, key: string): { entry: Entry; report: Compatibil
   }
 }
 
-/**
- * Write an entry atomically: to a temporary file beside it, then renamed over it, so a reader never
- * sees half an entry. A cache that cannot be written is not an error: the result is still returned.
- */
-function writeEntry(dir: string, entry: Entry): void {
-  const target = entryPath(dir, entry.key);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    // Readable by the user only: a report quotes the lock's lines, which may name private indexes.
-    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(temp, target);
-    prune(dir);
-  } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing was written
-    }
-  }
-}
-
-/** Remove the oldest entries beyond {@link maxCacheEntries} (a new date or lock adds one each). */
-function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
-  if (entries.length <= maxCacheEntries) return;
-  const dated = entries.map((f) => {
-    const file = path.join(dir, f);
-    try {
-      return { file, time: statSync(file).mtimeMs };
-    } catch {
-      return { file, time: 0 };
-    }
-  });
-  dated.sort((a, b) => a.time - b.time);
-  for (const { file } of dated.slice(0, dated.length - maxCacheEntries)) {
-    try {
-      unlinkSync(file);
-    } catch {
-      // removed by another run meanwhile
-    }
-  }
-}
-
-function readDependencyFile(file: string): Buffer {
+/** The dependency file's bytes; an unreadable file is the input error a reader gives. */
+export function readDependencyFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
@@ -336,6 +239,7 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
         images,
         ...(entry.requiresPython !== undefined ? { requiresPython: entry.requiresPython } : {}),
         fromCache: true,
+        stored: { key, inputs: entry.inputs },
       };
     }
   }
@@ -380,8 +284,9 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // Stored only when nothing came from the index (see the module comment).
-  if (request.cacheDir !== undefined && key !== undefined && !(needsIndex && !request.offline)) {
-    writeEntry(request.cacheDir, {
+  const store = key !== undefined && !(needsIndex && !request.offline);
+  if (store && request.cacheDir !== undefined) {
+    writeEntryJson(request.cacheDir, key, {
       format: entryFormat,
       key,
       inputs,
@@ -394,5 +299,6 @@ export async function analyzeDependencyFile(request: DependencyAnalysisRequest):
     images,
     ...(deps.requiresPython !== undefined ? { requiresPython: deps.requiresPython } : {}),
     fromCache: false,
+    ...(store ? { stored: { key, inputs } } : {}),
   };
 }

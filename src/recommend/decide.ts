@@ -20,7 +20,6 @@
  *  9. the newest patch, then the tag text (for a stable order).
  */
 import type { Catalog } from '../catalog/catalog.js';
-import { tryParseTag } from '../catalog/tag.js';
 import type {
   CompatibilityReport,
   ImageCandidate,
@@ -32,6 +31,7 @@ import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
+import { stagePrecision, tagAtPrecision } from './precision.js';
 import {
   constraintsText,
   excludingConstraints,
@@ -531,26 +531,6 @@ function scopeOf(tags: string[], byTag: Map<string, ImageCandidate>, all: readon
   const libcs = [...new Set(cs.map((c) => c.libc.family))];
   const libc = libcs.length === 1 ? ` ${libcs[0]}` : '';
   return `${set.size}${libc} image${set.size === 1 ? '' : 's'} of Python ${minorsText(minors)}`;
-}
-
-/** The tag at the stage's precision: dev the minor line (`3.12-slim-trixie`), else the full tag. */
-export function tagAtPrecision(
-  catalog: Catalog,
-  date: IsoDate,
-  fullTag: string,
-  precision: 'minor' | 'patch',
-): string {
-  if (precision === 'patch') return fullTag;
-  const res = catalog.resolve(fullTag, date);
-  const line = res?.sameImage.find((t) => {
-    const p = tryParseTag(t);
-    return p !== undefined && p.precision === 'minor' && p.distro !== undefined && !p.rcLine;
-  });
-  return line ?? fullTag;
-}
-
-export function stagePrecision(stage: RecommendStage): 'minor' | 'patch' {
-  return stage === 'dev' ? 'minor' : 'patch';
 }
 
 /**

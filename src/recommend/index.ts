@@ -2,13 +2,12 @@ export {
   type DecideInput,
   decideStage,
   isMlPackage,
-  stagePrecision,
-  tagAtPrecision,
   tagOfReference,
 } from './decide.js';
 export { fixTagsOf } from './fix-tags.js';
 export { currentMinorOf, type MoveOptions, planMoves, recommendStageOf } from './moves.js';
 export { defaultPolicy, type PolicyInput, resolvePolicy } from './policy.js';
+export { stagePrecision, tagAtPrecision } from './precision.js';
 export {
   type ProjectInputs,
   type RecommendProjectOptions,

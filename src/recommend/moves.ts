@@ -11,7 +11,7 @@ import type { IsoDate } from '../model/date.js';
 import type { Precision } from '../model/image-ref.js';
 import type { ExtractedReference, Extraction } from '../model/project.js';
 import type { RecommendStage, Stage } from '../model/stage.js';
-import { tagAtPrecision } from './decide.js';
+import { tagAtPrecision } from './precision.js';
 import type { Move, Recommendation, RecommendPolicy, ScoredCandidate } from './types.js';
 
 /** The recommendation stage a reference's stage is judged by (a builder stage follows production). */

@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
+import type { InputFile } from '../deps/cache-files.js';
 import { type CandidateList, candidateList, defaultArchs } from '../deps/candidates.js';
-import { analyzeDependencyFile } from '../deps/result-cache.js';
+import { analysisKey, analyzeDependencyFile, readDependencyFile } from '../deps/result-cache.js';
 import { type ExtractOptions, extractProject } from '../files/extract.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import type { DigestResolver } from '../fix/types.js';
@@ -18,9 +19,11 @@ import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 import type { IndexClient } from '../sources/package-index.js';
+import { decisionDir, decisionKey, readDecisions, writeDecisions } from './decision-cache.js';
+import { finishRecommendation } from './finish.js';
 import type { PolicyInput } from './policy.js';
 import { type PythonConstraint, projectPythonConstraints } from './python-constraints.js';
-import { type RecommendInput, recommend } from './recommend.js';
+import type { RecommendInput } from './recommend.js';
 import type { RecommendResult, VulnerabilityReport } from './types.js';
 
 export interface RecommendProjectOptions {
@@ -58,6 +61,18 @@ export interface ProjectInputs {
   /** Absent when the project has no dependency file. */
   compatibility?: CompatibilityReport;
   requiresPython?: string;
+  /** Present when the dependency analysis is in the result cache (see `DependencyAnalysis.stored`). */
+  stored?: { key: string; inputs: readonly InputFile[] };
+}
+
+function archsOf(options: { archs?: readonly Arch[] | undefined }): Arch[] {
+  return options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
+}
+
+function listOf(options: Pick<RecommendProjectOptions, 'catalog' | 'date' | 'policy'>): CandidateList {
+  return candidateList(options.catalog, options.date, {
+    includePrerelease: options.policy?.prereleases === true,
+  });
 }
 
 /**
@@ -67,14 +82,15 @@ export interface ProjectInputs {
  */
 export async function readProjectInputs(
   root: string,
-  options: Omit<RecommendProjectOptions, 'stages' | 'vulnerabilities' | 'resolveDigest'>,
+  options: Omit<RecommendProjectOptions, 'stages' | 'vulnerabilities' | 'resolveDigest'> & {
+    /** The project's extraction when already made (else read here). */
+    extraction?: Extraction;
+  },
 ): Promise<ProjectInputs> {
-  const { catalog, date } = options;
-  const archs = options.archs && options.archs.length > 0 ? [...options.archs] : [...defaultArchs];
-  const extraction = await extractProject(root, options.extract ?? {});
-  const listed = candidateList(catalog, date, {
-    includePrerelease: options.policy?.prereleases === true,
-  });
+  const { date } = options;
+  const archs = archsOf(options);
+  const extraction = options.extraction ?? (await extractProject(root, options.extract ?? {}));
+  const listed = listOf(options);
   const published: CandidateList = {
     key: listed.key,
     list: () => {
@@ -88,6 +104,7 @@ export async function readProjectInputs(
   let candidates: readonly ImageCandidate[] | undefined;
   let compatibility: CompatibilityReport | undefined;
   let requiresPython: string | undefined;
+  let stored: ProjectInputs['stored'];
   if (found) {
     const index = options.index;
     const analysis = await analyzeDependencyFile({
@@ -104,6 +121,7 @@ export async function readProjectInputs(
     if (analysis.fromCache) options.checkCandidates?.(candidates);
     compatibility = analysis.report;
     requiresPython = analysis.requiresPython;
+    stored = analysis.stored;
     // Paths in the result are relative to the project root, like the references' files: output
     // must not depend on where the project was checked out.
     if (compatibility.source) {
@@ -119,6 +137,7 @@ export async function readProjectInputs(
     archs,
     ...(compatibility ? { compatibility } : {}),
     ...(requiresPython ? { requiresPython } : {}),
+    ...(stored ? { stored } : {}),
   };
 }
 
@@ -146,11 +165,66 @@ export function recommendInputOf(
   };
 }
 
+/**
+ * The recommendation for a project directory. With a cache directory, the decisions are kept
+ * beside the dependency analysis (see `decision-cache.ts`): a run whose inputs are all unchanged
+ * only finishes them, without loading the decision code or reading the analysis.
+ */
 export async function recommendProject(
   root: string,
   options: RecommendProjectOptions,
 ): Promise<RecommendResult> {
-  return recommend(recommendInputOf(await readProjectInputs(root, options), options));
+  const extraction = await extractProject(root, options.extract ?? {});
+  const keyOf = (analysis: string) =>
+    decisionKey({
+      analysis,
+      root,
+      extraction,
+      stages: options.stages,
+      policy: options.policy,
+      vulnerabilities: options.vulnerabilities,
+    });
+  const dir = options.cacheDir !== undefined ? decisionDir(options.cacheDir) : undefined;
+  const found =
+    dir !== undefined
+      ? findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {})
+      : undefined;
+  if (dir !== undefined && found) {
+    const analysis = analysisKey(
+      {
+        file: found.file,
+        kind: found.kind,
+        images: listOf(options),
+        archs: archsOf(options),
+        date: options.date,
+        offline: options.offline === true || options.index === undefined,
+      },
+      readDependencyFile(found.file),
+    );
+    const decided = readDecisions(dir, keyOf(analysis));
+    if (decided) {
+      return finishRecommendation(
+        {
+          catalog: options.catalog,
+          date: options.date,
+          archs: archsOf(options),
+          extraction,
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.resolveDigest ? { resolveDigest: options.resolveDigest } : {}),
+          diagnostics: extraction.diagnostics,
+        },
+        decided,
+      );
+    }
+  }
+  const inputs = await readProjectInputs(root, { ...options, extraction });
+  const input = recommendInputOf(inputs, options);
+  // Loaded here: decisions read from the cache are finished without the decision code.
+  const { decideRecommendations } = await import('./recommend.js');
+  const decided = decideRecommendations(input);
+  if (dir !== undefined && inputs.stored)
+    writeDecisions(dir, keyOf(inputs.stored.key), inputs.stored.inputs, decided);
+  return finishRecommendation(input, decided);
 }
 
 /**

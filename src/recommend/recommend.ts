@@ -11,7 +11,8 @@ import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import { type RecommendStage, recommendStages } from '../model/stage.js';
 import { decideStage, isMlPackage } from './decide.js';
-import { currentMinorOf, planMoves, recommendStageOf, referenceText } from './moves.js';
+import { type Decisions, finishRecommendation } from './finish.js';
+import { currentMinorOf, recommendStageOf, referenceText } from './moves.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
 import type {
   Recommendation,
@@ -88,16 +89,16 @@ function relaxations(
   return out;
 }
 
-export async function recommend(input: RecommendInput): Promise<RecommendResult> {
+/**
+ * The decisions of a recommendation: one per stage, before digests are resolved and moves planned.
+ * Plain data, so that it can be stored and finished later (see {@link finishRecommendation}).
+ */
+export function decideRecommendations(input: RecommendInput): Decisions {
   const policy = resolvePolicy(input.policy);
   const stages =
     input.stages && input.stages.length > 0
       ? [...new Set(input.stages)]
       : defaultStages(input.extraction, input.compatibility);
-  const diagnostics: Diagnostic[] = [
-    ...(input.diagnostics ?? []),
-    ...(input.compatibility?.diagnostics ?? []),
-  ];
   const recommendations = stages.map((stage) => {
     const currentMinor = currentMinorOf(input.extraction, stage);
     const decide = (p: RecommendPolicy) =>
@@ -120,51 +121,14 @@ export async function recommend(input: RecommendInput): Promise<RecommendResult>
     if (!rec.tag) rec.relaxations = relaxations(rec, stage, policy, decide);
     return rec;
   });
-
-  const digests = new Map<string, string>();
-  if (input.resolveDigest) {
-    const wanted = new Set<string>();
-    for (const r of recommendations)
-      if ((r.stage === 'prod' || r.stage === 'prod-ai') && r.tag) wanted.add(r.tag);
-    for (const tag of wanted) {
-      try {
-        digests.set(tag, await input.resolveDigest(`python:${tag}`));
-      } catch (err) {
-        diagnostics.push({
-          code: 'PBE008',
-          severity: 'warning',
-          message: `cannot resolve the digest of python:${tag}: ${err instanceof Error ? err.message : String(err)}`,
-          hint: 'pin it later with pybase fix --pin-digest',
-        });
-      }
-    }
-    for (const r of recommendations) {
-      const digest = r.tag ? digests.get(r.tag) : undefined;
-      if (digest && (r.stage === 'prod' || r.stage === 'prod-ai')) {
-        r.digest = digest;
-        r.reference = `python:${r.tag}@${digest}`;
-        delete r.pinCommand;
-      }
-    }
-  }
-
-  const moves = planMoves(input.extraction, recommendations, {
-    catalog: input.catalog,
-    date: input.date,
-    policy,
-    libcAsked: input.policy?.libc !== undefined && input.policy.libc !== 'any',
-    digests,
-  });
-  const result: RecommendResult = {
-    schemaVersion: 1,
-    date: input.date,
-    dataDate: input.catalog.dataAge(input.date).dataDate,
-    archs: [...input.archs],
-    incomplete: input.compatibility?.incomplete ?? false,
+  return {
     recommendations,
-    moves,
-    diagnostics,
+    diagnostics: [...(input.compatibility?.diagnostics ?? [])],
+    incomplete: input.compatibility?.incomplete ?? false,
+    ...(input.compatibility?.source ? { source: input.compatibility.source } : {}),
   };
-  if (input.compatibility?.source) result.source = input.compatibility.source;
-  return result;
+}
+
+export async function recommend(input: RecommendInput): Promise<RecommendResult> {
+  return finishRecommendation(input, decideRecommendations(input));
 }

@@ -1,6 +1,7 @@
 /**
  * A `deps` or `recommend` run answered from the result cache must not load the lock readers, the
- * TOML-heavy lock parsing or the wheel engine: that is what makes a repeated run fast. Checked on the
+ * TOML-heavy lock parsing or the wheel engine, and `recommend` not the decision code either: that is
+ * what makes a repeated run fast. Checked on the
  * built CLI by recording every module Node loads.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,8 +15,12 @@ import { corpusDir, repoRoot, requireShared } from '../support/paths.js';
 
 const recorder = path.resolve(repoRoot, 'test/support/register-load-recorder.mjs');
 
-/** Source modules that only a run computing the analysis needs. */
-const computeOnly = ['src/files/lockfiles/index.ts', 'src/deps/engine.ts', 'src/wheels/verdict.ts'];
+/** Source modules that only a run computing the analysis (and, for recommend, deciding) needs. */
+const analysisOnly = ['src/files/lockfiles/index.ts', 'src/deps/engine.ts', 'src/wheels/verdict.ts'];
+const computeOnly: Record<string, string[]> = {
+  deps: analysisOnly,
+  recommend: [...analysisOnly, 'src/recommend/decide.ts'],
+};
 
 function run(args: string[], log?: string) {
   const r = spawnSync(process.execPath, [...(log ? ['--import', recorder] : []), cliPath, ...args], {
@@ -38,8 +43,9 @@ function sourcesLoaded(log: string): Set<string> {
 }
 
 describe.runIf(requireShared())('a run served from the result cache', () => {
-  for (const command of ['deps', 'recommend']) {
-    it(`${command}: loads neither the lock readers nor the wheel engine`, () => {
+  for (const command of ['deps', 'recommend'] as const) {
+    it(`${command}: loads neither the lock readers nor the wheel engine${command === 'recommend' ? ' nor the decision code' : ''}`, () => {
+      const unneeded = computeOnly[command] ?? [];
       const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cached-'));
       const project = path.join(dir, 'project');
       mkdirSync(project);
@@ -66,12 +72,12 @@ describe.runIf(requireShared())('a run served from the result cache', () => {
       const loaded = sourcesLoaded(log);
       // The recorder works: the command's own module was seen.
       expect(loaded.has(`src/cli/commands/${command}.ts`)).toBe(true);
-      expect(computeOnly.filter((m) => loaded.has(m))).toEqual([]);
+      expect(unneeded.filter((m) => loaded.has(m))).toEqual([]);
       // Without the cache, the same run does load them (so the check above can fail).
       const cold = path.join(dir, 'cold.txt');
       writeFileSync(cold, '');
       expect(run([...args, '--no-cache'], cold).status).toBe(0);
-      expect(computeOnly.filter((m) => sourcesLoaded(cold).has(m))).toEqual(computeOnly);
+      expect(unneeded.filter((m) => sourcesLoaded(cold).has(m))).toEqual(unneeded);
     });
   }
 });
