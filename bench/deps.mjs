@@ -95,6 +95,10 @@ export async function benchDepsOffline(root) {
       rmSync(dir, { recursive: true, force: true });
     }
   })();
+  // What a first run cannot avoid for a TOML lock: reading and parsing it (nothing else).
+  const floor = /\.(lock|toml)$/.test(file)
+    ? compare([node, [resolve(root, 'bench/floor-lock.mjs'), file]], [node, ['-e', '0']], 15, 1)
+    : undefined;
   // What a command cannot avoid: loading it (`--help` stops after the command's modules load).
   const load = compare([node, [cli, 'deps', '--help']], [node, ['-e', '0']], 9, 1);
   const recommendLoad = compare([node, [cli, 'recommend', '--help']], [node, ['-e', '0']], 9, 1);
@@ -138,6 +142,7 @@ export async function benchDepsOffline(root) {
     cacheEntryBytes,
     load,
     recommendLoad,
+    floor,
     jsonBytes,
     target: 2,
     readMs: median(readMs),

@@ -57,7 +57,7 @@ if (depsRun) {
   depLines.push(
     `\`pybase deps\` and \`pybase recommend\` with \`--offline\` on ${depsRun.file.split('/').slice(-2).join('/')} (${depsRun.packages} packages, ${depsRun.pairs} image x arch pairs), target < ${depsRun.target}x \`node -e 0\` measured in the same interleaved run.`,
     '**cold** = `--no-cache`: the lock is read and every package judged on every image, as on a first run or after the lock changed;',
-    '**warm** = the analysis stored by a previous run with the same lock, date, images and options is read from the result cache.',
+    '**warm** = a previous run with the same inputs stored its result: `deps` reads the analysis from the result cache, `recommend` its decisions.',
     '**text** = the report a user reads; **json** = `--json` (the whole report).',
     '',
     '| command | output | cache | median ms | `node -e 0` ms | ratio | met | peak MiB |',
@@ -71,6 +71,11 @@ if (depsRun) {
     '|---|---|',
     `| loading the deps command (\`deps --help\`), median ms (\`node -e 0\` ms) | ${fmt(depsRun.load.subjectMs)} (${fmt(depsRun.load.baselineMs)}), ${fmt(depsRun.load.ratio, 2)}x |`,
     `| loading the recommend command (\`recommend --help\`), median ms (\`node -e 0\` ms) | ${fmt(depsRun.recommendLoad.subjectMs)} (${fmt(depsRun.recommendLoad.baselineMs)}), ${fmt(depsRun.recommendLoad.ratio, 2)}x |`,
+    ...(depsRun.floor
+      ? [
+          `| floor of a cold run: start Node, read the lock and parse it with smol-toml, nothing else (bench/floor-lock.mjs), median ms (\`node -e 0\` ms) | ${fmt(depsRun.floor.subjectMs)} (${fmt(depsRun.floor.baselineMs)}), ${fmt(depsRun.floor.ratio, 2)}x |`,
+        ]
+      : []),
     `| result cache entry for this lock, MB | ${fmt(depsRun.cacheEntryBytes / 1e6, 2)} |`,
     `| reading the lock, ms, first / median of 5 | ${fmt(depsRun.readFirstMs)} / ${fmt(depsRun.readMs)} |`,
     `| engine CPU ms, first run / median of 5 | ${fmt(depsRun.engineCpuFirstMs)} / ${fmt(depsRun.engineCpuMs)} |`,
