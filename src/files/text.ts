@@ -107,6 +107,16 @@ export class LineIndex {
 }
 
 /**
+ * Where a text read out of another file (a Dockerfile or a list of versions written in a YAML value)
+ * is in that host file. `shifted`: line `n` of the text is line `line + n` of the host, starting at
+ * `column` (a literal YAML block scalar, or a value on one line). `whole`: the text is not the
+ * host's characters (YAML folded or unescaped it), and every position is the whole value's range.
+ */
+export type TextPlacement =
+  | { kind: 'shifted'; host: LineIndex; line: number; column: number }
+  | { kind: 'whole'; range: SourceRange };
+
+/**
  * A 1-based line and column that a parser reported, moved inside `text` (see {@link LineIndex.clamp}):
  * parsers report an unexpected end of input on the line after a final line break. `endOfLine` is
  * the column just after the last character of that line.
