@@ -82,6 +82,70 @@ describe('extractGithubWorkflow', () => {
     expect(v[0]!.origins?.map((o) => slice(workflow, o.range!))).toEqual(['3.10', '3.11', '3.13']);
     expect(v[1]!.origins?.[0]).toMatchObject({ source: 'env', range: { startLine: 4 } });
     expect(v.every((s) => s.job === 'test' && s.stage === 'ci')).toBe(true);
+    // A single value is the statement itself; each line of a block is a part at its own place.
+    expect(v[0]!.parts).toBeUndefined();
+    expect(
+      v[2]!.parts?.map((p) => [p.text, p.versions, p.range.startLine, slice(workflow, p.range)]),
+    ).toEqual([
+      ['3.9', ['3.9'], 29, '3.9'],
+      ['3.10', ['3.10'], 30, '3.10'],
+    ]);
+  });
+
+  it('places each value of a setup-python list, and each line of a block, with the versions it names', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  t:',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.8", "3.9"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: [3.7, "${{ matrix.py }}"]',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version:',
+      '            - "3.6"',
+      '            - 3.12',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: |2-',
+      '              3.5',
+      '',
+      '            3.11',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: >',
+      '            3.4',
+      '',
+      '            3.13',
+      '',
+    ].join('\n');
+    const v = extractGithubWorkflow('w.yml', text).versions;
+    const parts = v.map((s) =>
+      s.parts?.map((p) => [p.text, p.versions, `${p.range.startLine}:${p.range.startColumn}`]),
+    );
+    expect(parts).toEqual([
+      [
+        ['3.7', ['3.7'], '10:28'],
+        ['${{ matrix.py }}', ['3.8', '3.9'], '10:34'],
+      ],
+      [
+        ['3.6', ['3.6'], '14:16'],
+        ['3.12', ['3.12'], '15:15'],
+      ],
+      [
+        ['3.5', ['3.5'], '19:15'],
+        ['3.11', ['3.11'], '21:13'],
+      ],
+      // A folded block is not the file's text line by line: each part is the whole value.
+      [
+        ['3.4', ['3.4'], '24:27'],
+        ['3.13', ['3.13'], '24:27'],
+      ],
+    ]);
   });
 
   it('recognises setup-python actions but not other actions taking python-version', () => {

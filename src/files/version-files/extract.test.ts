@@ -85,6 +85,17 @@ describe('extractVersionFile', () => {
     expect([tv.versions, slice(tools, tv.range)]).toEqual([['3.12.3', '3.11.9'], '3.12.3 3.11.9']);
   });
 
+  it('gives each version of a .tool-versions line its own column', () => {
+    const tools = 'nodejs 20.11.0\npython   3.8.18 3.12.7\t3.13.1  # three\n';
+    const tv = extractVersionFile('tool-versions', '.tool-versions', tools).versions[0]!;
+    expect(tv.parts?.map((p) => [p.text, p.versions, p.range.startLine, p.range.startColumn])).toEqual([
+      ['3.8.18', ['3.8.18'], 2, 10],
+      ['3.12.7', ['3.12.7'], 2, 17],
+      ['3.13.1', ['3.13.1'], 2, 24],
+    ]);
+    expect(tv.parts?.map((p) => slice(tools, p.range))).toEqual(['3.8.18', '3.12.7', '3.13.1']);
+  });
+
   it('reads tox envlist over continuation lines and setup.cfg python_requires', () => {
     const tox =
       '[tox]\nenvlist =\n    py311, py312\n    {py310,py313}-django{42,50}\n    lint\n[testenv]\ndeps = x\n';

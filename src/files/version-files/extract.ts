@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import type {
   IgnorePragma,
   ProjectFileKind,
+  StatementPart,
   VersionStatement,
   VersionStatementKind,
 } from '../../model/project.js';
@@ -140,14 +141,26 @@ function runtimeTxt(c: Collector): void {
   }
 }
 
-/** asdf's `.tool-versions`: `python 3.12.3 3.11.9`. */
+/** asdf's `.tool-versions`: `python 3.12.3 3.11.9`, each version a part of the statement. */
 function toolVersions(c: Collector): void {
   for (let line = 0; line < c.index.lineCount; line++) {
     const body = c.index.lineText(line).replace(/#.*$/, '');
     const m = /^(\s*python\s+)(\S.*)$/.exec(body.trimEnd());
     if (!m) continue;
     const start = c.lineStart(line) + m[1]!.length;
-    c.add('tool-versions', start, start + m[2]!.length, { versions: m[2]!.split(/\s+/) });
+    const parts: StatementPart[] = [];
+    for (const token of m[2]!.matchAll(/\S+/g)) {
+      const at = start + token.index;
+      parts.push({
+        text: token[0],
+        range: c.index.range(c.file, at, at + token[0].length),
+        versions: [token[0]],
+      });
+    }
+    c.add('tool-versions', start, start + m[2]!.length, {
+      versions: parts.map((p) => p.text),
+      parts,
+    });
   }
 }
 
