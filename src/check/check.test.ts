@@ -248,6 +248,30 @@ describe('ignore pragmas', () => {
     ]);
   });
 
+  it('take a pragma at the end of a .tool-versions line, and report one after a .python-version version', async () => {
+    const root = writeProject({
+      '.tool-versions':
+        'python 3.8.18 3.12.7 # pybase: ignore=PB101\npython 3.7.17  # pybase: ignore=PB102,PB998\n',
+      '.python-version': '3.8  # pybase: ignore=PB101\n',
+      'a/.python-version': '# pybase: ignore=PB101\n3.8\n',
+    });
+    const r = await runCheck(root, { date: '2026-08-20' });
+    const show = (list: typeof r.findings) =>
+      list.map((d) => `${d.location?.file}:${d.location?.startLine}:${d.location?.startColumn} ${d.code}`);
+    expect(show(r.suppressed)).toEqual(['.tool-versions:1:8 PB101', 'a/.python-version:2:1 PB101']);
+    expect(show(r.findings)).toEqual([
+      '.python-version:1:1 PB101',
+      '.python-version:1:6 PBE010',
+      '.tool-versions:2:1 PBE010',
+      '.tool-versions:2:1 PBE010',
+      '.tool-versions:2:8 PB101',
+    ]);
+    const unused = r.findings.filter((d) => d.location?.file === '.tool-versions' && d.code === 'PBE010');
+    expect(unused.map((d) => d.data?.unusedCode)).toEqual(['PB102', 'PB998']);
+    const misplaced = r.findings.find((d) => d.location?.file === '.python-version' && d.code === 'PBE010');
+    expect(misplaced?.message).toContain('.python-version takes comments only on lines of their own');
+  });
+
   it('report unknown codes, and do not call an ignore of a disabled rule unused', async () => {
     const root = writeProject({
       Dockerfile: '# pybase: ignore=PB999,PB010,PB002\nFROM python:3.12.14-slim-trixie\n',

@@ -163,22 +163,36 @@ const iniPragmaPattern = /^\s*[#;]\s*pybase:\s*(ignore|ignore-file)\s*=([A-Za-z0
 // The same comment at the end of a line of content (YAML, TOML): ` # pybase: ignore=PB003`. A
 // space must come before the `#`, as YAML requires of a comment after a value.
 const trailingPragmaPattern = /\s#\s*pybase:\s*(ignore)\s*=([A-Za-z0-9_,\s-]*)$/;
+// In formats where any `#` starts a comment (asdf's `.tool-versions`), no space is needed.
+const anyHashPragmaPattern = /#\s*pybase:\s*(ignore)\s*=([A-Za-z0-9_,\s-]*)$/;
+// A pragma anywhere on a line, to find those written where the format takes no comment.
+const anyPragmaPattern = /#\s*pybase:\s*(?:ignore|ignore-file)\s*=([A-Za-z0-9_,\s-]*)$/;
+
+/** The codes of a pragma's list (`PB003, pb005`), upper-cased. */
+function pragmaCodes(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(/[\s,]+/)
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c.length > 0);
+}
 
 /**
  * Whole-line `# pybase: ignore=PB003,PB005` (applies to the next instruction or key) and
  * `# pybase: ignore-file=PB001` (applies to the whole file) comments. `targetOf` tells, for a
  * 0-based line index, which lines the next statement spans; callers know their format. Options:
  * `ini`, a `;` comment holds a pragma too; `trailing`, for formats where `#` after content starts a
- * comment (YAML, TOML), an `ignore=` at the end of a line applies to that line.
+ * comment (YAML, TOML: after a space; `'any-hash'`: any `#`, as in `.tool-versions`), an `ignore=`
+ * at the end of a line applies to that line.
  */
 export function scanPragmas(
   file: string,
   index: LineIndex,
   targetOf: (pragmaLine: number) => { startLine: number; endLine: number } | undefined,
   isComment: (line: number) => boolean = () => true,
-  { ini = false, trailing = false }: { ini?: boolean; trailing?: boolean } = {},
+  { ini = false, trailing = false }: { ini?: boolean; trailing?: boolean | 'any-hash' } = {},
 ): IgnorePragma[] {
   const wholeLine = ini ? iniPragmaPattern : pragmaPattern;
+  const trailingPattern = trailing === 'any-hash' ? anyHashPragmaPattern : trailingPragmaPattern;
   const out: IgnorePragma[] = [];
   // Every pragma holds `pybase:`; most files hold none, and then no line needs reading.
   if (!index.text.includes('pybase:')) return out;
@@ -187,11 +201,8 @@ export function scanPragmas(
     if (!text.includes('pybase:')) continue;
     const m = wholeLine.exec(text);
     if (!m && trailing) {
-      const t = trailingPragmaPattern.exec(text);
-      const codes = (t?.[2] ?? '')
-        .split(/[\s,]+/)
-        .map((c) => c.trim().toUpperCase())
-        .filter((c) => c.length > 0);
+      const t = trailingPattern.exec(text);
+      const codes = pragmaCodes(t?.[2]);
       if (t && codes.length > 0) {
         out.push({
           file,
@@ -204,10 +215,7 @@ export function scanPragmas(
       continue;
     }
     if (!m || !isComment(line)) continue;
-    const codes = (m[2] ?? '')
-      .split(/[\s,]+/)
-      .map((c) => c.trim().toUpperCase())
-      .filter((c) => c.length > 0);
+    const codes = pragmaCodes(m[2]);
     if (codes.length === 0) continue;
     if (m[1] === 'ignore-file') {
       out.push({ file, line: line + 1, codes, scope: 'file' });
@@ -221,6 +229,34 @@ export function scanPragmas(
     }
   }
   return out;
+}
+
+/**
+ * The PBE010 warning for an ignore pragma written where the file takes no comment (after a version
+ * in `.python-version`, inside a YAML block of versions): it silences nothing, and the program that
+ * reads the file takes it for part of the value. `line` is 0-based; undefined when the line holds no
+ * pragma.
+ */
+export function misplacedPragma(
+  file: string,
+  index: LineIndex,
+  line: number,
+  why: (written: string) => string,
+  hint: string,
+): Diagnostic | undefined {
+  const text = index.lineText(line);
+  if (!text.includes('pybase:')) return undefined;
+  const m = anyPragmaPattern.exec(text);
+  if (!m) return undefined;
+  const codes = pragmaCodes(m[1]);
+  return {
+    code: inputCodes.unusedIgnore,
+    severity: 'warning',
+    message: `ignore pragma not read: ${why(text.trim())}`,
+    location: lineLocation(file, line + 1, m.index + 1),
+    hint,
+    data: { pragmaCodes: codes, misplaced: true },
+  };
 }
 
 /**

@@ -92,6 +92,39 @@ describe('extractGithubWorkflow', () => {
     ]);
   });
 
+  it('reports pragmas written inside a setup-python block, where # starts no comment, and drops them', () => {
+    const text = [
+      'jobs:',
+      '  t:',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          # pybase: ignore=PB102',
+      '          python-version: | # pybase: ignore=PB101',
+      '            3.12',
+      '            # pybase: ignore=PB101',
+      '            3.8  # pybase: ignore=PB101',
+      '      # pybase: ignore=PB001',
+      '      - uses: docker://python:latest',
+      '',
+    ].join('\n');
+    const out = extractGithubWorkflow('w.yml', text);
+    expect(out.pragmas.map((p) => p.line)).toEqual([6, 7, 11]);
+    expect(out.diagnostics.map((d) => [d.code, d.location?.startLine, d.location?.startColumn])).toEqual([
+      ['PBE010', 9, 13],
+      ['PBE010', 10, 18],
+    ]);
+    expect(out.diagnostics[1]!.message).toBe(
+      "ignore pragma not read: '#' starts no comment inside the python-version block: setup-python reads '3.8  # pybase: ignore=PB101' as a version",
+    );
+    // setup-python gets the line as written, which names no version pybase can judge.
+    expect(out.versions[0]!.versions).toEqual([
+      '3.12',
+      '# pybase: ignore=PB101',
+      '3.8  # pybase: ignore=PB101',
+    ]);
+  });
+
   it('places each value of a setup-python list, and each line of a block, with the versions it names', () => {
     const text = [
       'on: push',

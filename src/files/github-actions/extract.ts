@@ -16,7 +16,7 @@ import type {
   VersionStatement,
 } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
-import { LineIndex } from '../text.js';
+import { LineIndex, misplacedPragma } from '../text.js';
 import {
   deref,
   mapEntries,
@@ -393,7 +393,7 @@ export function extractGithubWorkflow(
     }
 
     dockerSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.references);
-    setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.versions, (step) => ({
+    setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out, (step) => ({
       y,
       matrix,
       jobs,
@@ -480,6 +480,35 @@ function blockLines(y: ParsedYaml, node: Scalar, value: ScalarText): { text: str
   return out;
 }
 
+/**
+ * Pragmas written inside a setup-python value of several lines: in a YAML block (or a quoted string)
+ * `#` starts no comment, so setup-python reads such a line as a version, and the pragma silences
+ * nothing. They are taken out of the file's pragmas and reported.
+ */
+function pragmasInsideValue(y: ParsedYaml, node: Scalar, out: WorkflowExtraction): void {
+  const [start, valueEnd] = node.range!;
+  // From the line after the block's header (or the opening quote) to the value's last line.
+  const first = y.index.positionAt(start).line + 1;
+  const last = y.index.positionAt(Math.max(start, valueEnd - 1)).line;
+  if (last < first) return;
+  for (let line = first; line <= last; line++) {
+    const misplaced = misplacedPragma(
+      y.file,
+      y.index,
+      line,
+      (written) =>
+        `'#' starts no comment inside the python-version block: setup-python reads '${written}' as a version`,
+      'write the versions as a list and put the pragma after one of them, or put it on the line before python-version: to silence them all',
+    );
+    // A block that several steps name (a YAML alias) is reported once.
+    const seen = out.diagnostics.some(
+      (d) => d.code === misplaced?.code && d.location?.startLine === misplaced.location?.startLine,
+    );
+    if (misplaced && !seen) out.diagnostics.push(misplaced);
+  }
+  out.pragmas = out.pragmas.filter((p) => p.line - 1 < first || p.line - 1 > last);
+}
+
 /** The `actions/setup-python` steps of a list: `python-version` (expanded) and `python-version-file`. */
 function setupPythonSteps(
   y: ParsedYaml,
@@ -487,9 +516,10 @@ function setupPythonSteps(
   steps: unknown,
   stage: Stage,
   job: string | undefined,
-  into: VersionStatement[],
+  out: WorkflowExtraction,
   contextOf: (step: unknown) => JobContext,
 ): void {
+  const into = out.versions;
   for (const step of seqItems(y, steps)) {
     const uses = scalarText(y, mapGet(y, step, 'uses'));
     if (!uses || !isSetupPython(uses.text)) continue;
@@ -508,6 +538,7 @@ function setupPythonSteps(
       // A value on several lines (setup-python takes one version a line) or a list: each line or
       // item is a part of the statement, at its place when the file shows it as written.
       const severalLines = versionScalar !== undefined && /[\r\n]/.test(versionScalar.text);
+      if (severalLines) pragmasInsideValue(y, deref(y, versionNode) as Scalar, out);
       const entries = versionScalar
         ? severalLines
           ? blockLines(y, deref(y, versionNode) as Scalar, versionScalar)
@@ -574,7 +605,7 @@ export function extractGithubAction(
   if (using === 'composite') {
     const inputs = inputDefaults(y, mapGet(y, root, 'inputs'));
     dockerSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.references);
-    setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.versions, (step) => ({
+    setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out, (step) => ({
       y,
       matrix: undefined,
       env: envMap(y, step),
