@@ -2,7 +2,8 @@
  * Ignore pragmas: `# pybase: ignore=PB003` silences the next instruction or key,
  * `# pybase: ignore-file=PB001` the whole file. A finding is silenced by a pragma at its location or
  * at one of its related places (where a value it judges is written). A pragma code that silences
- * nothing is reported (PBE010), so stale ignores do not pile up.
+ * nothing is reported (PBE010), so stale ignores do not pile up; extractors report pragmas written
+ * where their file takes no comment with the same code (see `misplacedPragma`).
  */
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { IgnorePragma } from '../model/project.js';
