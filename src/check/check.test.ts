@@ -157,6 +157,121 @@ describe('ignore pragmas', () => {
     ]);
   });
 
+  it('silence one value of a setup-python matrix, list or block by a pragma where the value is written', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  include:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        include:',
+      '          - python-version: "3.8" # pybase: ignore=PB101',
+      '          # pybase: ignore=PB101',
+      '          - python-version: "3.7"',
+      '          - python-version: "3.9"',
+      '          - python-version: "3.12"',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: ${{ matrix.python-version }}',
+      '  flow:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.8", "3.12"] # pybase: ignore=PB101',
+      '        os:',
+      '          - ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: ${{ matrix.py }}',
+      '  lists:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version:',
+      '            - "3.8" # pybase: ignore=PB101',
+      '            - "3.9"',
+      '',
+    ].join('\n');
+    const r = await runCheck(writeProject({ '.github/workflows/ci.yml': workflow }), { date: '2026-08-20' });
+    const where = (list: typeof r.findings) =>
+      list.filter((d) => d.code === 'PB101').map((d) => `${d.location?.startLine} ${d.data?.subject}`);
+    // Silenced: 3.8 and 3.7 of the include entries (end of line, line before), 3.8 of the flow list
+    // and the list item 3.8. Still reported: 3.9 of the matrix and of the list.
+    expect(where(r.suppressed)).toEqual(['16 Python 3.7', '16 Python 3.8', '27 Python 3.8', '34 Python 3.8']);
+    expect(where(r.findings)).toEqual(['16 Python 3.9', '35 Python 3.9']);
+    expect(r.findings.filter((d) => d.code === 'PBE010')).toEqual([]);
+    // The finding points at the step and names where the value is written, which it lists as related.
+    const matrix = r.findings.find((d) => d.code === 'PB101' && d.location?.startLine === 16)!;
+    expect(matrix.message).toContain('(matrix.python-version=3.9 at line 11)');
+    expect(matrix.related?.map((p) => `${p.startLine}:${p.startColumn}`)).toEqual(['11:30']);
+  });
+
+  it('keep silencing every value by a pragma before the step, the key or the block', async () => {
+    const workflow = [
+      'jobs:',
+      '  t:',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.8", "3.9"]',
+      '    steps:',
+      '      # pybase: ignore=PB101',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: ${{ matrix.py }}',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          # pybase: ignore=PB101',
+      '          python-version:',
+      '            - "3.8"',
+      '            - "3.9"',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: | # pybase: ignore=PB101',
+      '            3.8',
+      '            3.9',
+      '',
+    ].join('\n');
+    const r = await runCheck(writeProject({ '.github/workflows/ci.yml': workflow }), { date: '2026-08-20' });
+    expect(r.findings.filter((d) => d.code === 'PB101' || d.code === 'PBE010')).toEqual([]);
+    expect(r.suppressed.map((d) => `${d.location?.startLine} ${d.data?.subject}`)).toEqual([
+      '11 Python 3.8',
+      '11 Python 3.9',
+      '16 Python 3.8',
+      '17 Python 3.9',
+      '21 Python 3.8',
+      '22 Python 3.9',
+    ]);
+  });
+
+  it('take a pragma at the end of a .tool-versions line, and report one after a .python-version version', async () => {
+    const root = writeProject({
+      '.tool-versions':
+        'python 3.8.18 3.12.7 # pybase: ignore=PB101\npython 3.7.17  # pybase: ignore=PB102,PB998\n',
+      '.python-version': '3.8  # pybase: ignore=PB101\n',
+      'a/.python-version': '# pybase: ignore=PB101\n3.8\n',
+    });
+    const r = await runCheck(root, { date: '2026-08-20' });
+    const show = (list: typeof r.findings) =>
+      list.map((d) => `${d.location?.file}:${d.location?.startLine}:${d.location?.startColumn} ${d.code}`);
+    expect(show(r.suppressed)).toEqual(['.tool-versions:1:8 PB101', 'a/.python-version:2:1 PB101']);
+    expect(show(r.findings)).toEqual([
+      '.python-version:1:1 PB101',
+      '.python-version:1:6 PBE010',
+      '.tool-versions:2:1 PBE010',
+      '.tool-versions:2:1 PBE010',
+      '.tool-versions:2:8 PB101',
+    ]);
+    const unused = r.findings.filter((d) => d.location?.file === '.tool-versions' && d.code === 'PBE010');
+    expect(unused.map((d) => d.data?.unusedCode)).toEqual(['PB102', 'PB998']);
+    const misplaced = r.findings.find((d) => d.location?.file === '.python-version' && d.code === 'PBE010');
+    expect(misplaced?.message).toContain('.python-version takes comments only on lines of their own');
+  });
+
   it('report unknown codes, and do not call an ignore of a disabled rule unused', async () => {
     const root = writeProject({
       Dockerfile: '# pybase: ignore=PB999,PB010,PB002\nFROM python:3.12.14-slim-trixie\n',

@@ -1,9 +1,11 @@
 /**
  * Ignore pragmas: `# pybase: ignore=PB003` silences the next instruction or key,
- * `# pybase: ignore-file=PB001` the whole file. A pragma code that silences nothing is reported
- * (PBE010), so stale ignores do not pile up.
+ * `# pybase: ignore-file=PB001` the whole file. A finding is silenced by a pragma at its location or
+ * at one of its related places (where a value it judges is written). A pragma code that silences
+ * nothing is reported (PBE010), so stale ignores do not pile up; extractors report pragmas written
+ * where their file takes no comment with the same code (see `misplacedPragma`).
  */
-import { type Diagnostic, inputCodes } from '../model/diagnostic.js';
+import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { IgnorePragma } from '../model/project.js';
 
 export interface Suppression {
@@ -24,13 +26,16 @@ function codeMatches(pragmaCode: string, code: string): boolean {
   return pragmaCode === code;
 }
 
-function covers(p: IgnorePragma, d: Diagnostic): boolean {
-  const loc = d.location;
-  if (!loc || loc.file !== p.file) return false;
-  if (!p.codes.some((c) => codeMatches(c, d.code))) return false;
+function coversPlace(p: IgnorePragma, loc: SourceRange): boolean {
+  if (loc.file !== p.file) return false;
   if (p.scope === 'file') return true;
   if (!p.target) return false;
   return loc.startLine >= p.target.startLine && loc.startLine <= p.target.endLine;
+}
+
+function covers(p: IgnorePragma, d: Diagnostic): boolean {
+  if (!d.location || !p.codes.some((c) => codeMatches(c, d.code))) return false;
+  return coversPlace(p, d.location) || (d.related ?? []).some((loc) => coversPlace(p, loc));
 }
 
 export function applySuppressions(

@@ -107,6 +107,16 @@ export class LineIndex {
 }
 
 /**
+ * Where a text read out of another file (a Dockerfile or a list of versions written in a YAML value)
+ * is in that host file. `shifted`: line `n` of the text is line `line + n` of the host, starting at
+ * `column` (a literal YAML block scalar, or a value on one line). `whole`: the text is not the
+ * host's characters (YAML folded or unescaped it), and every position is the whole value's range.
+ */
+export type TextPlacement =
+  | { kind: 'shifted'; host: LineIndex; line: number; column: number }
+  | { kind: 'whole'; range: SourceRange };
+
+/**
  * A 1-based line and column that a parser reported, moved inside `text` (see {@link LineIndex.clamp}):
  * parsers report an unexpected end of input on the line after a final line break. `endOfLine` is
  * the column just after the last character of that line.
@@ -153,22 +163,36 @@ const iniPragmaPattern = /^\s*[#;]\s*pybase:\s*(ignore|ignore-file)\s*=([A-Za-z0
 // The same comment at the end of a line of content (YAML, TOML): ` # pybase: ignore=PB003`. A
 // space must come before the `#`, as YAML requires of a comment after a value.
 const trailingPragmaPattern = /\s#\s*pybase:\s*(ignore)\s*=([A-Za-z0-9_,\s-]*)$/;
+// In formats where any `#` starts a comment (asdf's `.tool-versions`), no space is needed.
+const anyHashPragmaPattern = /#\s*pybase:\s*(ignore)\s*=([A-Za-z0-9_,\s-]*)$/;
+// A pragma anywhere on a line, to find those written where the format takes no comment.
+const anyPragmaPattern = /#\s*pybase:\s*(?:ignore|ignore-file)\s*=([A-Za-z0-9_,\s-]*)$/;
+
+/** The codes of a pragma's list (`PB003, pb005`), upper-cased. */
+function pragmaCodes(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(/[\s,]+/)
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c.length > 0);
+}
 
 /**
  * Whole-line `# pybase: ignore=PB003,PB005` (applies to the next instruction or key) and
  * `# pybase: ignore-file=PB001` (applies to the whole file) comments. `targetOf` tells, for a
  * 0-based line index, which lines the next statement spans; callers know their format. Options:
  * `ini`, a `;` comment holds a pragma too; `trailing`, for formats where `#` after content starts a
- * comment (YAML, TOML), an `ignore=` at the end of a line applies to that line.
+ * comment (YAML, TOML: after a space; `'any-hash'`: any `#`, as in `.tool-versions`), an `ignore=`
+ * at the end of a line applies to that line.
  */
 export function scanPragmas(
   file: string,
   index: LineIndex,
   targetOf: (pragmaLine: number) => { startLine: number; endLine: number } | undefined,
   isComment: (line: number) => boolean = () => true,
-  { ini = false, trailing = false }: { ini?: boolean; trailing?: boolean } = {},
+  { ini = false, trailing = false }: { ini?: boolean; trailing?: boolean | 'any-hash' } = {},
 ): IgnorePragma[] {
   const wholeLine = ini ? iniPragmaPattern : pragmaPattern;
+  const trailingPattern = trailing === 'any-hash' ? anyHashPragmaPattern : trailingPragmaPattern;
   const out: IgnorePragma[] = [];
   // Every pragma holds `pybase:`; most files hold none, and then no line needs reading.
   if (!index.text.includes('pybase:')) return out;
@@ -177,11 +201,8 @@ export function scanPragmas(
     if (!text.includes('pybase:')) continue;
     const m = wholeLine.exec(text);
     if (!m && trailing) {
-      const t = trailingPragmaPattern.exec(text);
-      const codes = (t?.[2] ?? '')
-        .split(/[\s,]+/)
-        .map((c) => c.trim().toUpperCase())
-        .filter((c) => c.length > 0);
+      const t = trailingPattern.exec(text);
+      const codes = pragmaCodes(t?.[2]);
       if (t && codes.length > 0) {
         out.push({
           file,
@@ -194,10 +215,7 @@ export function scanPragmas(
       continue;
     }
     if (!m || !isComment(line)) continue;
-    const codes = (m[2] ?? '')
-      .split(/[\s,]+/)
-      .map((c) => c.trim().toUpperCase())
-      .filter((c) => c.length > 0);
+    const codes = pragmaCodes(m[2]);
     if (codes.length === 0) continue;
     if (m[1] === 'ignore-file') {
       out.push({ file, line: line + 1, codes, scope: 'file' });
@@ -211,6 +229,34 @@ export function scanPragmas(
     }
   }
   return out;
+}
+
+/**
+ * The PBE010 warning for an ignore pragma written where the file takes no comment (after a version
+ * in `.python-version`, inside a YAML block of versions): it silences nothing, and the program that
+ * reads the file takes it for part of the value. `line` is 0-based; undefined when the line holds no
+ * pragma.
+ */
+export function misplacedPragma(
+  file: string,
+  index: LineIndex,
+  line: number,
+  why: (written: string) => string,
+  hint: string,
+): Diagnostic | undefined {
+  const text = index.lineText(line);
+  if (!text.includes('pybase:')) return undefined;
+  const m = anyPragmaPattern.exec(text);
+  if (!m) return undefined;
+  const codes = pragmaCodes(m[1]);
+  return {
+    code: inputCodes.unusedIgnore,
+    severity: 'warning',
+    message: `ignore pragma not read: ${why(text.trim())}`,
+    location: lineLocation(file, line + 1, m.index + 1),
+    hint,
+    data: { pragmaCodes: codes, misplaced: true },
+  };
 }
 
 /**

@@ -14,12 +14,19 @@ import {
   parse,
   parseAllDocuments,
   parseDocument,
+  type Scalar,
   visit,
   type YAMLMap,
 } from 'yaml';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import type { IgnorePragma, OriginSource, ValueOrigin } from '../model/project.js';
-import { indentedBlockAfter, LineIndex, parseErrorDiagnostic, scanPragmas } from './text.js';
+import {
+  indentedBlockAfter,
+  LineIndex,
+  parseErrorDiagnostic,
+  scanPragmas,
+  type TextPlacement,
+} from './text.js';
 
 export interface ParsedYaml {
   doc: Document.Parsed;
@@ -295,6 +302,57 @@ export function scalarText(y: ParsedYaml, node: unknown): ScalarText | undefined
     default:
       return { text: value, range: y.index.range(y.file, start, valueEnd) };
   }
+}
+
+/**
+ * Where the text of a YAML string value is in the file: line by line at one column for a literal
+ * block (`|`, `|-`, `|+`, any indentation) and for a value on one line written as it reads; else
+ * (folded `>`, quoted across lines, escapes) the whole value. Checked line by line against the
+ * file, so that a placement is only `shifted` when every character is where it says.
+ */
+export function scalarPlacement(y: ParsedYaml, node: Scalar, value: string): TextPlacement {
+  const [start, valueEnd] = node.range!;
+  const source = y.index.text.slice(start, valueEnd);
+  // The value's range without the line breaks a block scalar ends with.
+  const whole: TextPlacement = {
+    kind: 'whole',
+    range: y.index.range(y.file, start, start + source.trimEnd().length),
+  };
+  const at = y.index.positionAt(start);
+  const oneLine = !/[\r\n]/.test(value);
+  switch (node.type) {
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return oneLine && source.slice(1, -1) === value
+        ? { kind: 'shifted', host: y.index, line: at.line, column: at.character + 1 }
+        : whole;
+    case 'PLAIN':
+      return oneLine && source === value
+        ? { kind: 'shifted', host: y.index, line: at.line, column: at.character }
+        : whole;
+    case 'BLOCK_LITERAL':
+      break;
+    default:
+      return whole;
+  }
+  const lines = new LineIndex(value);
+  const count = value.endsWith('\n') ? lines.lineCount - 1 : lines.lineCount;
+  const first = at.line + 1;
+  let column: number | undefined;
+  for (let i = 0; i < count && column === undefined; i++) {
+    const v = lines.lineText(i);
+    if (v !== '') column = y.index.lineText(first + i).length - v.length;
+  }
+  if (column === undefined || column < 0 || first + count > y.index.lineCount) return whole;
+  for (let i = 0; i < count; i++) {
+    const v = lines.lineText(i);
+    const h = y.index.lineText(first + i);
+    const indent = h.slice(0, column);
+    const exact =
+      v === '' ? /^ *$/.test(h) && h.length <= column : /^ *$/.test(indent) && h.slice(column) === v;
+    if (!exact) return whole;
+  }
+  return { kind: 'shifted', host: y.index, line: first, column };
 }
 
 /** Where a substituted value is written: a scalar of this file, with what YAML reads it as. */

@@ -23,6 +23,12 @@ export interface Diagnostic {
   severity: Severity;
   message: string;
   location?: SourceRange;
+  /**
+   * Other places the finding is about: where the values it judges are written when that is not at
+   * `location` (the matrix entry that gives a setup-python version, the statement a value belongs
+   * to). An ignore pragma at one of them silences the finding as one at `location` does.
+   */
+  related?: SourceRange[];
   /** One line telling the user what to do. */
   hint?: string;
   /** Link to the documentation page of the code. */

@@ -173,10 +173,25 @@ export interface VersionStatement {
   unresolved?: string[];
   /** Where expanded values were written (matrix entries, env values). */
   origins?: ValueOrigin[];
+  /**
+   * For a statement written as a list of values (the versions of a `.tool-versions` line, the items
+   * of a setup-python list, the lines of a setup-python block): each value where it is written, with
+   * the versions it names. Absent when the statement is a single value.
+   */
+  parts?: StatementPart[];
   /** Values written as bare YAML numbers that YAML reads as another text (`3.10` as 3.1). */
   yamlNumbers?: YamlNumber[];
   stage: Stage;
   job?: string;
+}
+
+/** One value of a statement that writes several: `3.8.18` of `python 3.8.18 3.12.7`. */
+export interface StatementPart {
+  /** The value as written. */
+  text: string;
+  range: SourceRange;
+  /** The versions it names, after expansion (several for `${{ matrix.python }}`, none when unresolved). */
+  versions: string[];
 }
 
 /** A bare YAML number whose text YAML changes: `3.10` is read as the number 3.1. */

@@ -25,6 +25,10 @@ const diagnostic = z.object({
   severity,
   message: z.string(),
   location: range.optional(),
+  related: z
+    .array(range)
+    .optional()
+    .describe('Other places the finding is about: where the values it judges are written.'),
   hint: z.string().optional(),
   docUrl: z.string().optional(),
   fix: z

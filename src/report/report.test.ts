@@ -140,6 +140,53 @@ describe('sarif', () => {
   });
 });
 
+describe('related places', () => {
+  it('json and sarif carry where a setup-python matrix value is written', async () => {
+    const root = writeProject({
+      '.github/workflows/ci.yml': [
+        'jobs:',
+        '  t:',
+        '    runs-on: ubuntu-latest',
+        '    strategy:',
+        '      matrix:',
+        '        py: ["3.8", "3.12"]',
+        '    steps:',
+        '      - uses: actions/setup-python@v5',
+        '        with:',
+        '          python-version: ${{ matrix.py }}',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCheck(root, { date: '2026-11-27' });
+    const doc = JSON.parse(formatJson(r));
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const finding = doc.findings.find((f: { code: string }) => f.code === 'PB101');
+    expect(finding.location.startLine).toBe(10);
+    expect(finding.related).toEqual([
+      expect.objectContaining({ file: '.github/workflows/ci.yml', startLine: 6, startColumn: 15 }),
+    ]);
+    const log = toSarif(r) as {
+      runs: {
+        results: {
+          ruleId: string;
+          relatedLocations?: { id: number; physicalLocation: { region: Record<string, number> } }[];
+        }[];
+      }[];
+    };
+    const sarifValidate = sarifValidator();
+    expect(sarifValidate(log), JSON.stringify(sarifValidate.errors?.slice(0, 5))).toBe(true);
+    const result = log.runs[0]!.results.find((x) => x.ruleId === 'PB101')!;
+    expect(result.relatedLocations).toEqual([
+      {
+        id: 0,
+        physicalLocation: expect.objectContaining({ region: expect.objectContaining({ startLine: 6 }) }),
+      },
+    ]);
+  });
+});
+
 type SarifRun = {
   originalUriBaseIds?: Record<string, { uri: string }>;
   results: {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { CheckResult } from '../check/check.js';
-import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Diagnostic, Severity, SourceRange } from '../model/diagnostic.js';
 import { ruleDocUrl } from '../rules/finding.js';
 import { rules as allRules } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
@@ -79,8 +79,7 @@ function fingerprint(d: Diagnostic, base: Base): string {
   return createHash('sha256').update(`${d.code}\u0000${file}\u0000${d.message}`).digest('hex').slice(0, 32);
 }
 
-function physicalLocation(d: Diagnostic, base: Base): Record<string, unknown> | undefined {
-  const loc = d.location;
+function physicalLocation(loc: SourceRange | undefined, base: Base): Record<string, unknown> | undefined {
   if (!loc) return undefined;
   const region: Record<string, number> = {
     startLine: Math.max(1, loc.startLine),
@@ -98,7 +97,7 @@ function notification(d: Diagnostic, base: Base): Record<string, unknown> {
     message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
     descriptor: { id: d.code },
   };
-  const loc = physicalLocation(d, base);
+  const loc = physicalLocation(d.location, base);
   if (loc) n.locations = [{ physicalLocation: loc }];
   return n;
 }
@@ -123,8 +122,14 @@ export function toSarif(result: CheckResult, options: SarifOptions = {}): Record
       message: { text: d.hint ? `${d.message}\n${d.hint}` : d.message },
       partialFingerprints: { 'pybaseFinding/v1': fingerprint(d, base) },
     };
-    const loc = physicalLocation(d, base);
+    const loc = physicalLocation(d.location, base);
     if (loc) r.locations = [{ physicalLocation: loc }];
+    if (d.related && d.related.length > 0) {
+      r.relatedLocations = d.related.map((place, id) => ({
+        id,
+        physicalLocation: physicalLocation(place, base),
+      }));
+    }
     if (d.data) r.properties = d.data;
     return r;
   });

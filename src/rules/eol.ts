@@ -6,7 +6,14 @@ import { addDays, daysBetween, type IsoDate } from '../model/date.js';
 import type { Distro } from '../model/image-ref.js';
 import type { VersionStatement } from '../model/project.js';
 import { originsOf } from './helpers.js';
-import { namingKinds, originsGiving, pinnedMinor, statementName } from './statements.js';
+import {
+  namingKinds,
+  originsGiving,
+  pinnedMinor,
+  statementName,
+  type VersionsPlace,
+  versionsPlace,
+} from './statements.js';
 import type { PythonReference, RuleContext } from './types.js';
 
 export interface EolHit {
@@ -78,13 +85,24 @@ export function statementEols(ctx: RuleContext): StatementEolHit[] {
 }
 
 /**
+ * Where a finding about a statement's minor points (the version naming it, in a statement of several)
+ * and the other places it is about (see `versionsPlace`).
+ */
+export function statementPlace(hit: StatementEolHit): Pick<VersionsPlace, 'location' | 'related'> {
+  const { location, related } = versionsPlace(hit.st, new Set(hit.versions));
+  return { location, related };
+}
+
+/**
  * The statement and the minor for a message: `.python-version '3.8' names Python 3.8`, with where
  * an expanded value is written (`setup-python python-version '${{ matrix.py }}' names Python 3.9
- * (py=3.9 at line 12)`), which is the place to change it.
+ * (py=3.9 at line 12)`), which is the place to change it. In a statement of several versions, the
+ * version that names the minor: `.tool-versions '3.8.18' names Python 3.8`.
  */
 export function statementNames(hit: StatementEolHit): string {
   const origins = originsOf(hit.st.file, originsGiving(hit.st, new Set(hit.versions)));
-  return `${statementName(hit.st)} names ${hit.subject}${origins ? ` (${origins})` : ''}`;
+  const { part } = versionsPlace(hit.st, new Set(hit.versions));
+  return `${statementName(hit.st, part)} names ${hit.subject}${origins ? ` (${origins})` : ''}`;
 }
 
 export function distroEols(ctx: RuleContext): EolHit[] {

@@ -34,6 +34,7 @@ export function makeFinding(
     docUrl: ruleDocUrl(rule.code),
     data: { rule: rule.name, stage: input.stage, ...(input.data ?? {}) },
   };
+  if (input.related && input.related.length > 0) d.related = input.related;
   if (input.hint) d.hint = input.hint;
   if (input.fix) d.fix = input.fix;
   return d;

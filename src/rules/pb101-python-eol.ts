@@ -1,4 +1,4 @@
-import { pythonEols, statementEols, statementNames } from './eol.js';
+import { pythonEols, statementEols, statementNames, statementPlace } from './eol.js';
 import { levels, makeFinding } from './finding.js';
 import { resolvesTo, shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -15,7 +15,9 @@ export const pb101: Rule = {
       'flags version statements that name such a minor: `.python-version`, `runtime.txt`, ' +
       '`.tool-versions`, Pipfile `python_version` / `python_full_version`, each value of an ' +
       '`actions/setup-python` `python-version` (matrix and `env` values expanded, each reported at the ' +
-      'step with where the value is written) and each Python of a tox `envlist`. A range ' +
+      'step with where the value is written) and each Python of a tox `envlist`. A version written ' +
+      'among others (a `.tool-versions` line, a setup-python list or block) is reported at its own ' +
+      'place. An ignore pragma where a matrix value is written silences the findings about that value. A range ' +
       "(`requires-python = '>=3.8'`, Poetry's `python`, `python_requires`, setup-python `3.x`) states a " +
       'lower bound, not what runs, and is not judged; nor are other interpreters (`pypy3.9`) and ' +
       'pre-releases. A statement takes the stage of its file: `ci` in workflows and GitHub actions, ' +
@@ -46,7 +48,7 @@ export const pb101: Rule = {
       .map((h) =>
         makeFinding(pb101, {
           stage: h.st.stage,
-          location: h.st.range,
+          ...statementPlace(h),
           message: `${statementNames(h)}, which reached its end of life on ${h.eol}`,
           hint: 'move to a supported Python minor',
           data: { subject: h.subject, eol: h.eol, statement: h.st.kind, versions: h.versions },

@@ -1,4 +1,4 @@
-import { pythonEols, statementEols, statementNames, withinWindow } from './eol.js';
+import { pythonEols, statementEols, statementNames, statementPlace, withinWindow } from './eol.js';
 import { levels, makeFinding } from './finding.js';
 import { resolvesTo, shown } from './helpers.js';
 import type { Rule } from './types.js';
@@ -44,7 +44,7 @@ export const pb102: Rule = {
       .map((h) =>
         makeFinding(pb102, {
           stage: h.st.stage,
-          location: h.st.range,
+          ...statementPlace(h),
           message: `${statementNames(h)}, which reaches its end of life on ${h.eol}, in ${h.days} days`,
           hint: 'plan the move to a newer Python minor',
           data: { subject: h.subject, eol: h.eol, days: h.days, statement: h.st.kind, versions: h.versions },

@@ -327,6 +327,49 @@ describe('PB101 / PB102 on version statements', () => {
     expect(found[0]!.data?.versions).toEqual(['3.8.10', '3.8.18']);
   });
 
+  it('.tool-versions with several versions: each finding at the column of its own version, naming it', async () => {
+    const found = await findings({ '.tool-versions': 'nodejs 20.1.0\npython 3.12.7 3.8.18  3.7.17\n' });
+    expect(found.map((f) => [f.location?.startLine, f.location?.startColumn, f.location?.endColumn])).toEqual(
+      [
+        [2, 15, 21],
+        [2, 23, 29],
+      ],
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      ".tool-versions '3.8.18' names Python 3.8, which reached its end of life on 2024-10-07",
+      ".tool-versions '3.7.17' names Python 3.7, which reached its end of life on 2023-06-27",
+    ]);
+  });
+
+  it('setup-python versions written as a block or a list: each finding names its version, on one line, where it is written', async () => {
+    const workflow = [
+      'jobs:',
+      '  t:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: |',
+      '            3.12',
+      '            3.8',
+      '            3.7.17',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version:',
+      '            - "3.13"',
+      '            - "3.9"',
+      '      - uses: actions/setup-python@v5',
+      '        with: { python-version: ["3.12", "3.9"] }',
+    ].join('\n');
+    const found = await findings({ '.github/workflows/ci.yml': `${workflow}\n` });
+    expect(found.map((f) => `${f.location?.startLine}:${f.location?.startColumn} ${f.message}`)).toEqual([
+      "9:13 setup-python python-version '3.8' names Python 3.8, which reached its end of life on 2024-10-07",
+      "10:13 setup-python python-version '3.7.17' names Python 3.7, which reached its end of life on 2023-06-27",
+      "15:16 setup-python python-version '3.9' names Python 3.9, which reached its end of life on 2025-10-31",
+      "17:43 setup-python python-version '3.9' names Python 3.9, which reached its end of life on 2025-10-31",
+    ]);
+  });
+
   it('setup-python in CI: a literal version and each value of a matrix, where the value is written', async () => {
     const workflow = [
       'on: push',
@@ -380,6 +423,11 @@ describe('PB101 / PB102 on version statements', () => {
     expect(lines(found)).toEqual([
       'tox.ini:2 PB101 warning Python 3.8',
       'tox.ini:2 PB101 warning Python 3.9',
+    ]);
+    // An envlist over several lines is named on one line.
+    const lines3 = await findings({ 'tox.ini': '[tox]\nenvlist =\n    py38\n    py312\n' });
+    expect(lines3.map((f) => f.message)).toEqual([
+      "tox envlist 'py38 py312' names Python 3.8, which reached its end of life on 2024-10-07",
     ]);
   });
 

@@ -1,5 +1,7 @@
 /** How rules name Python version statements in messages, and which CPython minor a named version pins. */
-import type { ValueOrigin, VersionStatement } from '../model/project.js';
+import type { SourceRange } from '../model/diagnostic.js';
+import type { StatementPart, ValueOrigin, VersionStatement } from '../model/project.js';
+import { oneLine } from './helpers.js';
 
 /** How each kind of statement is named in messages: by the file and key the user edits. */
 const statementNames: Record<VersionStatement['kind'], string> = {
@@ -16,14 +18,21 @@ const statementNames: Record<VersionStatement['kind'], string> = {
   'setup-python-file': 'setup-python python-version-file',
 };
 
-/** The statement as written, cut short when it is long (its location points at the whole of it). */
-export function statementText(st: VersionStatement): string {
-  return st.text.length > 80 ? `${st.text.slice(0, 77)}...` : st.text;
+/**
+ * The statement as written, on one line (a block of versions, an envlist over several lines) and cut
+ * short when it is long (its location points at the whole of it).
+ */
+export function statementText(st: Pick<VersionStatement, 'text'>): string {
+  const text = oneLine(st.text).trim();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The statement named for a message: `requires-python '>=3.13'`. */
-export function statementName(st: VersionStatement): string {
-  return `${statementNames[st.kind] ?? st.kind} '${statementText(st)}'`;
+/**
+ * The statement named for a message: `requires-python '>=3.13'`; with a part, that value alone:
+ * `.tool-versions '3.8.18'`.
+ */
+export function statementName(st: VersionStatement, part?: StatementPart): string {
+  return `${statementNames[st.kind] ?? st.kind} '${statementText(part ?? st)}'`;
 }
 
 /**
@@ -60,4 +69,43 @@ export function originsGiving(st: VersionStatement, values: ReadonlySet<string>)
   return (st.origins ?? []).filter(
     (o) => values.has(o.value) || (o.readAs !== undefined && values.has(o.readAs)),
   );
+}
+
+/** Where a finding about some versions of a statement points, and the other places it is about. */
+export interface VersionsPlace {
+  /** The first part of the statement that names one of the versions, when it is written in parts. */
+  part?: StatementPart;
+  /** That part's range, else the statement's. */
+  location: SourceRange;
+  /**
+   * Where else the versions are written: further parts naming them, the matrix entries, env values
+   * and input defaults that give them, and the statement itself when it starts on a line of its own
+   * (`python-version: |`). A pragma at any of them silences the finding.
+   */
+  related: SourceRange[];
+}
+
+/**
+ * Where `versions` of a statement are written: `3.8.18` of `python 3.8.18 3.12.7`, the line `3.8` of
+ * a setup-python block, or the statement `${{ matrix.python }}` with the matrix entry `3.8` related.
+ */
+export function versionsPlace(st: VersionStatement, versions: ReadonlySet<string>): VersionsPlace {
+  const parts = (st.parts ?? []).filter((p) => p.versions.some((v) => versions.has(v)));
+  const [part] = parts;
+  const location = part?.range ?? st.range;
+  const related: SourceRange[] = [];
+  const seen = new Set([placeKey(location)]);
+  const add = (r: SourceRange | undefined) => {
+    if (!r || seen.has(placeKey(r))) return;
+    seen.add(placeKey(r));
+    related.push(r);
+  };
+  for (const p of parts.slice(1)) add(p.range);
+  for (const o of originsGiving(st, versions)) add(o.range);
+  if (part && !(st.parts ?? []).some((p) => p.range.startLine === st.range.startLine)) add(st.range);
+  return part ? { part, location, related } : { location, related };
+}
+
+function placeKey(r: SourceRange): string {
+  return `${r.file}\u0000${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
 }

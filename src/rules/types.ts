@@ -165,6 +165,8 @@ export interface FindingInput {
   stage: Stage;
   message: string;
   location: SourceRange;
+  /** Where the values the finding judges are written, when not at `location` (see Diagnostic). */
+  related?: SourceRange[];
   hint?: string;
   data?: Record<string, unknown>;
   fix?: Diagnostic['fix'];

@@ -212,6 +212,19 @@ describe('pragmas at the end of a line (YAML, TOML, INI)', () => {
       'INI comment of spaces',
       () => extractVersionFile('tox-ini', 'tox.ini', `; pybase: ignore=${spaces}!\n`),
     ],
+    [
+      '.tool-versions: pragmas after any #, many on one line',
+      () =>
+        extractVersionFile(
+          'tool-versions',
+          '.tool-versions',
+          `python 3.8${'#pybase: ignore=PB101'.repeat(size / 21)}!\n`,
+        ),
+    ],
+    [
+      '.python-version: a pragma after the version, followed by spaces',
+      () => extractVersionFile('python-version', '.python-version', `3.8 #pybase: ignore${spaces}!\n`),
+    ],
   ];
   for (const [name, parse] of hostile) {
     it(name, () => {

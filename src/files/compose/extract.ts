@@ -20,7 +20,7 @@ import type {
 } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import { mergeBuildReferences } from '../dockerfile/builds.js';
-import { extractDockerfile, type ProvidedBuildArg, type TextPlacement } from '../dockerfile/extract.js';
+import { extractDockerfile, type ProvidedBuildArg } from '../dockerfile/extract.js';
 import { isDevPath } from '../stage.js';
 import { type Scope, substitute } from '../substitute.js';
 import { LineIndex } from '../text.js';
@@ -30,6 +30,7 @@ import {
   mapGet,
   type ParsedYaml,
   parseYaml,
+  scalarPlacement,
   scalarText,
   seqItems,
   yamlPragmas,
@@ -274,57 +275,6 @@ function inlineBuild(
   const target = scalarText(y, mapGet(y, build, 'target'))?.text;
   if (target) found.target = target;
   return found;
-}
-
-/**
- * Where the text of a YAML string value is in the file: line by line at one column for a literal
- * block (`|`, `|-`, `|+`, any indentation) and for a value on one line written as it reads; else
- * (folded `>`, quoted across lines, escapes) the whole value. Checked line by line against the
- * file, so that a placement is only `shifted` when every character is where it says.
- */
-export function scalarPlacement(y: ParsedYaml, node: Scalar, value: string): TextPlacement {
-  const [start, valueEnd] = node.range!;
-  const source = y.index.text.slice(start, valueEnd);
-  // The value's range without the line breaks a block scalar ends with.
-  const whole: TextPlacement = {
-    kind: 'whole',
-    range: y.index.range(y.file, start, start + source.trimEnd().length),
-  };
-  const at = y.index.positionAt(start);
-  const oneLine = !/[\r\n]/.test(value);
-  switch (node.type) {
-    case 'QUOTE_DOUBLE':
-    case 'QUOTE_SINGLE':
-      return oneLine && source.slice(1, -1) === value
-        ? { kind: 'shifted', host: y.index, line: at.line, column: at.character + 1 }
-        : whole;
-    case 'PLAIN':
-      return oneLine && source === value
-        ? { kind: 'shifted', host: y.index, line: at.line, column: at.character }
-        : whole;
-    case 'BLOCK_LITERAL':
-      break;
-    default:
-      return whole;
-  }
-  const lines = new LineIndex(value);
-  const count = value.endsWith('\n') ? lines.lineCount - 1 : lines.lineCount;
-  const first = at.line + 1;
-  let column: number | undefined;
-  for (let i = 0; i < count && column === undefined; i++) {
-    const v = lines.lineText(i);
-    if (v !== '') column = y.index.lineText(first + i).length - v.length;
-  }
-  if (column === undefined || column < 0 || first + count > y.index.lineCount) return whole;
-  for (let i = 0; i < count; i++) {
-    const v = lines.lineText(i);
-    const h = y.index.lineText(first + i);
-    const indent = h.slice(0, column);
-    const exact =
-      v === '' ? /^ *$/.test(h) && h.length <= column : /^ *$/.test(indent) && h.slice(column) === v;
-    if (!exact) return whole;
-  }
-  return { kind: 'shifted', host: y.index, line: first, column };
 }
 
 /**

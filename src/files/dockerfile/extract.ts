@@ -25,7 +25,7 @@ import type {
 } from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
 import { type Scope, type Substitution, substitute, type VarState } from '../substitute.js';
-import { LineIndex, parseErrorDiagnostic, scanPragmas } from '../text.js';
+import { LineIndex, parseErrorDiagnostic, scanPragmas, type TextPlacement } from '../text.js';
 import { type InstructionLines, reduceDockerfile } from './reduce.js';
 
 /** A build argument given from outside the Dockerfile (compose `build.args`, configuration). */
@@ -71,16 +71,6 @@ export interface DockerfileOptions {
    */
   interpolate?: (text: string) => Substitution;
 }
-
-/**
- * Where the text of an embedded Dockerfile is in its host file. `shifted`: line `n` of the text is
- * line `line + n` of the host, starting at `column` (a literal YAML block scalar, or a value on one
- * line). `whole`: the text is not the host's characters (YAML folded or unescaped it), and every
- * position is the whole value's range.
- */
-export type TextPlacement =
-  | { kind: 'shifted'; host: LineIndex; line: number; column: number }
-  | { kind: 'whole'; range: SourceRange };
 
 export interface DockerfileExtraction {
   references: ExtractedReference[];

@@ -82,6 +82,103 @@ describe('extractGithubWorkflow', () => {
     expect(v[0]!.origins?.map((o) => slice(workflow, o.range!))).toEqual(['3.10', '3.11', '3.13']);
     expect(v[1]!.origins?.[0]).toMatchObject({ source: 'env', range: { startLine: 4 } });
     expect(v.every((s) => s.job === 'test' && s.stage === 'ci')).toBe(true);
+    // A single value is the statement itself; each line of a block is a part at its own place.
+    expect(v[0]!.parts).toBeUndefined();
+    expect(
+      v[2]!.parts?.map((p) => [p.text, p.versions, p.range.startLine, slice(workflow, p.range)]),
+    ).toEqual([
+      ['3.9', ['3.9'], 29, '3.9'],
+      ['3.10', ['3.10'], 30, '3.10'],
+    ]);
+  });
+
+  it('reports pragmas written inside a setup-python block, where # starts no comment, and drops them', () => {
+    const text = [
+      'jobs:',
+      '  t:',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          # pybase: ignore=PB102',
+      '          python-version: | # pybase: ignore=PB101',
+      '            3.12',
+      '            # pybase: ignore=PB101',
+      '            3.8  # pybase: ignore=PB101',
+      '      # pybase: ignore=PB001',
+      '      - uses: docker://python:latest',
+      '',
+    ].join('\n');
+    const out = extractGithubWorkflow('w.yml', text);
+    expect(out.pragmas.map((p) => p.line)).toEqual([6, 7, 11]);
+    expect(out.diagnostics.map((d) => [d.code, d.location?.startLine, d.location?.startColumn])).toEqual([
+      ['PBE010', 9, 13],
+      ['PBE010', 10, 18],
+    ]);
+    expect(out.diagnostics[1]!.message).toBe(
+      "ignore pragma not read: '#' starts no comment inside the python-version block: setup-python reads '3.8  # pybase: ignore=PB101' as a version",
+    );
+    // setup-python gets the line as written, which names no version pybase can judge.
+    expect(out.versions[0]!.versions).toEqual([
+      '3.12',
+      '# pybase: ignore=PB101',
+      '3.8  # pybase: ignore=PB101',
+    ]);
+  });
+
+  it('places each value of a setup-python list, and each line of a block, with the versions it names', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  t:',
+      '    strategy:',
+      '      matrix:',
+      '        py: ["3.8", "3.9"]',
+      '    steps:',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: [3.7, "${{ matrix.py }}"]',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version:',
+      '            - "3.6"',
+      '            - 3.12',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: |2-',
+      '              3.5',
+      '',
+      '            3.11',
+      '      - uses: actions/setup-python@v5',
+      '        with:',
+      '          python-version: >',
+      '            3.4',
+      '',
+      '            3.13',
+      '',
+    ].join('\n');
+    const v = extractGithubWorkflow('w.yml', text).versions;
+    const parts = v.map((s) =>
+      s.parts?.map((p) => [p.text, p.versions, `${p.range.startLine}:${p.range.startColumn}`]),
+    );
+    expect(parts).toEqual([
+      [
+        ['3.7', ['3.7'], '10:28'],
+        ['${{ matrix.py }}', ['3.8', '3.9'], '10:34'],
+      ],
+      [
+        ['3.6', ['3.6'], '14:16'],
+        ['3.12', ['3.12'], '15:15'],
+      ],
+      [
+        ['3.5', ['3.5'], '19:15'],
+        ['3.11', ['3.11'], '21:13'],
+      ],
+      // A folded block is not the file's text line by line: each part is the whole value.
+      [
+        ['3.4', ['3.4'], '24:27'],
+        ['3.13', ['3.13'], '24:27'],
+      ],
+    ]);
   });
 
   it('recognises setup-python actions but not other actions taking python-version', () => {

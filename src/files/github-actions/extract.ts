@@ -6,16 +6,26 @@
  * `workflow_dispatch` inputs; `with.python-version-file`). Actions of the repository itself
  * (`action.yml`): see `extractGithubAction`.
  */
+import type { Scalar } from 'yaml';
 import { type Diagnostic, inputCodes, type SourceRange } from '../../model/diagnostic.js';
-import type { ExtractedReference, IgnorePragma, ValueOrigin, VersionStatement } from '../../model/project.js';
+import type {
+  ExtractedReference,
+  IgnorePragma,
+  StatementPart,
+  ValueOrigin,
+  VersionStatement,
+} from '../../model/project.js';
 import type { Stage } from '../../model/stage.js';
+import { LineIndex, misplacedPragma } from '../text.js';
 import {
+  deref,
   mapEntries,
   mapGet,
   type ParsedYaml,
   parseYaml,
   type ScalarText,
   scalarOrigin,
+  scalarPlacement,
   scalarText,
   seqItems,
   yamlPragmas,
@@ -383,7 +393,7 @@ export function extractGithubWorkflow(
     }
 
     dockerSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.references);
-    setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out.versions, (step) => ({
+    setupPythonSteps(y, file, mapGet(y, jobNode, 'steps'), stage, job, out, (step) => ({
       y,
       matrix,
       jobs,
@@ -447,6 +457,58 @@ function dockerSteps(
   }
 }
 
+/**
+ * The non-blank lines of a setup-python value written on several lines, trimmed, each with its
+ * range: its own place in a literal block (`|`), else (folded, quoted) the whole value's.
+ */
+function blockLines(y: ParsedYaml, node: Scalar, value: ScalarText): { text: string; range: SourceRange }[] {
+  const placement = scalarPlacement(y, node, value.text);
+  const lines = new LineIndex(value.text);
+  const out: { text: string; range: SourceRange }[] = [];
+  for (let i = 0; i < lines.lineCount; i++) {
+    const raw = lines.lineText(i);
+    const text = raw.trim();
+    if (text === '') continue;
+    if (placement.kind === 'whole') {
+      out.push({ text, range: placement.range });
+      continue;
+    }
+    const start =
+      placement.host.offsetAt(placement.line + i, placement.column) + raw.length - raw.trimStart().length;
+    out.push({ text, range: placement.host.range(y.file, start, start + text.length) });
+  }
+  return out;
+}
+
+/**
+ * Pragmas written inside a setup-python value of several lines: in a YAML block (or a quoted string)
+ * `#` starts no comment, so setup-python reads such a line as a version, and the pragma silences
+ * nothing. They are taken out of the file's pragmas and reported.
+ */
+function pragmasInsideValue(y: ParsedYaml, node: Scalar, out: WorkflowExtraction): void {
+  const [start, valueEnd] = node.range!;
+  // From the line after the block's header (or the opening quote) to the value's last line.
+  const first = y.index.positionAt(start).line + 1;
+  const last = y.index.positionAt(Math.max(start, valueEnd - 1)).line;
+  if (last < first) return;
+  for (let line = first; line <= last; line++) {
+    const misplaced = misplacedPragma(
+      y.file,
+      y.index,
+      line,
+      (written) =>
+        `'#' starts no comment inside the python-version block: setup-python reads '${written}' as a version`,
+      'write the versions as a list and put the pragma after one of them, or put it on the line before python-version: to silence them all',
+    );
+    // A block that several steps name (a YAML alias) is reported once.
+    const seen = out.diagnostics.some(
+      (d) => d.code === misplaced?.code && d.location?.startLine === misplaced.location?.startLine,
+    );
+    if (misplaced && !seen) out.diagnostics.push(misplaced);
+  }
+  out.pragmas = out.pragmas.filter((p) => p.line - 1 < first || p.line - 1 > last);
+}
+
 /** The `actions/setup-python` steps of a list: `python-version` (expanded) and `python-version-file`. */
 function setupPythonSteps(
   y: ParsedYaml,
@@ -454,9 +516,10 @@ function setupPythonSteps(
   steps: unknown,
   stage: Stage,
   job: string | undefined,
-  into: VersionStatement[],
+  out: WorkflowExtraction,
   contextOf: (step: unknown) => JobContext,
 ): void {
+  const into = out.versions;
   for (const step of seqItems(y, steps)) {
     const uses = scalarText(y, mapGet(y, step, 'uses'));
     if (!uses || !isSetupPython(uses.text)) continue;
@@ -472,12 +535,15 @@ function setupPythonSteps(
       const written = versionScalar
         ? versionScalar.text
         : y.index.text.slice(range.startOffset, range.endOffset);
+      // A value on several lines (setup-python takes one version a line) or a list: each line or
+      // item is a part of the statement, at its place when the file shows it as written.
+      const severalLines = versionScalar !== undefined && /[\r\n]/.test(versionScalar.text);
+      if (severalLines) pragmasInsideValue(y, deref(y, versionNode) as Scalar, out);
       const entries = versionScalar
-        ? versionScalar.text
-            .split(/\r?\n/)
-            .map((l) => l.trim())
-            .filter((l) => l.length > 0)
-        : listItems.filter((s): s is ScalarText => s !== undefined).map((s) => s.text);
+        ? severalLines
+          ? blockLines(y, deref(y, versionNode) as Scalar, versionScalar)
+          : [{ text: versionScalar.text, range: versionScalar.range }]
+        : listItems.filter((s): s is ScalarText => s !== undefined);
       const statement: VersionStatement = { kind: 'setup-python', file, range, text: written, stage };
       const numbers = (versionScalar ? [versionScalar] : listItems).filter(
         (x): x is ScalarText & { readAs: string } => x?.readAs !== undefined,
@@ -489,14 +555,19 @@ function setupPythonSteps(
       const versions: string[] = [];
       const origins: ValueOrigin[] = [];
       const unresolved: string[] = [];
+      const parts: StatementPart[] = [];
       for (const entry of entries) {
-        const expanded = expand(stepCtx, entry);
+        const expanded = expand(stepCtx, entry.text);
         unresolved.push(...expanded.unresolved);
+        const named: string[] = [];
         for (const v of expanded.values) {
           if (!versions.includes(v.value)) versions.push(v.value);
+          if (!named.includes(v.value)) named.push(v.value);
           origins.push(...v.origins);
         }
+        parts.push({ text: entry.text, range: entry.range, versions: named });
       }
+      if (!versionScalar || severalLines) statement.parts = parts;
       if (unresolved.length > 0) statement.unresolved = [...new Set(unresolved)];
       if (versions.length > 0) statement.versions = versions;
       if (origins.length > 0) statement.origins = origins;
@@ -534,7 +605,7 @@ export function extractGithubAction(
   if (using === 'composite') {
     const inputs = inputDefaults(y, mapGet(y, root, 'inputs'));
     dockerSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.references);
-    setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out.versions, (step) => ({
+    setupPythonSteps(y, file, mapGet(y, runs, 'steps'), stage, undefined, out, (step) => ({
       y,
       matrix: undefined,
       env: envMap(y, step),

@@ -85,6 +85,76 @@ describe('extractVersionFile', () => {
     expect([tv.versions, slice(tools, tv.range)]).toEqual([['3.12.3', '3.11.9'], '3.12.3 3.11.9']);
   });
 
+  it('reads a pragma at the end of a .tool-versions line, after any #, for that line', () => {
+    const tools =
+      '# pybase: ignore=PB102\npython 3.8.18 # pybase: ignore=PB101\nnodejs 20#pybase: ignore=pb101,PB302\n';
+    const out = extractVersionFile('tool-versions', '.tool-versions', tools);
+    expect(out.pragmas).toEqual([
+      {
+        file: '.tool-versions',
+        line: 1,
+        codes: ['PB102'],
+        scope: 'next',
+        target: { startLine: 2, endLine: 2 },
+      },
+      {
+        file: '.tool-versions',
+        line: 2,
+        codes: ['PB101'],
+        scope: 'next',
+        target: { startLine: 2, endLine: 2 },
+      },
+      {
+        file: '.tool-versions',
+        line: 3,
+        codes: ['PB101', 'PB302'],
+        scope: 'next',
+        target: { startLine: 3, endLine: 3 },
+      },
+    ]);
+    expect(out.versions[0]?.versions).toEqual(['3.8.18']);
+    expect(out.diagnostics).toEqual([]);
+  });
+
+  it('reports a pragma after a version in .python-version, which takes comments on lines of their own only', () => {
+    const text = '# pybase: ignore=PB102\n3.8  # pybase: ignore=PB101\n3.9 #pybase: ignore-file=PB101\n';
+    const out = extractVersionFile('python-version', '.python-version', text);
+    // The whole-line pragma is read; the others are reported, and the versions before them still read.
+    expect(out.pragmas).toEqual([
+      {
+        file: '.python-version',
+        line: 1,
+        codes: ['PB102'],
+        scope: 'next',
+        target: { startLine: 2, endLine: 2 },
+      },
+    ]);
+    expect(out.versions.map((v) => v.versions)).toEqual([['3.8'], ['3.9']]);
+    expect(
+      out.diagnostics.map((d) => [d.code, d.severity, d.location?.startLine, d.location?.startColumn]),
+    ).toEqual([
+      ['PBE010', 'warning', 2, 6],
+      ['PBE010', 'warning', 3, 5],
+    ]);
+    expect(out.diagnostics[0]).toMatchObject({
+      message:
+        "ignore pragma not read: .python-version takes comments only on lines of their own: uv takes the whole line '3.8  # pybase: ignore=PB101' for the version, cannot read it, and ignores the line",
+      hint: "move the pragma to a line of its own before '3.8'",
+      data: { pragmaCodes: ['PB101'], misplaced: true },
+    });
+  });
+
+  it('gives each version of a .tool-versions line its own column', () => {
+    const tools = 'nodejs 20.11.0\npython   3.8.18 3.12.7\t3.13.1  # three\n';
+    const tv = extractVersionFile('tool-versions', '.tool-versions', tools).versions[0]!;
+    expect(tv.parts?.map((p) => [p.text, p.versions, p.range.startLine, p.range.startColumn])).toEqual([
+      ['3.8.18', ['3.8.18'], 2, 10],
+      ['3.12.7', ['3.12.7'], 2, 17],
+      ['3.13.1', ['3.13.1'], 2, 24],
+    ]);
+    expect(tv.parts?.map((p) => slice(tools, p.range))).toEqual(['3.8.18', '3.12.7', '3.13.1']);
+  });
+
   it('reads tox envlist over continuation lines and setup.cfg python_requires', () => {
     const tox =
       '[tox]\nenvlist =\n    py311, py312\n    {py310,py313}-django{42,50}\n    lint\n[testenv]\ndeps = x\n';

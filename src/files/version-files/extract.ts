@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import type {
   IgnorePragma,
   ProjectFileKind,
+  StatementPart,
   VersionStatement,
   VersionStatementKind,
 } from '../../model/project.js';
@@ -18,6 +19,7 @@ import {
   clampedLineColumn,
   indentedBlockAfter,
   LineIndex,
+  misplacedPragma,
   parseErrorDiagnostic,
   scanPragmas,
 } from '../text.js';
@@ -106,25 +108,41 @@ export function extractVersionFile(
       setupCfg(c);
       break;
   }
-  // INI files take `;` comments; TOML files end a line with a `#` comment.
+  // INI files take `;` comments; TOML files end a line with a `#` comment, `.tool-versions` (as
+  // asdf reads it) with a `#` anywhere.
   const ini = kind === 'tox-ini' || kind === 'setup-cfg';
   const toml = file.endsWith('.toml') || kind === 'pipfile';
   c.out.pragmas = scanPragmas(file, c.index, (line) => indentedBlockAfter(c.index, line), undefined, {
     ini,
-    trailing: toml,
+    trailing: kind === 'tool-versions' ? 'any-hash' : toml,
   });
   return c.out;
 }
 
-/** Each line of `.python-version` that is not blank or a comment names one version. */
+/**
+ * Each line of `.python-version` that is not blank or a comment names one version. A comment is a
+ * line of its own: uv reads the whole of any other line as the version (and ignores a line such as
+ * `3.8  # note`, which it cannot read), pyenv its first word. So an ignore pragma after a version
+ * silences nothing and is reported; the version before it is still read, as pyenv reads it.
+ */
 function pythonVersionFile(c: Collector): void {
   for (let line = 0; line < c.index.lineCount; line++) {
     const raw = c.index.lineText(line);
+    if (raw.trim().startsWith('#')) continue;
     const body = raw.replace(/#.*$/, '');
     const trimmed = body.trim();
     if (trimmed === '') continue;
     const start = c.lineStart(line) + body.indexOf(trimmed);
     c.add('python-version-file', start, start + trimmed.length, { versions: [trimmed] });
+    const misplaced = misplacedPragma(
+      c.file,
+      c.index,
+      line,
+      (written) =>
+        `.python-version takes comments only on lines of their own: uv takes the whole line '${written}' for the version, cannot read it, and ignores the line`,
+      `move the pragma to a line of its own before '${trimmed}'`,
+    );
+    if (misplaced) c.out.diagnostics.push(misplaced);
   }
 }
 
@@ -140,14 +158,26 @@ function runtimeTxt(c: Collector): void {
   }
 }
 
-/** asdf's `.tool-versions`: `python 3.12.3 3.11.9`. */
+/** asdf's `.tool-versions`: `python 3.12.3 3.11.9`, each version a part of the statement. */
 function toolVersions(c: Collector): void {
   for (let line = 0; line < c.index.lineCount; line++) {
     const body = c.index.lineText(line).replace(/#.*$/, '');
     const m = /^(\s*python\s+)(\S.*)$/.exec(body.trimEnd());
     if (!m) continue;
     const start = c.lineStart(line) + m[1]!.length;
-    c.add('tool-versions', start, start + m[2]!.length, { versions: m[2]!.split(/\s+/) });
+    const parts: StatementPart[] = [];
+    for (const token of m[2]!.matchAll(/\S+/g)) {
+      const at = start + token.index;
+      parts.push({
+        text: token[0],
+        range: c.index.range(c.file, at, at + token[0].length),
+        versions: [token[0]],
+      });
+    }
+    c.add('tool-versions', start, start + m[2]!.length, {
+      versions: parts.map((p) => p.text),
+      parts,
+    });
   }
 }
 
