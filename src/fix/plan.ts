@@ -442,15 +442,17 @@ export async function planFixes(
     let why = '';
     let from = tag;
     const listed = facts.listedAt(options.date).has(tag.raw);
+    // The warning that `--to` / `--to recommended` leaves the reference alone, when it does; a tag no
+    // longer published is said there too, rather than in a second note about the same reference.
+    let leftAlone: Diagnostic | undefined;
     if (choice.kind === 'skip' && target.kind !== 'bump') {
-      diagnostics.push(
-        note(
-          fixCodes.skipped,
-          'warning',
-          `${where(ref.range)}: ${before} left alone: ${choice.why}`,
-          ref.range,
-        ),
+      leftAlone = note(
+        fixCodes.skipped,
+        'warning',
+        `${where(ref.range)}: ${before} left alone: ${choice.why}`,
+        ref.range,
       );
+      diagnostics.push(leftAlone);
     } else if (choice.kind === 'skip' && listed) {
       // A tag no longer listed gets the note below, which says what does move it.
       bumpSkips.push({ ref, before, why: choice.why, floats: choice.floats === true });
@@ -469,14 +471,13 @@ export async function planFixes(
       const to = tryParseTag(choice.tag);
       const violation = to ? neverRuleViolation(tag, to) : `'${choice.tag}' is not a python tag`;
       if (violation) {
-        diagnostics.push(
-          note(
-            fixCodes.skipped,
-            'warning',
-            `${where(ref.range)}: ${before} left alone: ${violation}`,
-            ref.range,
-          ),
+        leftAlone = note(
+          fixCodes.skipped,
+          'warning',
+          `${where(ref.range)}: ${before} left alone: ${violation}`,
+          ref.range,
         );
+        diagnostics.push(leftAlone);
       } else {
         newTag = choice.tag;
         why = choice.why;
@@ -484,8 +485,11 @@ export async function planFixes(
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !listed)
-      diagnostics.push(notRebuilt(ref, tag, target, facts, options, within(bumpOptions, ref.file)));
+    if (!tagChanges && !listed) {
+      if (leftAlone)
+        leftAlone.message += `; its own tag, python:${tag.raw}, is no longer published at ${options.date}`;
+      else diagnostics.push(notRebuilt(ref, tag, target, facts, options, within(bumpOptions, ref.file)));
+    }
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
