@@ -22,6 +22,7 @@ import {
   neverRuleViolation,
 } from './choose.js';
 import { type DependencyJudge, dependencyJudge, refusalText } from './dependencies.js';
+import { followedVersion, writtenAsIs } from './follow.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
 import { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
@@ -271,11 +272,6 @@ function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
  * with escapes (`"python:3.12\u002dslim"`) or folded across lines, or a Dockerfile value continued on
  * the next line: the written text is longer than the value it reads as.
  */
-function writtenAsIs(range: SourceRange, value: string): boolean {
-  if (range.startOffset === undefined || range.endOffset === undefined) return true;
-  return range.endOffset - range.startOffset === value.length;
-}
-
 function notAsWritten(ref: ExtractedReference, before: string, after: string): Diagnostic {
   return note(
     fixCodes.skipped,
@@ -883,8 +879,6 @@ function referenceProblem(
   return neverRuleViolation(old.python, next.python);
 }
 
-const plainVersion = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
-
 /**
  * With `--bump minor` and `--to recommended`: `.python-version` and literal setup-python versions
  * follow the images they describe, when every python image of that minor moved to the same new minor. `stays`: minors some
@@ -927,23 +921,11 @@ function versionEdits(
     }
   }
   const out: Edit[] = [];
+  const newestPatch = (minor: string) => facts.pythonPatches(minor, options.date).at(-1);
   for (const v of extraction.versions) {
-    if (v.kind !== 'python-version-file' && v.kind !== 'setup-python') continue;
-    if (v.unresolved?.length || v.origins?.length || !writtenAsIs(v.range, v.text)) continue;
-    const m = plainVersion.exec(v.text);
-    if (!m) continue;
-    const from = `${m[1]}.${m[2]}`;
-    const targets = moves.get(from);
-    if (targets?.size !== 1) continue;
-    const to = [...targets][0]!;
-    if (to === from) continue;
-    let after = to;
-    if (m[3] !== undefined) {
-      const patches = facts.pythonPatches(to, options.date);
-      const newest = patches[patches.length - 1];
-      if (!newest) continue;
-      after = newest;
-    }
+    const followed = followedVersion(v, moves, newestPatch);
+    if (!followed) continue;
+    const { from, to, after } = followed;
     out.push({
       file: v.file,
       range: v.range,
