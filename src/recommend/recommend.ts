@@ -1,6 +1,6 @@
 /**
- * `recommend`: one recommendation per stage, the moves for the repository's current references,
- * and digests for the production stages when a resolver is given.
+ * `recommend`: one recommendation per stage, the moves for the repository's current references
+ * and its Python version statements, and digests for the production stages when a resolver is given.
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { DigestResolver } from '../fix/types.js';
@@ -13,6 +13,7 @@ import { type RecommendStage, recommendStages } from '../model/stage.js';
 import { decideStage, isMlPackage } from './decide.js';
 import { currentMinorOf, planMoves, recommendStageOf, referenceText } from './moves.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
+import { planStatementMoves } from './statements.js';
 import type {
   Recommendation,
   RecommendPolicy,
@@ -163,6 +164,10 @@ export async function recommend(input: RecommendInput): Promise<RecommendResult>
     incomplete: input.compatibility?.incomplete ?? false,
     recommendations,
     moves,
+    statements: planStatementMoves(input.extraction, moves, recommendations, {
+      catalog: input.catalog,
+      date: input.date,
+    }),
     diagnostics,
   };
   if (input.compatibility?.source) result.source = input.compatibility.source;

@@ -16,6 +16,11 @@ const statementNames: Record<VersionStatement['kind'], string> = {
   'setup-python-file': 'setup-python python-version-file',
 };
 
+/** How a kind of statement is named: by the file or key the user edits (`runtime.txt`, `requires-python`). */
+export function statementLabel(kind: VersionStatement['kind']): string {
+  return statementNames[kind] ?? kind;
+}
+
 /** The statement as written, cut short when it is long (its location points at the whole of it). */
 export function statementText(st: VersionStatement): string {
   return st.text.length > 80 ? `${st.text.slice(0, 77)}...` : st.text;
@@ -23,7 +28,7 @@ export function statementText(st: VersionStatement): string {
 
 /** The statement named for a message: `requires-python '>=3.13'`. */
 export function statementName(st: VersionStatement): string {
-  return `${statementNames[st.kind] ?? st.kind} '${statementText(st)}'`;
+  return `${statementLabel(st.kind)} '${statementText(st)}'`;
 }
 
 /**
