@@ -68,7 +68,7 @@ describe('pybase fix (command line)', () => {
     const run = await pybase(dir, 'fix', '--date', '2026-08-13');
     expect(run.code).toBe(2);
     expect(run.err).toMatch(
-      /error: a\/Dockerfile:1: edit .* dropped: cannot write the file: it has 2 hard links/,
+      /^a\/Dockerfile:1:6 PBF002 error edit .* dropped: cannot write the file: it has 2 hard links/m,
     );
     expect(run.out).toMatch(
       /^b\/Dockerfile:1: patch: .*\nupdated 1 file; 1 edit could not be made \(see the errors above\)\n$/,
@@ -107,10 +107,10 @@ describe('pybase fix (command line)', () => {
       const run = await pybase(dir, 'fix', mode, '--date', '2026-08-13');
       expect(run.code, mode).toBe(2);
       expect(run.err).toContain(
-        "pybase: error: compose.yaml:4: cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one: nothing in it was read\n",
+        "compose.yaml:4:1 PBE006 error cannot parse: the file holds 2 YAML documents (a '---' line starts another), but is read as one: nothing in it was read\n",
       );
       expect(run.err).toMatch(
-        /pybase: note: big\/Dockerfile: skipped: file is \d+ bytes, over the 1048576-byte limit\n {2}hint: pybase does not read files this large/,
+        /big\/Dockerfile:1:1 PBE007 info skipped: file is \d+ bytes, over the 1048576-byte limit\n {4}hint: pybase does not read files this large/,
       );
       expect(run.out).toContain('+FROM python:3.13.15-slim-bookworm\n');
     }
@@ -118,7 +118,7 @@ describe('pybase fix (command line)', () => {
     rmSync(join(dir, 'compose.yaml'));
     const run = await pybase(dir, 'fix', '--date', '2026-08-13');
     expect(run.code).toBe(0);
-    expect(run.err).toContain('big/Dockerfile: skipped');
+    expect(run.err).toContain('big/Dockerfile:1:1 PBE007 info skipped');
   });
 
   it('--to takes a tag or a python reference, and refuses a tag it cannot use once, with exit 2', async () => {
@@ -152,6 +152,33 @@ describe('pybase fix (command line)', () => {
     }
   });
 
+  it('prints the code of every note and refusal, as pybase check prints rule codes and as --json has it', async () => {
+    const dir = writeProject({
+      Dockerfile: 'FROM python:3.12.8-slim-bookworm\nFROM python:3.12-alpine\n',
+      'compose.yaml': 'services:\n  a:\n    image: python:3.12-slim\n',
+    });
+    temps.push(dir);
+    const argv = ['fix', '--dry-run', '--to', '3.13-slim', '--date', '2026-08-13'];
+    const text = await pybase(dir, ...argv);
+    const json = await pybase(dir, ...argv, '--json');
+    const { diagnostics } = JSON.parse(json.out) as {
+      diagnostics: {
+        code: string;
+        severity: string;
+        location?: { file: string; startLine: number; startColumn: number };
+      }[];
+    };
+    const own = diagnostics.filter((d) => d.code.startsWith('PBF'));
+    expect(own.length).toBeGreaterThanOrEqual(2);
+    for (const d of own) {
+      const where = d.location ? `${d.location.file}:${d.location.startLine}:${d.location.startColumn} ` : '';
+      expect(text.err).toContain(`${where}${d.code} ${d.severity} `);
+    }
+    expect(text.err).toMatch(
+      /^Dockerfile:2:6 PBF001 warning python:3\.12-alpine left alone: 3\.12-alpine -> 3\.13-slim swaps the C library \(musl -> glibc\)$/m,
+    );
+  });
+
   it('--json lists the edits and the diff', async () => {
     const dir = copyFixture();
     const { code, out } = await pybase(dir, 'fix', '--dry-run', '--json', '--date', '2026-08-13');
@@ -182,6 +209,7 @@ describe('pybase fix (command line)', () => {
       expect(r.err).toContain(host);
       expect(r.out).not.toContain('nothing to fix');
       expect(r.out).toContain('nothing changed: 1 error above');
+      expect(r.err).toMatch(/^Dockerfile:1:6 PBF003 error cannot resolve the digest of /m);
     }
   });
 
@@ -218,8 +246,8 @@ describe('pybase fix (command line)', () => {
     );
     expect(dry.err).toBe(
       [
-        'pybase: note: Dockerfile:1: python:3.12.11-slim-trixie held at Python 3.12 (moved to its newest patch, 3.12.14-slim-trixie): on python:3.14.7-slim-trixie numpy 1.26.4 has no cp314 wheel (source build); on python:3.13.15-slim-trixie numpy 1.26.4 has no cp313 wheel (source build)',
-        '  hint: pybase deps --image python:3.14.7-slim-trixie shows every package there; upgrade the packages named (in uv.lock) to move, or pass --no-deps-check to move without judging them',
+        'Dockerfile:1:6 PBF001 info python:3.12.11-slim-trixie held at Python 3.12 (moved to its newest patch, 3.12.14-slim-trixie): on python:3.14.7-slim-trixie numpy 1.26.4 has no cp314 wheel (source build); on python:3.13.15-slim-trixie numpy 1.26.4 has no cp313 wheel (source build)',
+        '    hint: pybase deps --image python:3.14.7-slim-trixie shows every package there; upgrade the packages named (in uv.lock) to move, or pass --no-deps-check to move without judging them',
         '',
       ].join('\n'),
     );
@@ -344,7 +372,7 @@ describe('pybase fix (command line)', () => {
     expect(bump.code).toBe(0);
     expect(bump.out).toBe('nothing to fix\n');
     expect(bump.err).toMatch(
-      /note: \.github\/workflows\/ci\.yml:6: python:3\.12-slim left alone by --bump patch: the tag floats to the newest patch by itself \(2 more references likewise\)\n {2}hint: to pin such references, use pybase fix --to recommended/,
+      /\.github\/workflows\/ci\.yml:6:16 PBF001 info python:3\.12-slim left alone by --bump patch: the tag floats to the newest patch by itself \(2 more references likewise\)\n {4}hint: to pin such references, use pybase fix --to recommended/,
     );
     // --bump minor does move minor pins: no note says it leaves them alone.
     const minor = await pybase(
@@ -370,7 +398,7 @@ describe('pybase fix (command line)', () => {
       '2026-11-27',
     );
     expect(recommended.err).toMatch(
-      /note: Dockerfile:10: python:3\.11-alpine left alone: no musl image passes the constraints of prod, and pybase fix never swaps the C library\n {2}hint: to move to glibc, change it to python:3\.14\.7-slim-trixie by hand/,
+      /Dockerfile:10:1 PBF001 info python:3\.11-alpine left alone: no musl image passes the constraints of prod, and pybase fix never swaps the C library\n {4}hint: to move to glibc, change it to python:3\.14\.7-slim-trixie by hand/,
     );
     // fix has no --libc: its notes never ask for one.
     expect(recommended.err).not.toContain('--libc glibc or');

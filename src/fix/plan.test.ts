@@ -222,6 +222,29 @@ describe('pybase fix on small repositories', () => {
     expect(messages(distro).join('\n')).not.toContain('--bump distro moves');
   });
 
+  it('says once why --to leaves a reference alone, also when its tag is no longer published', async () => {
+    const files = {
+      Dockerfile:
+        'FROM python:3.12.8-slim AS a\nFROM python:3.11-slim-bullseye AS b\nFROM python:3.12-slim AS c\n',
+    };
+    for (const target of [
+      { kind: 'to', tag: '3.13' },
+      { kind: 'recommended', tags: { build: '3.13', prod: '3.13' } },
+    ] as const) {
+      const moved = await fix(files, { target });
+      expect(moved.read('Dockerfile')).toContain('FROM python:3.13 AS c');
+      const notes = moved.result.plan.diagnostics;
+      expect(notes.map((d) => [d.code, d.severity, d.location?.startLine])).toEqual([
+        ['PBF001', 'warning', 1],
+        ['PBF001', 'warning', 2],
+      ]);
+      expect(notes.map((d) => d.message)).toEqual([
+        'Dockerfile:1: python:3.12.8-slim left alone: 3.13 pins the Python version less precisely than 3.12.8-slim; its own tag, python:3.12.8-slim, is no longer published at 2026-08-13',
+        'Dockerfile:2: python:3.11-slim-bullseye left alone: 3.13 drops the distro bullseye that 3.11-slim-bullseye names; its own tag, python:3.11-slim-bullseye, is no longer published at 2026-08-13',
+      ]);
+    }
+  });
+
   it('moves a tag frozen on a dropped distro with --bump distro, and says so in patch mode', async () => {
     const files = { Dockerfile: 'FROM python:3.11-slim-bullseye\n' };
     const patch = await fix(files);

@@ -22,6 +22,7 @@ import {
   neverRuleViolation,
 } from './choose.js';
 import { type DependencyJudge, dependencyJudge, refusalText } from './dependencies.js';
+import { followedVersion, writtenAsIs } from './follow.js';
 import { redactSecrets } from './redact.js';
 import type { TagFacts } from './tag-facts.js';
 import { expandTemplate, parseTemplate, rewriteLiteral, type Segment, solveTemplate } from './template.js';
@@ -271,11 +272,6 @@ function argValues(ref: ExtractedReference): Map<string, ValueOrigin> | string {
  * with escapes (`"python:3.12\u002dslim"`) or folded across lines, or a Dockerfile value continued on
  * the next line: the written text is longer than the value it reads as.
  */
-function writtenAsIs(range: SourceRange, value: string): boolean {
-  if (range.startOffset === undefined || range.endOffset === undefined) return true;
-  return range.endOffset - range.startOffset === value.length;
-}
-
 function notAsWritten(ref: ExtractedReference, before: string, after: string): Diagnostic {
   return note(
     fixCodes.skipped,
@@ -442,15 +438,17 @@ export async function planFixes(
     let why = '';
     let from = tag;
     const listed = facts.listedAt(options.date).has(tag.raw);
+    // The warning that `--to` / `--to recommended` leaves the reference alone, when it does; a tag no
+    // longer published is said there too, rather than in a second note about the same reference.
+    let leftAlone: Diagnostic | undefined;
     if (choice.kind === 'skip' && target.kind !== 'bump') {
-      diagnostics.push(
-        note(
-          fixCodes.skipped,
-          'warning',
-          `${where(ref.range)}: ${before} left alone: ${choice.why}`,
-          ref.range,
-        ),
+      leftAlone = note(
+        fixCodes.skipped,
+        'warning',
+        `${where(ref.range)}: ${before} left alone: ${choice.why}`,
+        ref.range,
       );
+      diagnostics.push(leftAlone);
     } else if (choice.kind === 'skip' && listed) {
       // A tag no longer listed gets the note below, which says what does move it.
       bumpSkips.push({ ref, before, why: choice.why, floats: choice.floats === true });
@@ -469,14 +467,13 @@ export async function planFixes(
       const to = tryParseTag(choice.tag);
       const violation = to ? neverRuleViolation(tag, to) : `'${choice.tag}' is not a python tag`;
       if (violation) {
-        diagnostics.push(
-          note(
-            fixCodes.skipped,
-            'warning',
-            `${where(ref.range)}: ${before} left alone: ${violation}`,
-            ref.range,
-          ),
+        leftAlone = note(
+          fixCodes.skipped,
+          'warning',
+          `${where(ref.range)}: ${before} left alone: ${violation}`,
+          ref.range,
         );
+        diagnostics.push(leftAlone);
       } else {
         newTag = choice.tag;
         why = choice.why;
@@ -484,8 +481,11 @@ export async function planFixes(
       }
     }
     const tagChanges = newTag !== parsed.tag;
-    if (!tagChanges && !listed)
-      diagnostics.push(notRebuilt(ref, tag, target, facts, options, within(bumpOptions, ref.file)));
+    if (!tagChanges && !listed) {
+      if (leftAlone)
+        leftAlone.message += `; its own tag, python:${tag.raw}, is no longer published at ${options.date}`;
+      else diagnostics.push(notRebuilt(ref, tag, target, facts, options, within(bumpOptions, ref.file)));
+    }
 
     let newDigest = parsed.digest;
     if (tagChanges && parsed.digest !== undefined) newDigest = undefined;
@@ -879,8 +879,6 @@ function referenceProblem(
   return neverRuleViolation(old.python, next.python);
 }
 
-const plainVersion = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
-
 /**
  * With `--bump minor` and `--to recommended`: `.python-version` and literal setup-python versions
  * follow the images they describe, when every python image of that minor moved to the same new minor. `stays`: minors some
@@ -923,23 +921,11 @@ function versionEdits(
     }
   }
   const out: Edit[] = [];
+  const newestPatch = (minor: string) => facts.pythonPatches(minor, options.date).at(-1);
   for (const v of extraction.versions) {
-    if (v.kind !== 'python-version-file' && v.kind !== 'setup-python') continue;
-    if (v.unresolved?.length || v.origins?.length || !writtenAsIs(v.range, v.text)) continue;
-    const m = plainVersion.exec(v.text);
-    if (!m) continue;
-    const from = `${m[1]}.${m[2]}`;
-    const targets = moves.get(from);
-    if (targets?.size !== 1) continue;
-    const to = [...targets][0]!;
-    if (to === from) continue;
-    let after = to;
-    if (m[3] !== undefined) {
-      const patches = facts.pythonPatches(to, options.date);
-      const newest = patches[patches.length - 1];
-      if (!newest) continue;
-      after = newest;
-    }
+    const followed = followedVersion(v, moves, newestPatch);
+    if (!followed) continue;
+    const { from, to, after } = followed;
     out.push({
       file: v.file,
       range: v.range,

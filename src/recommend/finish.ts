@@ -11,6 +11,7 @@ import type { Arch } from '../model/platform.js';
 import type { Extraction } from '../model/project.js';
 import { planMoves } from './moves.js';
 import { type PolicyInput, resolvePolicy } from './policy.js';
+import { planStatementMoves } from './statements.js';
 import type { Recommendation, RecommendResult } from './types.js';
 
 /** The decided stages and what the dependency analysis adds to the result. Plain data. */
@@ -81,6 +82,10 @@ export async function finishRecommendation(input: FinishInput, decided: Decision
     incomplete: decided.incomplete,
     recommendations,
     moves,
+    statements: planStatementMoves(input.extraction, moves, recommendations, {
+      catalog: input.catalog,
+      date: input.date,
+    }),
     diagnostics,
   };
   if (decided.source) result.source = decided.source;

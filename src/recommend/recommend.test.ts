@@ -427,6 +427,41 @@ describe('output', () => {
     expect(validate(JSON.parse(renderRecommendJson(r)))).toBe(true);
   });
 
+  it('lists the Python version statements beside the image references: those that follow the images, and why the others stay', async () => {
+    const root = writeProject({
+      Dockerfile: 'FROM python:3.12.4-slim-bookworm\n',
+      '.python-version': '3.12\n',
+      'runtime.txt': 'python-3.12.4\n',
+      'pyproject.toml': '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10"\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        py: ["3.11", "3.12"]\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: ${{ matrix.py }}\n',
+    });
+    const r = await recommendProject(root, { catalog, date: '2026-08-13', stages: ['prod'], offline: true });
+    expect(validate(JSON.parse(renderRecommendJson(r)))).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(r.moves.map((m) => m.to)).toEqual(['python:3.14.7-slim-trixie']);
+    expect(r.statements.map((s) => [`${s.file}:${s.line}`, s.statement, s.kind, s.to])).toEqual([
+      ['.github/workflows/ci.yml:11', 'setup-python', 'none', undefined],
+      ['.python-version:1', 'python-version-file', 'minor', '3.14'],
+      ['pyproject.toml:4', 'requires-python', 'none', undefined],
+      ['runtime.txt:1', 'runtime-txt', 'none', undefined],
+    ]);
+    const text = renderRecommendText(r);
+    const listed = text.slice(text.indexOf('Current references:')).split('\n');
+    expect(listed).toEqual([
+      'Current references:',
+      '  Dockerfile:1 (prod) python:3.12.4-slim-bookworm -> python:3.14.7-slim-trixie  [minor] Python 3.12 -> 3.14 (then pin its digest: pybase fix --pin-digest)',
+      "  .github/workflows/ci.yml:11 (ci) setup-python python-version '${{ matrix.py }}'  [none] no python image of the repository runs Python 3.11; the python images of Python 3.12 move to 3.14; its value is written elsewhere (a matrix, env or input): change it there",
+      "  .python-version:1 (dev) .python-version '3.12' -> 3.14  [minor] follows the python images from Python 3.12 to 3.14",
+      "  pyproject.toml:4 (dev) requires-python '>=3.10'  [none] a range, which pybase fix never edits: it admits Python 3.14.7, recommended for prod",
+      "  runtime.txt:1 (dev) runtime.txt 'python-3.12.4'  [none] the python images of Python 3.12 move to 3.14; pybase fix does not edit runtime.txt: change it by hand",
+      '',
+    ]);
+    expect(renderRecommendMarkdown(r)).toContain(
+      "| `.python-version:1` | dev | `.python-version '3.12'` | minor | `3.14` | follows the python images from Python 3.12 to 3.14 |",
+    );
+  });
+
   it('text and Markdown snapshots', () => {
     expect(renderRecommendText(result)).toMatchSnapshot();
     expect(renderRecommendMarkdown(result)).toMatchSnapshot();

@@ -1,6 +1,6 @@
 /**
- * `recommend`: one recommendation per stage, the moves for the repository's current references,
- * and digests for the production stages when a resolver is given.
+ * `recommend`: one recommendation per stage, the moves for the repository's current references
+ * and its Python version statements, and digests for the production stages when a resolver is given.
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { DigestResolver } from '../fix/types.js';

@@ -1,12 +1,15 @@
 /** Text, Markdown and JSON renderings of a recommendation: pure functions of the result. */
 import { dependencySourceLabel } from '../model/dependencies.js';
 import { archSpelling } from '../model/platform.js';
+import { statementLabel } from '../rules/statements.js';
 import type {
+  Move,
   Recommendation,
   RecommendResult,
   RejectionGroup,
   Relaxation,
   ScoredCandidate,
+  StatementMove,
 } from './types.js';
 
 const traceLabels: Record<string, string> = {
@@ -23,6 +26,11 @@ function header(r: RecommendResult): string {
     r.source ? `dependencies ${dependencySourceLabel(r.source.file, r.source.kind)}` : 'no dependency file',
   );
   return parts.join(' · ');
+}
+
+/** An image reference as written; a version statement named by its file or key (`.python-version '3.11'`). */
+function currentText(m: Move | StatementMove): string {
+  return 'statement' in m ? `${statementLabel(m.statement)} '${m.current}'` : m.current;
 }
 
 function altLine(a: ScoredCandidate): string {
@@ -79,11 +87,11 @@ export function renderRecommendText(r: RecommendResult): string {
     out.push('  decision:');
     for (const t of rec.trace) out.push(`    ${traceLabels[t.step] ?? t.question} ${t.answer}`);
   }
-  if (r.moves.length > 0) {
+  if (r.moves.length > 0 || r.statements.length > 0) {
     out.push('', 'Current references:');
-    for (const m of r.moves) {
+    for (const m of [...r.moves, ...r.statements]) {
       const to = m.to ? ` -> ${m.to}` : '';
-      out.push(`  ${m.file}:${m.line} (${m.stage}) ${m.current}${to}  [${m.kind}] ${m.reason}`);
+      out.push(`  ${m.file}:${m.line} (${m.stage}) ${currentText(m)}${to}  [${m.kind}] ${m.reason}`);
     }
   }
   for (const d of r.diagnostics) out.push(`${d.severity}: ${d.message}`);
@@ -133,7 +141,7 @@ export function renderRecommendMarkdown(r: RecommendResult): string {
     out.push('', 'Decision path:', '');
     for (const t of rec.trace) out.push(`1. **${traceLabels[t.step] ?? t.question}** ${mdEscape(t.answer)}`);
   }
-  if (r.moves.length > 0) {
+  if (r.moves.length > 0 || r.statements.length > 0) {
     out.push(
       '',
       '### Current references',
@@ -141,9 +149,9 @@ export function renderRecommendMarkdown(r: RecommendResult): string {
       '| where | stage | now | move | to | why |',
       '| --- | --- | --- | --- | --- | --- |',
     );
-    for (const m of r.moves) {
+    for (const m of [...r.moves, ...r.statements]) {
       out.push(
-        `| \`${m.file}:${m.line}\` | ${m.stage} | \`${m.current}\` | ${m.kind} | ${m.to ? `\`${m.to}\`` : ''} | ${mdEscape(m.reason)} |`,
+        `| \`${m.file}:${m.line}\` | ${m.stage} | \`${mdEscape(currentText(m))}\` | ${m.kind} | ${m.to ? `\`${m.to}\`` : ''} | ${mdEscape(m.reason)} |`,
       );
     }
   }

@@ -7,6 +7,7 @@ import type { ImageCandidate } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Arch } from '../model/platform.js';
+import type { VersionStatementKind } from '../model/project.js';
 import type { RecommendStage } from '../model/stage.js';
 
 /** Why a candidate cannot be used. Codes are stable: they appear in JSON output. */
@@ -170,6 +171,33 @@ export interface Move {
   glibc?: { tag: string; reason: string };
 }
 
+/**
+ * A Python version statement of the repository (`.python-version`, a setup-python version,
+ * `runtime.txt`, `.tool-versions`, Pipfile, tox, `requires-python`, ...), as `pybase check` reads it,
+ * beside the moves of the python images. `.python-version` and literal setup-python versions follow
+ * the images of their Python minor when those all move to one new minor (as `pybase fix --to
+ * recommended` moves them); the others are said and left to edit by hand.
+ */
+export interface StatementMove {
+  file: string;
+  line: number;
+  /** What states it, as the extractor names it (`python-version-file`, `setup-python`, `requires-python`, ...). */
+  statement: VersionStatementKind;
+  /** The value as written (`3.11`, `>=3.10`, `${{ matrix.python }}`). */
+  current: string;
+  /** The versions it names, after matrix and env expansion (`['3.11', '3.12']`); absent for a range. */
+  versions?: string[];
+  /** The range it states (`requires-python`, Poetry's `python`, `python_requires`). */
+  specifier?: string;
+  /** The stage the statement serves. */
+  stage: string;
+  /** `minor` when it follows the images to another Python minor, else `none`. */
+  kind: 'minor' | 'none';
+  /** The version to write instead; absent for `none`. */
+  to?: string;
+  reason: string;
+}
+
 export interface Recommendation {
   stage: RecommendStage;
   /** The reference to copy, at the stage's precision (`python:3.12.14-slim-trixie@sha256:...`). */
@@ -212,5 +240,7 @@ export interface RecommendResult {
   incomplete: boolean;
   recommendations: Recommendation[];
   moves: Move[];
+  /** The Python version statements, in the order of the files. */
+  statements: StatementMove[];
   diagnostics: Diagnostic[];
 }

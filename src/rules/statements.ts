@@ -18,6 +18,11 @@ const statementNames: Record<VersionStatement['kind'], string> = {
   'setup-python-file': 'setup-python python-version-file',
 };
 
+/** How a kind of statement is named: by the file or key the user edits (`runtime.txt`, `requires-python`). */
+export function statementLabel(kind: VersionStatement['kind']): string {
+  return statementNames[kind] ?? kind;
+}
+
 /**
  * The statement as written, on one line (a block of versions, an envlist over several lines) and cut
  * short when it is long (its location points at the whole of it).
@@ -32,7 +37,7 @@ export function statementText(st: Pick<VersionStatement, 'text'>): string {
  * `.tool-versions '3.8.18'`.
  */
 export function statementName(st: VersionStatement, part?: StatementPart): string {
-  return `${statementNames[st.kind] ?? st.kind} '${statementText(part ?? st)}'`;
+  return `${statementLabel(st.kind)} '${statementText(part ?? st)}'`;
 }
 
 /**

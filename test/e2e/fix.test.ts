@@ -31,7 +31,7 @@ describe('pybase fix (built CLI)', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/pybase: warning: a\/Dockerfile: cannot read: EACCES/);
+    expect(r.stderr).toMatch(/^a\/Dockerfile:1:1 PBE005 warning cannot read: EACCES/m);
     expect(r.stdout).toContain('+FROM python:3.13.15-slim-bookworm\n');
     expect(readFileSync(join(dir, 'b/Dockerfile'), 'utf8')).toBe('FROM python:3.13.7-slim-bookworm\n');
   });

@@ -3,6 +3,7 @@ import {
   type Arch,
   addDays,
   analyzeDependencyFile,
+  archSpelling,
   type CandidateList,
   type Catalog,
   type CompatibilityReport,
@@ -65,7 +66,7 @@ not name (hashes only, plain pins, ranges) are looked up in the package index.
 Options:
   --image REF        judge only this image (repeatable); floating tags (3.12-slim) are resolved at
                      the date; prints the verdict of every package
-  --arch ARCH        architectures to judge (repeatable or comma-separated; default amd64,arm64v8):
+  --arch ARCH        architectures to judge (repeatable or comma-separated; default amd64,arm64):
                      amd64, arm64, arm/v7, arm/v6, arm/v5, 386, ppc64le, riscv64, s390x, mips64le,
                      with or without linux/, or docker-library names (arm64v8, arm32v7)
   --deps FILE        read this dependency file instead of searching PATH
@@ -132,7 +133,7 @@ function imagesFromRefs(
       if (!last) throw unpublishedImage(tag, catalog, date);
       candidate = { ...last, architectures: [...archs] };
       notes.push(
-        `python:${tag} is no longer published (frozen since ${status.removedOn}): judged on the image it named last, ${last.tag}; the data does not record which architectures that image was built for, so it is judged on ${archs.join(', ')} as asked`,
+        `python:${tag} is no longer published (frozen since ${status.removedOn}): judged on the image it named last, ${last.tag}; the data does not record which architectures that image was built for, so it is judged on ${archs.map(archSpelling).join(', ')} as asked`,
       );
     }
     const found = candidate;
@@ -303,7 +304,7 @@ function header(report: CompatibilityReport, io: Io): string {
     ? dependencySourceLabel(shownPath(report.source.file, io), report.source.kind)
     : 'dependencies';
   const count = report.packages.length;
-  return `${s.bold(src)}: ${plural(count, 'package')}, ${s.dim(`images published at ${report.date}, ${report.archs.join(', ')}`)}`;
+  return `${s.bold(src)}: ${plural(count, 'package')}, ${s.dim(`images published at ${report.date}, ${report.archs.map(archSpelling).join(', ')}`)}`;
 }
 
 /** Names of the packages with native code: a binary wheel for some platform (as recommend counts them). */
@@ -364,7 +365,7 @@ export function renderMatrix(report: CompatibilityReport, io: Io): string {
     return `${lines.join('\n')}\n`;
   }
   const native = nativePackages(report);
-  const rows: string[][] = [['image', ...report.archs]];
+  const rows: string[][] = [['image', ...report.archs.map(archSpelling)]];
   let minor: string | undefined;
   for (const image of order) {
     if (minor !== undefined && image.python !== minor) rows.push(['']);
@@ -490,7 +491,7 @@ export function renderImageTables(report: CompatibilityReport, io: Io): string {
   const native = nativePackages(report);
   const lines = [header(report, io)];
   for (const c of report.images) {
-    lines.push('', `${s.bold(c.image.tag)} ${c.arch}: ${colour(c, cellText(c, native), io)}`);
+    lines.push('', `${s.bold(c.image.tag)} ${archSpelling(c.arch)}: ${colour(c, cellText(c, native), io)}`);
     if (c.excludedByProject) lines.push(s.red(`  ${c.excludedByProject}`));
     const sorted = [...c.packages].sort(
       (a: PackageVerdict, b: PackageVerdict) =>

@@ -66,6 +66,8 @@ describe('pybase fix --to recommended', () => {
     expect(moved.code).toBe(0);
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM python:${prod}\n`);
     expect(readFileSync(path.join(dir, '.python-version'), 'utf8')).toBe(`${minor}\n`);
+    // pybase recommend lists the statement with the same move.
+    expect(rec.statements).toMatchObject([{ file: '.python-version', line: 1, kind: 'minor', to: minor }]);
 
     // A Windows image of the same minor is left alone (fix never judges Windows images): the
     // version file, which describes it too, stays.
@@ -74,6 +76,20 @@ describe('pybase fix --to recommended', () => {
     writeFileSync(path.join(mixed, '.python-version'), '3.8\n');
     writeFileSync(path.join(mixed, 'Dockerfile'), 'FROM python:3.8-slim\n');
     writeFileSync(path.join(mixed, 'Dockerfile.windows'), 'FROM python:3.8-windowsservercore-ltsc2022\n');
+    // pybase recommend says why the version file stays.
+    const listed = await recommendProject(mixed, {
+      catalog,
+      date: '2026-08-13',
+      stages: ['prod'],
+      offline: true,
+    });
+    expect(listed.statements).toMatchObject([
+      {
+        file: '.python-version',
+        kind: 'none',
+        reason: `not every python image of Python 3.8 moves (some go to ${minor}, some stay), so it stays`,
+      },
+    ]);
     const kept = await run(['fix', '--to', 'recommended', '--offline'], mixed);
     expect(kept.code).toBe(0);
     expect(readFileSync(path.join(mixed, 'Dockerfile'), 'utf8')).toBe(`FROM python:${prod}\n`);

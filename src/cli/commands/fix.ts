@@ -11,6 +11,7 @@ import {
   fixCodes,
   fixProject,
   fixTagsOf,
+  formatDiagnosticLine,
   inputCodes,
   loadConfig,
   PybaseError,
@@ -40,7 +41,7 @@ import {
   reportDependencyErrors,
   snapshotPathOf,
 } from '../context.js';
-import { type Io, locationPrefix, plural, style } from '../io.js';
+import { type Io, plural, style } from '../io.js';
 import type { Command } from '../main.js';
 import { openIndex, openRegistry } from '../network.js';
 import { indexOptions } from '../network-options.js';
@@ -90,7 +91,9 @@ Options:
 Never proposed: pre-releases, a less precise tag, a switch between glibc and musl, a change to any
 image other than python.
 
-Files that could not be read or parsed, and files skipped (too large, binary), are named on stderr.
+Notes, references left alone and edits dropped are printed on stderr as 'pybase check' prints its
+findings, with their code (file:line:col PBF001 warning ...); so are files that could not be read or
+parsed, and files skipped (too large, binary).
 
 Exit codes: 0 done or nothing to do, 1 changes pending (--check), 2 usage error, a file that could
 not be read or parsed, or a planned edit that could not be made (the file changed meanwhile, did not
@@ -99,19 +102,14 @@ re-read as intended, or could not be written).
 
 const bumpModes: readonly BumpMode[] = ['patch', 'minor', 'distro'];
 
+/**
+ * The fixer's notes, refusals and reading problems, one per line as `pybase check` prints its findings
+ * (`file:line:col CODE severity message`, the hint indented below), so that the code (PBF001, ...)
+ * shows as it does in --json.
+ */
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   const s = style(io.color && io.stderrIsTTY);
-  for (const d of diagnostics) {
-    const label =
-      d.severity === 'error'
-        ? s.red('error:')
-        : d.severity === 'warning'
-          ? s.yellow('warning:')
-          : s.dim('note:');
-    const text = `${locationPrefix(d)}${d.message}`;
-    io.err(`pybase: ${label} ${redactSecrets(text)}\n`);
-    if (d.hint) io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
-  }
+  for (const d of diagnostics) io.err(`${redactSecrets(formatDiagnosticLine(d, s))}\n`);
 }
 
 /**

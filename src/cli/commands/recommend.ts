@@ -53,7 +53,9 @@ const help = `Usage: pybase recommend [PATH] [options]
 The python image tag to use, per stage, and why: every fully specified tag published at the date
 is a candidate; hard constraints reject some (each with a reason code); the survivors are ranked
 for the stage; the winner is written at the stage's precision (dev X.Y-slim-DISTRO, ci
-X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references get a move each.
+X.Y.Z-slim-DISTRO, prod X.Y.Z-slim-DISTRO@sha256:...). The current references get a move each;
+the Python version statements (.python-version, setup-python, runtime.txt, ...) are listed after
+them, with the version they follow the images to, or why they stay.
 
   PATH                     project root (default: .)
   --stage S                dev, ci, prod or prod-ai; repeatable (default: the stages the repository
