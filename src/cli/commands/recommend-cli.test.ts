@@ -115,7 +115,7 @@ describe('pybase recommend: text a first-time reader can follow (examples/report
 });
 
 describe('pybase recommend: the dependency analysis is cached', () => {
-  it('a second run reads the stored analysis and prints the same; --no-cache stores nothing', async () => {
+  it('a second run reads the stored analysis and decisions and prints the same; --no-cache stores nothing', async () => {
     const { existsSync, readdirSync } = await import('node:fs');
     const dir = flaskWith('');
     const cache = mkdtempSync(path.join(tmpdir(), 'pybase-recommend-cache-'));
@@ -124,7 +124,9 @@ describe('pybase recommend: the dependency analysis is cached', () => {
     const uncached = await run([...argv, '--no-cache'], dir);
     expect(existsSync(path.join(cache, 'deps'))).toBe(false);
     const first = await run(argv, dir);
-    expect(readdirSync(path.join(cache, 'deps'))).toHaveLength(1);
+    const entries = (sub: string) => readdirSync(path.join(cache, sub)).filter((f) => f.endsWith('.json'));
+    expect(entries('deps')).toHaveLength(1);
+    expect(entries('deps/recommend')).toHaveLength(1);
     const second = await run(argv, dir);
     expect(second.code).toBe(first.code);
     expect(second.out).toBe(first.out);
