@@ -24,6 +24,9 @@ describe('dependency rules on fixture projects', () => {
     expect(codes(found)).toEqual(['PB201', 'PB205', 'PB206']);
     const pb201 = found.find((f) => f.code === 'PB201')!;
     expect(pb201.message).toMatch(/numpy/);
+    // Architectures are spelled as everywhere else in the output (arm64, not the library id arm64v8).
+    expect(pb201.message).toMatch(/\barm64: numpy/);
+    expect(pb201.message).not.toMatch(/arm64v8/);
     expect(pb201.location?.file).toBe('Dockerfile');
     expect(pb201.location?.startLine).toBe(1);
     expect(found.find((f) => f.code === 'PB206')!.message).toMatch(/locked: numpy/);

@@ -1,4 +1,5 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { archSpelling } from '../model/platform.js';
 import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { placeableImages, shown } from './helpers.js';
@@ -58,7 +59,7 @@ export const pb201: Rule = {
             });
           if (missing.length === 0) continue;
           for (const n of missing) names.add(n);
-          byArch.push(`${result.arch}: ${nameList(missing)}`);
+          byArch.push(`${archSpelling(result.arch)}: ${nameList(missing)}`);
         }
         if (names.size === 0) return [];
         return [

@@ -1,5 +1,6 @@
 import { compareDotted } from '../deps/candidates.js';
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
+import { type Arch, archSpelling } from '../model/platform.js';
 import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { placeableImages, shown } from './helpers.js';
@@ -39,7 +40,7 @@ export const pb202: Rule = {
         const { candidate } = image;
         if (candidate.libc.family !== 'glibc') return [];
         const builder = builders.builderOf(pr);
-        const found: { name: string; arch: string; need: string }[] = [];
+        const found: { name: string; arch: Arch; need: string }[] = [];
         for (const result of image.report.images) {
           for (const p of result.packages) {
             if (!failsHere(p.verdict, builder)) continue;
@@ -50,7 +51,9 @@ export const pb202: Rule = {
           }
         }
         if (found.length === 0) return [];
-        const names = [...new Set(found.map((f) => `${f.name} (glibc >= ${f.need} on ${f.arch})`))];
+        const names = [
+          ...new Set(found.map((f) => `${f.name} (glibc >= ${f.need} on ${archSpelling(f.arch)})`)),
+        ];
         return [
           makeFinding(pb202, {
             stage: pr.ref.stage,

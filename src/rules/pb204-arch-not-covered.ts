@@ -1,6 +1,6 @@
 import { dependencyFactsOf, nameList, referencesWithFacts } from '../deps/facts.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Arch } from '../model/platform.js';
+import { type Arch, archSpelling } from '../model/platform.js';
 import { builderStageNote, failsHere, stageBuilders } from './builder-stages.js';
 import { makeFinding } from './finding.js';
 import { pinnedTag, placeableImages, shown } from './helpers.js';
@@ -46,8 +46,8 @@ export const pb204: Rule = {
         makeFinding(pb204, {
           stage: pr.ref.stage,
           location: pr.ref.range,
-          message: `${shown(pr)}${image && image !== pr.image.tag ? ` (${image})` : ''} is not published for ${missing.join(', ')}`,
-          hint: `it is published for ${published.join(', ')}`,
+          message: `${shown(pr)}${image && image !== pr.image.tag ? ` (${image})` : ''} is not published for ${missing.map(archSpelling).join(', ')}`,
+          hint: `it is published for ${published.map(archSpelling).join(', ')}`,
           data: { ...(image ? { image } : {}), architectures: missing },
         }),
       );
@@ -76,7 +76,7 @@ export const pb204: Rule = {
           makeFinding(pb204, {
             stage: pr.ref.stage,
             location: pr.ref.range,
-            message: `${shown(pr)} on ${r.arch}: no wheel for ${nameList(missing)}, which install from wheels on other architectures`,
+            message: `${shown(pr)} on ${archSpelling(r.arch)}: no wheel for ${nameList(missing)}, which install from wheels on other architectures`,
             hint: 'pin releases with wheels for this architecture, or build them in a stage with a compiler',
             data: { image: candidate.tag, arch: r.arch, packages: missing },
           }),
