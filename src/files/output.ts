@@ -8,6 +8,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { WriteRefusedError, writeFileAtomic } from '../fix/apply.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
+import { trackTemp, untrackTemp } from './temp-files.js';
 
 function cannotWrite(command: string, shown: string, why: string, hint: string): PybaseError {
   return new PybaseError({
@@ -85,8 +86,10 @@ export async function writeOutputFile(
       path.dirname(file),
       `.${path.basename(file)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
     );
-    const handle = await open(temp, 'wx', 0o666);
+    // Tracked before it exists: an interruption while it is being created removes it too.
+    trackTemp(temp);
     try {
+      const handle = await open(temp, 'wx', 0o666);
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();
@@ -97,6 +100,8 @@ export async function writeOutputFile(
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
+    } finally {
+      untrackTemp(temp);
     }
   } catch (error) {
     if (error instanceof PybaseError) throw error;

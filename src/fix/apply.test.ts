@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -465,6 +465,39 @@ describe('writeFileAtomic', () => {
       byte: 0xff,
     });
   });
+
+  it('interrupted while writing (Ctrl-C), removes its temporary file and leaves the file as it was', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    const runner = join(dir, 'runner.mjs');
+    await build({
+      stdin: {
+        contents:
+          "import { writeFileAtomic } from './apply.js';\n" +
+          "await writeFileAtomic(process.argv[2], 'x'.repeat(150_000_000));\n",
+        resolveDir: join(repoRoot, 'src/fix'),
+        sourcefile: 'interrupt-runner.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: runner,
+      logLevel: 'warning',
+    });
+    const child = spawn(process.execPath, [runner, join(dir, 'Dockerfile')], { stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, signal) => resolve(signal)),
+    );
+    // Interrupt as soon as the temporary file exists (before the rename).
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(dir).some((f) => f.endsWith('.tmp')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 2));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+  }, 30_000);
 
   it('refuses a file with several hard links and leaves every name as it was', async () => {
     const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');

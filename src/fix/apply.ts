@@ -9,6 +9,7 @@ import type { BigIntStats } from 'node:fs';
 import { constants } from 'node:fs';
 import { access, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
 import { firstNonUtf8, LineIndex } from '../files/text.js';
 import { plainScalarReadsAs, scalarValueAt } from '../files/yaml.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
@@ -492,7 +493,10 @@ export async function writeFileAtomic(
   );
   // Readable by its owner only until it has the old file's owner and mode: a set-user-ID bit must
   // never sit on a file owned by someone else, not even for a moment.
+  // Tracked before it exists: an interruption while it is being created removes it too.
+  trackTemp(temp);
   const handle = await open(temp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    untrackTemp(temp);
     if (error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS') {
       throw new WriteRefusedError(
         `its folder ${dir} is not writable (${error.code}), and pybase writes the new content beside the file and renames it over the file`,
@@ -529,6 +533,8 @@ export async function writeFileAtomic(
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
+  } finally {
+    untrackTemp(temp);
   }
   try {
     const dirHandle = await open(dir, 'r');

@@ -13,6 +13,7 @@ import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import { parseDependencies } from '../files/lockfiles/index.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
 import type { DigestResolver } from '../fix/types.js';
 import { addMonths, type IsoDate } from '../model/date.js';
 import { type DependencySourceKind, dependencyReadErrors } from '../model/dependencies.js';
@@ -673,8 +674,10 @@ async function writeInitFiles(
         path.dirname(target.file),
         `.${path.basename(target.file)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
       );
-      const handle = await open(temp, 'wx', 0o666);
+      // Tracked before it exists: an interruption while it is being created removes it too.
+      trackTemp(temp);
       staged.push({ target, temp });
+      const handle = await open(temp, 'wx', 0o666);
       try {
         await handle.writeFile(contents[target.rel] ?? '', 'utf8');
         if (target.exists) await handle.chmod(Number((await stat(target.file)).mode & 0o7777));
@@ -693,9 +696,13 @@ async function writeInitFiles(
         created.push(target.file);
         await unlink(temp);
       }
+      untrackTemp(temp);
     }
   } catch (error) {
-    for (const { temp } of staged) await unlink(temp).catch(() => undefined);
+    for (const { temp } of staged) {
+      await unlink(temp).catch(() => undefined);
+      untrackTemp(temp);
+    }
     for (const file of created) await unlink(file).catch(() => undefined);
     for (const dir of madeDirs) await rmdir(dir).catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

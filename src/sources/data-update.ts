@@ -29,6 +29,7 @@ import {
   type SnapshotPythonCycle,
   snapshotFormat,
 } from '../data/snapshot.js';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
 import { daysBetween, type IsoDate } from '../model/date.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import {
@@ -385,6 +386,8 @@ export function withLatestReleases(
 async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    // Tracked before it exists: an interruption while it is being created removes it too.
+    trackTemp(temp);
     const handle = await open(temp, 'wx', 0o666);
     try {
       await handle.writeFile(text, 'utf8');
@@ -393,8 +396,10 @@ async function writeAtomic(file: string, text: string): Promise<void> {
       await handle.close();
     }
     await rename(temp, file);
+    untrackTemp(temp);
   } catch (error) {
     await rm(temp, { force: true });
+    untrackTemp(temp);
     throw new PybaseError({
       code: inputCodes.unreadableFile,
       severity: 'error',
