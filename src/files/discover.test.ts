@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -129,6 +130,16 @@ describe('discoverFiles', () => {
       ['gone.Dockerfile', 'broken symbolic link'],
       ['out-dir', 'symbolic link leads outside the scanned root'],
       ['real/loop', 'symbolic link loop (it points to a directory that contains it)'],
+    ]);
+  });
+
+  it('skips a FIFO under a name pybase reads, without opening it, and says so', async () => {
+    const root = await project({ 'ok/Dockerfile': 'FROM python:3.12\n' });
+    execFileSync('mkfifo', [path.join(root, 'Dockerfile')]);
+    const { files, diagnostics } = await discoverFiles(root);
+    expect(files.map((f) => f.path)).toEqual(['ok/Dockerfile']);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.file, d.message])).toEqual([
+      ['PBE007', 'info', 'Dockerfile', 'Dockerfile: skipped: not a regular file (a FIFO)'],
     ]);
   });
 

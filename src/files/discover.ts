@@ -93,6 +93,14 @@ function unreadable(file: string, error: unknown): Diagnostic {
   };
 }
 
+/** What a file that is neither a regular file nor a directory is, for a message. */
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
 function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
@@ -249,7 +257,12 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
       if (isExcluded(rel, false)) continue;
       try {
         const info = statSync(target);
-        if (!info.isFile()) continue;
+        if (!info.isFile()) {
+          // Never opened: reading a FIFO waits for a writer that may never come.
+          if (!info.isDirectory())
+            diagnostics.push(skipped(rel, `not a regular file (${specialKind(info)})`));
+          continue;
+        }
         if (info.size > maxSize) {
           diagnostics.push(
             skipped(
