@@ -143,6 +143,25 @@ describe('discoverFiles', () => {
     ]);
   });
 
+  it('warns about an exclude pattern written with backslashes that leaves nothing out', async () => {
+    const root = await project({
+      'vendor/lib/Dockerfile': 'FROM python:3.12\n',
+      'a/Dockerfile': 'FROM python:3.12\n',
+    });
+    const { files, diagnostics } = await discoverFiles(root, {
+      exclude: ['vendor\\**', 'a\\Dockerfile', 'b\\*.yml', 'x/**'],
+    });
+    expect(files.map((f) => f.path)).toEqual(['a/Dockerfile', 'vendor/lib/Dockerfile']);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.message, d.hint])).toEqual(
+      ['vendor\\**', 'a\\Dockerfile', 'b\\*.yml'].map((p) => [
+        'PBE001',
+        'warning',
+        `the exclude pattern '${p}' leaves nothing out: a backslash escapes the next character in a pattern, it does not separate folders`,
+        `write it with '/' (${p.replaceAll('\\', '/')})`,
+      ]),
+    );
+  });
+
   it('reports a missing root instead of throwing', async () => {
     const { files, diagnostics } = await discoverFiles(path.join(tmpdir(), 'pybase-no-such-dir-xyz'));
     expect(files).toEqual([]);

@@ -179,8 +179,16 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
     return { files, diagnostics, contents };
   }
 
-  const isExcluded = (rel: string, isDir: boolean) =>
-    excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
+  // A pattern with a backslash is often a Windows path (`vendor\**`); in a glob the backslash escapes
+  // the next character, so such a pattern may leave nothing out. Each one that never matches is said.
+  const backslashed = (options.exclude ?? [])
+    .filter((p) => p.includes('\\'))
+    .map((p) => ({ pattern: p, matches: excludeMatcher([p])!, used: false }));
+  const isExcluded = (rel: string, isDir: boolean) => {
+    for (const b of backslashed)
+      if (!b.used && (b.matches(rel) || (isDir && b.matches(`${rel}/`)))) b.used = true;
+    return excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
+  };
 
   // Synchronous calls, on purpose: for thousands of small files in the page cache, a round trip
   // through the I/O thread pool per call costs several times the call itself (on the 5,501-file
@@ -287,6 +295,15 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
   };
 
   walk(realRoot, '', new Set([realRoot]), []);
+  for (const b of backslashed) {
+    if (b.used) continue;
+    diagnostics.push({
+      code: inputCodes.usage,
+      severity: 'warning',
+      message: `the exclude pattern '${b.pattern}' leaves nothing out: a backslash escapes the next character in a pattern, it does not separate folders`,
+      hint: `write it with '/' (${b.pattern.replaceAll('\\', '/')})`,
+    });
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics, contents };
 }
