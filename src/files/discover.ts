@@ -83,13 +83,20 @@ function skipped(file: string, why: string, hint?: string): Diagnostic {
   return d;
 }
 
-function unreadable(file: string, error: unknown): Diagnostic {
+/** A file or folder of the project that cannot be read (`file` relative to the root, '' for the root). */
+export function unreadable(file: string, error: unknown, hint?: string): Diagnostic {
   const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return {
     code: inputCodes.unreadableFile,
     severity: 'warning',
     message: `${file || '.'}: cannot read: ${reason}`,
     location: { file: file || '.', startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    hint:
+      hint ??
+      (code === 'EACCES' || code === 'EPERM'
+        ? 'check its permissions (pybase only reads it), or leave it out with --exclude'
+        : 'leave it out with --exclude if it is not part of the project'),
   };
 }
 
@@ -171,11 +178,13 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
     realRoot = realpathSync.native(root);
     const info = statSync(realRoot);
     if (!info.isDirectory()) {
-      diagnostics.push(unreadable(root, new Error('not a directory')));
+      diagnostics.push(
+        unreadable(root, new Error('not a directory'), 'give the root directory of the project'),
+      );
       return { files, diagnostics, contents };
     }
   } catch (error) {
-    diagnostics.push(unreadable(root, error));
+    diagnostics.push(unreadable(root, error, 'give the root directory of the project'));
     return { files, diagnostics, contents };
   }
 
