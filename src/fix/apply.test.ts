@@ -499,6 +499,29 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
   }, 30_000);
 
+  it.skipIf(!asRoot)(
+    'says a file on a read-only file system is there, not that its mode is read-only',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pybase-apply-ro-'));
+      temps.push(dir);
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+      } catch {
+        return; // no permission to mount here: nothing to test
+      }
+      try {
+        writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12.8-slim-bookworm\n');
+        execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' });
+        const error = await writeFileAtomic(join(dir, 'Dockerfile'), 'changed\n').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WriteRefusedError);
+        expect((error as Error).message).toBe('it is on a read-only file system');
+        expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+      } finally {
+        execFileSync('umount', [dir], { stdio: 'ignore' });
+      }
+    },
+  );
+
   it('refuses a file with several hard links and leaves every name as it was', async () => {
     const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
     linkSync(join(dir, 'Dockerfile'), join(dir, 'Dockerfile.linked'));

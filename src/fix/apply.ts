@@ -473,12 +473,17 @@ export async function writeFileAtomic(
   }
   const mode = Number(info.mode & 0o7777n);
   // A rename would replace a file its mode protects from this user: refused as a write in place would be.
-  if (
-    !(await access(target, constants.W_OK).then(
-      () => true,
-      () => false,
-    ))
-  ) {
+  const denied = await access(target, constants.W_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code ?? 'EACCES',
+  );
+  if (denied === 'EROFS') {
+    throw new WriteRefusedError(
+      'it is on a read-only file system',
+      'fix a writable copy of the project, or leave the file out with --exclude',
+    );
+  }
+  if (denied !== undefined) {
     throw new WriteRefusedError(
       `it is read-only (mode 0${mode.toString(8).padStart(3, '0')}), and pybase does not replace a file it could not write`,
       `make it writable (chmod u+w ${path.basename(file)}) to have it fixed, or leave it out with --exclude`,
