@@ -707,12 +707,16 @@ async function writeInitFiles(
     for (const dir of madeDirs) await rmdir(dir).catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     const rel = current?.rel ?? 'a file';
+    const raced =
+      (error as NodeJS.ErrnoException)?.code === 'EEXIST' && current !== undefined && !current.exists;
     throw initRefusal(
       rel,
-      (error as NodeJS.ErrnoException)?.code === 'EEXIST' && current && !current.exists
+      raced
         ? 'was created by another program while pybase init was writing'
         : `cannot be written (${reason})`,
-      'make the folder writable, or run pybase init where you can write',
+      raced
+        ? 'look at that file, then run pybase init again (--force replaces it)'
+        : 'make the folder writable, or run pybase init where you can write',
       current?.file,
     );
   }
