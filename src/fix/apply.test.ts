@@ -221,7 +221,10 @@ describe('applyEdits', () => {
     const result = await applyEdits([edit], { root: dir, reextract });
     expect(result.changes).toEqual([]);
     expect(result.dropped).toHaveLength(1);
-    expect(result.diagnostics[0]!.message).toMatch(/holds 'python:3.12.8-slim-bookworm' there/);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /dropped: the file changed since pybase read it \(line 1 holds 'python:3.12.8-slim-bookworm' there now\), and that change is kept$/,
+    );
+    expect(result.diagnostics[0]!.hint).toBe('run pybase fix again');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(text);
   });
 

@@ -187,7 +187,11 @@ async function planFile(
     const [start, end] = offsetsOf(edit.range, index);
     if (body.slice(start, end) !== edit.before) {
       diagnostics.push(
-        dropped(edit, `the file holds '${body.slice(start, end)}' there, not '${edit.before}'`),
+        dropped(
+          edit,
+          `the file changed since pybase read it (line ${index.positionAt(start).line + 1} holds '${body.slice(start, end)}' there now), and that change is kept`,
+          'run pybase fix again',
+        ),
       );
       droppedEdits.push(edit);
       continue;
