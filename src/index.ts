@@ -12,6 +12,7 @@ export * from './config/index.js';
 export * from './deps/index.js';
 export * from './files/extract.js';
 export * from './files/lockfiles/index.js';
+export * from './files/output.js';
 export * from './fix/index.js';
 export * from './integrations/actions.js';
 export * from './integrations/init.js';

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -130,6 +131,35 @@ describe('discoverFiles', () => {
       ['out-dir', 'symbolic link leads outside the scanned root'],
       ['real/loop', 'symbolic link loop (it points to a directory that contains it)'],
     ]);
+  });
+
+  it('skips a FIFO under a name pybase reads, without opening it, and says so', async () => {
+    const root = await project({ 'ok/Dockerfile': 'FROM python:3.12\n' });
+    execFileSync('mkfifo', [path.join(root, 'Dockerfile')]);
+    const { files, diagnostics } = await discoverFiles(root);
+    expect(files.map((f) => f.path)).toEqual(['ok/Dockerfile']);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.file, d.message])).toEqual([
+      ['PBE007', 'info', 'Dockerfile', 'Dockerfile: skipped: not a regular file (a FIFO)'],
+    ]);
+  });
+
+  it('warns about an exclude pattern written with backslashes that leaves nothing out', async () => {
+    const root = await project({
+      'vendor/lib/Dockerfile': 'FROM python:3.12\n',
+      'a/Dockerfile': 'FROM python:3.12\n',
+    });
+    const { files, diagnostics } = await discoverFiles(root, {
+      exclude: ['vendor\\**', 'a\\Dockerfile', 'b\\*.yml', 'x/**'],
+    });
+    expect(files.map((f) => f.path)).toEqual(['a/Dockerfile', 'vendor/lib/Dockerfile']);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.message, d.hint])).toEqual(
+      ['vendor\\**', 'a\\Dockerfile', 'b\\*.yml'].map((p) => [
+        'PBE001',
+        'warning',
+        `the exclude pattern '${p}' leaves nothing out: a backslash escapes the next character in a pattern, it does not separate folders`,
+        `write it with '/' (${p.replaceAll('\\', '/')})`,
+      ]),
+    );
   });
 
   it('reports a missing root instead of throwing', async () => {

@@ -83,14 +83,29 @@ function skipped(file: string, why: string, hint?: string): Diagnostic {
   return d;
 }
 
-function unreadable(file: string, error: unknown): Diagnostic {
+/** A file or folder of the project that cannot be read (`file` relative to the root, '' for the root). */
+export function unreadable(file: string, error: unknown, hint?: string): Diagnostic {
   const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return {
     code: inputCodes.unreadableFile,
     severity: 'warning',
     message: `${file || '.'}: cannot read: ${reason}`,
     location: { file: file || '.', startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    hint:
+      hint ??
+      (code === 'EACCES' || code === 'EPERM'
+        ? 'check its permissions (pybase only reads it), or leave it out with --exclude'
+        : 'leave it out with --exclude if it is not part of the project'),
   };
+}
+
+/** What a file that is neither a regular file nor a directory is, for a message. */
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'a special file';
 }
 
 function isInside(root: string, candidate: string): boolean {
@@ -163,16 +178,26 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
     realRoot = realpathSync.native(root);
     const info = statSync(realRoot);
     if (!info.isDirectory()) {
-      diagnostics.push(unreadable(root, new Error('not a directory')));
+      diagnostics.push(
+        unreadable(root, new Error('not a directory'), 'give the root directory of the project'),
+      );
       return { files, diagnostics, contents };
     }
   } catch (error) {
-    diagnostics.push(unreadable(root, error));
+    diagnostics.push(unreadable(root, error, 'give the root directory of the project'));
     return { files, diagnostics, contents };
   }
 
-  const isExcluded = (rel: string, isDir: boolean) =>
-    excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
+  // A pattern with a backslash is often a Windows path (`vendor\**`); in a glob the backslash escapes
+  // the next character, so such a pattern may leave nothing out. Each one that never matches is said.
+  const backslashed = (options.exclude ?? [])
+    .filter((p) => p.includes('\\'))
+    .map((p) => ({ pattern: p, matches: excludeMatcher([p])!, used: false }));
+  const isExcluded = (rel: string, isDir: boolean) => {
+    for (const b of backslashed)
+      if (!b.used && (b.matches(rel) || (isDir && b.matches(`${rel}/`)))) b.used = true;
+    return excluded !== undefined && (excluded(rel) || (isDir && excluded(`${rel}/`)));
+  };
 
   // Synchronous calls, on purpose: for thousands of small files in the page cache, a round trip
   // through the I/O thread pool per call costs several times the call itself (on the 5,501-file
@@ -249,7 +274,12 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
       if (isExcluded(rel, false)) continue;
       try {
         const info = statSync(target);
-        if (!info.isFile()) continue;
+        if (!info.isFile()) {
+          // Never opened: reading a FIFO waits for a writer that may never come.
+          if (!info.isDirectory())
+            diagnostics.push(skipped(rel, `not a regular file (${specialKind(info)})`));
+          continue;
+        }
         if (info.size > maxSize) {
           diagnostics.push(
             skipped(
@@ -274,6 +304,15 @@ export async function discoverFilesWithContent<K extends string = ProjectFileKin
   };
 
   walk(realRoot, '', new Set([realRoot]), []);
+  for (const b of backslashed) {
+    if (b.used) continue;
+    diagnostics.push({
+      code: inputCodes.usage,
+      severity: 'warning',
+      message: `the exclude pattern '${b.pattern}' leaves nothing out: a backslash escapes the next character in a pattern, it does not separate folders`,
+      hint: `write it with '/' (${b.pattern.replaceAll('\\', '/')})`,
+    });
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics, contents };
 }

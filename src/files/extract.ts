@@ -16,6 +16,7 @@ import {
   defaultMaxFileSize,
   discoverFilesWithContent,
   excludeMatcher,
+  unreadable,
 } from './discover.js';
 import type { ProvidedBuildArg } from './dockerfile/extract.js';
 import { readBytes } from './fs-calls.js';
@@ -39,15 +40,6 @@ export interface ExtractOptions {
    * `build.args`, as `docker build --build-arg` would.
    */
   buildArgs?: Readonly<Record<string, string>>;
-}
-
-function unreadable(file: string, error: unknown): Diagnostic {
-  return {
-    code: inputCodes.unreadableFile,
-    severity: 'warning',
-    message: `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
-    location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
-  };
 }
 
 function byPosition<T extends { file: string; range: { startOffset?: number; startLine: number } }>(

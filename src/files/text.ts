@@ -303,3 +303,47 @@ export function decodeText(bytes: Uint8Array): string {
   const text = new TextDecoder('utf-8').decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/**
+ * Where the first byte sequence that is not UTF-8 starts: its 1-based line and column (in characters
+ * of the valid text before it; a byte-order mark is not counted) and the byte, or undefined when all
+ * of it is UTF-8.
+ */
+export function firstNonUtf8(bytes: Uint8Array): { line: number; column: number; byte: number } | undefined {
+  let i = 0;
+  let bad = -1;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b <= 0xdf
+          ? 1
+          : b >= 0xe0 && b <= 0xef
+            ? 2
+            : b >= 0xf0 && b <= 0xf4
+              ? 3
+              : -1;
+    let ok = need >= 0 && i + need < bytes.length;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = bytes[i + k]!;
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (k === 1 && b === 0xe0) lo = 0xa0; // overlong
+      if (k === 1 && b === 0xed) hi = 0x9f; // surrogates
+      if (k === 1 && b === 0xf0) lo = 0x90; // overlong
+      if (k === 1 && b === 0xf4) hi = 0x8f; // past U+10FFFF
+      ok = c >= lo && c <= hi;
+    }
+    if (!ok) {
+      bad = i;
+      break;
+    }
+    i += need + 1;
+  }
+  if (bad < 0) return undefined;
+  const before = decodeText(bytes.subarray(0, bad));
+  const index = new LineIndex(before);
+  const at = index.positionAt(before.length);
+  return { line: at.line + 1, column: at.character + 1, byte: bytes[bad]! };
+}

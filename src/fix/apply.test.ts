@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,8 +17,15 @@ import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
-import { LineIndex } from '../files/text.js';
-import { applyEdits, FileChangedError, type FileReading, fileStateOf, writeFileAtomic } from './apply.js';
+import { firstNonUtf8, LineIndex } from '../files/text.js';
+import {
+  applyEdits,
+  FileChangedError,
+  type FileReading,
+  fileStateOf,
+  WriteRefusedError,
+  writeFileAtomic,
+} from './apply.js';
 import { unifiedDiff } from './diff.js';
 import { parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit } from './types.js';
@@ -33,6 +40,29 @@ function dirWith(name: string, content: string | Uint8Array): string {
   temps.push(dir);
   writeFileSync(join(dir, name), content);
   return dir;
+}
+
+/** A bundle that calls writeFileAtomic on its argument and prints the error message and hint, to run as another user. */
+async function nobodyRunner(dir: string): Promise<string> {
+  const runner = join(dir, 'runner.mjs');
+  await build({
+    stdin: {
+      contents:
+        "import { writeFileAtomic } from './apply.js';\n" +
+        'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(`${e.message}\\nhint: ${e.hint}`));\n',
+      resolveDir: join(repoRoot, 'src/fix'),
+      sourcefile: 'nobody-runner.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: runner,
+    logLevel: 'warning',
+  });
+  chmodSync(runner, 0o644);
+  return runner;
 }
 
 const reextract = (file: string, text: string): FileReading => ({
@@ -191,7 +221,10 @@ describe('applyEdits', () => {
     const result = await applyEdits([edit], { root: dir, reextract });
     expect(result.changes).toEqual([]);
     expect(result.dropped).toHaveLength(1);
-    expect(result.diagnostics[0]!.message).toMatch(/holds 'python:3.12.8-slim-bookworm' there/);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /dropped: the file changed since pybase read it \(line 1 holds 'python:3.12.8-slim-bookworm' there now\), and that change is kept$/,
+    );
+    expect(result.diagnostics[0]!.hint).toBe('run pybase fix again');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(text);
   });
 
@@ -249,6 +282,24 @@ describe('applyEdits', () => {
     const edit = editOf(text, 'python:3.12.8-slim-bookworm', 'python:3.12.14-slim-bookworm');
     const result = await applyEdits([edit], { root: dir, reextract });
     expect(result.dropped).toEqual([edit]);
+    expect(readFileSync(join(dir, 'Dockerfile')).equals(bytes)).toBe(true);
+  });
+
+  it('names the line and column of the first byte that is not UTF-8, with a hint', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('FROM python:3.12.8-slim-bookworm\r\n# caf\u00e9 ok\r\nRUN echo ', 'utf8'),
+      Buffer.from('\xe9t\xe9\n', 'latin1'),
+    ]);
+    const dir = dirWith('Dockerfile', bytes);
+    const text = bytes.toString('latin1');
+    const edit = editOf(text, 'python:3.12.8-slim-bookworm', 'python:3.12.14-slim-bookworm');
+    const result = await applyEdits([edit], { root: dir, reextract });
+    expect(result.diagnostics).toHaveLength(1);
+    const d = result.diagnostics[0]!;
+    expect(d.message).toBe(
+      'Dockerfile:1: edit python:3.12.8-slim-bookworm -> python:3.12.14-slim-bookworm dropped: line 3, column 10 holds the byte 0xE9, which is not UTF-8; pybase edits UTF-8 files only',
+    );
+    expect(d.hint).toMatch(/iconv -f latin1 -t utf-8/);
     expect(readFileSync(join(dir, 'Dockerfile')).equals(bytes)).toBe(true);
   });
 
@@ -335,6 +386,144 @@ describe('writeFileAtomic', () => {
     expect(statSync(join(dir, 'Dockerfile')).uid).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
   });
+
+  it.skipIf(!asRoot)(
+    'run by another user, refuses a read-only file or a file in a read-only folder, saying why',
+    async () => {
+      for (const which of ['file', 'folder'] as const) {
+        const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+        const runner = await nobodyRunner(dir);
+        chownSync(dir, 65534, 65534);
+        chownSync(join(dir, 'Dockerfile'), 65534, 65534);
+        if (which === 'file') chmodSync(join(dir, 'Dockerfile'), 0o444);
+        else chmodSync(dir, 0o555);
+        const out = execFileSync(process.execPath, [runner, join(dir, 'Dockerfile')], {
+          uid: 65534,
+          gid: 65534,
+          encoding: 'utf8',
+        });
+        chmodSync(dir, 0o755);
+        if (which === 'file') {
+          expect(out).toMatch(
+            /^it is read-only \(mode 0444\), and pybase does not replace a file it could not write\n/,
+          );
+          expect(out).toMatch(/hint: make it writable \(chmod u\+w Dockerfile\)/);
+        } else {
+          expect(out).toMatch(
+            /^its folder .* is not writable \(EACCES\), and pybase writes the new content beside the file/,
+          );
+          expect(out).not.toMatch(/\.tmp/);
+        }
+        expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+        expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
+      }
+    },
+  );
+
+  it.skipIf(asRoot)('refuses a read-only file, saying why', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    chmodSync(join(dir, 'Dockerfile'), 0o444);
+    const error = await writeFileAtomic(join(dir, 'Dockerfile'), 'changed\n').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteRefusedError);
+    expect((error as WriteRefusedError).message).toMatch(/read-only \(mode 0444\)/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+    expect(readdirSync(dir)).toEqual(['Dockerfile']);
+  });
+
+  it('finds the first byte that is not UTF-8 exactly where a strict decoder fails', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const pieces = [
+      [0x41],
+      [0x0a],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xc0, 0xaf],
+      [0xe9],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe0, 0x80, 0x80],
+    ];
+    for (let n = 0; n < 2000; n++) {
+      const bytes = Uint8Array.from(
+        Array.from({ length: 1 + (random() % 8) }, () => pieces[random() % pieces.length]!).flat(),
+      );
+      let strict: string | undefined;
+      try {
+        strict = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        strict = undefined;
+      }
+      const bad = firstNonUtf8(bytes);
+      expect(bad === undefined, Buffer.from(bytes).toString('hex')).toBe(strict !== undefined);
+    }
+    expect(firstNonUtf8(Buffer.from('ab\r\nc\u00e9', 'utf8'))).toBeUndefined();
+    expect(firstNonUtf8(Buffer.concat([Buffer.from('ab\r\nc\u00e9', 'utf8'), Buffer.from([0xff])]))).toEqual({
+      line: 2,
+      column: 3,
+      byte: 0xff,
+    });
+  });
+
+  it('interrupted while writing (Ctrl-C), removes its temporary file and leaves the file as it was', async () => {
+    const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
+    const runner = join(dir, 'runner.mjs');
+    await build({
+      stdin: {
+        contents:
+          "import { writeFileAtomic } from './apply.js';\n" +
+          "await writeFileAtomic(process.argv[2], 'x'.repeat(150_000_000));\n",
+        resolveDir: join(repoRoot, 'src/fix'),
+        sourcefile: 'interrupt-runner.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: runner,
+      logLevel: 'warning',
+    });
+    const child = spawn(process.execPath, [runner, join(dir, 'Dockerfile')], { stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, signal) => resolve(signal)),
+    );
+    // Interrupt as soon as the temporary file exists (before the rename).
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(dir).some((f) => f.endsWith('.tmp')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 2));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(readdirSync(dir).sort()).toEqual(['Dockerfile', 'runner.mjs']);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+  }, 30_000);
+
+  it.skipIf(!asRoot)(
+    'says a file on a read-only file system is there, not that its mode is read-only',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pybase-apply-ro-'));
+      temps.push(dir);
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+      } catch {
+        return; // no permission to mount here: nothing to test
+      }
+      try {
+        writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12.8-slim-bookworm\n');
+        execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' });
+        const error = await writeFileAtomic(join(dir, 'Dockerfile'), 'changed\n').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WriteRefusedError);
+        expect((error as Error).message).toBe('it is on a read-only file system');
+        expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM python:3.12.8-slim-bookworm\n');
+      } finally {
+        execFileSync('umount', [dir], { stdio: 'ignore' });
+      }
+    },
+  );
 
   it('refuses a file with several hard links and leaves every name as it was', async () => {
     const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');

@@ -6,9 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { LineIndex } from '../files/text.js';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
+import { firstNonUtf8, LineIndex } from '../files/text.js';
 import { plainScalarReadsAs, scalarValueAt } from '../files/yaml.js';
 import type { Diagnostic, SourceRange } from '../model/diagnostic.js';
 import { inputCodes } from '../model/diagnostic.js';
@@ -45,7 +47,7 @@ export interface ApplyOptions {
 const bom = '\uFEFF';
 
 /** An edit that was planned but could not be made: an error (the command exits 2). */
-function dropped(edit: Edit, why: string): Diagnostic {
+function dropped(edit: Edit, why: string, hint?: string): Diagnostic {
   return {
     code: fixCodes.dropped,
     severity: 'error',
@@ -53,6 +55,7 @@ function dropped(edit: Edit, why: string): Diagnostic {
       `${edit.file}:${edit.range.startLine}: edit ${edit.before} -> ${edit.after} dropped: ${why}`,
     ),
     location: edit.range,
+    ...(hint ? { hint } : {}),
   };
 }
 
@@ -184,7 +187,11 @@ async function planFile(
     const [start, end] = offsetsOf(edit.range, index);
     if (body.slice(start, end) !== edit.before) {
       diagnostics.push(
-        dropped(edit, `the file holds '${body.slice(start, end)}' there, not '${edit.before}'`),
+        dropped(
+          edit,
+          `the file changed since pybase read it (line ${index.positionAt(start).line + 1} holds '${body.slice(start, end)}' there now), and that change is kept`,
+          'run pybase fix again',
+        ),
       );
       droppedEdits.push(edit);
       continue;
@@ -320,23 +327,40 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
     const absolute = path.join(options.root, ...file.split('/'));
     let text: string;
     let state: FileState;
+    let bytes: Uint8Array;
     try {
       // The state first, then the text: a write in between makes the state look older than the text,
       // so the write is refused (never a lost update).
       const handle = await open(absolute, 'r');
       try {
         state = fileStateOf(await handle.stat({ bigint: true }));
-        // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await handle.readFile());
+        bytes = await handle.readFile();
       } finally {
         await handle.close();
       }
     } catch (error) {
       for (const e of fileEdits) {
         diagnostics.push(
+          dropped(e, `cannot read the file: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        droppedEdits.push(e);
+      }
+      continue;
+    }
+    try {
+      // fatal: a file that is not valid UTF-8 would not survive decoding and encoding byte for byte.
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      const bad = firstNonUtf8(bytes);
+      const where = bad
+        ? `line ${bad.line}, column ${bad.column} holds the byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}, which is not UTF-8`
+        : 'the file is not UTF-8';
+      for (const e of fileEdits) {
+        diagnostics.push(
           dropped(
             e,
-            `cannot read the file as UTF-8: ${error instanceof Error ? error.message : String(error)}`,
+            `${where}; pybase edits UTF-8 files only`,
+            'convert the file to UTF-8 (from Latin-1: iconv -f latin1 -t utf-8), or edit the tag by hand',
           ),
         );
         droppedEdits.push(e);
@@ -364,8 +388,9 @@ export async function applyEdits(edits: readonly Edit[], options: ApplyOptions):
           error instanceof FileChangedError
             ? 'the file changed on disk while pybase was editing it, and that change is kept; run pybase fix again'
             : `cannot write the file: ${error instanceof Error ? error.message : String(error)}`;
+        const hint = error instanceof WriteRefusedError ? error.hint : undefined;
         for (const e of result.kept) {
-          diagnostics.push(dropped(e, why));
+          diagnostics.push(dropped(e, why, hint));
           droppedEdits.push(e);
         }
         continue;
@@ -407,6 +432,16 @@ export class FileChangedError extends Error {
   }
 }
 
+/** A replacement pybase refuses to make, with what the user can do about it. */
+export class WriteRefusedError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = 'WriteRefusedError';
+    this.hint = hint;
+  }
+}
+
 export interface WriteOptions {
   /**
    * The state of the file when its text was read: the file is only replaced while it still is in
@@ -441,6 +476,23 @@ export async function writeFileAtomic(
     );
   }
   const mode = Number(info.mode & 0o7777n);
+  // A rename would replace a file its mode protects from this user: refused as a write in place would be.
+  const denied = await access(target, constants.W_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code ?? 'EACCES',
+  );
+  if (denied === 'EROFS') {
+    throw new WriteRefusedError(
+      'it is on a read-only file system',
+      'fix a writable copy of the project, or leave the file out with --exclude',
+    );
+  }
+  if (denied !== undefined) {
+    throw new WriteRefusedError(
+      `it is read-only (mode 0${mode.toString(8).padStart(3, '0')}), and pybase does not replace a file it could not write`,
+      `make it writable (chmod u+w ${path.basename(file)}) to have it fixed, or leave it out with --exclude`,
+    );
+  }
   const uid = Number(info.uid);
   const gid = Number(info.gid);
   const dir = path.dirname(target);
@@ -450,7 +502,18 @@ export async function writeFileAtomic(
   );
   // Readable by its owner only until it has the old file's owner and mode: a set-user-ID bit must
   // never sit on a file owned by someone else, not even for a moment.
-  const handle = await open(temp, 'wx', 0o600);
+  // Tracked before it exists: an interruption while it is being created removes it too.
+  trackTemp(temp);
+  const handle = await open(temp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    untrackTemp(temp);
+    if (error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS') {
+      throw new WriteRefusedError(
+        `its folder ${dir} is not writable (${error.code}), and pybase writes the new content beside the file and renames it over the file`,
+        'make the folder writable to have the file fixed, or edit it by hand',
+      );
+    }
+    throw error;
+  });
   try {
     try {
       await handle.writeFile(content, 'utf8');
@@ -479,6 +542,8 @@ export async function writeFileAtomic(
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
+  } finally {
+    untrackTemp(temp);
   }
   try {
     const dirHandle = await open(dir, 'r');

@@ -23,7 +23,14 @@ import { planFixes } from './plan.js';
 import { catalogTagFacts, type TagFacts } from './tag-facts.js';
 import type { ApplyResult, Plan, PlanOptions } from './types.js';
 
-export { type ApplyOptions, applyEdits, type FileReading, type Reextract, writeFileAtomic } from './apply.js';
+export {
+  type ApplyOptions,
+  applyEdits,
+  type FileReading,
+  type Reextract,
+  WriteRefusedError,
+  writeFileAtomic,
+} from './apply.js';
 export {
   type BumpOptions,
   type Choice,

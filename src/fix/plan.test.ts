@@ -418,6 +418,32 @@ describe('pybase fix on small repositories', () => {
     expect(all.read('.python-version')).not.toBe('3.11\n');
   });
 
+  it('moves nothing a range could limit when the file that would state it does not parse', async () => {
+    // The range is unknown: a bump past it would be written before anyone sees the syntax error.
+    const broken = '[project]\nname = "x"\nrequires-python = ">=3.11,<3.13"\nlist = [1\n';
+    for (const bump of ['minor', 'patch'] as const) {
+      const run = await fix(
+        {
+          'services/a/Dockerfile': 'FROM python:3.12.8-slim-trixie\n',
+          'services/b/Dockerfile': 'FROM python:3.12.8-slim-trixie\n',
+          'services/b/pyproject.toml': broken,
+          'services/b/.python-version': '3.12\n',
+        },
+        { target: { kind: 'bump', bump }, checkDependencies: false },
+      );
+      expect(run.read('services/b/Dockerfile')).toBe('FROM python:3.12.8-slim-trixie\n');
+      expect(run.read('services/b/.python-version')).toBe('3.12\n');
+      // services/b's file says nothing about services/a's image, which moves.
+      expect(run.read('services/a/Dockerfile')).not.toBe('FROM python:3.12.8-slim-trixie\n');
+      const held = run.result.plan.diagnostics.filter((d) => d.severity === 'error');
+      expect(held.map((d) => d.message)).toEqual([
+        `services/b/pyproject.toml:4: does not parse, so the Python range it may state is unknown: --bump ${bump} leaves services/b/Dockerfile:1 (python:3.12.8-slim-trixie)${bump === 'minor' ? ', services/b/.python-version:1 (3.12)' : ''} alone`,
+      ]);
+      expect(held[0]!.location?.file).toBe('services/b/pyproject.toml');
+      expect(held[0]!.hint).toMatch(/fix the syntax error/);
+    }
+  });
+
   it('applies a requires-python to the images of its own folder when that folder holds images, else to all', async () => {
     const narrow = '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11,<3.13"\n';
     // Two projects side by side: services/b's range says nothing about services/a's image.

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { parseReference, tryParseReference, withTag } from '../catalog/reference.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
+import { classifyProjectFile } from '../files/classify.js';
 import { specifierKinds, versionStatementAllows } from '../files/version-files/specifier.js';
 import { type Diagnostic, inputCodes, type SourceRange } from '../model/diagnostic.js';
 import type { ImageRef, PythonTag } from '../model/image-ref.js';
@@ -96,17 +97,17 @@ interface Wanted {
  * governs those images only; one at the root, or in a folder without images (a `backend/` built by
  * the root Dockerfile), governs them all. PB302 compares statements with images the same way.
  */
-function limitsByFile(
-  limits: readonly VersionStatement[],
+function limitsByFile<T extends { file: string }>(
+  limits: readonly T[],
   extraction: Extraction,
   refOptions: { mirrors?: readonly string[] },
-): (file: string) => VersionStatement[] {
+): (file: string) => T[] {
   const imageFiles = new Set<string>();
   for (const ref of extraction.references) {
     const text = effectiveText(ref);
     if (text !== undefined && tryParseReference(text, refOptions)?.isPython) imageFiles.add(ref.file);
   }
-  const scopeOf = new Map<VersionStatement, string | undefined>();
+  const scopeOf = new Map<T, string | undefined>();
   for (const st of limits) {
     const folder = path.posix.dirname(st.file);
     const own = folder !== '.' && [...imageFiles].some((f) => f.startsWith(`${folder}/`));
@@ -117,6 +118,61 @@ function limitsByFile(
       const scope = scopeOf.get(st);
       return scope === undefined || file.startsWith(scope);
     });
+}
+
+/**
+ * Bumps stay within the project's Python ranges; a file that would state one (pyproject.toml,
+ * setup.cfg) but does not parse leaves its range unknown. The edits such a file could govern are
+ * not made (a bump past the range would be written before anyone fixed the syntax error): one
+ * error per file names it and what stays.
+ */
+function holdUnderUnreadableRanges(
+  edits: readonly Edit[],
+  extraction: Extraction,
+  refOptions: { mirrors?: readonly string[] },
+  target: FixTarget,
+  diagnostics: Diagnostic[],
+): Edit[] {
+  const rangeFileKinds = new Set(['pyproject', 'setup-cfg']);
+  const unreadable: { file: string; problem: Diagnostic }[] = [];
+  for (const d of extraction.diagnostics) {
+    const file = d.location?.file;
+    if (d.code !== inputCodes.parseError || d.severity !== 'error' || file === undefined) continue;
+    if (!rangeFileKinds.has(classifyProjectFile(file) ?? '')) continue;
+    if (!unreadable.some((u) => u.file === file)) unreadable.push({ file, problem: d });
+  }
+  if (unreadable.length === 0) return [...edits];
+  const governing = limitsByFile(unreadable, extraction, refOptions);
+  const heldBy = new Map<(typeof unreadable)[number], Edit[]>();
+  const kept: Edit[] = [];
+  for (const edit of edits) {
+    const files = new Set([edit.file, ...edit.expect.map((x) => x.range.file)]);
+    const by = [...files].flatMap((f) => governing(f))[0];
+    if (by === undefined) kept.push(edit);
+    else heldBy.set(by, [...(heldBy.get(by) ?? []), edit]);
+  }
+  for (const [by, held] of heldBy) {
+    const shown = held
+      .slice(0, 3)
+      .map((e) => `${e.file}:${e.range.startLine} (${e.before})`)
+      .join(', ');
+    const more = held.length > 3 ? ` and ${held.length - 3} more` : '';
+    const line = by.problem.location?.startLine ?? 1;
+    diagnostics.push({
+      code: fixCodes.skipped,
+      severity: 'error',
+      message: `${by.file}:${line}: does not parse, so the Python range it may state is unknown: ${modeLabel(target)} leaves ${shown}${more} alone`,
+      location: by.problem.location ?? {
+        file: by.file,
+        startLine: 1,
+        startColumn: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
+      hint: 'fix the syntax error in that file, then run pybase fix again',
+    });
+  }
+  return kept;
 }
 
 /** A reference whose bump stopped short of a newer Python the project excludes. */
@@ -629,12 +685,14 @@ export async function planFixes(
       );
     }
   }
-  const edits = [
+  let edits = [
     ...literalEdits(literal, diagnostics),
     ...argEdits(proposals, extraction, facts, options, diagnostics),
   ];
   if ((target.kind === 'bump' && target.bump === 'minor') || target.kind === 'recommended')
     edits.push(...versionEdits(edits, extraction, facts, options, stays, refOptions));
+  if (target.kind === 'bump')
+    edits = holdUnderUnreadableRanges(edits, extraction, refOptions, target, diagnostics);
   edits.sort((a, b) =>
     a.file !== b.file ? (a.file < b.file ? -1 : 1) : (a.range.startOffset ?? 0) - (b.range.startOffset ?? 0),
   );

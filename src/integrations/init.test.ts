@@ -1,4 +1,16 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser, type Label } from 'dockerfile-ast';
@@ -8,8 +20,9 @@ import { createCatalog } from '../catalog/catalog.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/index.js';
 import type { IsoDate } from '../model/date.js';
-import { isPybaseError } from '../model/diagnostic.js';
+import { isPybaseError, type PybaseError } from '../model/diagnostic.js';
 import {
+  assertInitWritable,
   chooseInitImage,
   chooseInitTag,
   detectDependencyInstall,
@@ -335,5 +348,93 @@ describe('chooseInitImage: the project constraints always hold', () => {
     expect(tilde.note).toContain("excluded by '~3.9' (pyproject.toml:5)");
     const none = await chooseInitImage(root, { catalog, date, offline: true, python: '3.9' });
     expect(none).toEqual({ note: 'no python:3.9 image is published at 2026-11-27' });
+  });
+});
+
+describe('initProject writes inside the project, all of its files or none', () => {
+  const date = '2026-08-13' as IsoDate;
+  const tag = chooseInitTag({ catalog, date });
+  function outsideDir(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-outside-'));
+    temps.push(dir);
+    return dir;
+  }
+
+  it('never creates a file outside the project through a dangling symbolic link', async () => {
+    const dir = copyFixture('init-requirements');
+    const outside = outsideDir();
+    symlinkSync(path.join(outside, 'created'), path.join(dir, 'Dockerfile'));
+    const err = await initProject(dir, { date, tag }).catch((e: unknown) => e);
+    expect(isPybaseError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/Dockerfile/);
+    expect(existsSync(path.join(outside, 'created'))).toBe(false);
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+  });
+
+  it('--force never overwrites a file outside the project through a symbolic link', async () => {
+    const dir = copyFixture('init-requirements');
+    const outside = outsideDir();
+    writeFileSync(path.join(outside, 'precious'), 'keep me\n');
+    symlinkSync(path.join(outside, 'precious'), path.join(dir, 'Dockerfile'));
+    const err = await initProject(dir, { date, tag, force: true }).catch((e: unknown) => e);
+    expect(isPybaseError(err)).toBe(true);
+    const d = (err as PybaseError).diagnostic;
+    expect(d.message).toMatch(/Dockerfile.*symbolic link.*outside/);
+    expect(d.hint).toBeTruthy();
+    expect(readFileSync(path.join(outside, 'precious'), 'utf8')).toBe('keep me\n');
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+  });
+
+  it('--force replaces the file a symbolic link inside the project leads to, keeping the link', async () => {
+    const dir = copyFixture('init-requirements');
+    mkdirSync(path.join(dir, 'docker'));
+    writeFileSync(path.join(dir, 'docker/Dockerfile'), 'FROM scratch\n');
+    symlinkSync('docker/Dockerfile', path.join(dir, 'Dockerfile'));
+    await initProject(dir, { date, tag, force: true });
+    expect(lstatSync(path.join(dir, 'Dockerfile')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(dir, 'docker/Dockerfile'), 'utf8')).toContain(`python:${tag}`);
+  });
+
+  it('a directory named Dockerfile is an error naming it, with --force too, and nothing is written', async () => {
+    for (const force of [false, true]) {
+      const dir = copyFixture('init-requirements');
+      mkdirSync(path.join(dir, 'Dockerfile'));
+      const err = await initProject(dir, { date, tag, force }).catch((e: unknown) => e);
+      expect(isPybaseError(err)).toBe(true);
+      const d = (err as PybaseError).diagnostic;
+      expect(d.message).toMatch(/Dockerfile/);
+      expect(d.hint).toBeTruthy();
+      expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+      expect(() => assertInitWritable(dir, force)).toThrow(/Dockerfile/);
+    }
+  });
+
+  it('a file named .github is an error naming it before anything is written', async () => {
+    const dir = copyFixture('init-requirements');
+    writeFileSync(path.join(dir, '.github'), '');
+    expect(() => assertInitWritable(dir, false)).toThrow(/\.github.*not a directory/);
+    const err = await initProject(dir, { date, tag }).catch((e: unknown) => e);
+    expect(isPybaseError(err)).toBe(true);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, '.dockerignore'))).toBe(false);
+  });
+
+  it('a write that fails midway leaves none of the files, and no temporary file', async () => {
+    if (process.getuid?.() === 0) return; // root writes into a read-only directory
+    const dir = copyFixture('init-requirements');
+    mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+    chmodSync(path.join(dir, '.github/workflows'), 0o555);
+    try {
+      const err = await initProject(dir, { date, tag }).catch((e: unknown) => e);
+      expect(isPybaseError(err)).toBe(true);
+      const d = (err as PybaseError).diagnostic;
+      expect(d.message).toMatch(/container\.yml/);
+      expect(d.message).toMatch(/nothing written/);
+      expect(readdirSync(dir).sort()).toEqual(
+        readdirSync(path.join(fixtures, 'init-requirements')).concat('.github').sort(),
+      );
+    } finally {
+      chmodSync(path.join(dir, '.github/workflows'), 0o755);
+    }
   });
 });

@@ -5,13 +5,15 @@
  * user, with build information as OCI labels taken from build arguments. The workflow builds, scans
  * (Trivy), writes an SBOM (Syft) and signs (cosign), with every action pinned to a release commit.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { link, mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
 import { parseDependencies } from '../files/lockfiles/index.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
 import type { DigestResolver } from '../fix/types.js';
 import { addMonths, type IsoDate } from '../model/date.js';
 import { type DependencySourceKind, dependencyReadErrors } from '../model/dependencies.js';
@@ -518,12 +520,35 @@ function guessCommand(root: string): string[] | undefined {
   return undefined;
 }
 
+/** Where one of init's files goes: its own name, or the real file a symbolic link in the root leads to. */
+interface InitTarget {
+  rel: (typeof initFiles)[number];
+  /** The path written: the file itself, or (with --force) the real file behind a link inside the root. */
+  file: string;
+  /** Something is there already (only with --force: it is replaced). */
+  exists: boolean;
+}
+
+function initRefusal(rel: string, why: string, hint: string, file?: string): PybaseError {
+  return new PybaseError({
+    code: inputCodes.unreadableFile,
+    severity: 'error',
+    message: `init: ${rel} ${why}; nothing written`,
+    ...(file ? { location: { file, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } } : {}),
+    hint,
+  });
+}
+
+function isInsideDir(dir: string, candidate: string): boolean {
+  return candidate.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
 /**
- * Throws PybaseError when `root` is not a directory, or (without `force`) when one of the files init
- * writes exists, naming it. `initProject` checks this itself; callers that first do costly work
- * (choosing the image) check it before.
+ * Where each of init's files goes, or a PybaseError naming the first that cannot be written: one
+ * that exists without `force`, a directory or other non-file under its name, a symbolic link that
+ * leads outside the root or nowhere, a folder on its way that is a file or leads outside the root.
  */
-export function assertInitWritable(root: string, force: boolean): void {
+function initTargets(root: string, force: boolean): InitTarget[] {
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new PybaseError({
       code: inputCodes.unreadableFile,
@@ -532,10 +557,41 @@ export function assertInitWritable(root: string, force: boolean): void {
       hint: 'give the root directory of the project',
     });
   }
-  if (force) return;
+  const realRoot = realpathSync(root);
+  const targets: InitTarget[] = [];
   for (const rel of initFiles) {
     const file = path.join(root, rel);
-    if (existsSync(file)) {
+    // The folders on the way: each one that exists must be a directory inside the root.
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      const abs = path.join(root, folder);
+      const info = lstatSync(abs, { throwIfNoEntry: false });
+      if (!info) break;
+      const real = info.isSymbolicLink() ? tryRealpath(abs) : abs;
+      if (!real || !statSync(real, { throwIfNoEntry: false })?.isDirectory()) {
+        throw initRefusal(
+          folder,
+          `is not a directory, and pybase init writes ${rel} in it`,
+          `move ${folder} away, or write ${rel} by hand`,
+          abs,
+        );
+      }
+      if (info.isSymbolicLink() && !isInsideDir(realRoot, real)) {
+        throw initRefusal(
+          folder,
+          'is a symbolic link that leads outside the project, and pybase init never writes outside it',
+          `replace the link by a directory, or write ${rel} by hand`,
+          abs,
+        );
+      }
+    }
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    if (!info) {
+      targets.push({ rel, file, exists: false });
+      continue;
+    }
+    if (!force) {
       throw new PybaseError({
         code: inputCodes.usage,
         severity: 'error',
@@ -544,6 +600,125 @@ export function assertInitWritable(root: string, force: boolean): void {
         hint: 'pass --force to replace it, or check the existing file with pybase check',
       });
     }
+    let real = file;
+    if (info.isSymbolicLink()) {
+      const resolved = tryRealpath(file);
+      if (resolved === undefined || !isInsideDir(realRoot, resolved)) {
+        throw initRefusal(
+          rel,
+          resolved === undefined
+            ? 'is a symbolic link that leads nowhere, and pybase init --force does not follow it'
+            : `is a symbolic link that leads outside the project (${resolved}), and pybase init never writes outside it`,
+          `remove the link (rm ${rel}) and run pybase init again`,
+          file,
+        );
+      }
+      real = resolved;
+    }
+    if (!statSync(real).isFile()) {
+      throw initRefusal(
+        rel,
+        'is not a regular file (a directory or a special file), and --force only replaces files',
+        `move ${rel} away and run pybase init again`,
+        file,
+      );
+    }
+    targets.push({ rel, file: real, exists: true });
+  }
+  return targets;
+}
+
+function tryRealpath(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Throws PybaseError when `root` is not a directory, or (without `force`) when one of the files init
+ * writes exists, naming it, or when one of them cannot be written there (a directory under its name,
+ * a symbolic link out of the project, a folder on its way that is a file). `initProject` checks this
+ * itself; callers that first do costly work (choosing the image) check it before.
+ */
+export function assertInitWritable(root: string, force: boolean): void {
+  initTargets(root, force);
+}
+
+/**
+ * Writes init's files together: each to a temporary file beside it first (flushed to disk), then
+ * each put in place, a new file only while its name is still free (a file created meanwhile is not
+ * overwritten), a replaced one by a rename. When one of them fails, the temporary files and the files
+ * already put in place are removed, and the folders made for them: the project is as it was (a file
+ * replaced by --force keeps its new content).
+ */
+async function writeInitFiles(
+  targets: readonly InitTarget[],
+  contents: Record<string, string>,
+): Promise<void> {
+  const staged: { target: InitTarget; temp: string }[] = [];
+  const created: string[] = [];
+  /** Folders made for the files, deepest first: removed again (when empty) if the writing fails. */
+  const madeDirs: string[] = [];
+  let current: InitTarget | undefined;
+  try {
+    for (const target of targets) {
+      current = target;
+      const dir = path.dirname(target.file);
+      const made = await mkdir(dir, { recursive: true });
+      if (made !== undefined) {
+        for (let d = dir; d.length >= made.length; d = path.dirname(d)) madeDirs.push(d);
+      }
+      const temp = path.join(
+        path.dirname(target.file),
+        `.${path.basename(target.file)}.pybase-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+      );
+      // Tracked before it exists: an interruption while it is being created removes it too.
+      trackTemp(temp);
+      staged.push({ target, temp });
+      const handle = await open(temp, 'wx', 0o666);
+      try {
+        await handle.writeFile(contents[target.rel] ?? '', 'utf8');
+        if (target.exists) await handle.chmod(Number((await stat(target.file)).mode & 0o7777));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const { target, temp } of staged) {
+      current = target;
+      if (target.exists) {
+        await rename(temp, target.file);
+      } else {
+        // link() fails when the name was taken meanwhile: a file made by someone else stays.
+        await link(temp, target.file);
+        created.push(target.file);
+        await unlink(temp);
+      }
+      untrackTemp(temp);
+    }
+  } catch (error) {
+    for (const { temp } of staged) {
+      await unlink(temp).catch(() => undefined);
+      untrackTemp(temp);
+    }
+    for (const file of created) await unlink(file).catch(() => undefined);
+    for (const dir of madeDirs) await rmdir(dir).catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    const rel = current?.rel ?? 'a file';
+    const raced =
+      (error as NodeJS.ErrnoException)?.code === 'EEXIST' && current !== undefined && !current.exists;
+    throw initRefusal(
+      rel,
+      raced
+        ? 'was created by another program while pybase init was writing'
+        : `cannot be written (${reason})`,
+      raced
+        ? 'look at that file, then run pybase init again (--force replaces it)'
+        : 'make the folder writable, or run pybase init where you can write',
+      current?.file,
+    );
   }
 }
 
@@ -552,7 +727,7 @@ export function assertInitWritable(root: string, force: boolean): void {
  * (naming the file) when one of them exists and `force` is not set; then nothing is written.
  */
 export async function initProject(root: string, options: InitOptions): Promise<InitResult> {
-  assertInitWritable(root, options.force === true);
+  const targets = initTargets(root, options.force === true);
   let digest: string | undefined;
   let digestError: string | undefined;
   if (options.resolveDigest) {
@@ -577,11 +752,7 @@ export async function initProject(root: string, options: InitOptions): Promise<I
     '.dockerignore': renderDockerignore(),
     '.github/workflows/container.yml': renderContainerWorkflow(),
   };
-  for (const rel of initFiles) {
-    const file = path.join(root, rel);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, contents[rel]);
-  }
+  await writeInitFiles(targets, contents);
   return {
     tag: options.tag,
     ...(digest ? { digest } : {}),

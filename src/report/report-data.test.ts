@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/support/run-main.js';
@@ -158,5 +158,36 @@ describe('pybase report (command line)', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('As of 2026-08-20');
     expect(await main(['report', 'test/fixtures/no-such-dir', '--html', file], io)).toBe(2);
+  });
+
+  it('refuses an output in a missing folder or on a folder before reading the project, with a hint', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/pybase-report-`);
+    for (const [out, said, hint] of [
+      [
+        `${dir}/missing/r.html`,
+        /report: cannot write .*missing\/r\.html: the folder .*missing does not exist/,
+        /mkdir -p/,
+      ],
+      [dir, /report: cannot write .*: it is a directory/, /give a file name/],
+    ] as const) {
+      const io = captureIo({ now: '2026-08-20T12:00:00Z' });
+      // The project does not exist either: the output is looked at first.
+      expect(await main(['report', 'test/fixtures/no-such-dir', '--html', out, '--offline'], io)).toBe(2);
+      expect(io.stderr()).toMatch(said);
+      expect(io.stderr()).toMatch(new RegExp(`hint: .*${hint.source}`));
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('replaces an existing page whole, keeping its mode, and leaves no temporary file', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/pybase-report-`);
+    const file = `${dir}/r.html`;
+    writeFileSync(file, 'old page\n');
+    chmodSync(file, 0o640);
+    const io = captureIo({ now: '2026-08-20T12:00:00Z' });
+    expect(await main(['report', 'test/fixtures/report-data', '--html', file, '--offline'], io)).toBe(0);
+    expect(readFileSync(file, 'utf8').startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['r.html']);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { pushPythonImages } from '../../test/support/python-images.js';
 import { type RegistryHarness, requireRegistry, startRegistry } from '../../test/support/registry.js';
 import { TagHistory } from '../catalog/history.js';
 import { loadSnapshot, type SnapshotFile } from '../data/snapshot.js';
+import { isPybaseError, type PybaseError } from '../model/diagnostic.js';
 import {
   applyLibraryFile,
   dataStatus,
@@ -275,6 +276,27 @@ describe.skipIf(!available)('updateData against loopback servers and a real regi
     expect(readFileSync(refreshedSnapshotPath(dir), 'utf8')).toBe(first);
     const status = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8'));
     expect(status.sources.python).toMatchObject({ refreshed: '2026-09-03', failed: '2026-09-04' });
+  });
+
+  it('a data directory that is a file, or under one, is an error naming it before anything is fetched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-data-'));
+    writeFileSync(join(dir, 'afile'), 'mine\n');
+    let asked = 0;
+    const fetcher: Fetcher = () => {
+      asked++;
+      throw new Error('no network here');
+    };
+    for (const dataDir of [join(dir, 'afile'), join(dir, 'afile/sub')]) {
+      const error = await updateData({ fetcher, dataDir, today: '2026-09-03', registry: false }).catch(
+        (e: unknown) => e,
+      );
+      expect(isPybaseError(error)).toBe(true);
+      const d = (error as PybaseError).diagnostic;
+      expect(d.message).toMatch(/^data update: cannot use .*afile(\/sub)? as the data directory: /);
+      expect(d.hint).toMatch(/--data-dir/);
+    }
+    expect(asked).toBe(0);
+    expect(readFileSync(join(dir, 'afile'), 'utf8')).toBe('mine\n');
   });
 
   it('status without any refresh describes the embedded snapshot', async () => {

@@ -14,7 +14,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TagHistory } from '../catalog/history.js';
 import {
@@ -28,6 +29,7 @@ import {
   type SnapshotPythonCycle,
   snapshotFormat,
 } from '../data/snapshot.js';
+import { trackTemp, untrackTemp } from '../files/temp-files.js';
 import { daysBetween, type IsoDate } from '../model/date.js';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 import {
@@ -380,15 +382,59 @@ export function withLatestReleases(
 
 // ------------------------------------------------------------------------------------------- writing
 
+/** Written to a temporary name, flushed to disk and renamed into place; a failure is a PybaseError naming the file. */
 async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, text);
+    // Tracked before it exists: an interruption while it is being created removes it too.
+    trackTemp(temp);
+    const handle = await open(temp, 'wx', 0o666);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
+    untrackTemp(temp);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    untrackTemp(temp);
+    throw new PybaseError({
+      code: inputCodes.unreadableFile,
+      severity: 'error',
+      message: `data update: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'give --data-dir a directory you can write, with space left; the data in use stays as it was',
+    });
   }
+}
+
+/** The data directory, made when missing; a PybaseError naming it when it cannot be one or cannot be written. */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  const refuse = (why: string) =>
+    new PybaseError({
+      code: inputCodes.unreadableFile,
+      severity: 'error',
+      message: `data update: cannot use ${dataDir} as the data directory: ${why}`,
+      hint: 'give --data-dir a directory you can write (or move the file in the way)',
+    });
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw refuse(
+      code === 'EEXIST'
+        ? 'it is a file'
+        : code === 'ENOTDIR'
+          ? 'a part of the path is a file'
+          : error instanceof Error
+            ? error.message
+            : String(error),
+    );
+  }
+  await access(dataDir, constants.W_OK).catch((error: Error) => {
+    throw refuse(`it is not writable (${error.message})`);
+  });
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -469,7 +515,7 @@ export async function updateData(options: DataUpdateOptions): Promise<DataUpdate
   const endoflife = (options.endoflifeUrl ?? DEFAULT_ENDOFLIFE_API).replace(/\/+$/, '');
   const libraryUrl = options.libraryPythonUrl ?? DEFAULT_LIBRARY_PYTHON_URL;
   const today = options.today;
-  await mkdir(options.dataDir, { recursive: true });
+  await prepareDataDir(options.dataDir);
   let snapshot = await baseSnapshot(options.dataDir);
   const statusPath = join(options.dataDir, statusFileName);
   const previousStatus = (await readJson(statusPath)) as StatusFile | undefined;

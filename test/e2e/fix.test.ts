@@ -32,6 +32,9 @@ describe('pybase fix (built CLI)', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^a\/Dockerfile:1:1 PBE005 warning cannot read: EACCES/m);
+    expect(r.stderr).toMatch(
+      /hint: check its permissions \(pybase only reads it\), or leave it out with --exclude/,
+    );
     expect(r.stdout).toContain('+FROM python:3.13.15-slim-bookworm\n');
     expect(readFileSync(join(dir, 'b/Dockerfile'), 'utf8')).toBe('FROM python:3.13.7-slim-bookworm\n');
   });

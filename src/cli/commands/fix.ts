@@ -138,11 +138,17 @@ function summary(result: FixResult, errors: number): string {
 
 /**
  * Files the fixer did not read, or read only in part: unreadable (PBE005), unparsable (PBE006) or
- * skipped (PBE007: too large, binary, a link out of the root). Everything else found while reading is
- * `pybase check`'s to report.
+ * skipped (PBE007: too large, binary, a link out of the root), and how the files were chosen (PBE001:
+ * an --exclude pattern that leaves nothing out). Everything else found while reading is `pybase
+ * check`'s to report.
  */
 function readingProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const codes: readonly string[] = [inputCodes.unreadableFile, inputCodes.parseError, inputCodes.skippedFile];
+  const codes: readonly string[] = [
+    inputCodes.usage,
+    inputCodes.unreadableFile,
+    inputCodes.parseError,
+    inputCodes.skippedFile,
+  ];
   return diagnostics.filter((d) => codes.includes(d.code));
 }
 

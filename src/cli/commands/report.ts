@@ -1,16 +1,15 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  assertOutputWritable,
   buildReport,
   checkArchitectures,
   createCatalog,
   defaultArchs,
-  inputCodes,
   loadConfig,
-  PybaseError,
   recommendPolicyOf,
   renderHtmlReport,
   resolveCacheDir,
+  writeOutputFile,
 } from '../../index.js';
 import {
   dataDirOption,
@@ -62,6 +61,8 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('report', argv, options, 1);
     const out = stringOption(values, 'html');
     if (!out) throw usageError('report: --html FILE is required', 'report');
+    // Before any work: an output that cannot be written is said at once.
+    if (out !== '-') assertOutputWritable('report', path.resolve(io.cwd, out), out);
     const date = commandDate(values, io);
     noteStaleData(values, io, date);
     const root = await projectRoot('report', positionals, io);
@@ -101,14 +102,7 @@ export const command: Command = {
       if (out === '-') {
         io.out(html);
       } else {
-        const file = path.resolve(io.cwd, out);
-        await writeFile(file, html).catch((err: NodeJS.ErrnoException) => {
-          throw new PybaseError({
-            code: inputCodes.unreadableFile,
-            severity: 'error',
-            message: `report: cannot write ${out}: ${err.message}`,
-          });
-        });
+        await writeOutputFile('report', path.resolve(io.cwd, out), html, out);
         io.err(
           `pybase: wrote ${out} (${plural(data.recommendations.length, 'recommendation')}, ${plural(data.findings.length, 'finding')})\n`,
         );

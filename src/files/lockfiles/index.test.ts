@@ -40,6 +40,28 @@ describe('findDependencySource', () => {
     }
   });
 
+  it('a --deps path written with backslashes that names nothing gets a hint with slashes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybase-deps-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'requirements.txt'), 'flask==3.0.0\n');
+    for (const [written, hint] of [
+      ['sub\\requirements.txt', "write it with '/' (sub/requirements.txt)"],
+      ['C:\\proj\\uv.lock', "write it with '/' (C:/proj/uv.lock)"],
+    ] as const) {
+      let error: unknown;
+      try {
+        findDependencySource(dir, { deps: written });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PybaseError);
+      const d = (error as PybaseError).diagnostic;
+      expect(d.message).toContain(written);
+      expect(d.hint).toBe(`a backslash does not separate folders here: ${hint}`);
+    }
+    expect(findDependencySource(dir, { deps: 'sub/requirements.txt' })?.kind).toBe('requirements');
+  });
+
   it('falls back through the order', () => {
     expect(findDependencySource(join(fixtures, 'deps-pipfile'))?.kind).toBe('Pipfile.lock');
     expect(findDependencySource(join(fixtures, 'deps-poetry-2.0'))?.kind).toBe('poetry.lock');

@@ -3,7 +3,7 @@
  * needs only the file's path and bytes).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join, sep } from 'node:path';
 import type { DependencySourceKind } from '../../model/dependencies.js';
 import { inputCodes, PybaseError } from '../../model/diagnostic.js';
 
@@ -68,7 +68,11 @@ export function findDependencySource(
         code: inputCodes.unreadableFile,
         severity: 'error',
         message: `the dependency file ${file} does not exist or is not a file`,
-        hint: 'Check the path given to --deps.',
+        // A Windows path (`sub\requirements.txt`) names one file with backslashes in its name here.
+        hint:
+          sep === '/' && options.deps.includes('\\')
+            ? `a backslash does not separate folders here: write it with '/' (${options.deps.replaceAll('\\', '/')})`
+            : 'Check the path given to --deps.',
       });
     }
     const kind = dependencySourceKind(file);
