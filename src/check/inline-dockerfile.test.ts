@@ -2,18 +2,15 @@
  * `pybase check` on Dockerfiles written in compose files (`build.dockerfile_inline`), and on
  * Dockerfiles compose files name under unusual names.
  */
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { runCheck } from './check.js';
 import { writeProject } from './test-project.js';
 
 const date = '2026-08-20';
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const made = tempDirs();
 function project(files: Record<string, string>): string {
   const root = writeProject(files);
   made.push(root);

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createCatalog } from '../catalog/catalog.js';
 import { parseIsoDate } from '../model/date.js';
 import { candidateImages, candidateList } from './candidates.js';
@@ -14,20 +14,11 @@ const catalog = createCatalog();
 const date = parseIsoDate('2026-08-13');
 const images = candidateImages(catalog, date);
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempDirs();
 
 /** A copy of a fixture project, so its files can be changed. */
 function project(name: string): string {
-  const dir = temp('pybase-result-cache-project-');
+  const dir = temps.make('pybase-result-cache-project-');
   cpSync(path.join(fixtures, name), dir, { recursive: true });
   return dir;
 }
@@ -53,7 +44,7 @@ function request(
 describe('analyzeDependencyFile', () => {
   it('serves a second run from the cache with the same report as the engine computes', async () => {
     const dir = project('deps-numpy-1.24.4');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const file = path.join(dir, 'pdm.lock');
     const first = await analyzeDependencyFile(request(file, 'pdm.lock', cache));
     expect(first.fromCache).toBe(false);
@@ -77,7 +68,7 @@ describe('analyzeDependencyFile', () => {
 
   it('takes a candidate list by its key: a hit hands back the stored list without computing it', async () => {
     const dir = project('deps-numpy-1.24.4');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const file = path.join(dir, 'pdm.lock');
     let computed = 0;
     const named = (on = date, from = catalog) => {
@@ -111,7 +102,7 @@ describe('analyzeDependencyFile', () => {
       readFileSync(path.resolve(import.meta.dirname, '../data/snapshot.json'), 'utf8'),
     );
     snapshot.imageLists = snapshot.imageLists.slice(0, -1);
-    const changedFile = path.join(temp('pybase-result-cache-data-'), 'snapshot.json');
+    const changedFile = path.join(temps.make('pybase-result-cache-data-'), 'snapshot.json');
     writeFileSync(changedFile, JSON.stringify(snapshot));
     const changed = createCatalog({ snapshotPath: changedFile });
     expect(changed.dataIdentity()).not.toBe(catalog.dataIdentity());
@@ -130,7 +121,7 @@ describe('analyzeDependencyFile', () => {
 
   it('misses when any input of the key changes', async () => {
     const dir = project('deps-numpy-1.24.4');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const file = path.join(dir, 'pdm.lock');
     const base = request(file, 'pdm.lock', cache);
     await analyzeDependencyFile(base);
@@ -151,7 +142,7 @@ describe('analyzeDependencyFile', () => {
   });
 
   it('misses when an included requirements file or the pyproject beside a Poetry lock changes', async () => {
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const reqs = project('deps-requirements');
     const main = request(path.join(reqs, 'requirements.txt'), 'requirements', cache);
     const before = await analyzeDependencyFile(main);
@@ -174,7 +165,7 @@ describe('analyzeDependencyFile', () => {
 
   it('ignores a corrupt or mismatched entry and rewrites it', async () => {
     const dir = project('deps-numpy-1.24.4');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const req = request(path.join(dir, 'pdm.lock'), 'pdm.lock', cache);
     const first = await analyzeDependencyFile(req);
     const [name] = readdirSync(cache);
@@ -199,7 +190,7 @@ describe('analyzeDependencyFile', () => {
 
   it('does not store a result that needed the package index', async () => {
     const dir = project('deps-requirements');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     // Online, but no index is supplied: pinned packages without files stay unknown, and such a
     // result is never stored (an index run would answer differently).
     const req = request(path.join(dir, 'requirements.txt'), 'requirements', cache, {
@@ -215,7 +206,7 @@ describe('analyzeDependencyFile', () => {
 
   it('keeps at most maxCacheEntries entries, removing the oldest', async () => {
     const dir = project('deps-numpy-1.24.4');
-    const cache = temp('pybase-result-cache-');
+    const cache = temps.make('pybase-result-cache-');
     const { utimesSync } = await import('node:fs');
     const old = path.join(cache, `${'a'.repeat(64)}.json`);
     writeFileSync(old, '{}');

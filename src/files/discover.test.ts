@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { rm, symlink } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { writeProject } from '../check/test-project.js';
 import { classifyProjectFile } from './classify.js';
 import { discoverFiles, discoverFilesWithContent } from './discover.js';
 
-const made: string[] = [];
-afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
+const made = tempDirs();
 async function project(files: Record<string, string | Uint8Array>): Promise<string> {
   const root = writeProject(files);
   made.push(root);

@@ -1,8 +1,9 @@
-import { rm, symlink } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { writeProject } from '../check/test-project.js';
 import { extractCompose } from './compose/extract.js';
 import { extractDockerfile } from './dockerfile/extract.js';
@@ -10,11 +11,7 @@ import { extractProject } from './extract.js';
 import { extractGithubWorkflow } from './github-actions/extract.js';
 import { extractGitlabCi } from './gitlab-ci/extract.js';
 
-const made: string[] = [];
-afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
+const made = tempDirs();
 async function project(files: Record<string, string | Uint8Array>): Promise<string> {
   const root = writeProject(files);
   made.push(root);

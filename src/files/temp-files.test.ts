@@ -1,16 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const temps = tempDirs();
 /** Runs `body` (with trackTemp and untrackTemp in scope) in a child process; returns how it ended. */
 async function runChild(dir: string, body: string) {
   const runner = join(dir, 'runner.mjs');

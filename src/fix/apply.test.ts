@@ -7,15 +7,15 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { firstNonUtf8, LineIndex } from '../files/text.js';
 import {
@@ -30,11 +30,7 @@ import { unifiedDiff } from './diff.js';
 import { parseTemplate, rewriteLiteral, solveTemplate } from './template.js';
 import type { Edit } from './types.js';
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const temps = tempDirs();
 function dirWith(name: string, content: string | Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'pybase-apply-'));
   temps.push(dir);

@@ -1,17 +1,14 @@
 import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { writeProject } from '../check/test-project.js';
 import { main } from '../cli/main.js';
 
 const fixture = join(repoRoot, 'test/fixtures/fix-every-kind');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const temps = tempDirs();
 function copyFixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-cli-'));
   temps.push(dir);

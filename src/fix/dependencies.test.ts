@@ -2,11 +2,12 @@
  * `--bump minor` and the project's locked dependencies: a newer Python minor only where every package
  * that installs from a wheel on the current image still does, on every architecture judged.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { writeProject } from '../check/test-project.js';
 import { isPybaseError } from '../model/diagnostic.js';
@@ -14,15 +15,11 @@ import { type FixOptions, fixProject, readFixDependencies } from './index.js';
 
 const date = '2026-08-13';
 const fixtures = join(repoRoot, 'test/fixtures');
-const temps: string[] = [];
+const temps = tempDirs();
 let catalog: Catalog;
 
 beforeAll(() => {
   catalog = createCatalog();
-});
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function copy(fixture: string): string {

@@ -1,17 +1,9 @@
-import {
-  chmodSync,
-  cpSync,
-  lstatSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-} from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { runCheck } from '../check/check.js';
@@ -24,7 +16,7 @@ import type { FileChange } from './types.js';
 
 const fixture = join(repoRoot, 'test/fixtures/fix-every-kind');
 const date = '2026-08-13';
-const temps: string[] = [];
+const temps = tempDirs();
 
 function copyFixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pybase-fix-'));
@@ -32,10 +24,6 @@ function copyFixture(): string {
   cpSync(join(fixture, 'repo'), dir, { recursive: true });
   return dir;
 }
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 /** Every character outside the edited ranges is the same, in the same order, before and after. */
 function expectOnlyRangesChanged(change: FileChange): void {

@@ -1,8 +1,9 @@
 /** `pybase fix` on Dockerfiles written in compose files (`build.dockerfile_inline`). */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { writeProject } from '../check/test-project.js';
 import { fixProject } from './index.js';
@@ -10,11 +11,7 @@ import { fixProject } from './index.js';
 const date = '2026-08-13';
 const old = 'python:3.12.8-slim-bookworm';
 const bumped = 'python:3.12.14-slim-bookworm';
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const made = tempDirs();
 function project(files: Record<string, string>): string {
   const root = writeProject(files);
   made.push(root);

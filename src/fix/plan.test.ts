@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYamlText } from 'yaml';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/check.js';
@@ -15,17 +16,13 @@ import { catalogTagFacts, type TagFacts } from './tag-facts.js';
 import type { BumpMode } from './types.js';
 
 const date = '2026-08-13';
-const temps: string[] = [];
+const temps = tempDirs();
 let catalog: Catalog;
 let facts: TagFacts;
 
 beforeAll(() => {
   catalog = createCatalog();
   facts = catalogTagFacts(catalog);
-});
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function repo(files: Record<string, string>): string {

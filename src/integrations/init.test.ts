@@ -14,8 +14,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser, type Label } from 'dockerfile-ast';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createCatalog } from '../catalog/catalog.js';
 import { minorOf, tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/index.js';
@@ -33,7 +34,7 @@ import {
 
 const catalog = createCatalog();
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures');
-const temps: string[] = [];
+const temps = tempDirs();
 
 function copyFixture(name: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pybase-init-'));
@@ -41,10 +42,6 @@ function copyFixture(name: string): string {
   cpSync(path.join(fixtures, name), dir, { recursive: true });
   return dir;
 }
-
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 /** Stands in for the registry: a sha256 digest derived from the reference asked about. */
 async function fakeDigest(reference: string): Promise<string> {

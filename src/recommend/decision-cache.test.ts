@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { corpusDir, requireShared } from '../../test/support/paths.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 import { createCatalog } from '../catalog/catalog.js';
 import { parseIsoDate } from '../model/date.js';
 import { decisionDir } from './decision-cache.js';
@@ -14,20 +14,11 @@ const fixtures = path.join(repo, 'test/fixtures');
 const catalog = createCatalog();
 const date = parseIsoDate('2026-08-13');
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempDirs();
 
 /** A copy of a project, so its files can be changed. */
 function copy(from: string): string {
-  const dir = temp('pybase-decisions-project-');
+  const dir = temps.make('pybase-decisions-project-');
   cpSync(from, dir, { recursive: true });
   return dir;
 }
@@ -58,7 +49,7 @@ const renders = [renderRecommendText, renderRecommendJson, renderRecommendMarkdo
 
 describe('recommendProject with a cache directory', () => {
   it('answers a repeated run from the stored decisions, word for word as deciding again', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const root = copy(path.join(repo, 'examples/reports-api'));
     const first = await recommendProject(root, options(cache));
     expect(stored(cache)).toHaveLength(1);
@@ -74,7 +65,7 @@ describe('recommendProject with a cache directory', () => {
   });
 
   it('decides again when the project, the policy, the stages or the reports change', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const root = copy(path.join(repo, 'examples/reports-api'));
     await recommendProject(root, options(cache));
     markEntry(cache);
@@ -117,7 +108,7 @@ describe('recommendProject with a cache directory', () => {
   });
 
   it('ignores a corrupt entry and writes it anew', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const root = copy(path.join(repo, 'examples/reports-api'));
     const first = await recommendProject(root, options(cache));
     const [name] = stored(cache);
@@ -133,7 +124,7 @@ describe('recommendProject with a cache directory', () => {
   });
 
   it('decides again when a file a requirements file includes changes', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const root = copy(path.join(fixtures, 'deps-requirements'));
     await recommendProject(root, options(cache));
     expect(stored(cache)).toHaveLength(1);
@@ -145,15 +136,15 @@ describe('recommendProject with a cache directory', () => {
   });
 
   it('stores nothing without a dependency file, or when verdicts came from the package index', async () => {
-    const cache = temp('pybase-decisions-cache-');
-    const root = temp('pybase-decisions-nodeps-');
+    const cache = temps.make('pybase-decisions-cache-');
+    const root = temps.make('pybase-decisions-nodeps-');
     writeFileSync(path.join(root, 'Dockerfile'), 'FROM python:3.12-slim\n');
     await recommendProject(root, options(cache));
     expect(stored(cache)).toEqual([]);
   });
 
   it('finishes stored decisions with fresh digests', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const root = copy(path.join(repo, 'examples/reports-api'));
     const resolve = (digest: string) => async () => `sha256:${digest.repeat(64)}`;
     const a = await recommendProject(root, options(cache, { resolveDigest: resolve('a') }));
@@ -168,7 +159,7 @@ describe('recommendProject with a cache directory', () => {
 
 describe.runIf(requireShared())('stored decisions on the corpus locks', () => {
   it('render exactly as decided ones, for every lock', async () => {
-    const cache = temp('pybase-decisions-cache-');
+    const cache = temps.make('pybase-decisions-cache-');
     const locks = readdirSync(path.join(corpusDir, 'lockfiles'), { withFileTypes: true }).filter((d) =>
       d.isDirectory(),
     );

@@ -1,15 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeProject } from '../../src/check/test-project.js';
 import { cliPath } from '../support/cli.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
+const temps = tempDirs();
 const asRoot = process.getuid?.() === 0;
 
 describe('pybase fix (built CLI)', () => {

@@ -1,17 +1,14 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
+import { tempDirs } from '../../../test/support/temp-dirs.js';
 import { createCatalog } from '../../catalog/catalog.js';
 import { recommendProject } from '../../recommend/project.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures');
-const temps: string[] = [];
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+const temps = tempDirs();
 function copy(from: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pybase-cli-recommended-'));
   temps.push(dir);

@@ -1,19 +1,16 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runMain } from '../../../test/support/run-main.js';
+import { tempDirs } from '../../../test/support/temp-dirs.js';
 import { writeProject } from '../../check/test-project.js';
 import type { RecommendResult } from '../../recommend/types.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
-const temps: string[] = [];
+const temps = tempDirs();
 // Results are cached under XDG_CACHE_HOME: a directory of the test's own, never the user's.
 const cacheHome = mkdtempSync(path.join(tmpdir(), 'pybase-cli-cache-'));
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 /** A copy of the pure Flask fixture (alpine passes there) with a configuration file. */
 function flaskWith(config: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pybase-recommend-cli-'));
