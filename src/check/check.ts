@@ -6,7 +6,12 @@ import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseReference } from '../catalog/reference.js';
 import { isFullySpecified } from '../catalog/tag.js';
-import { type PybaseConfig, recommendPolicyOf, withConfigDefaults } from '../config/load.js';
+import {
+  extractOptionsOf,
+  type PybaseConfig,
+  recommendPolicyOf,
+  withConfigDefaults,
+} from '../config/load.js';
 import { defaultArchs } from '../deps/candidates.js';
 import { dependenciesToLookUp, lookUpDependencies } from '../deps/engine.js';
 import {
@@ -448,12 +453,7 @@ export async function runCheck(root: string, options: CheckOptions): Promise<Che
     ...(options.snapshotPath ? { snapshotPath: options.snapshotPath } : {}),
   });
   const extraction =
-    options.extraction ??
-    (await extractProject(root, {
-      exclude: [...config.exclude, ...(options.exclude ?? [])],
-      stages: config.stages,
-      buildArgs: config.buildArgs,
-    }));
+    options.extraction ?? (await extractProject(root, extractOptionsOf(config, options.exclude)));
   const judged = judgeReferences(extraction, ruleCatalog, date, config.mirrors);
   const selected = selectRules(options.rules ?? allRules, config);
   const read: ReadFacts =

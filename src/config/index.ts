@@ -1,5 +1,6 @@
 export {
   defaultConfig,
+  extractOptionsOf,
   type FailOn,
   type LoadConfigOptions,
   lineOfKey,

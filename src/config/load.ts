@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ExtractOptions } from '../files/extract.js';
 import { inputCodes, PybaseError, type Severity } from '../model/diagnostic.js';
 import type { Stage } from '../model/stage.js';
 import type { PolicyInput } from '../recommend/policy.js';
@@ -72,6 +73,24 @@ export function withConfigDefaults(partial: Partial<PybaseConfig> | undefined): 
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   return config;
+}
+
+/**
+ * How a project's files are read under a configuration: its `exclude` globs (then `extraExclude`,
+ * from `--exclude`), the stage of each file (`stages`) and `build-args`. Every command reads a
+ * project this way, so that `check`, `recommend`, `fix`, `report`, `matrix`, `init` and `renovate`
+ * see the same references.
+ */
+export function extractOptionsOf(
+  partial: Partial<PybaseConfig> | undefined,
+  extraExclude: readonly string[] = [],
+): ExtractOptions {
+  const config = withConfigDefaults(partial);
+  return {
+    exclude: [...config.exclude, ...extraExclude],
+    stages: config.stages,
+    buildArgs: config.buildArgs,
+  };
 }
 
 /**

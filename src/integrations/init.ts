@@ -11,6 +11,7 @@ import { link, mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises
 import path from 'node:path';
 import type { Catalog, DebianEolPolicy } from '../catalog/catalog.js';
 import { compareTagVersions, isFullySpecified, minorOf, tryParseTag } from '../catalog/tag.js';
+import type { ExtractOptions } from '../files/extract.js';
 import { parseDependencies } from '../files/lockfiles/index.js';
 import { findDependencySource } from '../files/lockfiles/locate.js';
 import { trackTemp, untrackTemp } from '../files/temp-files.js';
@@ -104,6 +105,8 @@ export interface InitImageOptions {
   /** Never ask the package index (dependencies without files in the lock are then unknown). */
   offline?: boolean;
   index?: IndexClient;
+  /** How the project's files are read (`extractOptionsOf` of its configuration, as check reads them). */
+  extract?: ExtractOptions;
 }
 
 export interface InitImageChoice {
@@ -156,6 +159,7 @@ export async function chooseInitImage(root: string, options: InitImageOptions): 
     ...(options.policy ? { policy: options.policy } : {}),
     offline: options.offline === true || options.index === undefined,
     ...(options.index ? { index: options.index } : {}),
+    ...(options.extract ? { extract: options.extract } : {}),
   });
   // A dependency file read with errors (a lock missing entries, an include cycle): an image chosen
   // for incomplete dependencies would be written as if it were right.

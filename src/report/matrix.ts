@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { createCatalog } from '../catalog/catalog.js';
+import type { ExtractOptions } from '../files/extract.js';
 import { pinnedActions } from '../integrations/actions.js';
 import type { CompatibilityReport, Verdict } from '../model/compat.js';
 import type { IsoDate } from '../model/date.js';
@@ -76,6 +77,8 @@ export interface MatrixBuildOptions {
   policy?: PolicyInput;
   /** Architectures the images must be built for (default amd64 and arm64). */
   archs?: readonly Arch[];
+  /** How the project's files are read (`extractOptionsOf` of its configuration, as check reads them). */
+  extract?: ExtractOptions;
 }
 
 /** How the dependencies were judged on the image `tag` (see {@link JudgedInstall}). */
@@ -152,6 +155,7 @@ export async function buildMatrixReport(
     offline: true,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.archs && options.archs.length > 0 ? { archs: options.archs } : {}),
+    ...(options.extract ? { extract: options.extract } : {}),
   });
   const result = await recommend(
     recommendInputOf(inputs, {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { type Catalog, createCatalog } from '../catalog/catalog.js';
 import { tryParseTag } from '../catalog/tag.js';
 import { runCheck } from '../check/check.js';
-import type { PybaseConfig } from '../config/load.js';
+import { extractOptionsOf, type PybaseConfig } from '../config/load.js';
 import { loadSnapshot } from '../data/snapshot.js';
 import type { CompatibilityReport, ImageCandidate, Verdict } from '../model/compat.js';
 import { addMonths, type IsoDate } from '../model/date.js';
@@ -422,6 +422,8 @@ export async function buildReport(
     ...(options.index ? { index: options.index } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(options.checkCandidates ? { checkCandidates: options.checkCandidates } : {}),
+    // The files as the findings read them: the configuration's exclude, stages and build arguments.
+    extract: extractOptionsOf(options.config),
   });
   const result: RecommendResult = await recommend(
     recommendInputOf(inputs, {

@@ -5,6 +5,7 @@ import {
   createCatalog,
   type Diagnostic,
   explicitTarget,
+  extractOptionsOf,
   type FixResult,
   type FixTarget,
   findDependencySource,
@@ -74,8 +75,9 @@ Options:
                      or amd64 and arm64)
   --deps FILE        with --bump minor or --to recommended: the dependency file to read (default:
                      the most precise lock found)
-  --config FILE      with --bump minor or --to recommended: read the configuration from FILE
-                     instead of pybase.toml / pyproject.toml
+  --config FILE      read the configuration from FILE instead of pybase.toml / pyproject.toml
+                     (its exclude, stages and build-args always; its policy and archs with
+                     --bump minor or --to recommended)
   --index-url URL    with --to recommended: package index (default: PIP_INDEX_URL, index-url of
                      the configuration, or PyPI)
   --cache-dir DIR    with --to recommended: where index pages are cached (default ~/.cache/pybase)
@@ -83,7 +85,7 @@ Options:
   --timeout SECONDS  give up on the registry or the package index after this long (default 120)
   --dry-run          print the unified diff, write nothing
   --check            like --dry-run; exit 1 when changes are pending
-  --exclude GLOB     leave files out (repeatable)
+  --exclude GLOB     leave files out (repeatable; adds to 'exclude' of the configuration)
   --date YYYY-MM-DD  decide as of that date (default: today)
   --data-dir DIR     use DIR/snapshot.json, a refreshed data snapshot
   --json             machine-readable output
@@ -224,7 +226,7 @@ export const command: Command = {
     const minor = bump === 'minor';
     const noDepsCheck = values['no-deps-check'] === true;
     if (noDepsCheck && !minor) throw usageError('fix: --no-deps-check goes with --bump minor', 'fix');
-    for (const name of ['arch', 'deps', 'config'] as const) {
+    for (const name of ['arch', 'deps'] as const) {
       if (!recommended && !(minor && !noDepsCheck) && values[name] !== undefined) {
         throw usageError(
           `fix: --${name} goes with --to recommended or --bump minor${minor ? ' (without --no-deps-check)' : ''}`,
@@ -247,9 +249,12 @@ export const command: Command = {
     const catalog = createCatalog(snapshotPath ? { snapshotPath } : {});
     const configFile = stringOption(values, 'config');
     const depsFile = stringOption(values, 'deps');
+    // The files are read as check reads them: the configuration's exclude, stages and build
+    // arguments, with --exclude added.
+    const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
+    const extract = extractOptionsOf(config, exclude);
     /** Architectures from --arch, else from the configuration. */
     const projectArchs = async () => {
-      const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
       const flagArchs = archsOf(listOption(values, 'arch'), '--arch');
       const archs =
         flagArchs.length > 0 ? flagArchs : archsOf(config.archs ?? [], `'archs' of ${config.source}`);
@@ -276,7 +281,7 @@ export const command: Command = {
           ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
           offline,
           ...(opened ? { index: opened.index } : {}),
-          ...(exclude.length ? { extract: { exclude } } : {}),
+          extract,
         });
       } finally {
         await opened?.close();
@@ -319,7 +324,7 @@ export const command: Command = {
         dryRun,
         pinDigest,
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),
-        ...(exclude.length ? { extract: { exclude } } : {}),
+        extract,
         ...(snapshotPath ? { snapshotPath } : {}),
         ...(dependencies ? { dependencies } : { checkDependencies: false }),
       });

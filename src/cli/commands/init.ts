@@ -2,6 +2,7 @@ import {
   assertInitWritable,
   chooseInitImage,
   createCatalog,
+  extractOptionsOf,
   findDependencySource,
   type InitImageChoice,
   initProject,
@@ -99,6 +100,7 @@ export const command: Command = {
         ...(python !== undefined ? { python } : {}),
         offline: values.offline === true,
         ...(opened ? { index: opened.index } : {}),
+        extract: extractOptionsOf(config),
       });
     } finally {
       await opened?.close();

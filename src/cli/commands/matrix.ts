@@ -1,5 +1,6 @@
 import {
   buildMatrixReport,
+  extractOptionsOf,
   formatMatrix,
   loadConfig,
   type MatrixFormat,
@@ -91,6 +92,7 @@ export const command: Command = {
       policy: recommendPolicyOf(config),
       ...(archs.length > 0 ? { archs } : {}),
       ...(snapshotPath ? { snapshotPath } : {}),
+      extract: extractOptionsOf(config),
     });
     // A dependency file read with errors: a matrix about incomplete dependencies would mislead.
     if (reportDependencyErrors(diagnostics, io)) return 2;

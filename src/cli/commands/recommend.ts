@@ -6,6 +6,7 @@ import {
   checkArchitectures,
   defaultArchs,
   dependencySourceKind,
+  extractOptionsOf,
   findDependencySource,
   inputCodes,
   type LibcChoice,
@@ -233,6 +234,8 @@ export const command: Command = {
         policy,
         vulnerabilities,
         ...(deps ? { deps: path.resolve(io.cwd, deps) } : {}),
+        // The files as check reads them: the configuration's exclude, stages and build arguments.
+        extract: extractOptionsOf(config),
         offline,
         ...(opened ? { index: opened.index } : {}),
         ...(client ? { resolveDigest: registryDigestResolver(client) } : {}),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   createCatalog,
+  extractOptionsOf,
   extractProject,
   loadConfig,
   NoAllowedPythonError,
@@ -62,7 +63,8 @@ export const command: Command = {
     const configFile = stringOption(values, 'config');
     const config = await loadConfig(root, configFile ? { configFile, cwd: io.cwd } : {});
     const snapshotPath = snapshotPathOf(values, io);
-    const pythonConstraints = await readProjectPythonConstraints(root);
+    const extract = extractOptionsOf(config);
+    const pythonConstraints = await readProjectPythonConstraints(root, { extract });
     const catalog = createCatalog(snapshotPath ? { snapshotPath: path.resolve(io.cwd, snapshotPath) } : {});
     const debianEol =
       values['debian-eol'] === undefined ? config.debianEolPolicy : debianPolicy(values, 'renovate');
@@ -83,7 +85,7 @@ export const command: Command = {
     }
     io.out(`${JSON.stringify(snippet, null, 2)}\n`);
     // Lines these rules will never touch are said, so that nobody waits for a pull request.
-    const stuck = stuckReferences(await extractProject(root), {
+    const stuck = stuckReferences(await extractProject(root, extract), {
       catalog,
       date,
       debianEol,
