@@ -5,8 +5,8 @@
  * a format number, not a schema library: the generator and these types change together.
  */
 
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { inputCodes, PybaseError } from '../model/diagnostic.js';
 
 /** The shape version this loader reads. Bump together with FORMAT in scripts/snapshot.mjs. */
@@ -124,6 +124,17 @@ const embedded = 'embedded';
 const cache = new Map<string, SnapshotFile>();
 /** A hash of each loaded snapshot's text: what results computed from it are stored under. */
 const identities = new WeakMap<SnapshotFile, string>();
+/** The text each snapshot was read from, until its identity is asked for. */
+const texts = new WeakMap<SnapshotFile, string>();
+
+/**
+ * SHA-256 in hex. `node:crypto` is loaded on first use: most commands (`tag`, `check`) never ask for
+ * an identity, and loading it is a measurable part of their start.
+ */
+function sha256Hex(text: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /**
  * A hash of the snapshot's content (the text it was read from): equal identities mean equal facts.
@@ -132,8 +143,9 @@ const identities = new WeakMap<SnapshotFile, string>();
 export function snapshotIdentity(snapshot: SnapshotFile): string {
   let known = identities.get(snapshot);
   if (!known) {
-    known = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+    known = sha256Hex(texts.get(snapshot) ?? JSON.stringify(snapshot));
     identities.set(snapshot, known);
+    texts.delete(snapshot);
   }
   return known;
 }
@@ -182,7 +194,7 @@ export function loadSnapshot(path?: string): SnapshotFile {
     );
   }
   const snapshot = parsed as SnapshotFile;
-  identities.set(snapshot, createHash('sha256').update(text).digest('hex'));
+  texts.set(snapshot, text);
   cache.set(key, snapshot);
   return snapshot;
 }

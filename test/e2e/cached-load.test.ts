@@ -81,3 +81,17 @@ describe.runIf(requireShared())('a run served from the result cache', () => {
     });
   }
 });
+
+describe('pybase tag', () => {
+  it('starts without loading node:crypto (only result caches and data identities need it)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pybase-tag-loads-'));
+    const log = path.join(dir, 'loads.txt');
+    writeFileSync(log, '');
+    const r = run(['tag', 'python:3.12-slim', '--offline', '--date', '2026-08-13'], log);
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n');
+    // The recorder sees builtins too: node:fs is loaded by every run.
+    expect(loaded).toContain('node:fs');
+    expect(loaded).not.toContain('node:crypto');
+  });
+});
