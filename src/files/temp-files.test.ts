@@ -2,29 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../test/support/paths.js';
+import { bundleRunner } from '../../test/support/bundle-runner.js';
 import { tempDirs } from '../../test/support/temp-dirs.js';
 
 const temps = tempDirs();
 /** Runs `body` (with trackTemp and untrackTemp in scope) in a child process; returns how it ended. */
 async function runChild(dir: string, body: string) {
-  const runner = join(dir, 'runner.mjs');
-  await build({
-    stdin: {
-      contents: `import { trackTemp, untrackTemp } from './temp-files.js';\n${body}\n`,
-      resolveDir: join(repoRoot, 'src/files'),
-      sourcefile: 'temp-runner.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: runner,
-    logLevel: 'warning',
-  });
+  const runner = await bundleRunner(
+    dir,
+    'src/files',
+    `import { trackTemp, untrackTemp } from './temp-files.js';\n${body}\n`,
+  );
   return spawnSync(process.execPath, [runner], { encoding: 'utf8', timeout: 20_000 });
 }
 

@@ -12,9 +12,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../test/support/paths.js';
+import { bundleRunner } from '../../test/support/bundle-runner.js';
 import { tempDirs } from '../../test/support/temp-dirs.js';
 import { extractDockerfile } from '../files/dockerfile/extract.js';
 import { firstNonUtf8, LineIndex } from '../files/text.js';
@@ -40,25 +39,12 @@ function dirWith(name: string, content: string | Uint8Array): string {
 
 /** A bundle that calls writeFileAtomic on its argument and prints the error message and hint, to run as another user. */
 async function nobodyRunner(dir: string): Promise<string> {
-  const runner = join(dir, 'runner.mjs');
-  await build({
-    stdin: {
-      contents:
-        "import { writeFileAtomic } from './apply.js';\n" +
-        'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(`${e.message}\\nhint: ${e.hint}`));\n',
-      resolveDir: join(repoRoot, 'src/fix'),
-      sourcefile: 'nobody-runner.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: runner,
-    logLevel: 'warning',
-  });
-  chmodSync(runner, 0o644);
-  return runner;
+  return bundleRunner(
+    dir,
+    'src/fix',
+    "import { writeFileAtomic } from './apply.js';\n" +
+      'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(`${e.message}\\nhint: ${e.hint}`));\n',
+  );
 }
 
 const reextract = (file: string, text: string): FileReading => ({
@@ -354,24 +340,12 @@ describe('writeFileAtomic', () => {
     chmodSync(join(dir, 'Dockerfile'), 0o666);
     // A bundle calling writeFileAtomic, run as uid 65534 (nobody): it may write the file and the
     // directory, but cannot give a new file root's ownership.
-    const runner = join(dir, 'runner.mjs');
-    await build({
-      stdin: {
-        contents:
-          "import { writeFileAtomic } from './apply.js';\n" +
-          'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(e.message));\n',
-        resolveDir: join(repoRoot, 'src/fix'),
-        sourcefile: 'owner-runner.ts',
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: runner,
-      logLevel: 'warning',
-    });
-    chmodSync(runner, 0o644);
+    const runner = await bundleRunner(
+      dir,
+      'src/fix',
+      "import { writeFileAtomic } from './apply.js';\n" +
+        'await writeFileAtomic(process.argv[2], "changed\\n").then(() => console.log("written"), (e) => console.log(e.message));\n',
+    );
     const out = execFileSync(process.execPath, [runner, join(dir, 'Dockerfile')], {
       uid: 65534,
       gid: 65534,
@@ -467,23 +441,12 @@ describe('writeFileAtomic', () => {
 
   it('interrupted while writing (Ctrl-C), removes its temporary file and leaves the file as it was', async () => {
     const dir = dirWith('Dockerfile', 'FROM python:3.12.8-slim-bookworm\n');
-    const runner = join(dir, 'runner.mjs');
-    await build({
-      stdin: {
-        contents:
-          "import { writeFileAtomic } from './apply.js';\n" +
-          "await writeFileAtomic(process.argv[2], 'x'.repeat(150_000_000));\n",
-        resolveDir: join(repoRoot, 'src/fix'),
-        sourcefile: 'interrupt-runner.ts',
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: runner,
-      logLevel: 'warning',
-    });
+    const runner = await bundleRunner(
+      dir,
+      'src/fix',
+      "import { writeFileAtomic } from './apply.js';\n" +
+        "await writeFileAtomic(process.argv[2], 'x'.repeat(150_000_000));\n",
+    );
     const child = spawn(process.execPath, [runner, join(dir, 'Dockerfile')], { stdio: 'ignore' });
     const ended = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_, signal) => resolve(signal)),
