@@ -74,6 +74,8 @@ export interface DependencyAnalysisRequest {
   onProgress?: (progress: IndexProgress) => void;
   /** The directory holding the entries (`<cache dir>/deps`); undefined: no cache at all. */
   cacheDir?: string;
+  /** The dependency file's bytes, when the caller has read them already (else read here). */
+  bytes?: Buffer;
 }
 
 export interface DependencyAnalysis {
@@ -227,7 +229,7 @@ export function readDependencyFile(file: string): Buffer {
  * entry for the same inputs exists, else computed by the engine (and stored when it may be).
  */
 export async function analyzeDependencyFile(request: DependencyAnalysisRequest): Promise<DependencyAnalysis> {
-  const bytes = readDependencyFile(request.file);
+  const bytes = request.bytes ?? readDependencyFile(request.file);
   const key = request.cacheDir !== undefined ? analysisKey(request, bytes) : undefined;
   if (request.cacheDir !== undefined && key !== undefined) {
     const hit = readEntry(request.cacheDir, key);

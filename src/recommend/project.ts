@@ -85,6 +85,8 @@ export async function readProjectInputs(
   options: Omit<RecommendProjectOptions, 'stages' | 'vulnerabilities' | 'resolveDigest'> & {
     /** The project's extraction when already made (else read here). */
     extraction?: Extraction;
+    /** The dependency file's bytes when already read (else read here). */
+    dependencyBytes?: Buffer;
   },
 ): Promise<ProjectInputs> {
   const { date } = options;
@@ -116,6 +118,7 @@ export async function readProjectInputs(
       offline: options.offline === true || index === undefined,
       ...(index ? { index: async () => index } : {}),
       ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      ...(options.dependencyBytes ? { bytes: options.dependencyBytes } : {}),
     });
     candidates = analysis.images;
     if (analysis.fromCache) options.checkCandidates?.(candidates);
@@ -189,7 +192,9 @@ export async function recommendProject(
     dir !== undefined
       ? findDependencySource(root, options.deps !== undefined ? { deps: options.deps } : {})
       : undefined;
-  if (dir !== undefined && found) {
+  // Read once: for the key here and, on a miss, for the analysis.
+  const bytes = dir !== undefined && found ? readDependencyFile(found.file) : undefined;
+  if (dir !== undefined && found && bytes) {
     const analysis = analysisKey(
       {
         file: found.file,
@@ -199,7 +204,7 @@ export async function recommendProject(
         date: options.date,
         offline: options.offline === true || options.index === undefined,
       },
-      readDependencyFile(found.file),
+      bytes,
     );
     const decided = readDecisions(dir, keyOf(analysis));
     if (decided) {
@@ -217,7 +222,11 @@ export async function recommendProject(
       );
     }
   }
-  const inputs = await readProjectInputs(root, { ...options, extraction });
+  const inputs = await readProjectInputs(root, {
+    ...options,
+    extraction,
+    ...(bytes ? { dependencyBytes: bytes } : {}),
+  });
   const input = recommendInputOf(inputs, options);
   // Loaded here: decisions read from the cache are finished without the decision code.
   const { decideRecommendations } = await import('./recommend.js');
